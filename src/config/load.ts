@@ -1,0 +1,191 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import type { PlatformRegistry } from '../platform/registry.js';
+import { type BridgeConfig, CoreConfig, type TenantConfig } from './schema.js';
+
+export interface ConfigProblem {
+  path: string;
+  problem: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.path}: ${p.problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const CORE_TENANT_KEYS = new Set(['id', 'routes', 'agentJoinedText']);
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export function formatPath(parts: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of parts) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out || '(root)';
+}
+
+/** zod's wording, shortened to what an operator needs; never echoes the offending value. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'required';
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+export function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigProblem[] {
+  return error.issues.map((issue) => ({
+    path: formatPath([...prefix, ...issue.path]),
+    problem: describeIssue(issue),
+  }));
+}
+
+/** Replaces `${NAME}` in every string value; an unset variable is a problem named by its path. */
+export function substituteEnv(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+  at: PropertyKey[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(PLACEHOLDER, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined) {
+        problems.push({ path: formatPath(at), problem: `environment variable ${name} is not set` });
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, problems, [...at, i]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, problems, [...at, k])]),
+    );
+  }
+  return value;
+}
+
+/** Reads one YAML file, or every *.yaml/*.yml in a folder (sorted; tenants concatenated). */
+export function readConfigSource(source: string): unknown {
+  const files = statSync(source).isDirectory()
+    ? readdirSync(source)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(source, f))
+    : [source];
+  if (files.length === 0) throw new ConfigError([{ path: source, problem: 'no .yaml files in this folder' }]);
+  const merged: Record<string, unknown> = {};
+  const tenants: unknown[] = [];
+  for (const file of files) {
+    const doc = YAML.parse(readFileSync(file, 'utf8')) as unknown;
+    if (doc === null || doc === undefined) continue;
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+      throw new ConfigError([{ path: file, problem: 'the document must be a mapping' }]);
+    }
+    for (const [k, v] of Object.entries(doc)) {
+      if (k === 'tenants' && Array.isArray(v)) tenants.push(...(v as unknown[]));
+      else merged[k] = v;
+    }
+  }
+  if (tenants.length > 0 || !('tenants' in merged)) merged.tenants = tenants;
+  return merged;
+}
+
+/**
+ * Validates a parsed document: the core schema, then each tenant's platform blocks against the
+ * registered adapters' schemas, then routes against the platforms' roles. Collects every problem.
+ */
+export function parseConfig(
+  raw: unknown,
+  registry: PlatformRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+): BridgeConfig {
+  const problems: ConfigProblem[] = [];
+  const substituted = substituteEnv(raw, env, problems) as Record<string, unknown>;
+  if (substituted && typeof substituted === 'object' && !Array.isArray(substituted)) {
+    applyEnvOverrides(substituted, env);
+  }
+  const core = CoreConfig.safeParse(substituted);
+  if (!core.success) throw new ConfigError([...problems, ...zodProblems(core.error)]);
+
+  const tenants: TenantConfig[] = [];
+  const seen = new Set<string>();
+  core.data.tenants.forEach((tenant, i) => {
+    if (seen.has(tenant.id)) problems.push({ path: `tenants[${i}].id`, problem: `duplicate tenant id ${tenant.id}` });
+    seen.add(tenant.id);
+    const platforms: Record<string, unknown> = {};
+    for (const [key, block] of Object.entries(tenant)) {
+      if (CORE_TENANT_KEYS.has(key)) continue;
+      const factory = registry.get(key);
+      if (!factory) {
+        problems.push({ path: `tenants[${i}].${key}`, problem: `unknown platform (known: ${registry.names().join(', ')})` });
+        continue;
+      }
+      const parsed = factory.configSchema.safeParse(block);
+      if (parsed.success) platforms[key] = parsed.data;
+      else problems.push(...zodProblems(parsed.error, ['tenants', i, key]));
+    }
+    tenant.routes.forEach((route, r) => {
+      const at = `tenants[${i}].routes[${r}]`;
+      checkRole(registry, tenant, route.customer, 'customer', `${at}.customer`, problems);
+      route.agents.forEach((a, j) => {
+        checkRole(registry, tenant, a.platform, 'agent', `${at}.agents[${j}].platform`, problems);
+        if (a.platform === route.customer) {
+          problems.push({ path: `${at}.agents[${j}].platform`, problem: 'an agent platform must differ from the customer platform' });
+        }
+      });
+      if (route.agents.every((a) => a.weight === 0)) {
+        problems.push({ path: `${at}.agents`, problem: 'at least one agent platform needs a weight above 0' });
+      }
+    });
+    const customers = tenant.routes.map((r) => r.customer);
+    customers.forEach((c, r) => {
+      if (customers.indexOf(c) !== r) {
+        problems.push({ path: `tenants[${i}].routes[${r}].customer`, problem: `a second route for customer platform ${c}` });
+      }
+    });
+    tenants.push({ id: tenant.id, routes: tenant.routes, agentJoinedText: tenant.agentJoinedText, platforms });
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...core.data, tenants };
+}
+
+function checkRole(
+  registry: PlatformRegistry,
+  tenant: Record<string, unknown>,
+  platform: string,
+  role: 'customer' | 'agent',
+  at: string,
+  problems: ConfigProblem[],
+): void {
+  const factory = registry.get(platform);
+  if (!factory) {
+    problems.push({ path: at, problem: `unknown platform ${platform}` });
+    return;
+  }
+  if (!factory.roles.includes(role)) {
+    problems.push({ path: at, problem: `${platform} cannot play the ${role} side (it supports: ${factory.roles.join(', ')})` });
+  }
+  if (!(platform in tenant)) problems.push({ path: at, problem: `the tenant has no ${platform} block` });
+}
+
+/** PORT and REDIS_URL win over the file, as the contract says. */
+function applyEnvOverrides(doc: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  if (env.PORT !== undefined && env.PORT !== '') {
+    doc.server = { ...(doc.server as object | undefined), port: Number(env.PORT) };
+  }
+  if (env.REDIS_URL) doc.store = { ...(doc.store as object | undefined), url: env.REDIS_URL };
+}
+
+export function loadConfig(source: string, registry: PlatformRegistry, env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+  let raw: unknown;
+  try {
+    raw = readConfigSource(source);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const reason = err instanceof YAML.YAMLParseError ? `YAML syntax: ${err.message.split('\n')[0]}` : (err as Error).message;
+    throw new ConfigError([{ path: source, problem: reason }]);
+  }
+  return parseConfig(raw, registry, env);
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { PlatformName } from '../model/events.js';
+
+/** The core's part of the configuration contract (shared/design.md). Platform blocks belong to adapters. */
+
+export const AgentTarget = z.object({
+  platform: PlatformName,
+  weight: z.number().int().min(0).max(10_000).default(100),
+});
+
+export const Route = z.object({
+  customer: PlatformName,
+  agents: z.array(AgentTarget).min(1),
+});
+export type Route = z.infer<typeof Route>;
+
+export const TenantCore = z.looseObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ and -, at most 64'),
+  routes: z.array(Route).min(1),
+  /** Text the customer side receives when an agent joins; empty to send nothing. */
+  agentJoinedText: z.string().max(1000).optional(),
+});
+
+export const ServerConfig = z.strictObject({
+  port: z.number().int().min(0).max(65535).default(8080),
+  host: z.string().default('0.0.0.0'),
+  bodyLimit: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size such as 512kb or 1mb')
+    .default('1mb'),
+  adminToken: z.string().min(16, 'at least 16 characters').optional(),
+});
+
+export const StoreConfig = z.strictObject({
+  kind: z.enum(['memory', 'redis']).default('memory'),
+  url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  keyPrefix: z.string().max(64).default('cb:'),
+  maxEntries: z.number().int().min(1000).default(500_000),
+  mappingTtlSeconds: z.number().int().min(60).default(30 * 24 * 3600),
+});
+
+export const DeliveryConfig = z.strictObject({
+  /** Conversations delivered in parallel by this instance. */
+  concurrency: z.number().int().min(1).max(1024).default(32),
+  /** Attempts per event before the dead-letter list (the first one included). */
+  maxAttempts: z.number().int().min(1).max(100).default(8),
+  minBackoffMs: z.number().int().min(1).default(500),
+  maxBackoffMs: z.number().int().min(1).default(5 * 60_000),
+  /** How long a claim on a conversation's queue lasts without renewal (Redis mode: crash takeover time). */
+  leaseMs: z.number().int().min(1000).default(15_000),
+  /** How long SIGTERM waits for queued and in-flight deliveries. */
+  drainTimeoutMs: z.number().int().min(0).default(10_000),
+  /** How long an event id is remembered to drop vendor redeliveries. */
+  dedupeTtlSeconds: z.number().int().min(1).default(24 * 3600),
+  /** Redis mode: the queue is split into this many partitions (hash tags), for Redis Cluster. */
+  partitions: z.number().int().min(1).max(1024).default(16),
+});
+
+export const LoggingConfig = z.strictObject({
+  level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export const CoreConfig = z.strictObject({
+  server: ServerConfig.default(ServerConfig.parse({})),
+  store: StoreConfig.default(StoreConfig.parse({})),
+  delivery: DeliveryConfig.default(DeliveryConfig.parse({})),
+  logging: LoggingConfig.default(LoggingConfig.parse({})),
+  tenants: z.array(TenantCore).min(1),
+});
+
+export interface TenantConfig {
+  id: string;
+  routes: Route[];
+  agentJoinedText?: string;
+  /** Validated platform blocks, by platform name. */
+  platforms: Record<string, unknown>;
+}
+
+export interface BridgeConfig {
+  server: z.infer<typeof ServerConfig>;
+  store: z.infer<typeof StoreConfig>;
+  delivery: z.infer<typeof DeliveryConfig>;
+  logging: z.infer<typeof LoggingConfig>;
+  tenants: TenantConfig[];
+}

@@ -1,0 +1,103 @@
+/**
+ * The error catalogue. Each error says what the caller should do with it, so the HTTP layer and
+ * the delivery engine never guess from a message string. Messages never carry secrets or bodies.
+ */
+
+/** Inbound request problems, answered to the vendor with `status` and a JSON body. */
+export class InboundError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: readonly { path: string; problem: string }[],
+  ) {
+    super(message);
+    this.name = 'InboundError';
+  }
+}
+
+export class AuthenticationError extends InboundError {
+  constructor(message = 'authentication failed') {
+    super(401, 'unauthenticated', message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export class PayloadError extends InboundError {
+  constructor(message: string, details?: readonly { path: string; problem: string }[]) {
+    super(400, 'invalid_payload', message, details);
+    this.name = 'PayloadError';
+  }
+}
+
+/** Outbound delivery failures. `retryable` decides between another attempt and the dead-letter list. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly options: {
+      /** The vendor asked us to wait at least this long (Retry-After, documented back-off floors). */
+      retryAfterMs?: number;
+      /** HTTP status of the vendor reply, when there was one. */
+      status?: number;
+      /** Vendor error code (eGain `code`, LivePerson `errorCode`, RightNow `exceptionCode`). */
+      vendorCode?: string;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DeliveryError';
+  }
+
+  get retryAfterMs(): number | undefined {
+    return this.options.retryAfterMs;
+  }
+  get status(): number | undefined {
+    return this.options.status;
+  }
+  get vendorCode(): string | undefined {
+    return this.options.vendorCode;
+  }
+}
+
+export class RetryableError extends DeliveryError {
+  constructor(message: string, options: DeliveryError['options'] = {}) {
+    super(message, true, options);
+    this.name = 'RetryableError';
+  }
+}
+
+export class PermanentError extends DeliveryError {
+  constructor(message: string, options: DeliveryError['options'] = {}) {
+    super(message, false, options);
+    this.name = 'PermanentError';
+  }
+}
+
+/**
+ * The vendor refused our credential (expired token, unknown session). The engine asks the adapter to
+ * refresh once (`refreshAuth`) and retries at once; a second one in a row counts as permanent.
+ */
+export class AuthExpiredError extends DeliveryError {
+  constructor(message = 'credential expired or revoked', options: DeliveryError['options'] = {}) {
+    super(message, true, options);
+    this.name = 'AuthExpiredError';
+  }
+}
+
+/**
+ * The conversation no longer exists on the target (RightNow CONFLICT: the end user left). Not retried;
+ * the engine turns it into a `conversation.ended` for the other side instead of a dead letter.
+ */
+export class ConversationGoneError extends DeliveryError {
+  constructor(message: string, options: DeliveryError['options'] = {}) {
+    super(message, false, options);
+    this.name = 'ConversationGoneError';
+  }
+}
+
+export function toDeliveryError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new RetryableError(`unexpected error: ${message}`, { cause: err });
+}

@@ -1,0 +1,53 @@
+import winston from 'winston';
+
+/**
+ * JSON logs. Every line about an event carries tenant, conversation and event ids (use `eventLogger`).
+ * Keys that name credentials are masked whatever level or caller wrote them: secrets never reach a log.
+ */
+export type Logger = winston.Logger;
+
+const SECRET_KEY = /(secret|password|passwd|token|authorization|jws|jwt|cookie|session|api[-_]?key|signature)/i;
+const MASK = '[redacted]';
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) && v !== undefined && typeof v !== 'boolean' ? MASK : redact(v, depth + 1);
+  }
+  return out;
+}
+
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === 'level' || key === 'message') continue;
+    const v = (info as Record<string, unknown>)[key];
+    (info as Record<string, unknown>)[key] = SECRET_KEY.test(key) && v !== undefined ? MASK : redact(v);
+  }
+  return info;
+});
+
+export function createLogger(options: { level?: string; silent?: boolean } = {}): Logger {
+  return winston.createLogger({
+    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    silent: options.silent ?? false,
+    format: winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json()),
+    defaultMeta: { service: 'chatbridge' },
+    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
+  });
+}
+
+/** A child logger bound to one event: tenant, conversation and event ids on every line. */
+export function eventLogger(
+  logger: Logger,
+  event: { tenant: string; conversationId: string; id: string; kind: string },
+): Logger {
+  return logger.child({
+    tenant: event.tenant,
+    conversationId: event.conversationId,
+    eventId: event.id,
+    kind: event.kind,
+  });
+}

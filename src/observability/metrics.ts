@@ -1,0 +1,73 @@
+import client from 'prom-client';
+
+/**
+ * The bridge's Prometheus metrics, on a registry of their own (several bridges can live in one
+ * process in tests). Labels hold tenant, platform, kind and reason: never ids or secrets.
+ */
+export class Metrics {
+  readonly registry = new client.Registry();
+
+  readonly eventsIn = new client.Counter({
+    name: 'chatbridge_events_in_total',
+    help: 'Canonical events accepted from a platform',
+    labelNames: ['tenant', 'platform', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly eventsOut = new client.Counter({
+    name: 'chatbridge_events_out_total',
+    help: 'Canonical events delivered to a platform',
+    labelNames: ['tenant', 'platform', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly duplicates = new client.Counter({
+    name: 'chatbridge_duplicates_total',
+    help: 'Inbound events dropped as redeliveries of an event already accepted',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+  });
+  readonly dropped = new client.Counter({
+    name: 'chatbridge_events_dropped_total',
+    help: 'Events dropped on purpose (the target cannot express them, echo, stale, unknown type)',
+    labelNames: ['tenant', 'platform', 'kind', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly retries = new client.Counter({
+    name: 'chatbridge_delivery_retries_total',
+    help: 'Delivery attempts that failed and were retried',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetters = new client.Counter({
+    name: 'chatbridge_dead_letters_total',
+    help: 'Events moved to the dead-letter list',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+  });
+  readonly inboundRejected = new client.Counter({
+    name: 'chatbridge_inbound_rejected_total',
+    help: 'Inbound requests refused, by HTTP status',
+    labelNames: ['platform', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryLatency = new client.Histogram({
+    name: 'chatbridge_delivery_latency_seconds',
+    help: 'From acceptance of an event to its delivery at the target',
+    labelNames: ['tenant', 'platform'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly queueDepth = new client.Gauge({
+    name: 'chatbridge_queue_depth',
+    help: 'Events waiting for delivery',
+    registers: [this.registry],
+  });
+  readonly deadLetterDepth = new client.Gauge({
+    name: 'chatbridge_dead_letter_depth',
+    help: 'Events in the dead-letter list',
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'chatbridge_' });
+  }
+}

@@ -1,0 +1,98 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
+import type { ConversationEvent, InboundEventInput } from '../model/events.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { MappingStore } from '../store/mapping-store.js';
+
+/**
+ * The ports every vendor adapter implements. An adapter is one folder under `adapters/` exporting a
+ * `PlatformFactory`; the composition root (src/platforms.ts) registers it in one line. The core never
+ * imports an adapter.
+ */
+
+export type RouteRole = 'customer' | 'agent';
+
+/** A webhook as it reached us: raw bytes (signatures are over these), headers, query. */
+export interface RawInbound {
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+  query: Record<string, string>;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  dropped: number;
+}
+
+/** What the core lends an adapter instance. */
+export interface PlatformRuntime {
+  tenantId: string;
+  store: MappingStore;
+  logger: Logger;
+  metrics: Metrics;
+  /**
+   * Hands normalized events to the core (resolve conversation, dedupe, enqueue). Adapters that poll
+   * (RightNow) call it from their loop; webhooks go through `normalize` instead.
+   */
+  ingest(events: InboundEventInput[]): Promise<IngestResult>;
+  /** Reports an event dropped on purpose (debug log + metric), never an error. */
+  drop(kind: string, reason: string, details?: Record<string, unknown>): void;
+}
+
+/** A live view of one canonical conversation, given to `send`. */
+export interface ConversationHandle {
+  readonly id: string;
+  readonly tenant: string;
+  /** This platform's native conversation id, once known. */
+  nativeId(platform?: string): string | undefined;
+  /** Links the native id this platform gave the conversation (after creating it there). */
+  link(nativeId: string): Promise<void>;
+  attr(name: string): string | undefined;
+  setAttrs(attrs: Record<string, string>): Promise<void>;
+  /** The role this platform plays in the conversation's route. */
+  readonly role: RouteRole;
+}
+
+export interface DeliveryContext {
+  conversation: ConversationHandle;
+  /** 1 for the first attempt. */
+  attempt: number;
+  logger: Logger;
+}
+
+export type SendResult =
+  | { status: 'sent'; nativeMessageId?: string }
+  | { status: 'dropped'; reason: string };
+
+/** One platform for one tenant. */
+export interface PlatformConnector {
+  readonly platform: string;
+  /** Authenticate a webhook against this tenant's credentials; throw AuthenticationError. */
+  verify?(req: RawInbound): Promise<void> | void;
+  /**
+   * Turn a verified, parsed webhook body into events; throw PayloadError for a malformed payload.
+   * Types the platform documents but the bridge does not carry are dropped via `runtime.drop`.
+   */
+  normalize?(body: unknown, req: RawInbound): Promise<InboundEventInput[]> | InboundEventInput[];
+  /** Some vendors want a particular success body (eGain, LivePerson are happy with any 200). */
+  inboundResponse?(result: IngestResult): { status: number; body: unknown };
+  /** Deliver one event. Throw a DeliveryError (src/errors.ts) to retry, dead-letter or end. */
+  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult>;
+  /** After a AuthExpiredError: drop cached credentials so the next attempt fetches fresh ones. */
+  refreshAuth?(): Promise<void> | void;
+  /** Background work (RightNow's long-poll loop); resolved once running. */
+  start?(): Promise<void>;
+  /** Stop background work and log off; must finish within the drain window. */
+  stop?(): Promise<void>;
+}
+
+export interface PlatformFactory<C = unknown> {
+  readonly platform: string;
+  /** Which sides of a route this platform can play. */
+  readonly roles: readonly RouteRole[];
+  /** Validates the tenant's `<platform>:` block; errors are reported with their YAML path. */
+  readonly configSchema: z.ZodType<C>;
+  create(args: { tenantId: string; config: C; runtime: PlatformRuntime }): PlatformConnector;
+}

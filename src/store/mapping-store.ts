@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Links one canonical conversation to the native ids on each platform, both ways, plus the small
+ * primitives adapters need for state that must survive restarts and be shared between instances:
+ * atomic counters (RightNow sequence numbers), set-if-absent with TTL (dedupe, leases), hashes.
+ *
+ * Two implementations (memory: lru-cache; redis) provide the primitives; the conversation and
+ * message links are written once here on top of them. Every operation touches one key, so the
+ * layout works unchanged on Redis Cluster.
+ */
+export interface ConversationRecord {
+  id: string;
+  tenant: string;
+  /** platform -> native conversation id on that platform */
+  links: Record<string, string>;
+  /** Core and adapter attributes, e.g. `customer`, `agent`, `rightnow.session`. */
+  attrs: Record<string, string>;
+}
+
+export interface StoreOptions {
+  keyPrefix?: string;
+  /** How long conversation and message links live after their last write. */
+  mappingTtlMs?: number;
+}
+
+const DEFAULT_MAPPING_TTL_MS = 30 * 24 * 3600_000;
+
+export abstract class MappingStore {
+  protected readonly prefix: string;
+  protected readonly mappingTtlMs: number;
+
+  constructor(options: StoreOptions = {}) {
+    this.prefix = options.keyPrefix ?? 'cb:';
+    this.mappingTtlMs = options.mappingTtlMs ?? DEFAULT_MAPPING_TTL_MS;
+  }
+
+  abstract readonly kind: 'memory' | 'redis';
+
+  abstract get(key: string): Promise<string | undefined>;
+  abstract set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** True when the key was absent and is now set (the caller won). */
+  abstract setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
+  abstract delete(key: string): Promise<void>;
+  /** Atomic across every instance sharing the store. Starts from 0, so the first call returns `by`. */
+  abstract increment(key: string, by?: number): Promise<number>;
+  abstract hashGetAll(key: string): Promise<Record<string, string>>;
+  abstract hashSet(key: string, fields: Record<string, string>, ttlMs?: number): Promise<void>;
+  /** Deletes the key only while it still holds `value` (releasing a lease we own). */
+  abstract deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Extends the key's TTL only while it still holds `value` (renewing a lease we own). */
+  abstract expireIfEquals(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Appends and trims to the newest `maxLength` entries. */
+  abstract listAppend(key: string, value: string, options: { maxLength: number; ttlMs?: number }): Promise<void>;
+  abstract listRange(key: string, start?: number, stop?: number): Promise<string[]>;
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  key(...parts: string[]): string {
+    return this.prefix + parts.map(escapePart).join(':');
+  }
+
+  private convKey(tenant: string, id: string): string {
+    return this.key('conv', tenant, id);
+  }
+  private nativeKey(tenant: string, platform: string, nativeId: string): string {
+    return this.key('native', tenant, platform, nativeId);
+  }
+  private messageKey(tenant: string, eventId: string): string {
+    return this.key('msg', tenant, eventId);
+  }
+  private nativeMessageKey(tenant: string, platform: string, nativeId: string): string {
+    return this.key('nmsg', tenant, platform, nativeId);
+  }
+
+  /**
+   * The canonical conversation for a native id, created when `create` is given and none exists.
+   * Safe under races between instances: the native index is claimed with set-if-absent, and the
+   * record is written before the claim so a winner's id always has a record behind it.
+   */
+  async resolveConversation(
+    tenant: string,
+    platform: string,
+    nativeId: string,
+    create?: { attrs: Record<string, string> },
+  ): Promise<{ id: string; created: boolean } | undefined> {
+    const index = this.nativeKey(tenant, platform, nativeId);
+    const existing = await this.get(index);
+    if (existing) return { id: existing, created: false };
+    if (!create) return undefined;
+    const id = randomUUID();
+    await this.hashSet(this.convKey(tenant, id), { [`link.${platform}`]: nativeId, ...prefixAttrs(create.attrs) }, this.mappingTtlMs);
+    if (await this.setIfAbsent(index, id, this.mappingTtlMs)) return { id, created: true };
+    await this.delete(this.convKey(tenant, id));
+    const winner = await this.get(index);
+    return winner ? { id: winner, created: false } : undefined;
+  }
+
+  async getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined> {
+    const fields = await this.hashGetAll(this.convKey(tenant, id));
+    if (Object.keys(fields).length === 0) return undefined;
+    const record: ConversationRecord = { id, tenant, links: {}, attrs: {} };
+    for (const [field, value] of Object.entries(fields)) {
+      if (field.startsWith('link.')) record.links[field.slice(5)] = value;
+      else if (field.startsWith('attr.')) record.attrs[field.slice(5)] = value;
+    }
+    return record;
+  }
+
+  /** Records the native id of an existing canonical conversation on another platform. */
+  async linkConversation(tenant: string, id: string, platform: string, nativeId: string): Promise<void> {
+    await this.hashSet(this.convKey(tenant, id), { [`link.${platform}`]: nativeId }, this.mappingTtlMs);
+    await this.set(this.nativeKey(tenant, platform, nativeId), id, this.mappingTtlMs);
+  }
+
+  async setConversationAttrs(tenant: string, id: string, attrs: Record<string, string>): Promise<void> {
+    await this.hashSet(this.convKey(tenant, id), prefixAttrs(attrs), this.mappingTtlMs);
+  }
+
+  /** Remembers the native id a platform gave an event we delivered (receipts, echoes, edits). */
+  async linkMessage(tenant: string, eventId: string, platform: string, nativeId: string): Promise<void> {
+    await this.hashSet(this.messageKey(tenant, eventId), { [platform]: nativeId }, this.mappingTtlMs);
+    await this.set(this.nativeMessageKey(tenant, platform, nativeId), eventId, this.mappingTtlMs);
+  }
+
+  async findMessage(tenant: string, platform: string, nativeId: string): Promise<string | undefined> {
+    return this.get(this.nativeMessageKey(tenant, platform, nativeId));
+  }
+
+  async messageLinks(tenant: string, eventId: string): Promise<Record<string, string>> {
+    return this.hashGetAll(this.messageKey(tenant, eventId));
+  }
+}
+
+function prefixAttrs(attrs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attrs).map(([k, v]) => [`attr.${k}`, v]));
+}
+
+/** Keeps ids with colons or braces from colliding with the key structure or Cluster hash tags. */
+function escapePart(part: string): string {
+  return /[:{}%]/.test(part) ? encodeURIComponent(part) : part;
+}
