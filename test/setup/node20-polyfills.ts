@@ -2,7 +2,7 @@
  * nock 15 (through @mswjs/interceptors 0.44) calls Promise.withResolvers, which Node 20 lacks
  * (it arrived in Node 22). Tests only: production code does not use nock.
  */
-if (typeof Promise.withResolvers !== 'function') {
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
     configurable: true,
     writable: true,
