@@ -88,6 +88,13 @@ export interface PlatformConnector {
   stop?(): Promise<void>;
 }
 
+/** An operator command of a platform, run as `chatbridge <platform> <name> --tenant T`. */
+export interface PlatformCommand<C = unknown> {
+  readonly name: string;
+  readonly description: string;
+  run(args: { tenantId: string; config: C; logger: Logger; print(line: string): void }): Promise<void>;
+}
+
 export interface PlatformFactory<C = unknown> {
   readonly platform: string;
   /** Which sides of a route this platform can play. */
@@ -95,4 +102,6 @@ export interface PlatformFactory<C = unknown> {
   /** Validates the tenant's `<platform>:` block; errors are reported with their YAML path. */
   readonly configSchema: z.ZodType<C>;
   create(args: { tenantId: string; config: C; runtime: PlatformRuntime }): PlatformConnector;
+  /** Operator commands (eGain's register-channel); the CLI lists them without knowing the platform. */
+  readonly commands?: readonly PlatformCommand<C>[];
 }
