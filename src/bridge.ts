@@ -1,0 +1,217 @@
+import type { Redis } from 'ioredis';
+import type { BridgeConfig, TenantConfig } from './config/schema.js';
+import type { Delivery } from './delivery/delivery.js';
+import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { MemoryQueueBackend } from './delivery/memory-queue.js';
+import type { QueueBackend } from './delivery/queue-backend.js';
+import { RedisQueueBackend } from './delivery/redis-queue.js';
+import { AuthExpiredError, ConversationGoneError, PermanentError } from './errors.js';
+import type { InboundEventInput } from './model/events.js';
+import { createLogger, eventLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
+import type { PlatformRegistry } from './platform/registry.js';
+import { StoredConversation } from './routing/conversation-handle.js';
+import { Ingestor } from './routing/ingestor.js';
+import type { MappingStore } from './store/mapping-store.js';
+import { MemoryMappingStore } from './store/memory-store.js';
+import { RedisMappingStore } from './store/redis-store.js';
+
+export interface BridgeOptions {
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Overrides for tests: short polls and leases. */
+  worker?: Partial<{ pollMs: number; inlineRetries: number; laneBatch: number }>;
+}
+
+/**
+ * The vendor-neutral core, assembled from a validated configuration and a registry of platforms:
+ * store, queue, ingestor, delivery worker and one connector per tenant and platform.
+ */
+export class Bridge {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly store: MappingStore;
+  readonly queue: QueueBackend;
+  readonly ingestor: Ingestor;
+  readonly worker: DeliveryWorker;
+  private readonly connectors = new Map<string, PlatformConnector>();
+  private readonly tenants = new Map<string, TenantConfig>();
+  private started = false;
+
+  constructor(
+    readonly config: BridgeConfig,
+    registry: PlatformRegistry,
+    options: BridgeOptions = {},
+  ) {
+    this.logger = options.logger ?? createLogger({ level: config.logging.level });
+    this.metrics = options.metrics ?? new Metrics({ defaultMetrics: true });
+    const storeOptions = { keyPrefix: config.store.keyPrefix, mappingTtlMs: config.store.mappingTtlSeconds * 1000 };
+    if (config.store.kind === 'redis') {
+      const store = RedisMappingStore.connect(config.store.url, storeOptions);
+      this.store = store;
+      this.queue = new RedisQueueBackend(store.redis as Redis, {
+        keyPrefix: config.store.keyPrefix,
+        partitions: config.delivery.partitions,
+      });
+    } else {
+      this.store = new MemoryMappingStore({ ...storeOptions, maxEntries: config.store.maxEntries });
+      this.queue = new MemoryQueueBackend();
+    }
+    for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
+    this.ingestor = new Ingestor({
+      store: this.store,
+      queue: this.queue,
+      metrics: this.metrics,
+      logger: this.logger,
+      dedupeTtlMs: config.delivery.dedupeTtlSeconds * 1000,
+      tenant: (id) => this.tenants.get(id),
+    });
+    for (const tenant of config.tenants) {
+      for (const [platform, platformConfig] of Object.entries(tenant.platforms)) {
+        const factory = registry.get(platform);
+        if (!factory) continue;
+        const connector = factory.create({ tenantId: tenant.id, config: platformConfig, runtime: this.runtime(tenant.id, platform) });
+        this.connectors.set(`${tenant.id}/${platform}`, connector);
+      }
+    }
+    const d = config.delivery;
+    this.worker = new DeliveryWorker(
+      this.queue,
+      {
+        deliver: (delivery, attempt) => this.deliver(delivery, attempt),
+        delivered: (delivery) => this.onDelivered(delivery),
+        failedAttempt: (delivery, error, attempt) => {
+          this.metrics.retries.inc({ tenant: delivery.event.tenant, platform: delivery.target });
+          eventLogger(this.logger, delivery.event).warn('delivery attempt failed', {
+            target: delivery.target,
+            attempt,
+            error: error.message,
+            retryable: error.retryable,
+          });
+        },
+        deadLettered: (delivery, reason) => {
+          this.metrics.deadLetters.inc({ tenant: delivery.event.tenant, platform: delivery.target });
+          eventLogger(this.logger, delivery.event).error('event moved to the dead-letter list', { target: delivery.target, reason });
+        },
+        fault: (err) => this.logger.error('delivery worker fault', { error: err }),
+      },
+      {
+        concurrency: d.concurrency,
+        maxAttempts: d.maxAttempts,
+        inlineRetries: options.worker?.inlineRetries ?? 2,
+        minBackoffMs: d.minBackoffMs,
+        maxBackoffMs: d.maxBackoffMs,
+        leaseMs: d.leaseMs,
+        pollMs: options.worker?.pollMs ?? 250,
+        laneBatch: options.worker?.laneBatch ?? 20,
+      },
+    );
+  }
+
+  private runtime(tenantId: string, platform: string): PlatformRuntime {
+    return {
+      tenantId,
+      store: this.store,
+      logger: this.logger.child({ tenant: tenantId, platform }),
+      metrics: this.metrics,
+      ingest: (events) => this.ingest(tenantId, platform, events),
+      drop: (kind, reason, details) => {
+        this.metrics.dropped.inc({ tenant: tenantId, platform, kind, reason });
+        this.logger.debug('event dropped on purpose', { tenant: tenantId, platform, kind, reason, ...details });
+      },
+    };
+  }
+
+  connector(tenantId: string, platform: string): PlatformConnector | undefined {
+    return this.connectors.get(`${tenantId}/${platform}`);
+  }
+
+  tenant(tenantId: string): TenantConfig | undefined {
+    return this.tenants.get(tenantId);
+  }
+
+  ingest(tenantId: string, platform: string, events: InboundEventInput[]): Promise<IngestResult> {
+    return this.ingestor.ingest(tenantId, platform, events);
+  }
+
+  private async deliver(delivery: Delivery, attempt: number): Promise<void> {
+    const { event, target } = delivery;
+    const connector = this.connector(event.tenant, target);
+    if (!connector) throw new PermanentError(`tenant ${event.tenant} has no ${target} platform configured`);
+    const record = await this.store.getConversation(event.tenant, event.conversationId);
+    if (!record) throw new PermanentError('the conversation mapping is gone (expired or never stored)');
+    const role = record.attrs.customer === target ? 'customer' : 'agent';
+    const conversation = new StoredConversation(this.store, record, target, role);
+    const logger = eventLogger(this.logger, event);
+    const ctx = { conversation, attempt, logger };
+    let result;
+    try {
+      try {
+        result = await connector.send(event, ctx);
+      } catch (err) {
+        if (!(err instanceof AuthExpiredError) || !connector.refreshAuth) throw err;
+        logger.info('credential refused: refreshing once and retrying', { target });
+        await connector.refreshAuth();
+        result = await connector.send(event, ctx);
+      }
+    } catch (err) {
+      if (err instanceof ConversationGoneError) return this.endOtherSide(delivery, conversation.nativeId(), err);
+      throw err;
+    }
+    if (result.status === 'dropped') {
+      this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: event.kind, reason: result.reason });
+      logger.debug('the target cannot express this event: dropped', { target, reason: result.reason });
+    } else if (result.nativeMessageId) {
+      await this.store.linkMessage(event.tenant, event.id, target, result.nativeMessageId);
+    }
+  }
+
+  /** The target says the conversation is over there: end it on the side that is still talking. */
+  private async endOtherSide(delivery: Delivery, nativeId: string | undefined, err: ConversationGoneError): Promise<void> {
+    const { event, target } = delivery;
+    eventLogger(this.logger, event).info('conversation ended on the target: ending it on the other side', { target, reason: err.message });
+    if (!nativeId) return;
+    const record = await this.store.getConversation(event.tenant, event.conversationId);
+    const endedBy = record?.attrs.customer === target ? 'customer' : 'agent';
+    await this.ingest(event.tenant, target, [
+      {
+        kind: 'conversation.ended',
+        id: `${target}:${nativeId}:gone`,
+        origin: { platform: target, conversationId: nativeId },
+        sender: { role: 'system' },
+        timestamp: new Date().toISOString(),
+        endedBy,
+        reason: err.message,
+      },
+    ]);
+  }
+
+  private onDelivered(delivery: Delivery): void {
+    const { event, target } = delivery;
+    this.metrics.eventsOut.inc({ tenant: event.tenant, platform: target, kind: event.kind });
+    this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, (Date.now() - delivery.acceptedAt) / 1000);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.store.ping();
+    this.worker.start();
+    for (const connector of this.connectors.values()) await connector.start?.();
+  }
+
+  /**
+   * Intake has stopped (the HTTP server closed first). Stop the pollers, then deliver what is
+   * queued (memory mode) or what is in flight (Redis mode keeps the rest for the next instance).
+   */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    const timeoutMs = this.config.delivery.drainTimeoutMs;
+    await Promise.allSettled([...this.connectors.values()].map((c) => c.stop?.()));
+    await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
+    await this.queue.close();
+    await this.store.close();
+  }
+}

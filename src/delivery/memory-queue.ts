@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
+import type { QueueBackend } from './queue-backend.js';
+
+interface Lane {
+  items: string[];
+  attempts: number;
+  dueAt: number;
+  owner?: string;
+  leaseUntil: number;
+}
+
+/**
+ * The in-process queue (memory mode): lost on a crash, drained on SIGTERM. Same contract as Redis.
+ */
+export class MemoryQueueBackend implements QueueBackend {
+  readonly kind = 'memory' as const;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly seen: LRUCache<string, true>;
+  private readonly deadLetters = new Map<string, DeadLetter>();
+  private readonly listeners: (() => void)[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly options: { maxSeen?: number; maxDeadLetters?: number; now?: () => number } = {},
+  ) {
+    this.seen = new LRUCache({ max: options.maxSeen ?? 1_000_000 });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private owned(name: string, token: string): Lane | undefined {
+    const lane = this.lanes.get(name);
+    return lane && lane.owner === token && lane.leaseUntil > this.now() ? lane : undefined;
+  }
+
+  async enqueue(name: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
+    const accepted = deliveries.map((d) => {
+      const key = `${d.event.tenant}\u0000${d.event.id}`;
+      if (this.seen.has(key)) return false;
+      this.seen.set(key, true, { ttl: dedupeTtlMs });
+      this.push(name, JSON.stringify(d));
+      return true;
+    });
+    if (accepted.includes(true)) this.notify();
+    return accepted;
+  }
+
+  async requeue(name: string, delivery: Delivery): Promise<void> {
+    this.push(name, JSON.stringify(delivery));
+    this.notify();
+  }
+
+  private push(name: string, raw: string): void {
+    let lane = this.lanes.get(name);
+    if (!lane) {
+      lane = { items: [], attempts: 0, dueAt: this.now(), leaseUntil: 0 };
+      this.lanes.set(name, lane);
+    }
+    lane.items.push(raw);
+    this.count += 1;
+  }
+
+  async claim(max: number, token: string, leaseMs: number): Promise<string[]> {
+    const now = this.now();
+    const claimed: string[] = [];
+    for (const [name, lane] of this.lanes) {
+      if (claimed.length >= max) break;
+      if (lane.items.length === 0 || lane.dueAt > now || (lane.owner && lane.leaseUntil > now)) continue;
+      lane.owner = token;
+      lane.leaseUntil = now + leaseMs;
+      claimed.push(name);
+    }
+    return claimed;
+  }
+
+  async peek(name: string): Promise<QueuedHead | undefined> {
+    const lane = this.lanes.get(name);
+    const raw = lane?.items[0];
+    if (!lane || raw === undefined) return undefined;
+    return { raw, delivery: JSON.parse(raw) as Delivery, attempts: lane.attempts };
+  }
+
+  private pop(name: string, lane: Lane, raw: string): boolean {
+    if (lane.items[0] !== raw) return false;
+    lane.items.shift();
+    lane.attempts = 0;
+    this.count -= 1;
+    return true;
+  }
+
+  async complete(name: string, token: string, raw: string): Promise<boolean> {
+    const lane = this.owned(name, token);
+    return lane ? this.pop(name, lane, raw) : false;
+  }
+
+  async postpone(name: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean> {
+    const lane = this.owned(name, token);
+    if (!lane) return false;
+    lane.attempts += failedAttempts;
+    lane.dueAt = dueAt;
+    lane.owner = undefined;
+    this.wakeAt(dueAt);
+    return true;
+  }
+
+  async deadLetter(name: string, token: string, head: QueuedHead, reason: string): Promise<boolean> {
+    const lane = this.owned(name, token);
+    if (!lane || !this.pop(name, lane, head.raw)) return false;
+    const id = randomUUID();
+    this.deadLetters.set(id, { id, delivery: head.delivery, reason, attempts: head.attempts, at: new Date(this.now()).toISOString() });
+    const max = this.options.maxDeadLetters ?? 10_000;
+    while (this.deadLetters.size > max) this.deadLetters.delete(this.deadLetters.keys().next().value as string);
+    return true;
+  }
+
+  async release(name: string, token: string): Promise<void> {
+    const lane = this.owned(name, token);
+    if (!lane) return;
+    lane.owner = undefined;
+    if (lane.items.length === 0) this.lanes.delete(name);
+    else this.notify();
+  }
+
+  async renew(name: string, token: string, leaseMs: number): Promise<boolean> {
+    const lane = this.owned(name, token);
+    if (lane) lane.leaseUntil = this.now() + leaseMs;
+    return lane !== undefined;
+  }
+
+  async depth(): Promise<number> {
+    return this.count;
+  }
+
+  async listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    return [...this.deadLetters.values()].slice(-limit);
+  }
+
+  async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    const letter = this.deadLetters.get(id);
+    this.deadLetters.delete(id);
+    return letter;
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return this.deadLetters.size;
+  }
+
+  /** A postponed lane becomes due without any new event: wake the worker then. */
+  private wakeAt(dueAt: number): void {
+    setTimeout(() => this.notify(), Math.max(dueAt - this.now(), 0)).unref();
+  }
+
+  onWork(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

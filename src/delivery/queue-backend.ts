@@ -1,0 +1,38 @@
+import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
+
+/**
+ * Storage for the per-lane queues. The engine (DeliveryWorker) is written once against this;
+ * MemoryQueueBackend and RedisQueueBackend keep the same contract (one suite tests both).
+ *
+ * Claims are fenced by a token: a worker whose claim lapsed (a long pause, a crash) can no longer
+ * pop, postpone or release the lane that another worker now owns.
+ */
+export interface QueueBackend {
+  readonly kind: 'memory' | 'redis';
+  /** Appends deliveries to their lane, dropping any whose event id was seen within `dedupeTtlMs`. Returns accepted flags. */
+  enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]>;
+  /** Puts a delivery back at the end of its lane, bypassing dedupe (dead-letter replay). */
+  requeue(lane: string, delivery: Delivery): Promise<void>;
+  /** Claims up to `max` lanes whose work is due. */
+  claim(max: number, token: string, leaseMs: number): Promise<string[]>;
+  peek(lane: string): Promise<QueuedHead | undefined>;
+  /** Pops the head if it is still `raw` and the claim is ours. Resolves false when the claim was lost. */
+  complete(lane: string, token: string, raw: string): Promise<boolean>;
+  /** Adds failed attempts to the head's count and hides the lane until `dueAt`; gives up the claim. */
+  postpone(lane: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean>;
+  /** Moves the head to the dead-letter list. */
+  deadLetter(lane: string, token: string, head: QueuedHead, reason: string): Promise<boolean>;
+  /** Gives up the claim; the lane is due again at once if it still has work. */
+  release(lane: string, token: string): Promise<void>;
+  /** Extends the claim. False when it was lost. */
+  renew(lane: string, token: string, leaseMs: number): Promise<boolean>;
+  depth(): Promise<number>;
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Removes a dead letter and returns it (the caller requeues it). */
+  takeDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  deadLetterCount(): Promise<number>;
+  /** Called when work may have become due (new events), so idle workers need not wait for the poll. */
+  onWork(listener: () => void): void;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,91 @@
+/**
+ * The Redis queue's atomic steps. Every script touches only keys of one partition (one hash tag),
+ * so they run unchanged on Redis Cluster. Claims are fenced: only the token in `claims` may pop,
+ * postpone, dead-letter, release or renew a lane.
+ */
+
+/** KEYS: ready, lane, depth, seen...; ARGV: lane, now, ttlMs, raw... */
+export const ENQUEUE = `
+local n = #KEYS - 3
+local res = {}
+local added = 0
+for i = 1, n do
+  if redis.call('SET', KEYS[3 + i], '1', 'PX', ARGV[3], 'NX') then
+    redis.call('RPUSH', KEYS[2], ARGV[3 + i])
+    added = added + 1
+    res[i] = 1
+  else
+    res[i] = 0
+  end
+end
+if added > 0 then
+  redis.call('INCRBY', KEYS[3], added)
+  redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+end
+return res`;
+
+/** KEYS: ready, lane, depth; ARGV: lane, now, raw */
+export const REQUEUE = `
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('INCR', KEYS[3])
+redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+return 1`;
+
+/** KEYS: ready, claims; ARGV: now, leaseMs, token, max. Hides claimed lanes until the lease ends. */
+export const CLAIM = `
+local lanes = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
+for _, lane in ipairs(lanes) do
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), lane)
+  redis.call('HSET', KEYS[2], lane, ARGV[3])
+end
+return lanes`;
+
+/** KEYS: claims, attempts, lane, depth; ARGV: lane, token, raw. 1 popped, 0 head changed, -1 claim lost. */
+export const COMPLETE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
+if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return 0 end
+redis.call('LPOP', KEYS[3])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('DECR', KEYS[4])
+return 1`;
+
+/** KEYS: ready, claims, attempts; ARGV: lane, token, dueAt, failed attempts to add */
+export const POSTPONE = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HINCRBY', KEYS[3], ARGV[1], tonumber(ARGV[4]))
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`;
+
+/** KEYS: claims, attempts, lane, depth, dlq; ARGV: lane, token, raw, id, letter */
+export const DEAD_LETTER = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return 0 end
+redis.call('LPOP', KEYS[3])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('DECR', KEYS[4])
+redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
+return 1`;
+
+/** KEYS: ready, claims, lane; ARGV: lane, token, now. 1 when work remains. */
+export const RELEASE = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+if redis.call('LLEN', KEYS[3]) > 0 then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  return 1
+end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 0`;
+
+/** KEYS: ready, claims; ARGV: lane, token, until */
+export const RENEW = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', ARGV[3], ARGV[1])
+return 1`;
+
+/** KEYS: dlq; ARGV: id */
+export const TAKE_DEAD_LETTER = `
+local letter = redis.call('HGET', KEYS[1], ARGV[1])
+if letter then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return letter`;

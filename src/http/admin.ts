@@ -1,0 +1,46 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import express, { type RequestHandler, type Router } from 'express';
+import type { Bridge } from '../bridge.js';
+import { laneOf } from '../delivery/delivery.js';
+import { sendError } from './errors.js';
+
+/** Compares digests so neither the token's length nor its content leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function requireAdmin(adminToken: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (!adminToken) return sendError(res, 403, 'admin_disabled', 'the admin API is off: set server.adminToken');
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token || !sameSecret(token, adminToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="chatbridge-admin"');
+      return sendError(res, 401, 'unauthenticated', 'a valid admin bearer token is required');
+    }
+    next();
+  };
+}
+
+/** Dead letters: list them, replay one (it goes to the back of its conversation's lane). */
+export function adminRouter(bridge: Bridge): Router {
+  const router = express.Router();
+  router.use('/admin', requireAdmin(bridge.config.server.adminToken));
+
+  router.get('/admin/dead-letters', async (req, res) => {
+    const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
+    const letters = await bridge.queue.listDeadLetters(limit);
+    res.json({ count: await bridge.queue.deadLetterCount(), deadLetters: letters });
+  });
+
+  router.post('/admin/dead-letters/:id/replay', async (req, res) => {
+    const letter = await bridge.queue.takeDeadLetter(String(req.params.id));
+    if (!letter) return sendError(res, 404, 'not_found', 'no dead letter with that id');
+    await bridge.queue.requeue(laneOf(letter.delivery), { ...letter.delivery, acceptedAt: Date.now() });
+    bridge.logger.info('dead letter replayed', { deadLetterId: letter.id, eventId: letter.delivery.event.id, tenant: letter.delivery.event.tenant });
+    res.status(202).json({ replayed: letter.id, eventId: letter.delivery.event.id });
+  });
+  return router;
+}

@@ -1,0 +1,44 @@
+import express, { type Express } from 'express';
+import type { Bridge } from '../bridge.js';
+import { adminRouter } from './admin.js';
+import { errorHandler, sendError } from './errors.js';
+import { webhookRouter } from './webhooks.js';
+
+const READY_TIMEOUT_MS = 2000;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}
+
+export function createApp(bridge: Bridge): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.allSettled([
+      within(bridge.store.ping(), READY_TIMEOUT_MS),
+      within(bridge.queue.ping(), READY_TIMEOUT_MS),
+    ]);
+    const [store, queue] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
+    const ready = store === 'ok' && queue === 'ok';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store, queue });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    const [depth, dead] = await Promise.allSettled([bridge.queue.depth(), bridge.queue.deadLetterCount()]);
+    if (depth.status === 'fulfilled') bridge.metrics.queueDepth.set(depth.value);
+    if (dead.status === 'fulfilled') bridge.metrics.deadLetterDepth.set(dead.value);
+    res.type(bridge.metrics.registry.contentType).send(await bridge.metrics.registry.metrics());
+  });
+
+  app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
+  app.use(adminRouter(bridge));
+  app.use((_req, res) => sendError(res, 404, 'not_found', 'no such endpoint'));
+  app.use(errorHandler(bridge.logger));
+  return app;
+}

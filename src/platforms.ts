@@ -1,0 +1,9 @@
+import { PlatformRegistry } from './platform/registry.js';
+
+/**
+ * The composition root: the one file of the core that knows the vendors. Adding a platform is one
+ * folder under adapters/ and one line here.
+ */
+export function createRegistry(): PlatformRegistry {
+  return new PlatformRegistry();
+}

@@ -1,0 +1,128 @@
+import { PayloadError } from '../errors.js';
+import { formatPath } from '../config/load.js';
+import type { TenantConfig } from '../config/schema.js';
+import type { Delivery } from '../delivery/delivery.js';
+import { laneOf } from '../delivery/delivery.js';
+import type { QueueBackend } from '../delivery/queue-backend.js';
+import { type ConversationEvent, InboundEvent, type InboundEventInput } from '../model/events.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { IngestResult } from '../platform/adapter.js';
+import type { MappingStore } from '../store/mapping-store.js';
+import { pickWeighted } from './weighted-pick.js';
+
+export interface IngestorDeps {
+  store: MappingStore;
+  queue: QueueBackend;
+  metrics: Metrics;
+  logger: Logger;
+  dedupeTtlMs: number;
+  tenant(id: string): TenantConfig | undefined;
+  random?: () => number;
+}
+
+interface Resolved {
+  conversationId: string;
+  target: string;
+}
+
+/**
+ * The core's inbound path after an adapter normalized a payload: validate every event, find or create
+ * its canonical conversation, choose the target (sticky per conversation, by weight for new ones),
+ * and enqueue in order. Resolves only once the events are stored in the queue (durable in Redis mode),
+ * so the vendor is acknowledged only for what cannot be lost.
+ */
+export class Ingestor {
+  constructor(private readonly deps: IngestorDeps) {}
+
+  async ingest(tenantId: string, platform: string, inputs: InboundEventInput[]): Promise<IngestResult> {
+    const tenant = this.deps.tenant(tenantId);
+    if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
+    const events = inputs.map((input, i) => this.validate(platform, input, i));
+    const result: IngestResult = { accepted: 0, duplicates: 0, dropped: 0 };
+    const lanes = new Map<string, Delivery[]>();
+    const resolved = new Map<string, Resolved | undefined>();
+    const acceptedAt = Date.now();
+
+    for (const event of events) {
+      const native = event.origin.conversationId;
+      if (!resolved.has(native)) resolved.set(native, await this.resolve(tenant, platform, native));
+      const target = resolved.get(native);
+      if (!target) {
+        result.dropped += 1;
+        this.deps.metrics.dropped.inc({ tenant: tenant.id, platform, kind: event.kind, reason: 'unknown-conversation' });
+        this.deps.logger.debug('event for a conversation the bridge does not know: dropped', {
+          tenant: tenant.id,
+          platform,
+          eventId: event.id,
+          kind: event.kind,
+        });
+        continue;
+      }
+      const full = { ...event, tenant: tenant.id, conversationId: target.conversationId } as ConversationEvent;
+      if (full.kind === 'message' && full.origin.messageId) {
+        await this.deps.store.linkMessage(tenant.id, full.id, platform, full.origin.messageId);
+      }
+      const delivery: Delivery = { event: full, target: target.target, acceptedAt };
+      const lane = laneOf(delivery);
+      lanes.set(lane, [...(lanes.get(lane) ?? []), delivery]);
+    }
+
+    for (const [lane, deliveries] of lanes) {
+      const accepted = await this.deps.queue.enqueue(lane, deliveries, this.deps.dedupeTtlMs);
+      accepted.forEach((ok, i) => {
+        const { event } = deliveries[i] as Delivery;
+        if (ok) {
+          result.accepted += 1;
+          this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
+        } else {
+          result.duplicates += 1;
+          this.deps.metrics.duplicates.inc({ tenant: tenant.id, platform });
+        }
+      });
+    }
+    return result;
+  }
+
+  private validate(platform: string, input: InboundEventInput, index: number): InboundEvent {
+    const parsed = InboundEvent.safeParse(input);
+    if (!parsed.success) {
+      throw new PayloadError(
+        'the payload does not describe a valid conversation event',
+        parsed.error.issues.map((issue) => ({ path: formatPath([index, ...issue.path]), problem: issue.message })),
+      );
+    }
+    if (parsed.data.origin.platform !== platform) {
+      throw new PayloadError('event origin does not match the webhook platform', [
+        { path: `[${index}].origin.platform`, problem: `expected ${platform}` },
+      ]);
+    }
+    return parsed.data;
+  }
+
+  /**
+   * An existing conversation keeps its platforms for life (sticky). A new native conversation on a
+   * platform that is the customer side of a route gets an agent platform by weight.
+   */
+  private async resolve(tenant: TenantConfig, platform: string, nativeId: string): Promise<Resolved | undefined> {
+    const { store } = this.deps;
+    const found = await store.resolveConversation(tenant.id, platform, nativeId);
+    if (found) {
+      const record = await store.getConversation(tenant.id, found.id);
+      const customer = record?.attrs.customer;
+      const agent = record?.attrs.agent;
+      if (!customer || !agent) return undefined;
+      return { conversationId: found.id, target: platform === customer ? agent : customer };
+    }
+    const route = tenant.routes.find((r) => r.customer === platform);
+    const agent = route && pickWeighted(route.agents, this.deps.random);
+    if (!agent) return undefined;
+    const created = await store.resolveConversation(tenant.id, platform, nativeId, {
+      attrs: { customer: platform, agent: agent.platform, createdAt: new Date().toISOString() },
+    });
+    if (!created) return undefined;
+    if (created.created) return { conversationId: created.id, target: agent.platform };
+    // Another instance created it first: use what it chose.
+    return this.resolve(tenant, platform, nativeId);
+  }
+}

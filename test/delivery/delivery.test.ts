@@ -1,0 +1,146 @@
+import { ChatbridgeService } from '../../src/service.js';
+import { TargetServer } from '../support/target-server.js';
+import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
+import { eventually, postWebhook, relayConfig, relayPayload, startRelayBridge } from '../support/bridge-fixture.js';
+
+const backends: ('memory' | 'redis')[] = (await redisAvailable()) ? ['memory', 'redis'] : ['memory'];
+
+describe.each(backends)('delivery through the bridge (%s store)', (store) => {
+  let targetA: TargetServer;
+  let targetB: TargetServer;
+  let service: ChatbridgeService;
+  let base: string;
+
+  async function start(delivery: Record<string, unknown> = {}) {
+    const config = relayConfig({ store, targetA: await targetA.start(), targetB: await targetB.start(), delivery });
+    service = await startRelayBridge(config);
+    base = service.url;
+    return config;
+  }
+
+  beforeEach(() => {
+    targetA = new TargetServer();
+    targetB = new TargetServer();
+  });
+
+  afterEach(async () => {
+    const prefix = service?.bridge.config.store.keyPrefix;
+    await service?.stop();
+    await targetA.close();
+    await targetB.close();
+    if (store === 'redis' && prefix) await deletePrefix(TEST_REDIS_URL, prefix);
+  });
+
+  it('when many conversations send concurrently, then each arrives once and in order per conversation', async () => {
+    await start({ concurrency: 16 });
+    targetB.delayMs = 2;
+    const conversations = 40;
+    const perConversation = 15;
+    const posts: Promise<Response>[] = [];
+    // Webhooks for one conversation are sent one after another (as a vendor does), conversations in parallel.
+    for (let c = 0; c < conversations; c++) {
+      posts.push(
+        (async () => {
+          let last!: Response;
+          for (let m = 0; m < perConversation; m++) {
+            last = await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload(`c${c}`, [`m${m}`]));
+            expect(last.status).toBe(200);
+          }
+          return last;
+        })(),
+      );
+    }
+    await Promise.all(posts);
+    await eventually(() => expect(targetB.accepted).toHaveLength(conversations * perConversation), 20_000);
+    const byConversation = new Map<string, string[]>();
+    for (const r of targetB.accepted) {
+      const id = (r.body.event as { origin: { messageId: string; conversationId: string } }).origin;
+      byConversation.set(id.conversationId, [...(byConversation.get(id.conversationId) ?? []), id.messageId]);
+    }
+    expect(byConversation.size).toBe(conversations);
+    for (const ids of byConversation.values()) {
+      expect(ids).toEqual(Array.from({ length: perConversation }, (_, m) => `m${m}`));
+    }
+    expect(targetB.raw).toHaveLength(conversations * perConversation);
+  });
+
+  it('when a vendor redelivers a webhook, then the event reaches the other side once', async () => {
+    await start();
+    const first = await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('dup', ['1', '2']));
+    expect(await first.json()).toEqual({ accepted: 2, duplicates: 0, dropped: 0 });
+    const again = await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('dup', ['2', '1', '3']));
+    expect(await again.json()).toEqual({ accepted: 1, duplicates: 2, dropped: 0 });
+    await eventually(() => expect(targetB.accepted).toHaveLength(3));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(targetB.raw.map((r) => r.key)).toEqual(['relay-a:dup:1', 'relay-a:dup:2', 'relay-a:dup:3']);
+  });
+
+  it('when the target fails with 503 twice, then the event is retried and delivered once, later events after it', async () => {
+    await start();
+    targetB.failNext('relay-a:retry:1', { status: 503 }, 2);
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('retry', ['1', '2']));
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:retry:1', 'relay-a:retry:2']));
+    expect(targetB.attemptsFor('relay-a:retry:1')).toBe(3);
+    expect(targetB.attemptsFor('relay-a:retry:2')).toBe(1);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/chatbridge_delivery_retries_total\{tenant="acme",platform="relay-b"\} 2/);
+  });
+
+  it('when the target answers 429 with Retry-After, then the next attempt waits at least that long', async () => {
+    await start();
+    targetB.failNext('relay-a:rl:1', { status: 429, headers: { 'Retry-After': '1' } });
+    const sentAt = Date.now();
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('rl', ['1']));
+    await eventually(() => expect(targetB.accepted).toHaveLength(1));
+    expect(targetB.attemptsFor('relay-a:rl:1')).toBe(2);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('when the target refuses an event for good, then it is dead-lettered, the conversation goes on, and a replay delivers it', async () => {
+    await start();
+    targetB.failNext('relay-a:perm:1', { status: 400 });
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('perm', ['1', '2']));
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:perm:2']));
+    expect(targetB.attemptsFor('relay-a:perm:1')).toBe(1);
+
+    const auth = { authorization: 'Bearer admin-token-0123456789' };
+    const listed = (await (await fetch(`${base}/admin/dead-letters`, { headers: auth })).json()) as {
+      count: number;
+      deadLetters: { id: string; reason: string; delivery: { event: { id: string } } }[];
+    };
+    expect(listed.count).toBe(1);
+    expect(listed.deadLetters[0]!.delivery.event.id).toBe('relay-a:perm:1');
+    expect(listed.deadLetters[0]!.reason).toMatch(/answered 400/);
+
+    const replay = await fetch(`${base}/admin/dead-letters/${listed.deadLetters[0]!.id}/replay`, { method: 'POST', headers: auth });
+    expect(replay.status).toBe(202);
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:perm:2', 'relay-a:perm:1']));
+    const after = (await (await fetch(`${base}/admin/dead-letters`, { headers: auth })).json()) as { count: number };
+    expect(after.count).toBe(0);
+    const again = await fetch(`${base}/admin/dead-letters/${listed.deadLetters[0]!.id}/replay`, { method: 'POST', headers: auth });
+    expect(again.status).toBe(404);
+  });
+
+  it('when every attempt fails, then the event is dead-lettered after maxAttempts', async () => {
+    await start({ maxAttempts: 4 });
+    targetB.failAll = { status: 500 };
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('exhaust', ['1']));
+    await eventually(async () => expect(await service.bridge.queue.deadLetterCount()).toBe(1));
+    expect(targetB.attemptsFor('relay-a:exhaust:1')).toBe(4);
+    const [letter] = await service.bridge.queue.listDeadLetters(10);
+    expect(letter!.reason).toMatch(/gave up after 4 attempts/);
+    expect(await service.bridge.queue.depth()).toBe(0);
+  });
+
+  it('when agents answer, then their messages go back to the customer platform of that conversation', async () => {
+    await start();
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('both', ['q1']));
+    await eventually(() => expect(targetB.accepted).toHaveLength(1));
+    const nativeOnB = String(targetB.accepted[0]!.conversation);
+    const res = await postWebhook(`${base}/webhooks/acme/relay-b`, relayPayload(nativeOnB, ['a1'], 'agent'), 'token-for-relay-b');
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, dropped: 0 });
+    await eventually(() => expect(targetA.accepted.map((r) => r.key)).toEqual([`relay-b:${nativeOnB}:a1`]));
+    const unknown = await postWebhook(`${base}/webhooks/acme/relay-b`, relayPayload('nobody', ['x'], 'agent'), 'token-for-relay-b');
+    expect(await unknown.json()).toEqual({ accepted: 0, duplicates: 0, dropped: 1 });
+  });
+});

@@ -1,0 +1,75 @@
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { AuthenticationError, PayloadError } from '../../src/errors.js';
+import { createVendorHttp, vendorCall } from '../../src/http/vendor-client.js';
+import type { InboundEventInput } from '../../src/model/events.js';
+import type { PlatformFactory, RouteRole } from '../../src/platform/adapter.js';
+
+/**
+ * A minimal platform for core tests: webhooks authenticated by a shared token header, one JSON shape
+ * per message, and deliveries POSTed to a TargetServer with the event id as idempotency key.
+ */
+export const RelayConfig = z.strictObject({
+  token: z.string().min(8),
+  targetUrl: z.string().url(),
+  timeoutMs: z.number().int().default(2000),
+});
+export type RelayConfig = z.infer<typeof RelayConfig>;
+
+const RelayMessage = z.object({
+  conversation: z.string().min(1),
+  id: z.string().min(1),
+  text: z.string(),
+  role: z.enum(['customer', 'agent']).default('customer'),
+});
+const RelayBody = z.object({ messages: z.array(RelayMessage).min(1) });
+
+export function relayPlatform(name: string, roles: readonly RouteRole[]): PlatformFactory<RelayConfig> {
+  return {
+    platform: name,
+    roles,
+    configSchema: RelayConfig,
+    create({ config }) {
+      const http = createVendorHttp({ baseURL: config.targetUrl, timeoutMs: config.timeoutMs });
+      const expected = Buffer.from(config.token);
+      return {
+        platform: name,
+        verify(req) {
+          const given = Buffer.from(String(req.headers['x-relay-token'] ?? ''));
+          if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AuthenticationError();
+        },
+        normalize(body): InboundEventInput[] {
+          const parsed = RelayBody.safeParse(body);
+          if (!parsed.success) {
+            throw new PayloadError(
+              'not a relay payload',
+              parsed.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.message })),
+            );
+          }
+          return parsed.data.messages.map((m) => ({
+            kind: 'message',
+            id: `${name}:${m.conversation}:${m.id}`,
+            origin: { platform: name, conversationId: m.conversation, messageId: m.id },
+            sender: { role: m.role },
+            timestamp: new Date(0).toISOString(),
+            text: m.text,
+          }));
+        },
+        async send(event, ctx) {
+          if (!ctx.conversation.nativeId()) await ctx.conversation.link(`${name}-${event.conversationId}`);
+          const res = await vendorCall<{ id: string }>(
+            http,
+            {
+              method: 'POST',
+              url: '/deliveries',
+              headers: { 'Idempotency-Key': event.id },
+              data: { conversation: ctx.conversation.nativeId(), event },
+            },
+            { vendor: name, operation: 'deliver' },
+          );
+          return { status: 'sent', nativeMessageId: res.data.id };
+        },
+      };
+    },
+  };
+}
