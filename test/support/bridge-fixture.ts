@@ -36,8 +36,9 @@ export function relayConfig(options: FixtureOptions): BridgeConfig {
       tenants: (options.tenants ?? ['acme']).map((id) => ({
         id,
         routes: [{ customer: 'relay-a', agents: [{ platform: 'relay-b', weight: 100 }] }],
-        'relay-a': { token: TOKEN_A, targetUrl: options.targetA },
-        'relay-b': { token: TOKEN_B, targetUrl: options.targetB },
+        // Each tenant has its own secrets: acme's are TOKEN_A/TOKEN_B, others' are derived from their id.
+        'relay-a': { token: id === 'acme' ? TOKEN_A : `${TOKEN_A}-${id}`, targetUrl: options.targetA },
+        'relay-b': { token: id === 'acme' ? TOKEN_B : `${TOKEN_B}-${id}`, targetUrl: options.targetB },
       })),
     },
     relayRegistry(),

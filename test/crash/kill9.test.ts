@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { relayConfig, postWebhook, relayPayload, eventually } from '../support/bridge-fixture.js';
+import { compileProject, killHard, removeBuild, startChild, type ChildBridge } from '../support/child-process.js';
+import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
+import { TargetServer } from '../support/target-server.js';
+
+const redisUp = await redisAvailable();
+const CONVERSATIONS = 10;
+const PER_CONVERSATION = 30;
+
+(redisUp ? describe : describe.skip)('kill -9 in Redis mode', () => {
+  let outDir: string;
+  const target = new TargetServer();
+  const children: ChildBridge[] = [];
+  let prefix: string;
+
+  beforeAll(() => {
+    outDir = compileProject();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of children) await killHard(c.process);
+    await target.close();
+    removeBuild(outDir);
+    if (prefix) await deletePrefix(TEST_REDIS_URL, prefix);
+  });
+
+  it('when the instance dies mid-stream and a new one starts, then every event arrives exactly once and in order', async () => {
+    const url = await target.start();
+    target.delayMs = 25;
+    const config = relayConfig({
+      store: 'redis',
+      targetA: url,
+      targetB: url,
+      delivery: { concurrency: 4, leaseMs: 1000, partitions: 4 },
+    });
+    config.store.keyPrefix = prefix = `cbcrash:${randomUUID().slice(0, 8)}:`;
+    const entry = 'test/support/child-bridge.js';
+
+    const first = await startChild(outDir, entry, config);
+    children.push(first);
+    await Promise.all(
+      Array.from({ length: CONVERSATIONS }, async (_, c) => {
+        for (let m = 0; m < PER_CONVERSATION; m++) {
+          const res = await postWebhook(`${first.url}/webhooks/acme/relay-a`, relayPayload(`k${c}`, [`${m}`]));
+          expect(res.status).toBe(200);
+        }
+      }),
+    );
+    // Every event is acknowledged; the slow target has only part of them. Kill without warning.
+    await eventually(() => expect(target.raw.length).toBeGreaterThanOrEqual(40));
+    expect(target.accepted.length).toBeLessThan(CONVERSATIONS * PER_CONVERSATION);
+    const receivedBeforeKill = target.raw.length;
+    await killHard(first.process);
+
+    const second = await startChild(outDir, entry, config);
+    children.push(second);
+    await eventually(() => expect(target.accepted).toHaveLength(CONVERSATIONS * PER_CONVERSATION), 60_000);
+
+    const order = new Map<string, number[]>();
+    for (const r of target.accepted) {
+      const origin = (r.body.event as { origin: { conversationId: string; messageId: string } }).origin;
+      order.set(origin.conversationId, [...(order.get(origin.conversationId) ?? []), Number(origin.messageId)]);
+    }
+    expect(order.size).toBe(CONVERSATIONS);
+    for (const ids of order.values()) expect(ids).toEqual(Array.from({ length: PER_CONVERSATION }, (_, m) => m));
+    // Only a delivery that was on the wire at the kill can reach the target twice, and the target's
+    // idempotency key absorbs it: at most one per worker slot.
+    expect(target.raw.length - target.accepted.length).toBeLessThanOrEqual(4);
+    expect(receivedBeforeKill).toBeLessThan(CONVERSATIONS * PER_CONVERSATION);
+  }, 120_000);
+});
