@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+/**
+ * The real Redis that Redis-backed suites run against. Locally a missing Redis only skips those suites
+ * (with a message); under CI it fails them, so a broken CI Redis can never pass as a green run.
+ */
+export function redisUrlForTests(): string {
+  return process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+}
+
+/**
+ * A connected client that answered PING, or undefined when Redis is unreachable outside CI.
+ * Rejects when CI is set and Redis does not answer. Close it with `quit()` in afterAll.
+ */
+export async function connectTestRedis(): Promise<Redis | undefined> {
+  const url = redisUrlForTests();
+  // No reconnect loop: a test run wants a fast, clear answer, not minutes of retries.
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    const reason = `Redis at ${url} did not answer PING (${(err as Error).message})`;
+    if (process.env.CI) throw new Error(`${reason}; CI is set, so the Redis-backed tests fail instead of being skipped`);
+    console.warn(`SKIPPING Redis-backed tests: ${reason}. Start redis-server, or set CI=1 to make this a failure.`);
+    return undefined;
+  }
+}
+
+/** A key prefix no other run or suite shares, so parallel runs never see each other's keys. */
+export function uniqueTestPrefix(label = 'cbtest'): string {
+  return `${label}:${randomBytes(6).toString('hex')}:`;
+}
+
+/** Deletes every key under `prefix` (SCAN, never KEYS, so a shared Redis is not blocked). */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) deleted += await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return deleted;
+}
