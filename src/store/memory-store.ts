@@ -60,6 +60,8 @@ export class MemoryMappingStore extends MappingStore {
   }
 
   async hashSet(key: string, fields: Record<string, string>, ttlMs?: number): Promise<void> {
+    // Like Redis, a hash with no fields does not exist: an empty write must not create an entry.
+    if (Object.keys(fields).length === 0) return;
     const v = this.cache.get(key);
     const map = v instanceof Map ? v : new Map<string, string>();
     for (const [f, val] of Object.entries(fields)) map.set(f, val);
