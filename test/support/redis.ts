@@ -17,18 +17,25 @@ export async function connectTestRedis(): Promise<Redis | undefined> {
   const url = redisUrlForTests();
   // No reconnect loop: a test run wants a fast, clear answer, not minutes of retries.
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => (lastError = err));
   try {
     await redis.connect();
     await redis.ping();
     return redis;
   } catch (err) {
     redis.disconnect();
-    const reason = `Redis at ${url} did not answer PING (${(err as Error).message})`;
-    if (process.env.CI) throw new Error(`${reason}; CI is set, so the Redis-backed tests fail instead of being skipped`);
+    const reason = `Redis at ${url} did not answer PING (${(lastError ?? (err as Error)).message})`;
+    if (runningInCi()) throw new Error(`${reason}; CI is set, so the Redis-backed tests fail instead of being skipped`);
     console.warn(`SKIPPING Redis-backed tests: ${reason}. Start redis-server, or set CI=1 to make this a failure.`);
     return undefined;
   }
+}
+
+/** CI services set CI=true; CI=false or CI=0 is someone switching it off by hand. */
+function runningInCi(): boolean {
+  const ci = process.env.CI?.toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
 
 /** A key prefix no other run or suite shares, so parallel runs never see each other's keys. */
