@@ -77,19 +77,34 @@ export function readConfigSource(source: string): unknown {
   if (files.length === 0) throw new ConfigError([{ path: source, problem: 'no .yaml files in this folder' }]);
   const merged: Record<string, unknown> = {};
   const tenants: unknown[] = [];
+  const problems: ConfigProblem[] = [];
   for (const file of files) {
-    const doc = YAML.parse(readFileSync(file, 'utf8')) as unknown;
+    const doc = parseYamlFile(file, problems);
     if (doc === null || doc === undefined) continue;
     if (typeof doc !== 'object' || Array.isArray(doc)) {
-      throw new ConfigError([{ path: file, problem: 'the document must be a mapping' }]);
+      problems.push({ path: file, problem: 'the document must be a mapping' });
+      continue;
     }
     for (const [k, v] of Object.entries(doc)) {
       if (k === 'tenants' && Array.isArray(v)) tenants.push(...(v as unknown[]));
       else merged[k] = v;
     }
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   if (tenants.length > 0 || !('tenants' in merged)) merged.tenants = tenants;
   return merged;
+}
+
+/** A syntax error is reported against its own file, so a folder of files points at the broken one. */
+function parseYamlFile(file: string, problems: ConfigProblem[]): unknown {
+  try {
+    return YAML.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    if (!(err instanceof YAML.YAMLParseError)) throw err;
+    // The first line has the reason and position; the rest is a multi-line excerpt of the source.
+    problems.push({ path: file, problem: `YAML syntax: ${err.message.split('\n')[0]!.replace(/:$/, '')}` });
+    return undefined;
+  }
 }
 
 /**
@@ -184,8 +199,7 @@ export function loadConfig(source: string, registry: PlatformRegistry, env: Node
     raw = readConfigSource(source);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    const reason = err instanceof YAML.YAMLParseError ? `YAML syntax: ${err.message.split('\n')[0]}` : (err as Error).message;
-    throw new ConfigError([{ path: source, problem: reason }]);
+    throw new ConfigError([{ path: source, problem: (err as Error).message }]);
   }
   return parseConfig(raw, registry, env);
 }
