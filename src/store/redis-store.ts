@@ -1,5 +1,4 @@
-import type { ChainableCommander } from 'ioredis';
-import { Redis } from 'ioredis';
+import { type ChainableCommander, Redis } from 'ioredis';
 import { MappingStore, type StoreOptions } from './mapping-store.js';
 
 const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
