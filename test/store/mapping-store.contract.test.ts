@@ -130,10 +130,10 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
       expect(await store.hashGetAll(k)).toEqual({ a: '1', b: '3', c: '4' });
     });
 
-    it('when a hash has a TTL and is written again without one, then it keeps the TTL and expires', async () => {
+    it.each([undefined, 0])('when a hash with a TTL is written again with ttlMs %p, then it keeps the TTL and expires', async (ttlMs) => {
       const k = store.key('h-ttl');
       await store.hashSet(k, { a: '1' }, SHORT_TTL_MS);
-      await store.hashSet(k, { b: '2' });
+      await store.hashSet(k, { b: '2' }, ttlMs);
       await eventually(async () => expect(await store.hashGetAll(k)).toEqual({}));
     });
 
@@ -195,9 +195,10 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
       expect(new Set(kept).size).toBe(10);
     });
 
-    it('when a list has a TTL, then it expires', async () => {
+    it.each([undefined, 0])('when a list with a TTL gets an append with ttlMs %p, then it keeps the TTL and expires', async (ttlMs) => {
       const k = store.key('l');
       await store.listAppend(k, 'x', { maxLength: 10, ttlMs: SHORT_TTL_MS });
+      await store.listAppend(k, 'y', { maxLength: 10, ttlMs });
       await eventually(async () => expect(await store.listRange(k)).toEqual([]));
     });
   });
