@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import type { PlatformRegistry } from '../platform/registry.js';
-import { type BridgeConfig, CoreConfig, type TenantConfig } from './schema.js';
+import { type BridgeConfig, CoreConfig, type TenantConfig, TenantCore } from './schema.js';
 
 export interface ConfigProblem {
   path: string;
@@ -77,19 +77,34 @@ export function readConfigSource(source: string): unknown {
   if (files.length === 0) throw new ConfigError([{ path: source, problem: 'no .yaml files in this folder' }]);
   const merged: Record<string, unknown> = {};
   const tenants: unknown[] = [];
+  const problems: ConfigProblem[] = [];
   for (const file of files) {
-    const doc = YAML.parse(readFileSync(file, 'utf8')) as unknown;
+    const doc = parseYamlFile(file, problems);
     if (doc === null || doc === undefined) continue;
     if (typeof doc !== 'object' || Array.isArray(doc)) {
-      throw new ConfigError([{ path: file, problem: 'the document must be a mapping' }]);
+      problems.push({ path: file, problem: 'the document must be a mapping' });
+      continue;
     }
     for (const [k, v] of Object.entries(doc)) {
       if (k === 'tenants' && Array.isArray(v)) tenants.push(...(v as unknown[]));
       else merged[k] = v;
     }
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   if (tenants.length > 0 || !('tenants' in merged)) merged.tenants = tenants;
   return merged;
+}
+
+/** A syntax error is reported against its own file, so a folder of files points at the broken one. */
+function parseYamlFile(file: string, problems: ConfigProblem[]): unknown {
+  try {
+    return YAML.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    if (!(err instanceof YAML.YAMLParseError)) throw err;
+    // The first line has the reason and position; the rest is a multi-line excerpt of the source.
+    problems.push({ path: file, problem: `YAML syntax: ${err.message.split('\n')[0]!.replace(/:$/, '')}` });
+    return undefined;
+  }
 }
 
 /**
@@ -102,53 +117,71 @@ export function parseConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): BridgeConfig {
   const problems: ConfigProblem[] = [];
-  const substituted = substituteEnv(raw, env, problems) as Record<string, unknown>;
+  const substituted = substituteEnv(raw, env, problems) as Record<string, unknown> | null | undefined;
   if (substituted && typeof substituted === 'object' && !Array.isArray(substituted)) {
     applyEnvOverrides(substituted, env);
   }
   const core = CoreConfig.safeParse(substituted);
-  if (!core.success) throw new ConfigError([...problems, ...zodProblems(core.error)]);
-
-  const tenants: TenantConfig[] = [];
   const seen = new Set<string>();
-  core.data.tenants.forEach((tenant, i) => {
-    if (seen.has(tenant.id)) problems.push({ path: `tenants[${i}].id`, problem: `duplicate tenant id ${tenant.id}` });
-    seen.add(tenant.id);
-    const platforms: Record<string, unknown> = {};
-    for (const [key, block] of Object.entries(tenant)) {
-      if (CORE_TENANT_KEYS.has(key)) continue;
-      const factory = registry.get(key);
-      if (!factory) {
-        problems.push({ path: `tenants[${i}].${key}`, problem: `unknown platform (known: ${registry.names().join(', ')})` });
-        continue;
-      }
-      const parsed = factory.configSchema.safeParse(block);
-      if (parsed.success) platforms[key] = parsed.data;
-      else problems.push(...zodProblems(parsed.error, ['tenants', i, key]));
-    }
-    tenant.routes.forEach((route, r) => {
-      const at = `tenants[${i}].routes[${r}]`;
-      checkRole(registry, tenant, route.customer, 'customer', `${at}.customer`, problems);
-      route.agents.forEach((a, j) => {
-        checkRole(registry, tenant, a.platform, 'agent', `${at}.agents[${j}].platform`, problems);
-        if (a.platform === route.customer) {
-          problems.push({ path: `${at}.agents[${j}].platform`, problem: 'an agent platform must differ from the customer platform' });
-        }
+  if (!core.success) {
+    problems.push(...zodProblems(core.error));
+    // Tenants whose own part is valid are still checked, so one run lists every problem.
+    const rawTenants: unknown = substituted?.tenants;
+    if (Array.isArray(rawTenants)) {
+      rawTenants.forEach((raw, i) => {
+        const tenant = TenantCore.safeParse(raw);
+        if (tenant.success) checkTenant(tenant.data, i, registry, seen, problems);
       });
-      if (route.agents.every((a) => a.weight === 0)) {
-        problems.push({ path: `${at}.agents`, problem: 'at least one agent platform needs a weight above 0' });
-      }
-    });
-    const customers = tenant.routes.map((r) => r.customer);
-    customers.forEach((c, r) => {
-      if (customers.indexOf(c) !== r) {
-        problems.push({ path: `tenants[${i}].routes[${r}].customer`, problem: `a second route for customer platform ${c}` });
-      }
-    });
-    tenants.push({ id: tenant.id, routes: tenant.routes, agentJoinedText: tenant.agentJoinedText, platforms });
-  });
+    }
+    throw new ConfigError(problems);
+  }
+  const tenants = core.data.tenants.map((tenant, i) => checkTenant(tenant, i, registry, seen, problems));
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...core.data, tenants };
+}
+
+/** Checks one tenant's platform blocks and routes against the registry; returns it with validated blocks. */
+function checkTenant(
+  tenant: z.infer<typeof TenantCore>,
+  i: number,
+  registry: PlatformRegistry,
+  seen: Set<string>,
+  problems: ConfigProblem[],
+): TenantConfig {
+  if (seen.has(tenant.id)) problems.push({ path: `tenants[${i}].id`, problem: `duplicate tenant id ${tenant.id}` });
+  seen.add(tenant.id);
+  const platforms: Record<string, unknown> = {};
+  for (const [key, block] of Object.entries(tenant)) {
+    if (CORE_TENANT_KEYS.has(key)) continue;
+    const factory = registry.get(key);
+    if (!factory) {
+      problems.push({ path: `tenants[${i}].${key}`, problem: `unknown platform (known: ${registry.names().join(', ')})` });
+      continue;
+    }
+    const parsed = factory.configSchema.safeParse(block);
+    if (parsed.success) platforms[key] = parsed.data;
+    else problems.push(...zodProblems(parsed.error, ['tenants', i, key]));
+  }
+  tenant.routes.forEach((route, r) => {
+    const at = `tenants[${i}].routes[${r}]`;
+    checkRole(registry, tenant, route.customer, 'customer', `${at}.customer`, problems);
+    route.agents.forEach((a, j) => {
+      checkRole(registry, tenant, a.platform, 'agent', `${at}.agents[${j}].platform`, problems);
+      if (a.platform === route.customer) {
+        problems.push({ path: `${at}.agents[${j}].platform`, problem: 'an agent platform must differ from the customer platform' });
+      }
+    });
+    if (route.agents.every((a) => a.weight === 0)) {
+      problems.push({ path: `${at}.agents`, problem: 'at least one agent platform needs a weight above 0' });
+    }
+  });
+  const customers = tenant.routes.map((r) => r.customer);
+  customers.forEach((c, r) => {
+    if (customers.indexOf(c) !== r) {
+      problems.push({ path: `tenants[${i}].routes[${r}].customer`, problem: `a second route for customer platform ${c}` });
+    }
+  });
+  return { id: tenant.id, routes: tenant.routes, agentJoinedText: tenant.agentJoinedText, platforms };
 }
 
 function checkRole(
@@ -184,8 +217,7 @@ export function loadConfig(source: string, registry: PlatformRegistry, env: Node
     raw = readConfigSource(source);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    const reason = err instanceof YAML.YAMLParseError ? `YAML syntax: ${err.message.split('\n')[0]}` : (err as Error).message;
-    throw new ConfigError([{ path: source, problem: reason }]);
+    throw new ConfigError([{ path: source, problem: (err as Error).message }]);
   }
   return parseConfig(raw, registry, env);
 }

@@ -136,7 +136,16 @@ function prefixAttrs(attrs: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(attrs).map(([k, v]) => [`attr.${k}`, v]));
 }
 
-/** Keeps ids with colons or braces from colliding with the key structure or Cluster hash tags. */
+/**
+ * Keeps ids with colons or braces from colliding with the key structure or Cluster hash tags.
+ * Lone surrogates are escaped too: encodeURIComponent threw on them, and Redis would store every one
+ * as the same U+FFFD bytes. `%` is always escaped, so the encoding stays reversible (no collisions).
+ */
+const SPECIAL = /[%:{}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function escapePart(part: string): string {
-  return /[:{}%]/.test(part) ? encodeURIComponent(part) : part;
+  return part.replace(SPECIAL, (c) => {
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `%u${code.toString(16).toUpperCase()}` : `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  });
 }

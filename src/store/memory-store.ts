@@ -20,7 +20,7 @@ export class MemoryMappingStore extends MappingStore {
     this.cache.set(key, value, ttlMs ? { ttl: ttlMs } : undefined);
   }
 
-  /** Keeps an existing entry's remaining TTL when a write does not set a new one. */
+  /** Keeps an existing entry's remaining TTL when a write does not set a new one (undefined or 0, as in Redis). */
   private ttlOf(key: string): number | undefined {
     const remaining = this.cache.getRemainingTTL(key);
     return remaining > 0 && Number.isFinite(remaining) ? remaining : undefined;
@@ -60,10 +60,12 @@ export class MemoryMappingStore extends MappingStore {
   }
 
   async hashSet(key: string, fields: Record<string, string>, ttlMs?: number): Promise<void> {
+    // Like Redis, a hash with no fields does not exist: an empty write must not create an entry.
+    if (Object.keys(fields).length === 0) return;
     const v = this.cache.get(key);
     const map = v instanceof Map ? v : new Map<string, string>();
     for (const [f, val] of Object.entries(fields)) map.set(f, val);
-    this.put(key, map, ttlMs ?? this.ttlOf(key));
+    this.put(key, map, ttlMs || this.ttlOf(key));
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
@@ -83,7 +85,7 @@ export class MemoryMappingStore extends MappingStore {
     const list = Array.isArray(v) ? v : [];
     list.push(value);
     if (list.length > options.maxLength) list.splice(0, list.length - options.maxLength);
-    this.put(key, list, options.ttlMs ?? this.ttlOf(key));
+    this.put(key, list, options.ttlMs || this.ttlOf(key));
   }
 
   async listRange(key: string, start = 0, stop = -1): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { type ChainableCommander, Redis } from 'ioredis';
 import { MappingStore, type StoreOptions } from './mapping-store.js';
 
 const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -51,9 +51,11 @@ export class RedisMappingStore extends MappingStore {
   }
 
   async hashSet(key: string, fields: Record<string, string>, ttlMs?: number): Promise<void> {
+    // HSET without fields is a syntax error that would abort the whole transaction.
+    if (Object.keys(fields).length === 0) return;
     const tx = this.redis.multi().hset(key, fields);
     if (ttlMs) tx.pexpire(key, Math.ceil(ttlMs));
-    await tx.exec();
+    await execOrThrow(tx);
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
@@ -67,7 +69,7 @@ export class RedisMappingStore extends MappingStore {
   async listAppend(key: string, value: string, options: { maxLength: number; ttlMs?: number }): Promise<void> {
     const tx = this.redis.multi().rpush(key, value).ltrim(key, -options.maxLength, -1);
     if (options.ttlMs) tx.pexpire(key, Math.ceil(options.ttlMs));
-    await tx.exec();
+    await execOrThrow(tx);
   }
 
   async listRange(key: string, start = 0, stop = -1): Promise<string[]> {
@@ -81,4 +83,12 @@ export class RedisMappingStore extends MappingStore {
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/** EXEC resolves even when a command inside failed (WRONGTYPE...); a failed write must not pass as done. */
+async function execOrThrow(tx: ChainableCommander): Promise<void> {
+  const results = await tx.exec();
+  if (!results) throw new Error('Redis transaction aborted');
+  const failed = results.find(([err]) => err);
+  if (failed) throw failed[0];
 }

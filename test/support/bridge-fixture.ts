@@ -7,6 +7,8 @@ import { PlatformRegistry } from '../../src/platform/registry.js';
 import { ChatbridgeService } from '../../src/service.js';
 import { relayPlatform } from './relay-platform.js';
 
+export { eventually } from './eventually.js';
+
 export const TOKEN_A = 'token-for-relay-a';
 export const TOKEN_B = 'token-for-relay-b';
 
@@ -65,18 +67,4 @@ export async function postWebhook(url: string, body: unknown, token = TOKEN_A, h
     headers: { 'content-type': 'application/json', 'x-relay-token': token, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-}
-
-/** Polls until `check` passes or the deadline; the last failure is thrown. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 }

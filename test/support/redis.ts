@@ -1,37 +1,74 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 
-export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * The real Redis that Redis-backed suites run against. Locally a missing Redis only skips those suites
+ * (with a message); under CI it fails them, so a broken CI Redis can never pass as a green run.
+ */
+export function redisUrlForTests(): string {
+  return process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+}
 
 /**
- * Whether the Redis suites run. Under CI a missing Redis is a failure (the suites must not silently
- * skip); on a developer machine without Redis they are skipped with a message.
+ * A connected client that answered PING, or undefined when Redis is unreachable outside CI.
+ * Rejects when CI is set and Redis does not answer. Close it with `quit()` in afterAll.
  */
-export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  probe.on('error', () => undefined);
+export async function connectTestRedis(): Promise<Redis | undefined> {
+  const url = redisUrlForTests();
+  // No reconnect loop: a test run wants a fast, clear answer, not minutes of retries.
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  let lastError: Error | undefined;
+  redis.on('error', (err: Error) => (lastError = err));
   try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error(`Redis is required under CI but does not answer at ${url}`);
-    console.warn(`Redis does not answer at ${url}: Redis suites skipped (they fail under CI)`);
-    return false;
-  } finally {
-    probe.disconnect();
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    const reason = `Redis at ${url} did not answer PING (${(lastError ?? (err as Error)).message})`;
+    if (runningInCi()) throw new Error(`${reason}; CI is set, so the Redis-backed tests fail instead of being skipped`);
+    console.warn(`SKIPPING Redis-backed tests: ${reason}. Start redis-server, or set CI=1 to make this a failure.`);
+    return undefined;
   }
 }
 
-/** Deletes every key under a test prefix. */
+/** CI services set CI=true; CI=false or CI=0 is someone switching it off by hand. */
+function runningInCi(): boolean {
+  const ci = process.env.CI?.toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/** A key prefix no other run or suite shares, so parallel runs never see each other's keys. */
+export function uniqueTestPrefix(label = 'cbtest'): string {
+  return `${label}:${randomBytes(6).toString('hex')}:`;
+}
+
+/** Deletes every key under `prefix` (SCAN, never KEYS, so a shared Redis is not blocked). */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) deleted += await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return deleted;
+}
+
+export const TEST_REDIS_URL = redisUrlForTests();
+
+/** Whether the Redis-backed suites run here (see connectTestRedis for the CI rule). */
+export async function redisAvailable(): Promise<boolean> {
+  const redis = await connectTestRedis();
+  redis?.disconnect();
+  return redis !== undefined;
+}
+
 export async function deletePrefix(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }

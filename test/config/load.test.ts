@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, type ConfigProblem, loadConfig } from '../../src/config/load.js';
+import { createTestRegistry } from '../support/test-platform.js';
+
+const { registry } = createTestRegistry();
+const SECRET = 'Sup3r-s3cret-value';
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'chatbridge-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes the files into the test's folder and returns the path of the first one. */
+function write(files: Record<string, string>): string {
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return path.join(dir, Object.keys(files)[0]!);
+}
+
+function tenant(id: string, body = '    alpha: { apiKey: a-key }\n    beta: { apiKey: b-key }\n'): string {
+  return `  - id: ${id}\n    routes:\n      - customer: alpha\n        agents: [{ platform: beta }]\n${body}`;
+}
+
+/** The problems a load reports, after checking that no secret leaked into the message. */
+function problemsOf(source: string, env: NodeJS.ProcessEnv = {}): ConfigProblem[] {
+  try {
+    loadConfig(source, registry, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).not.toContain(SECRET);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('when only tenants are given, then the embedded defaults fill the rest', () => {
+    const config = loadConfig(write({ 'c.yaml': `tenants:\n${tenant('acme')}` }), registry, {});
+    expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: '1mb' });
+    expect(config.store).toEqual({ kind: 'memory', url: 'redis://127.0.0.1:6379', keyPrefix: 'cb:', maxEntries: 500_000, mappingTtlSeconds: 2_592_000 });
+    expect(config.delivery).toMatchObject({ concurrency: 32, maxAttempts: 8, leaseMs: 15_000, partitions: 16 });
+    expect(config.logging).toEqual({ level: 'info' });
+    expect(config.tenants).toEqual([
+      {
+        id: 'acme',
+        routes: [{ customer: 'alpha', agents: [{ platform: 'beta', weight: 100 }] }],
+        agentJoinedText: undefined,
+        platforms: { alpha: { apiKey: 'a-key' }, beta: { apiKey: 'b-key' } },
+      },
+    ]);
+  });
+
+  it('when values hold ${VAR} placeholders, then they are replaced from the environment', () => {
+    const body = '    alpha: { apiKey: "${ALPHA_KEY}", url: "https://${ALPHA_HOST}/v1" }\n    beta: { apiKey: "${BETA_KEY}" }\n';
+    const config = loadConfig(write({ 'c.yaml': `tenants:\n${tenant('acme', body)}` }), registry, {
+      ALPHA_KEY: SECRET,
+      ALPHA_HOST: 'alpha.example',
+      BETA_KEY: '$literal$',
+    });
+    expect(config.tenants[0]?.platforms).toEqual({
+      alpha: { apiKey: SECRET, url: 'https://alpha.example/v1' },
+      beta: { apiKey: '$literal$' },
+    });
+  });
+
+  it('when a variable is not set, then the problem names its exact path and variable', () => {
+    const body = '    alpha: { apiKey: "${ALPHA_KEY}" }\n    beta: { apiKey: b }\n';
+    const source = write({ 'c.yaml': `tenants:\n${tenant('acme', body)}` });
+    expect(problemsOf(source)).toEqual([{ path: 'tenants[0].alpha.apiKey', problem: 'environment variable ALPHA_KEY is not set' }]);
+    expect(() => loadConfig(source, registry, {})).toThrow('tenants[0].alpha.apiKey: environment variable ALPHA_KEY is not set');
+  });
+
+  it('when a substituted secret fails validation, then the error never prints the secret', () => {
+    const body = '    alpha: { apiKey: a, url: "${ALPHA_URL}" }\n    beta: { apiKey: b }\n';
+    const source = write({ 'c.yaml': `server:\n  adminToken: "\${ADMIN}"\ntenants:\n${tenant('acme', body)}` });
+    const problems = problemsOf(source, { ALPHA_URL: `not a url ${SECRET}`, ADMIN: SECRET.slice(0, 8) });
+    expect(problems.map((p) => p.path)).toEqual(['server.adminToken', 'tenants[0].alpha.url']);
+    expect(JSON.stringify(problems)).not.toContain(SECRET.slice(0, 8));
+  });
+
+  it('when the source is a folder, then its YAML files are read in name order and tenants concatenated', () => {
+    write({
+      '20-globex.yml': `tenants:\n${tenant('globex')}`,
+      '10-acme.yaml': `server: { port: 9000 }\ntenants:\n${tenant('acme')}`,
+      'notes.txt': 'not: [yaml',
+    });
+    const config = loadConfig(dir, registry, {});
+    expect(config.tenants.map((t) => t.id)).toEqual(['acme', 'globex']);
+    expect(config.server.port).toBe(9000);
+  });
+
+  it('when a tenant has a block for an unregistered platform, then it is reported', () => {
+    const source = write({ 'c.yaml': `tenants:\n${tenant('acme', '    alpha: { apiKey: a }\n    beta: { apiKey: b }\n    gamma: { apiKey: g }\n')}` });
+    expect(problemsOf(source)).toEqual([{ path: 'tenants[0].gamma', problem: 'unknown platform (known: alpha, beta)' }]);
+  });
+
+  it('when a platform block misses a required key, then the path ends in that key', () => {
+    const source = write({ 'c.yaml': `tenants:\n${tenant('acme')}${tenant('globex', '    alpha: { apiKey: a }\n    beta: { url: "https://b.example" }\n')}` });
+    expect(problemsOf(source)).toEqual([{ path: 'tenants[1].beta.apiKey', problem: 'required' }]);
+  });
+
+  it('when a route puts a platform on a side it cannot play, then the route is refused', () => {
+    const yaml = 'tenants:\n  - id: acme\n    routes:\n      - customer: beta\n        agents: [{ platform: alpha }]\n    alpha: { apiKey: a }\n    beta: { apiKey: b }\n';
+    expect(problemsOf(write({ 'c.yaml': yaml }))).toEqual([
+      { path: 'tenants[0].routes[0].customer', problem: 'beta cannot play the customer side (it supports: agent)' },
+      { path: 'tenants[0].routes[0].agents[0].platform', problem: 'alpha cannot play the agent side (it supports: customer)' },
+    ]);
+  });
+
+  it('when a route names a platform the tenant has no block for, then the route is refused', () => {
+    const source = write({ 'c.yaml': `tenants:\n${tenant('acme', '    alpha: { apiKey: a }\n')}` });
+    expect(problemsOf(source)).toEqual([{ path: 'tenants[0].routes[0].agents[0].platform', problem: 'the tenant has no beta block' }]);
+  });
+
+  it('when every agent platform of a route has weight 0, then the route is refused', () => {
+    const yaml = `tenants:\n${tenant('acme')}`.replace('{ platform: beta }', '{ platform: beta, weight: 0 }');
+    expect(problemsOf(write({ 'c.yaml': yaml }))).toEqual([
+      { path: 'tenants[0].routes[0].agents', problem: 'at least one agent platform needs a weight above 0' },
+    ]);
+  });
+
+  it('when two tenants share an id, then the second one is reported', () => {
+    const source = write({ 'c.yaml': `tenants:\n${tenant('acme')}${tenant('acme')}` });
+    expect(problemsOf(source)).toEqual([{ path: 'tenants[1].id', problem: 'duplicate tenant id acme' }]);
+  });
+
+  it('when PORT and REDIS_URL are set, then they win over the file', () => {
+    const source = write({ 'c.yaml': `server: { port: 9000 }\nstore: { kind: redis, url: "redis://file:6379" }\ntenants:\n${tenant('acme')}` });
+    const config = loadConfig(source, registry, { PORT: '7000', REDIS_URL: 'redis://env:6379' });
+    expect(config.server.port).toBe(7000);
+    expect(config.store).toMatchObject({ kind: 'redis', url: 'redis://env:6379' });
+    expect(loadConfig(source, registry, { PORT: '' }).server.port).toBe(9000);
+    expect(problemsOf(source, { PORT: 'eighty' }).map((p) => p.path)).toEqual(['server.port']);
+  });
+
+  it('when a file is not valid YAML, then the problem names the file', () => {
+    const source = write({ 'broken.yaml': 'tenants:\n  - id: [acme\n' });
+    const [problem, ...rest] = problemsOf(source);
+    expect(rest).toEqual([]);
+    expect(problem).toEqual({ path: source, problem: expect.stringMatching(/^YAML syntax: .*at line 3, column 1$/) });
+  });
+
+  it('when one file of a folder is not valid YAML, then the problem names that file, not the folder', () => {
+    write({ '10-good.yaml': `tenants:\n${tenant('acme')}`, '20-bad.yaml': 'tenants: [\n' });
+    expect(problemsOf(dir)).toEqual([{ path: path.join(dir, '20-bad.yaml'), problem: expect.stringMatching(/^YAML syntax: /) }]);
+  });
+
+  it('when the source does not exist, then the problem names it', () => {
+    const missing = path.join(dir, 'nope.yaml');
+    expect(problemsOf(missing)).toEqual([{ path: missing, problem: expect.stringContaining('no such file') }]);
+  });
+
+  it('when several things are wrong, then every problem is reported at once', () => {
+    const second = tenant('acme', '    alpha: { apiKey: "${MISSING}" }\n    beta: {}\n    gamma: {}\n').replace('{ platform: beta }', '{ platform: beta, weight: 0 }');
+    const source = write({ 'c.yaml': `logging: { level: loud }\ntenants:\n${tenant('acme')}${second}` });
+    expect(problemsOf(source)).toEqual([
+      { path: 'tenants[1].alpha.apiKey', problem: 'environment variable MISSING is not set' },
+      { path: 'logging.level', problem: expect.stringContaining('expected one of') },
+      { path: 'tenants[1].id', problem: 'duplicate tenant id acme' },
+      { path: 'tenants[1].beta.apiKey', problem: 'required' },
+      { path: 'tenants[1].gamma', problem: 'unknown platform (known: alpha, beta)' },
+      { path: 'tenants[1].routes[0].agents', problem: 'at least one agent platform needs a weight above 0' },
+    ]);
+  });
+});

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { ConversationEvent } from '../../src/model/events.js';
+import type { PlatformFactory, RouteRole, SendResult } from '../../src/platform/adapter.js';
+import { PlatformRegistry } from '../../src/platform/registry.js';
+
+/**
+ * Tiny vendor-free platforms for core tests (config loader, routing, delivery): they validate a
+ * config block like a real adapter and record every `send` instead of calling anyone.
+ */
+
+export const TestPlatformConfig = z.strictObject({
+  apiKey: z.string(),
+  url: z.url().optional(),
+});
+export type TestPlatformConfig = z.infer<typeof TestPlatformConfig>;
+
+export interface SentEvent {
+  tenantId: string;
+  platform: string;
+  /** The conversation as the platform saw it when `send` was called. */
+  conversationId: string;
+  role: RouteRole;
+  attempt: number;
+  event: ConversationEvent;
+}
+
+export interface TestPlatform {
+  factory: PlatformFactory<TestPlatformConfig>;
+  /** Every call to `send`, in call order, across all tenants. */
+  sent: SentEvent[];
+}
+
+export function createTestPlatform(platform: string, roles: readonly RouteRole[]): TestPlatform {
+  const sent: SentEvent[] = [];
+  const factory: PlatformFactory<TestPlatformConfig> = {
+    platform,
+    roles,
+    configSchema: TestPlatformConfig,
+    create: ({ tenantId }) => ({
+      platform,
+      async send(event, ctx): Promise<SendResult> {
+        sent.push({ tenantId, platform, conversationId: ctx.conversation.id, role: ctx.conversation.role, attempt: ctx.attempt, event });
+        return { status: 'sent', nativeMessageId: `${platform}-msg-${sent.length}` };
+      },
+    }),
+  };
+  return { factory, sent };
+}
+
+/** `alpha` plays the customer side only, `beta` the agent side only. */
+export function createTestRegistry(): { registry: PlatformRegistry; alpha: TestPlatform; beta: TestPlatform } {
+  const alpha = createTestPlatform('alpha', ['customer']);
+  const beta = createTestPlatform('beta', ['agent']);
+  return { registry: new PlatformRegistry().register(alpha.factory).register(beta.factory), alpha, beta };
+}
