@@ -7,7 +7,11 @@ const call = { vendor: 'acme', operation: 'send', vendorCode: (b: unknown) => (b
 describe('vendorCall error mapping', () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  // nock patches http for the whole Jest worker: restore it so later files in this worker talk for real.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
   const http = createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 200 });
 
   it('when the vendor answers 2xx, then the response is returned', async () => {
