@@ -109,7 +109,7 @@ describe('eGain inbound: callback authentication', () => {
         const { connector } = connectorFor(
           egainConfig(sim, { callbackAuth: { type: 'jwt', issuer: 'https://auth.egain.test', audience: 'chatbridge', jwksUrl } }),
         );
-        const rs = (key: CryptoKey) =>
+        const rs = (key: Parameters<SignJWT["sign"]>[0]) =>
           new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://auth.egain.test').setAudience('chatbridge').setExpirationTime('5m').sign(key);
         await expect(connector.verify!(raw(`Bearer ${await rs(privateKey)}`))).resolves.toBeUndefined();
         await expect(connector.verify!(raw(`Bearer ${await rs(other.privateKey)}`))).rejects.toBeInstanceOf(AuthenticationError);
