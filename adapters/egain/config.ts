@@ -6,7 +6,7 @@ import { L10nProperties, Restrictions } from './wire.js';
 const BasicCallbackAuth = z.strictObject({
   type: z.literal('basic'),
   username: z.string().min(1),
-  password: z.string().min(8, 'at least 8 characters'),
+  password: z.string().min(1),
 });
 
 /** The Hub sends a bearer JWT it obtained as registered with the Authentication API (oauth2 variant). */

@@ -97,6 +97,10 @@ export class EgainInbound {
       const key = `${parsed.data.conversation.id}:${parsed.data.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      if (await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, parsed.data.id)) {
+        this.runtime.drop(parsed.data.type.value, 'echo of a message the bridge sent', { messageId: parsed.data.id });
+        continue;
+      }
       const event = await this.toEvent(parsed.data);
       if (event) events.push(event);
     }

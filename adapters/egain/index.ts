@@ -16,7 +16,7 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   commands: [registerChannelCommand],
   create({ config, runtime }): PlatformConnector {
     const api = new EgainApi(config);
-    const outbound = new EgainOutbound(api, config);
+    const outbound = new EgainOutbound(api, config, runtime.store);
     const inbound = new EgainInbound(api, runtime);
     return {
       platform: 'egain',

@@ -1,7 +1,7 @@
 import { PermanentError, RetryableError } from '../../src/errors.js';
-import type { CustomerProfile, EventOfKind } from '../../src/model/events.js';
-import type { ConversationEvent } from '../../src/model/events.js';
+import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
 import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
+import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { EgainApi } from './api.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
@@ -27,6 +27,7 @@ export class EgainOutbound {
   constructor(
     private readonly api: EgainApi,
     private readonly config: EgainConfig,
+    private readonly store: MappingStore,
   ) {}
 
   senderType(ctx: DeliveryContext): ClientType {
@@ -44,20 +45,21 @@ export class EgainOutbound {
         return this.sendMessage(event, ctx);
       case 'typing':
         if (!hasFeature(this.restrictions(ctx), 'typing_events')) return dropped('the channel has no typing_events feature');
-        return this.deliver([{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
+        return this.deliver(event.id, [{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
       case 'conversation.started':
         if (this.senderType(ctx) !== 'customer') return dropped('the conversation already exists on eGain (it started there)');
         await this.remember(event.customer, ctx);
-        return this.deliver([{ type: 'customer.info', customer: event.customer }], ctx);
+        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
       case 'customer.info':
         await this.remember(event.customer, ctx);
-        return this.deliver([{ type: 'customer.info', customer: event.customer }], ctx);
+        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
       case 'conversation.ended':
         if (!ctx.conversation.nativeId()) return dropped('no eGain conversation to end');
-        return this.deliver([{ type: 'conversation.end' }], ctx);
+        return this.deliver(event.id, [{ type: 'conversation.end' }], ctx);
       case 'participant.joined':
         if (event.participant.role === 'customer') return dropped('eGain has no message type for a customer joining');
         return this.deliver(
+          event.id,
           [{ type: event.transfer ? 'agent.transfer' : 'agent.join', participant: { id: event.participant.id, name: event.participant.name } }],
           ctx,
         );
@@ -88,7 +90,6 @@ export class EgainOutbound {
     const parts = event.text.length > 0 ? splitText(event.text, r?.maxTextLength) : [];
     const drafts: Draft[] = parts.map((text) => ({ type: 'text', content: { text, ...format } }));
     if (event.attachments.length > 0) {
-      if (!maySend(this.senderType(ctx), 'text')) return dropped(`a ${this.senderType(ctx)} app may not send text`);
       const ids: { id: string }[] = [];
       for (const file of event.attachments) ids.push({ id: await this.uploadAttachment(file, ctx, r) });
       const last = drafts.at(-1);
@@ -96,7 +97,7 @@ export class EgainOutbound {
       else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
     }
     if (drafts.length === 0) return dropped('an empty message');
-    return this.deliver(drafts, ctx);
+    return this.deliver(event.id, drafts, ctx);
   }
 
   private async uploadAttachment(
@@ -122,7 +123,7 @@ export class EgainOutbound {
   }
 
   /** Checks every draft against the permission table, then sends them in one request. */
-  private async deliver(drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
+  private async deliver(eventId: string, drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
     const sender = this.senderType(ctx);
     const forbidden = drafts.find((d) => !maySend(sender, d.type));
     if (forbidden) return dropped(`a ${sender} app may not send ${forbidden.type} (eGain permission table)`);
@@ -144,7 +145,9 @@ export class EgainOutbound {
       if (!reply.conversationId) throw new PermanentError('egain send message: the reply names no conversation id');
       await ctx.conversation.link(reply.conversationId);
     }
-    const first = reply.ids.find((id) => id !== undefined);
+    const [first, ...rest] = reply.ids.filter((id): id is string => id !== undefined);
+    // The core links the first id; the parts of a split text are linked here so none comes back as an echo.
+    for (const id of rest) await this.store.linkMessage(ctx.conversation.tenant, eventId, 'egain', id);
     return first ? { status: 'sent', nativeMessageId: first } : { status: 'sent' };
   }
 

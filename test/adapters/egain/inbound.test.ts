@@ -5,7 +5,7 @@ import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egai
 import { AuthenticationError, PayloadError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
-import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, egainConfig, makeRuntime } from './helpers.js';
+import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, makeRuntime, TENANT } from './helpers.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},
@@ -193,5 +193,30 @@ describe('eGain inbound: normalize', () => {
     expect(events.map((e) => e.id)).toEqual(['egain:conv-1:dup']);
     expect(runtime.drops).toHaveLength(1);
     await expect(Promise.resolve().then(() => connector.normalize!({ messages: {} }, raw()))).rejects.toBeInstanceOf(PayloadError);
+  });
+});
+
+describe('eGain inbound: echoes of what the bridge sent', () => {
+  let sim: EgainSimulator;
+  beforeEach(async () => {
+    sim = await startEgainSimulator({ channels: [CHANNEL] });
+  });
+  afterEach(() => sim.close());
+
+  it('when the Hub delivers back every part of a split text the bridge sent, then none becomes an event', async () => {
+    const runtime = makeRuntime();
+    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const conversationId = sim.openConversation(CHANNEL_TYPE);
+    const ctx = await contextFor(runtime, 'customer', conversationId);
+    const sent = event({ kind: 'message', text: 'a'.repeat(90) }, 'agent');
+    const result = await connector.send(sent, ctx);
+    // What the core does with the id send returns.
+    if (result.status === 'sent') await runtime.store.linkMessage(TENANT, sent.id, 'egain', result.nativeMessageId!);
+    expect(sim.messages).toHaveLength(3);
+    for (const m of sim.messages) {
+      const payload = sim.callbackPayload(conversationId, 'text', { id: m.message.id, text: m.message.content?.text, senderType: 'custom_agent' });
+      expect(await connector.normalize!(payload, raw())).toEqual([]);
+    }
+    expect(runtime.drops.map((d) => d.reason)).toEqual(Array(3).fill('echo of a message the bridge sent'));
   });
 });
