@@ -138,8 +138,9 @@ export class EgainApi {
     return { bytes: Buffer.from(res.data), contentType: typeof type === 'string' ? type : undefined };
   }
 
-  async listChannels() {
-    const res = await this.authorized(this.config.manageScope, { method: 'GET', url: '/channels' }, 'list channels');
+  /** GET /channels takes the manage or the read scope (seed); the sending path asks with read. */
+  async listChannels(scope: string = this.config.manageScope) {
+    const res = await this.authorized(scope, { method: 'GET', url: '/channels' }, 'list channels');
     return parseReply(ChannelList, res, 'list channels').channel ?? [];
   }
 

@@ -48,6 +48,10 @@ export const EgainConfig = z.strictObject({
   scope: z.string().min(1).default('app.conversation.conversationmgr.interaction.manage'),
   /** Scope for the channel API, used by register-channel only. */
   manageScope: z.string().min(1).default('app.conversation.conversationmgr.manage'),
+  /** Scope to read other channels' restrictions (eGain as the customer side); without it the channel block applies. */
+  readScope: z.string().min(1).default('app.conversation.conversationmgr.read'),
+  /** How long another channel's restrictions are reused before GET /channels is asked again. */
+  channelCacheMs: z.number().int().min(0).default(5 * 60_000),
   /** The client application type the bridge is registered as when eGain is the customer side. */
   agentClientType: z.enum(['custom_agent', 'custom_bot']).default('custom_agent'),
   channel: ChannelConfig.default(ChannelConfig.parse({})),

@@ -4,6 +4,7 @@ import { AuthenticationError, PayloadError } from '../../src/errors.js';
 import type { Attachment, InboundEventInput, SenderRole } from '../../src/model/events.js';
 import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
 import type { EgainApi } from './api.js';
+import type { ChannelDirectory } from './channels.js';
 import type { CallbackAuthConfig } from './config.js';
 import { CallbackMessage, CallbackPayload, type ClientType } from './wire.js';
 
@@ -76,6 +77,7 @@ export class EgainInbound {
   constructor(
     private readonly api: EgainApi,
     private readonly runtime: PlatformRuntime,
+    private readonly channels: ChannelDirectory,
   ) {}
 
   async normalize(body: unknown): Promise<InboundEventInput[]> {
@@ -88,6 +90,7 @@ export class EgainInbound {
     }
     const events: InboundEventInput[] = [];
     const seen = new Set<string>();
+    const channelOf = new Map<string, string>();
     for (const raw of payload.data.messages.message) {
       const parsed = CallbackMessage.safeParse(raw);
       if (!parsed.success) {
@@ -101,9 +104,12 @@ export class EgainInbound {
         this.runtime.drop(parsed.data.type.value, 'echo of a message the bridge sent', { messageId: parsed.data.id });
         continue;
       }
+      const channelType = parsed.data.conversation.account?.channel.type;
+      if (channelType) channelOf.set(parsed.data.conversation.id, channelType);
       const event = await this.toEvent(parsed.data);
       if (event) events.push(event);
     }
+    for (const [conversationId, type] of channelOf) await this.channels.remember(conversationId, type);
     return events;
   }
 

@@ -1,5 +1,6 @@
 import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
 import { EgainApi } from './api.js';
+import { ChannelDirectory } from './channels.js';
 import { EgainConfig } from './config.js';
 import { createVerifier, EgainInbound } from './inbound.js';
 import { EgainOutbound } from './outbound.js';
@@ -14,10 +15,11 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   roles: ['customer', 'agent'],
   configSchema: EgainConfig,
   commands: [registerChannelCommand],
-  create({ config, runtime }): PlatformConnector {
+  create({ tenantId, config, runtime }): PlatformConnector {
     const api = new EgainApi(config);
-    const outbound = new EgainOutbound(api, config, runtime.store);
-    const inbound = new EgainInbound(api, runtime);
+    const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
+    const outbound = new EgainOutbound(api, config, runtime.store, channels);
+    const inbound = new EgainInbound(api, runtime, channels);
     return {
       platform: 'egain',
       verify: createVerifier(config.callbackAuth),

@@ -3,6 +3,7 @@ import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/
 import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { EgainApi } from './api.js';
+import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
 import { attachmentRefusalNotice, checkAttachment, hasFeature, splitText } from './restrictions.js';
@@ -28,15 +29,21 @@ export class EgainOutbound {
     private readonly api: EgainApi,
     private readonly config: EgainConfig,
     private readonly store: MappingStore,
+    private readonly channels: ChannelDirectory,
   ) {}
 
   senderType(ctx: DeliveryContext): ClientType {
     return ctx.conversation.role === 'customer' ? this.config.agentClientType : 'customer';
   }
 
-  private restrictions(ctx: DeliveryContext): DirectionRestrictions | undefined {
-    const r = this.config.channel.restrictions;
-    return ctx.conversation.role === 'customer' ? r.outbound : r.inbound;
+  /**
+   * The channel the conversation is on and the side of its restrictions our messages meet: outbound
+   * (to the customer) when we speak for agents, inbound (from the customer) when we are the customer.
+   */
+  private async channel(ctx: DeliveryContext): Promise<{ rules: ChannelRules; r: DirectionRestrictions | undefined }> {
+    if (ctx.conversation.role === 'agent') return { rules: this.config.channel, r: this.config.channel.restrictions.inbound };
+    const rules = await this.channels.forConversation(ctx.conversation.nativeId());
+    return { rules, r: rules.restrictions.outbound };
   }
 
   async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
@@ -44,7 +51,7 @@ export class EgainOutbound {
       case 'message':
         return this.sendMessage(event, ctx);
       case 'typing':
-        if (!hasFeature(this.restrictions(ctx), 'typing_events')) return dropped('the channel has no typing_events feature');
+        if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('the channel has no typing_events feature');
         return this.deliver(event.id, [{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
       case 'conversation.started':
         if (this.senderType(ctx) !== 'customer') return dropped('the conversation already exists on eGain (it started there)');
@@ -78,12 +85,12 @@ export class EgainOutbound {
   }
 
   private async sendMessage(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
-    const r = this.restrictions(ctx);
+    const { rules, r } = await this.channel(ctx);
     for (const file of event.attachments) {
       const refusal = checkAttachment(r, file);
       if (refusal) {
         const language = event.sender.role === 'customer' ? ctx.conversation.attr('egain.language') : undefined;
-        return dropped(attachmentRefusalNotice(this.config.channel.l10nProperties, refusal, language ?? this.config.defaultLanguage));
+        return dropped(attachmentRefusalNotice(rules.l10nProperties, refusal, language ?? this.config.defaultLanguage));
       }
     }
     const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};
@@ -91,7 +98,7 @@ export class EgainOutbound {
     const drafts: Draft[] = parts.map((text) => ({ type: 'text', content: { text, ...format } }));
     if (event.attachments.length > 0) {
       const ids: { id: string }[] = [];
-      for (const file of event.attachments) ids.push({ id: await this.uploadAttachment(file, ctx, r) });
+      for (const file of event.attachments) ids.push({ id: await this.uploadAttachment(file, ctx, rules.type, r) });
       const last = drafts.at(-1);
       if (last?.content) last.content.attachments = { attachment: ids };
       else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
@@ -103,6 +110,7 @@ export class EgainOutbound {
   private async uploadAttachment(
     file: EventOfKind<'message'>['attachments'][number],
     ctx: DeliveryContext,
+    channelType: string,
     r: DirectionRestrictions | undefined,
   ): Promise<string> {
     if (!file.url) throw new PermanentError('egain attachment: the origin gave no URL to fetch the bytes from');
@@ -110,7 +118,7 @@ export class EgainOutbound {
     if (checkAttachment(r, { name: file.name, size: bytes.length })) {
       throw new PermanentError('egain attachment: the downloaded file breaks the channel policy its declared size passed');
     }
-    const request = { channelType: this.config.channel.type, senderType: this.senderType(ctx), name: file.name, size: bytes.length };
+    const request = { channelType, senderType: this.senderType(ctx), name: file.name, size: bytes.length };
     // The signed URL may already be stale when the Hub's clock is ahead of ours: ask once more.
     for (let i = 0; i < 2; i += 1) {
       const asset = await this.api.createAsset(request);
