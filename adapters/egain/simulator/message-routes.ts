@@ -23,6 +23,8 @@ function problemWith(state: SimulatorState, m: WireMessage, conversation: SimCon
     return `text is ${text.length} characters, the channel allows ${r.maxTextLength}`;
   }
   if (type.startsWith('typing.') && r?.features && !r.features.includes('typing_events')) return 'the channel has no typing events';
+  const rich = type.startsWith('richMessage.') ? type.slice('richMessage.'.length) : undefined;
+  if (rich && r?.richMessageTypes && !r.richMessageTypes.includes(rich)) return `the channel does not take ${rich} rich messages`;
   for (const ref of refs) {
     const asset = state.assets.get(ref.id);
     if (!asset || !asset.bytes) return `asset ${ref.id} does not exist or was never uploaded`;

@@ -6,7 +6,7 @@ describe('eGain simulator strictness', () => {
   let sim: EgainSimulator;
   beforeEach(async () => {
     sim = await startEgainSimulator({
-      channels: [CHANNEL],
+      channels: [CHANNEL, { type: 'rich_chan', displayName: 'Rich', icon: 'aWNvbg==', restrictions: { outbound: { richMessageTypes: ['quickreply'] } } }],
       clients: [
         { clientId: 'agent', clientSecret: 'agent-secret', type: 'custom_agent', scopes: [INTERACTION_SCOPE, MANAGE_SCOPE] },
         { clientId: 'cust', clientSecret: 'cust-secret', type: 'customer', scopes: [INTERACTION_SCOPE] },
@@ -65,6 +65,13 @@ describe('eGain simulator strictness', () => {
     expect((await call('POST', '/conversations/messages', t, send(conv, 'text', 'custom_agent', 'x'.repeat(41)))).status).toBe(400);
     expect((await call('POST', '/conversations/messages', t, send(conv, 'text', 'custom_agent', 'x'.repeat(40)))).status).toBe(202);
     expect(sim.messages).toHaveLength(1);
+  });
+
+  it('when a rich message type is not among the channel richMessageTypes, then 400; a listed one passes', async () => {
+    const t = await token('agent');
+    const conv = sim.openConversation('rich_chan');
+    expect((await call('POST', '/conversations/messages', t, send(conv, 'richMessage.payment', 'custom_agent', 'pay'))).status).toBe(400);
+    expect((await call('POST', '/conversations/messages', t, send(conv, 'richMessage.quickreply', 'custom_agent', 'pick'))).status).toBe(202);
   });
 
   it('when the body is malformed JSON or misses messages, then 400 400-101', async () => {
