@@ -21,8 +21,9 @@ const dropped = (reason: string): SendResult => ({ status: 'dropped', reason });
 
 /**
  * Canonical event -> `POST /conversations/messages`. Who we speak as follows the route: where eGain is
- * the customer side the bridge is the agent (or bot) app; where eGain is the agent side it is the
- * customer app of the tenant's custom channel, and the channel's inbound restrictions apply.
+ * the customer side the bridge is the agent (or bot) app and the customer's channel's outbound
+ * restrictions apply; where eGain is the agent side it is the customer app of the tenant's custom
+ * channel, whose inbound restrictions apply. Types the sender may not send are dropped, never sent.
  */
 export class EgainOutbound {
   constructor(

@@ -104,9 +104,10 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     };
   }
 
+  let callback = options.callback;
   function deliver(payload: unknown) {
-    if (!options.callback) throw new Error('the simulator was started without a callback URL');
-    return postCallback(options.callback.url, payload, options.callback.auth);
+    if (!callback) throw new Error('the simulator has no callback URL (option callback or setCallback)');
+    return postCallback(callback.url, payload, callback.auth);
   }
 
   return {
@@ -156,6 +157,10 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
       asset.bytes = input.bytes;
       asset.contentType = input.contentType;
       return asset.id;
+    },
+    /** Where the Hub delivers from now on (the bridge may start after the simulator). */
+    setCallback(url: string, auth?: CallbackCredentials): void {
+      callback = { url, auth };
     },
     callbackPayload,
     postCallback,

@@ -63,8 +63,12 @@ describe('eGain inbound: callback authentication', () => {
       const payload = sim.callbackPayload(conversationId, 'text', { text: 'hello from eGain', senderType: 'egain_agent' });
       expect((await sim.postCallback(ingress.url, payload, BASIC)).status).toBe(200);
       expect((await sim.postCallback(ingress.url, payload, { ...BASIC, password: 'nope-nope' })).status).toBe(401);
-      expect(ingress.received).toHaveLength(1);
+      sim.setCallback(ingress.url, BASIC);
+      expect((await sim.agentSays(conversationId, 'second', { participant: { id: 'a1', name: 'Bo' } })).status).toBe(200);
+      expect((await sim.send(conversationId, 'typing.start', { senderType: 'egain_agent' })).status).toBe(200);
+      expect(ingress.received.map((e) => e.kind)).toEqual(['message', 'message', 'typing']);
       expect(ingress.received[0]).toMatchObject({ kind: 'message', text: 'hello from eGain', sender: { role: 'agent' } });
+      expect(ingress.received[1]).toMatchObject({ text: 'second', sender: { role: 'agent', id: 'a1', name: 'Bo' } });
     } finally {
       await ingress.close();
     }
