@@ -8,6 +8,7 @@ import {
   AssetInfo,
   type ChannelBody,
   ChannelList,
+  MAX_ASSET_SIZE,
   type ClientType,
   type SendRequest,
   SendResponse,
@@ -131,7 +132,8 @@ export class EgainApi {
   async download(url: string): Promise<{ bytes: Buffer; contentType?: string }> {
     const res = await vendorCall<ArrayBuffer>(
       this.http,
-      { method: 'GET', url, responseType: 'arraybuffer' },
+      // Nothing above eGain's asset limit is worth holding in memory.
+      { method: 'GET', url, responseType: 'arraybuffer', maxContentLength: MAX_ASSET_SIZE },
       { ...describe('download attachment'), authStatuses: [] },
     );
     const type = res.headers['content-type'];

@@ -52,6 +52,8 @@ export class EgainOutbound {
       case 'message':
         return this.sendMessage(event, ctx);
       case 'typing':
+        // Typing alone must not open a conversation on eGain.
+        if (!ctx.conversation.nativeId()) return dropped('no eGain conversation yet to show typing in');
         if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('the channel has no typing_events feature');
         return this.deliver(event.id, [{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
       case 'conversation.started':

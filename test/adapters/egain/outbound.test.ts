@@ -128,8 +128,9 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
       expect(sim.messages[1]!.metadata.attributes).toEqual([{ name: 'chatbridgeConversationId', value: ctx.conversation.id }]);
     });
 
-    it('when the first event is a message, then it opens the conversation itself', async () => {
+    it('when the first event is a message, then it opens the conversation itself (typing before it is dropped)', async () => {
       const { connector, ctx } = await setup();
+      expect(await connector.send(event({ kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: expect.stringMatching(/typing/) });
       await connector.send(event({ kind: 'message', text: 'hello?' }), ctx);
       expect(sim.messages[0]!.message.conversation?.entryPoint).toEqual({ id: 'ep-1' });
       expect(ctx.conversation.nativeId()).toBe(sim.messages[0]!.conversationId);
