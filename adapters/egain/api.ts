@@ -1,0 +1,159 @@
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { TokenCache } from '../../src/auth/token-cache.js';
+import { AuthExpiredError, PermanentError } from '../../src/errors.js';
+import { type CallDescription, createVendorHttp, vendorCall } from '../../src/http/vendor-client.js';
+import type { EgainConfig } from './config.js';
+import {
+  AssetCreateResponse,
+  AssetInfo,
+  type ChannelBody,
+  ChannelList,
+  MAX_ASSET_SIZE,
+  type ClientType,
+  type SendRequest,
+  SendResponse,
+  TokenResponse,
+  UPLOAD_METHOD,
+} from './wire.js';
+
+const vendorCode = (body: unknown): string | undefined => {
+  const code = (body as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+function describe(operation: string): CallDescription {
+  return { vendor: 'egain', operation, vendorCode };
+}
+
+/** Parses a vendor reply; a shape we cannot read is a permanent failure of that call, never a crash. */
+function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, res: AxiosResponse, op: string): T {
+  const parsed = schema.safeParse(res.data ?? {});
+  if (!parsed.success) throw new PermanentError(`egain ${op}: unexpected reply shape`, { status: res.status });
+  return parsed.data;
+}
+
+/**
+ * eGain's HTTP API for one tenant's client application: an OAuth2 client-credentials token per scope
+ * (cached, single-flight), and the Conversation, Asset and Channel calls. A 401 invalidates the refused
+ * token and retries once with a fresh one; a second 401 reaches the caller as AuthExpiredError.
+ */
+export class EgainApi {
+  private readonly http: AxiosInstance;
+  private readonly tokens = new Map<string, TokenCache<string>>();
+
+  constructor(private readonly config: EgainConfig) {
+    this.http = createVendorHttp({ baseURL: config.apiBaseUrl.replace(/\/+$/, ''), timeoutMs: config.timeoutMs });
+  }
+
+  private cache(scope: string): TokenCache<string> {
+    let cache = this.tokens.get(scope);
+    if (!cache) {
+      cache = new TokenCache(() => this.fetchToken(scope), { refreshMarginMs: this.config.tokenRefreshMarginMs });
+      this.tokens.set(scope, cache);
+    }
+    return cache;
+  }
+
+  private async fetchToken(scope: string): Promise<{ value: string; expiresAt: number }> {
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope,
+      client_id: this.config.clientId,
+      client_secret: this.config.clientSecret,
+    });
+    const res = await vendorCall(
+      this.http,
+      {
+        method: 'POST',
+        url: this.config.tokenUrl,
+        data: form.toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      },
+      // A refused client secret is a configuration problem, not an expired credential.
+      { ...describe('token'), authStatuses: [] },
+    );
+    const token = parseReply(TokenResponse, res, 'token');
+    return { value: token.access_token, expiresAt: Date.now() + token.expires_in * 1000 };
+  }
+
+  /** Drops every cached token (the core's refreshAuth). */
+  invalidateTokens(): void {
+    for (const cache of this.tokens.values()) cache.invalidate();
+  }
+
+  private async authorized<T>(scope: string, request: AxiosRequestConfig, op: string): Promise<AxiosResponse<T>> {
+    const cache = this.cache(scope);
+    const attempt = async () => {
+      const token = await cache.get();
+      const headers = { ...(request.headers as Record<string, string>), Authorization: `Bearer ${token}` };
+      try {
+        return await vendorCall<T>(this.http, { ...request, headers }, describe(op));
+      } catch (err) {
+        if (err instanceof AuthExpiredError) cache.invalidate(token);
+        throw err;
+      }
+    };
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof AuthExpiredError)) throw err;
+      return attempt();
+    }
+  }
+
+  async sendMessages(body: SendRequest): Promise<{ ids: (string | undefined)[]; conversationId?: string }> {
+    const res = await this.authorized(this.config.scope, { method: 'POST', url: '/conversations/messages', data: body }, 'send message');
+    const reply = parseReply(SendResponse, res, 'send message');
+    const list = reply.messages?.message ?? [];
+    return { ids: list.map((m) => m.id), conversationId: list.find((m) => m.conversation)?.conversation?.id };
+  }
+
+  async createAsset(input: { channelType: string; senderType: ClientType; name: string; size: number }) {
+    const data = { channel: { type: input.channelType }, sender: { type: input.senderType }, name: input.name, size: input.size };
+    const res = await this.authorized(this.config.scope, { method: 'POST', url: '/assets', data }, 'create asset');
+    return parseReply(AssetCreateResponse, res, 'create asset');
+  }
+
+  /** The signed URL carries its own authorization: no bearer token goes to the storage host. */
+  async uploadAsset(contentUrl: string, bytes: Buffer, contentType: string): Promise<void> {
+    await vendorCall(
+      this.http,
+      { method: UPLOAD_METHOD, url: contentUrl, data: bytes, headers: { 'Content-Type': contentType } },
+      { ...describe('upload asset'), authStatuses: [] },
+    );
+  }
+
+  async getAsset(id: string) {
+    const res = await this.authorized(this.config.scope, { method: 'GET', url: `/assets/${encodeURIComponent(id)}` }, 'get asset');
+    return parseReply(AssetInfo, res, 'get asset');
+  }
+
+  /** Fetches bytes from a URL another platform handed us (signed, short-lived). */
+  async download(url: string): Promise<{ bytes: Buffer; contentType?: string }> {
+    const res = await vendorCall<ArrayBuffer>(
+      this.http,
+      // Nothing above eGain's asset limit is worth holding in memory.
+      { method: 'GET', url, responseType: 'arraybuffer', maxContentLength: MAX_ASSET_SIZE },
+      { ...describe('download attachment'), authStatuses: [] },
+    );
+    const type = res.headers['content-type'];
+    return { bytes: Buffer.from(res.data), contentType: typeof type === 'string' ? type : undefined };
+  }
+
+  /** GET /channels takes the manage or the read scope (seed); the sending path asks with read. */
+  async listChannels(scope: string = this.config.manageScope) {
+    const res = await this.authorized(scope, { method: 'GET', url: '/channels' }, 'list channels');
+    return parseReply(ChannelList, res, 'list channels').channel ?? [];
+  }
+
+  async createChannel(body: ChannelBody): Promise<string> {
+    const res = await this.authorized(this.config.manageScope, { method: 'POST', url: '/channels', data: body }, 'create channel');
+    const id = (res.data as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string') throw new PermanentError('egain create channel: no id in the reply', { status: res.status });
+    return id;
+  }
+
+  async updateChannel(id: string, body: ChannelBody): Promise<void> {
+    await this.authorized(this.config.manageScope, { method: 'PUT', url: `/channels/${encodeURIComponent(id)}`, data: body }, 'update channel');
+  }
+}

@@ -1,0 +1,31 @@
+import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
+import { EgainApi } from './api.js';
+import { ChannelDirectory } from './channels.js';
+import { EgainConfig } from './config.js';
+import { createVerifier, EgainInbound } from './inbound.js';
+import { EgainOutbound } from './outbound.js';
+import { registerChannelCommand } from './register-channel.js';
+
+export { EgainConfig } from './config.js';
+export { attachmentRefusalNotice, checkAttachment } from './restrictions.js';
+
+/** eGain Conversation Hub: either side of a route (see outbound.ts for who the bridge speaks as). */
+export const egainPlatform: PlatformFactory<EgainConfig> = {
+  platform: 'egain',
+  roles: ['customer', 'agent'],
+  configSchema: EgainConfig,
+  commands: [registerChannelCommand],
+  create({ tenantId, config, runtime }): PlatformConnector {
+    const api = new EgainApi(config);
+    const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
+    const outbound = new EgainOutbound(api, config, runtime.store, channels);
+    const inbound = new EgainInbound(api, runtime, channels);
+    return {
+      platform: 'egain',
+      verify: createVerifier(config.callbackAuth),
+      normalize: (body) => inbound.normalize(body),
+      send: (event, ctx) => outbound.send(event, ctx),
+      refreshAuth: () => api.invalidateTokens(),
+    };
+  },
+};

@@ -1,0 +1,193 @@
+import { PermanentError, RetryableError } from '../../src/errors.js';
+import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
+import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
+import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { EgainApi } from './api.js';
+import type { ChannelDirectory, ChannelRules } from './channels.js';
+import type { EgainConfig } from './config.js';
+import { maySend } from './permissions.js';
+import { attachmentRefusalNotice, checkAttachment, hasFeature, splitText } from './restrictions.js';
+import type { ClientType, DirectionRestrictions, WireConversation, WireMessage } from './wire.js';
+
+type Content = NonNullable<WireMessage['content']>;
+interface Draft {
+  type: string;
+  content?: Content;
+  participant?: { id?: string; name?: string };
+  customer?: CustomerProfile;
+}
+
+const dropped = (reason: string): SendResult => ({ status: 'dropped', reason });
+
+/**
+ * Canonical event -> `POST /conversations/messages`. Who we speak as follows the route: where eGain is
+ * the customer side the bridge is the agent (or bot) app and the customer's channel's outbound
+ * restrictions apply; where eGain is the agent side it is the customer app of the tenant's custom
+ * channel, whose inbound restrictions apply. Types the sender may not send are dropped, never sent.
+ */
+export class EgainOutbound {
+  constructor(
+    private readonly api: EgainApi,
+    private readonly config: EgainConfig,
+    private readonly store: MappingStore,
+    private readonly channels: ChannelDirectory,
+  ) {}
+
+  senderType(ctx: DeliveryContext): ClientType {
+    return ctx.conversation.role === 'customer' ? this.config.agentClientType : 'customer';
+  }
+
+  /**
+   * The channel the conversation is on and the side of its restrictions our messages meet: outbound
+   * (to the customer) when we speak for agents, inbound (from the customer) when we are the customer.
+   */
+  private async channel(ctx: DeliveryContext): Promise<{ rules: ChannelRules; r: DirectionRestrictions | undefined }> {
+    if (ctx.conversation.role === 'agent') return { rules: this.config.channel, r: this.config.channel.restrictions.inbound };
+    const rules = await this.channels.forConversation(ctx.conversation.nativeId());
+    return { rules, r: rules.restrictions.outbound };
+  }
+
+  async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
+    switch (event.kind) {
+      case 'message':
+        return this.sendMessage(event, ctx);
+      case 'typing':
+        // Typing alone must not open a conversation on eGain.
+        if (!ctx.conversation.nativeId()) return dropped('no eGain conversation yet to show typing in');
+        if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('the channel has no typing_events feature');
+        return this.deliver(event.id, [{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
+      case 'conversation.started':
+        if (this.senderType(ctx) !== 'customer') return dropped('the conversation already exists on eGain (it started there)');
+        await this.remember(event.customer, ctx);
+        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
+      case 'customer.info':
+        await this.remember(event.customer, ctx);
+        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
+      case 'conversation.ended':
+        if (!ctx.conversation.nativeId()) return dropped('no eGain conversation to end');
+        return this.deliver(event.id, [{ type: 'conversation.end' }], ctx);
+      case 'participant.joined':
+        if (event.participant.role === 'customer') return dropped('eGain has no message type for a customer joining');
+        return this.deliver(
+          event.id,
+          [{ type: event.transfer ? 'agent.transfer' : 'agent.join', participant: { id: event.participant.id, name: event.participant.name } }],
+          ctx,
+        );
+      case 'participant.left':
+        return dropped('eGain has no message type for a participant leaving');
+      case 'receipt':
+        return dropped('eGain has no receipt message type');
+    }
+  }
+
+  private async remember(customer: CustomerProfile, ctx: DeliveryContext): Promise<void> {
+    const attrs: Record<string, string> = {};
+    if (customer.id) attrs['egain.customerId'] = customer.id;
+    if (customer.language) attrs['egain.language'] = customer.language;
+    if (Object.keys(attrs).length > 0) await ctx.conversation.setAttrs(attrs);
+  }
+
+  private async sendMessage(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
+    const { rules, r } = await this.channel(ctx);
+    for (const file of event.attachments) {
+      const refusal = checkAttachment(r, file);
+      if (refusal) {
+        const language = event.sender.role === 'customer' ? ctx.conversation.attr('egain.language') : undefined;
+        return dropped(attachmentRefusalNotice(rules.l10nProperties, refusal, language ?? this.config.defaultLanguage));
+      }
+    }
+    const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};
+    const parts = event.text.length > 0 ? splitText(event.text, r?.maxTextLength) : [];
+    const drafts: Draft[] = parts.map((text) => ({ type: 'text', content: { text, ...format } }));
+    if (event.attachments.length > 0) {
+      const ids: { id: string }[] = [];
+      for (const file of event.attachments) ids.push({ id: await this.uploadAttachment(file, ctx, rules.type, r) });
+      const last = drafts.at(-1);
+      if (last?.content) last.content.attachments = { attachment: ids };
+      else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
+    }
+    if (drafts.length === 0) return dropped('an empty message');
+    return this.deliver(event.id, drafts, ctx);
+  }
+
+  private async uploadAttachment(
+    file: EventOfKind<'message'>['attachments'][number],
+    ctx: DeliveryContext,
+    channelType: string,
+    r: DirectionRestrictions | undefined,
+  ): Promise<string> {
+    if (!file.url) throw new PermanentError('egain attachment: the origin gave no URL to fetch the bytes from');
+    const { bytes } = await this.api.download(file.url);
+    if (checkAttachment(r, { name: file.name, size: bytes.length })) {
+      throw new PermanentError('egain attachment: the downloaded file breaks the channel policy its declared size passed');
+    }
+    const request = { channelType, senderType: this.senderType(ctx), name: file.name, size: bytes.length };
+    // The signed URL may already be stale when the Hub's clock is ahead of ours: ask once more.
+    for (let i = 0; i < 2; i += 1) {
+      const asset = await this.api.createAsset(request);
+      if (Date.parse(asset.contentUrlExpiry) > Date.now()) {
+        await this.api.uploadAsset(asset.contentUrl, bytes, file.contentType);
+        return asset.id;
+      }
+    }
+    throw new RetryableError('egain create asset: the signed upload URL was expired on arrival');
+  }
+
+  /** Checks every draft against the permission table, then sends them in one request. */
+  private async deliver(eventId: string, drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
+    const sender = this.senderType(ctx);
+    const forbidden = drafts.find((d) => !maySend(sender, d.type));
+    if (forbidden) return dropped(`a ${sender} app may not send ${forbidden.type} (eGain permission table)`);
+    const nativeId = ctx.conversation.nativeId();
+    if (!nativeId && sender !== 'customer') return dropped('no eGain conversation yet (it must start on eGain)');
+    const conversation = nativeId ? { id: nativeId } : this.startBlock(ctx, drafts);
+    const messages: WireMessage[] = drafts.map((d) => ({
+      type: { value: d.type },
+      ...(d.content ? { content: d.content } : {}),
+      sender: { type: sender, ...(d.participant ? { participant: d.participant } : {}) },
+      conversation: d.customer ? withCustomer(conversation, d.customer) : conversation,
+    }));
+    const reply = await this.api.sendMessages({
+      metadata: { attributes: [{ name: 'chatbridgeConversationId', value: ctx.conversation.id }] },
+      messages: { message: messages },
+    });
+    if (!nativeId) {
+      // UNKNOWN: we expect the 202 reply to name the conversation the Hub opened (wire.ts SendResponse).
+      if (!reply.conversationId) throw new PermanentError('egain send message: the reply names no conversation id');
+      await ctx.conversation.link(reply.conversationId);
+    }
+    const [first, ...rest] = reply.ids.filter((id): id is string => id !== undefined);
+    // The core links the first id; the parts of a split text are linked here so none comes back as an echo.
+    for (const id of rest) await this.store.linkMessage(ctx.conversation.tenant, eventId, 'egain', id);
+    return first ? { status: 'sent', nativeMessageId: first } : { status: 'sent' };
+  }
+
+  /** The conversation block a customer app sends to open a conversation (seed: "start conversation"). */
+  private startBlock(ctx: DeliveryContext, drafts: Draft[]): WireConversation {
+    const account = this.config.account;
+    if (!account) throw new PermanentError('egain: account.address and account.entryPointId are needed to start conversations');
+    const customerId = drafts.find((d) => d.customer?.id)?.customer?.id ?? ctx.conversation.attr('egain.customerId') ?? ctx.conversation.id;
+    return {
+      account: { address: account.address, channel: { type: this.config.channel.type } },
+      customer: { contacts: { contact: [{ type: account.contactType, address: customerId }] } },
+      entryPoint: { id: account.entryPointId },
+    };
+  }
+}
+
+/** Adds a canonical profile to a conversation block, keeping the contacts already there. */
+function withCustomer(conversation: WireConversation, c: CustomerProfile): WireConversation {
+  const contact = [
+    ...(conversation.customer?.contacts?.contact ?? []),
+    ...(c.email ? [{ type: 'email', address: c.email }] : []),
+    ...(c.phone ? [{ type: 'phone', address: c.phone }] : []),
+  ];
+  const customer = {
+    ...conversation.customer,
+    ...(c.firstName ? { firstName: c.firstName } : {}),
+    ...(c.lastName ? { lastName: c.lastName } : {}),
+    ...(c.language ? { language: c.language } : {}),
+    ...(contact.length > 0 ? { contacts: { contact } } : {}),
+  };
+  return { ...conversation, customer };
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Router } from 'express';
+import { maySend } from '../permissions.js';
+import { type DirectionRestrictions, SendRequest, type WireMessage } from '../wire.js';
+import { authedOf, requireScope } from './auth-routes.js';
+import { INTERACTION_SCOPE, reject, type SimConversation, type SimulatorState, zodDetails } from './state.js';
+
+/** Restrictions that apply to what `senderType` sends: inbound = from the customer (seed). */
+export function restrictionsFor(state: SimulatorState, channelType: string, senderType: string): DirectionRestrictions | undefined {
+  const r = state.channelByType(channelType)?.restrictions;
+  return senderType === 'customer' ? r?.inbound : r?.outbound;
+}
+
+/** Why the Hub would refuse one message, or undefined. */
+function problemWith(state: SimulatorState, m: WireMessage, conversation: SimConversation): string | undefined {
+  const type = m.type.value;
+  if (!maySend(m.sender.type, type)) return `a ${m.sender.type} client application may not send ${type}`;
+  const r = restrictionsFor(state, conversation.channelType, m.sender.type);
+  const text = m.content?.text;
+  const refs = m.content?.attachments?.attachment ?? [];
+  if (type === 'text' && !text && refs.length === 0) return 'a text message needs content.text or attachments';
+  if (text !== undefined && r?.maxTextLength !== undefined && text.length > r.maxTextLength) {
+    return `text is ${text.length} characters, the channel allows ${r.maxTextLength}`;
+  }
+  if (type.startsWith('typing.') && r?.features && !r.features.includes('typing_events')) return 'the channel has no typing events';
+  const rich = type.startsWith('richMessage.') ? type.slice('richMessage.'.length) : undefined;
+  if (rich && r?.richMessageTypes && !r.richMessageTypes.includes(rich)) return `the channel does not take ${rich} rich messages`;
+  for (const ref of refs) {
+    const asset = state.assets.get(ref.id);
+    if (!asset || !asset.bytes) return `asset ${ref.id} does not exist or was never uploaded`;
+  }
+  return undefined;
+}
+
+/** Opens a conversation for a customer app's first message, as in the seed's "start conversation" sample. */
+function startConversation(state: SimulatorState, m: WireMessage): SimConversation | string {
+  if (m.sender.type !== 'customer') return 'only a customer client application can start a conversation';
+  const c = m.conversation;
+  const address = c?.customer?.contacts?.contact[0]?.address;
+  if (!c?.account || !c.entryPoint || !address) {
+    return 'starting a conversation needs conversation.account, conversation.customer.contacts and conversation.entryPoint';
+  }
+  if (!state.channelByType(c.account.channel.type)) return `unknown channel type ${c.account.channel.type}`;
+  return state.openConversation(c.account.channel.type, address);
+}
+
+export function messageRouter(state: SimulatorState): Router {
+  const router = express.Router();
+  router.post('/conversations/messages', requireScope(state, INTERACTION_SCOPE), (req, res) => {
+    const { client } = authedOf(res);
+    const parsed = SendRequest.safeParse(req.body);
+    if (!parsed.success) return reject(state, req, res, 400, 'malformed send message body', zodDetails(parsed.error));
+    const list = parsed.data.messages.message;
+    if (list.some((m) => m.sender.type !== client.type)) {
+      return reject(state, req, res, 403, `the client application is registered as ${client.type}`);
+    }
+    const ids = new Set(list.map((m) => m.conversation?.id));
+    if (ids.size !== 1) return reject(state, req, res, 400, 'all messages of one request belong to one conversation');
+    const [id] = ids;
+    let conversation: SimConversation | string | undefined = id ? state.conversations.get(id) : startConversation(state, list[0]!);
+    if (conversation === undefined) conversation = `unknown conversation ${id}`;
+    if (typeof conversation === 'string') return reject(state, req, res, 400, conversation);
+    for (const [i, m] of list.entries()) {
+      const problem = problemWith(state, m, conversation);
+      if (problem) return reject(state, req, res, 400, problem, [{ key: `messages.message[${i}]`, value: problem }]);
+    }
+    const accepted = list.map((m) => ({ ...m, id: randomUUID() }));
+    for (const message of accepted) {
+      state.messages.push({ clientId: client.clientId, conversationId: conversation.id, message, metadata: parsed.data.metadata });
+    }
+    // UNKNOWN shape of the 202 body (collapsed in the seed); wire.ts SendResponse reads the same.
+    res.status(202).json({ messages: { message: accepted.map((m) => ({ id: m.id, conversation: { id: conversation.id } })) } });
+  });
+  return router;
+}

@@ -1,0 +1,135 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { ChannelBody, ClientType, SendRequest, WireMessage } from '../wire.js';
+
+/** What the fake Hub knows and records: client apps, tokens, channels, conversations, assets, messages. */
+
+export const INTERACTION_SCOPE = 'app.conversation.conversationmgr.interaction.manage';
+export const MANAGE_SCOPE = 'app.conversation.conversationmgr.manage';
+export const READ_SCOPE = 'app.conversation.conversationmgr.read';
+
+export interface SimClient {
+  clientId: string;
+  clientSecret: string;
+  /** The client application type it was registered as (its role). */
+  type: ClientType;
+  scopes: string[];
+}
+
+export interface IssuedToken {
+  value: string;
+  clientId: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
+export interface SimChannel extends ChannelBody {
+  id: string;
+  created: string;
+  modified: string;
+}
+
+export interface SimConversation {
+  id: string;
+  channelType: string;
+  customerAddress?: string;
+}
+
+export interface SimAsset {
+  id: string;
+  name: string;
+  size: number;
+  channelType: string;
+  senderType: ClientType;
+  uploadSignature: string;
+  uploadExpiresAt: number;
+  downloadSignature: string;
+  bytes?: Buffer;
+  contentType?: string;
+}
+
+export interface AcceptedMessage {
+  clientId: string;
+  conversationId: string;
+  message: WireMessage & { id: string };
+  metadata: SendRequest['metadata'];
+}
+
+export interface Rejection {
+  method: string;
+  path: string;
+  status: number;
+  code: string;
+  message: string;
+}
+
+export class SimulatorState {
+  readonly tokens = new Map<string, IssuedToken>();
+  readonly channels = new Map<string, SimChannel>();
+  readonly conversations = new Map<string, SimConversation>();
+  readonly assets = new Map<string, SimAsset>();
+  readonly messages: AcceptedMessage[] = [];
+  readonly rejections: Rejection[] = [];
+  tokenRequests = 0;
+  /** Added to Date.now(): tests move the Hub's clock instead of waiting. */
+  clockOffsetMs = 0;
+
+  constructor(readonly clients: SimClient[]) {}
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  issueToken(client: SimClient, scopes: string[], ttlSeconds: number): IssuedToken {
+    const token = { value: randomBytes(24).toString('base64url'), clientId: client.clientId, scopes, expiresAt: this.now() + ttlSeconds * 1000 };
+    this.tokens.set(token.value, token);
+    return token;
+  }
+
+  addChannel(body: ChannelBody, id: string = randomUUID()): SimChannel {
+    const stamp = new Date(this.now()).toISOString();
+    const channel = { ...body, id, created: stamp, modified: stamp };
+    this.channels.set(id, channel);
+    return channel;
+  }
+
+  channelByType(type: string): SimChannel | undefined {
+    return [...this.channels.values()].find((c) => c.type === type);
+  }
+
+  openConversation(channelType: string, customerAddress?: string, id: string = randomUUID()): SimConversation {
+    const conversation = { id, channelType, customerAddress };
+    this.conversations.set(id, conversation);
+    return conversation;
+  }
+
+  newAsset(input: Omit<SimAsset, 'id' | 'uploadSignature' | 'downloadSignature'>): SimAsset {
+    const asset = {
+      ...input,
+      id: randomUUID(),
+      uploadSignature: randomBytes(18).toString('base64url'),
+      downloadSignature: randomBytes(18).toString('base64url'),
+    };
+    this.assets.set(asset.id, asset);
+    return asset;
+  }
+}
+
+/** eGain's error body; codes beyond 400-101 and 401-104 are UNKNOWN and named after their status. */
+export function reject(
+  state: SimulatorState,
+  req: Request,
+  res: Response,
+  status: number,
+  message: string,
+  details?: { key: string; value: string }[],
+): void {
+  const code = status === 400 ? '400-101' : status === 401 ? '401-104' : `${status}-101`;
+  state.rejections.push({ method: req.method, path: req.path, status, code, message });
+  res.status(status).json({ code, developerMessage: message, ...(details ? { details } : {}) });
+}
+
+export function zodDetails(error: z.ZodError): { key: string; value: string }[] {
+  return error.issues.slice(0, 20).map((i) => ({ key: i.path.join('.') || '(root)', value: i.message }));
+}

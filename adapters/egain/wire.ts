@@ -1,0 +1,202 @@
+import { z } from 'zod';
+
+/**
+ * eGain Conversation Manager v3 wire shapes: the ONE place where we write down what the Hub sends and
+ * accepts. The adapter parses with these schemas and the simulator enforces them, so a wrong guess
+ * shows up in one file. Sources: vendor-docs/egain-*.txt, vendor-notes/egain.md, eGain's public v3
+ * reference (apidev.egain.com) as quoted by third-party connectors. Whatever the seed pages collapse is
+ * marked UNKNOWN with the evidence it rests on.
+ */
+
+/** The seed's client application types (send message table, POST /clientapplications roles). */
+export const ClientType = z.enum(['customer', 'egain_agent', 'custom_agent', 'egain_bot', 'custom_bot']);
+export type ClientType = z.infer<typeof ClientType>;
+
+/** eGain error body (vendor-notes): `{"code": "400-101", "developerMessage", "details": [{key, value}]}`. */
+export const ErrorBody = z.object({
+  code: z.string(),
+  developerMessage: z.string(),
+  details: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+  userMessage: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** UNKNOWN: eGain documents client credentials but not its reply; this is RFC 6749 section 5.1. */
+export const TokenResponse = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.coerce.number().positive(),
+  scope: z.string().optional(),
+});
+
+const Participant = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
+
+const Contact = z.object({ type: z.string().min(1).max(64), address: z.string().min(1).max(320) });
+
+/**
+ * The conversation block. Evidence (send-message parameters quoted from eGain's reference):
+ * `conversation.account.address`, `conversation.account.channel.type`,
+ * `conversation.customer.contacts.contact[].{type,address}` and `conversation.entryPoint.id` start a
+ * conversation from a customer app. UNKNOWN: `id` for later messages, and the customer name fields.
+ */
+export const WireConversation = z.object({
+  id: z.string().min(1).max(256).optional(),
+  account: z.object({ address: z.string().min(1), channel: z.object({ type: z.string().min(1) }) }).optional(),
+  customer: z
+    .object({
+      firstName: z.string().max(256).optional(),
+      lastName: z.string().max(256).optional(),
+      language: z.string().max(35).optional(),
+      contacts: z.object({ contact: z.array(Contact).min(1).max(10) }).optional(),
+    })
+    .optional(),
+  entryPoint: z.object({ id: z.string().min(1) }).optional(),
+});
+export type WireConversation = z.infer<typeof WireConversation>;
+
+/** UNKNOWN: how a message points at an uploaded asset; eGain wraps lists as `{ item: [...] }` elsewhere. */
+const AssetRef = z.object({ id: z.string().min(1).max(256) });
+
+/**
+ * The message object. Evidence: `type.value`, `content.text`, `content.redact`, `sender.type`,
+ * `sender.participant.name`, `id`, `created` (GET /conversations/{id} sample). UNKNOWN:
+ * `content.attachments.attachment[]` and `content.format` (rich text).
+ */
+export const WireMessage = z.object({
+  id: z.string().min(1).max(256).optional(),
+  type: z.object({ value: z.string().min(1).max(64) }),
+  content: z
+    .object({
+      text: z.string().optional(),
+      redact: z.boolean().optional(),
+      format: z.enum(['plain', 'html']).optional(),
+      attachments: z.object({ attachment: z.array(AssetRef).min(1).max(20) }).optional(),
+    })
+    .optional(),
+  sender: z.object({ type: ClientType, participant: Participant.optional() }),
+  conversation: WireConversation.optional(),
+  created: z.string().datetime({ offset: true }).optional(),
+});
+export type WireMessage = z.infer<typeof WireMessage>;
+
+/** Only `metadata.attributes[{name, value}]` is visible in the seed's request sample. */
+export const Metadata = z.object({
+  attributes: z.array(z.object({ name: z.string().min(1).max(255), value: z.string().max(4096) })).max(50).optional(),
+});
+
+/** `POST /conversations/messages`: both objects required (seed). */
+export const SendRequest = z.object({
+  metadata: Metadata,
+  messages: z.object({ message: z.array(WireMessage).min(1).max(20) }),
+});
+export type SendRequest = z.infer<typeof SendRequest>;
+
+/**
+ * UNKNOWN: the 202 body is collapsed to `{"messages": {...}}` in the seed. We read per-message ids and the
+ * conversation id the Hub assigned (needed when a customer app starts a conversation) and tolerate neither.
+ */
+export const SendResponse = z.object({
+  messages: z
+    .object({
+      message: z
+        .array(z.object({ id: z.string().optional(), conversation: z.object({ id: z.string() }).optional() }))
+        .optional(),
+    })
+    .optional(),
+});
+
+/**
+ * The callback body the Hub POSTs to a client application. UNKNOWN: assumed to be the send shape with
+ * Hub-assigned ids filled in (`id`, `conversation.id`), which the GET /conversations sample suggests.
+ */
+export const CallbackMessage = WireMessage.extend({
+  id: z.string().min(1).max(256),
+  conversation: WireConversation.extend({ id: z.string().min(1).max(256) }),
+});
+export type CallbackMessage = z.infer<typeof CallbackMessage>;
+
+export const CallbackPayload = z.object({
+  metadata: Metadata.optional(),
+  messages: z.object({ message: z.array(z.unknown()).min(1).max(100) }),
+});
+
+/** Channel restrictions (seed: POST /channels). */
+export const AttachmentPolicy = z.object({
+  enabled: z.boolean(),
+  maxSize: z.number().int().positive().optional(),
+  type: z.enum(['allow', 'block']).optional(),
+  extensions: z.array(z.string().min(1).max(32)).max(200).optional(),
+});
+export type AttachmentPolicy = z.infer<typeof AttachmentPolicy>;
+
+export const Feature = z.enum(['typing_events', 'attachments', 'richText']);
+
+export const DirectionRestrictions = z.object({
+  maxTextLength: z.number().int().positive().optional(),
+  systemMessages: z.boolean().optional(),
+  midChatAuth: z.boolean().optional(),
+  features: z.array(Feature).optional(),
+  richMessageTypes: z.array(z.string().min(1)).optional(),
+  attachmentPolicy: AttachmentPolicy.optional(),
+});
+export type DirectionRestrictions = z.infer<typeof DirectionRestrictions>;
+
+export const Restrictions = z.object({
+  inbound: DirectionRestrictions.optional(),
+  outbound: DirectionRestrictions.optional(),
+});
+export type Restrictions = z.infer<typeof Restrictions>;
+
+export const L10nProperties = z.object({
+  language: z.string().min(2).max(35),
+  properties: z.array(z.object({ name: z.string().min(1).max(255), value: z.string().max(4096) })).max(100),
+});
+export type L10nProperties = z.infer<typeof L10nProperties>;
+
+/** POST and PUT /channels body (seed field limits). */
+export const ChannelBody = z.object({
+  type: z.string().min(1).max(255),
+  displayName: z.string().min(1).max(255),
+  icon: z.string().min(1).max(512_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
+  description: z.string().min(1).max(1023).optional(),
+  active: z.boolean().optional(),
+  restrictions: Restrictions.optional(),
+  l10nProperties: z.array(L10nProperties).min(1).max(25).optional(),
+  modified: z.string().datetime({ offset: true }).optional(),
+});
+export type ChannelBody = z.infer<typeof ChannelBody>;
+
+export const ChannelList = z.object({
+  channel: z.array(ChannelBody.partial().extend({ id: z.string(), type: z.string() })).optional(),
+});
+
+/** eGain caps a declared asset at 10 MiB (vendor-notes). */
+export const MAX_ASSET_SIZE = 10_485_760;
+
+export const AssetCreateRequest = z.object({
+  channel: z.object({ type: z.string().min(1) }),
+  sender: z.object({ type: ClientType }),
+  name: z.string().min(1).max(255),
+  size: z.number().int().positive().max(MAX_ASSET_SIZE),
+});
+
+export const AssetCreateResponse = z.object({
+  id: z.string().min(1),
+  contentUrl: z.string().url(),
+  contentUrlExpiry: z.string().datetime({ offset: true }),
+});
+
+export const AssetInfo = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  contentType: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  contentUrl: z.string().url(),
+  contentUrlExpiry: z.string().datetime({ offset: true }).optional(),
+});
+
+/**
+ * The signed upload URL's token names `"method":"POST"` (decoded from the seed's sample), so the bytes are
+ * POSTed. UNKNOWN: the request's Content-Type; we send the attachment's own.
+ */
+export const UPLOAD_METHOD = 'POST';

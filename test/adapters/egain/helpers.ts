@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EgainConfig, type EgainConfigInput } from '../../../adapters/egain/config.js';
+import { egainPlatform } from '../../../adapters/egain/index.js';
+import type { EgainSimulator } from '../../../adapters/egain/simulator/index.js';
+import type { ChannelBody } from '../../../adapters/egain/wire.js';
+import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { Metrics } from '../../../src/observability/metrics.js';
+import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
+import { StoredConversation } from '../../../src/routing/conversation-handle.js';
+import { MemoryMappingStore } from '../../../src/store/memory-store.js';
+
+export const TENANT = 't1';
+export const CHANNEL_TYPE = 'custom_chatbridge';
+
+const l10n = (language: string, blocked: string, size: string) => ({
+  language,
+  properties: [
+    { name: 'msg_hub_blocked_file_extension', value: blocked },
+    { name: 'msg_hub_attachment_size_exceeds_limit', value: size },
+  ],
+});
+
+/** The tenant's custom channel: tight limits so tests reach them with small inputs. */
+export const CHANNEL: ChannelBody = {
+  type: CHANNEL_TYPE,
+  displayName: 'chatbridge',
+  icon: 'aWNvbg==',
+  restrictions: {
+    inbound: {
+      maxTextLength: 50,
+      features: ['typing_events', 'attachments', 'richText'],
+      attachmentPolicy: { enabled: true, maxSize: 1000, type: 'block', extensions: ['exe', 'bat'] },
+    },
+    outbound: {
+      maxTextLength: 40,
+      features: ['typing_events', 'attachments'],
+      attachmentPolicy: { enabled: true, maxSize: 500, type: 'allow', extensions: ['png', 'txt'] },
+    },
+  },
+  l10nProperties: [
+    l10n('en-US', "Attachment file type '{0}' is not allowed.", 'File could not be sent. It exceeded the maximum limit of {0}'),
+    l10n('fr-FR', "Le type de fichier '{0}' n'est pas autorisé.", 'Fichier trop volumineux (limite {0})'),
+  ],
+};
+
+export const BASIC = { type: 'basic' as const, username: 'hub', password: 'hub-password-1' };
+
+export function egainConfig(sim: EgainSimulator, overrides: Partial<EgainConfigInput> = {}): EgainConfig {
+  return EgainConfig.parse({
+    apiBaseUrl: sim.url,
+    tokenUrl: sim.tokenUrl,
+    clientId: 'bridge',
+    clientSecret: 'bridge-secret',
+    callbackAuth: BASIC,
+    channel: CHANNEL,
+    account: { address: 'acct-1', entryPointId: 'ep-1' },
+    timeoutMs: 2000,
+    ...overrides,
+  });
+}
+
+export interface TestRuntime extends PlatformRuntime {
+  store: MemoryMappingStore;
+  drops: { kind: string; reason: string }[];
+  ingested: InboundEventInput[];
+}
+
+export function makeRuntime(): TestRuntime {
+  const drops: { kind: string; reason: string }[] = [];
+  const ingested: InboundEventInput[] = [];
+  return {
+    tenantId: TENANT,
+    store: new MemoryMappingStore({ keyPrefix: `t-${randomUUID()}:` }),
+    logger: createLogger({ silent: true }),
+    metrics: new Metrics(),
+    drops,
+    ingested,
+    async ingest(events) {
+      ingested.push(...events);
+      return { accepted: events.length, duplicates: 0, dropped: 0 };
+    },
+    drop(kind, reason) {
+      drops.push({ kind, reason });
+    },
+  };
+}
+
+export function connectorFor(config: EgainConfig, runtime = makeRuntime()) {
+  return { runtime, connector: egainPlatform.create({ tenantId: TENANT, config, runtime }) };
+}
+
+/** A delivery context on a canonical conversation, linked to `nativeId` on eGain when given. */
+export async function contextFor(runtime: TestRuntime, role: RouteRole, nativeId?: string, attrs: Record<string, string> = {}): Promise<DeliveryContext> {
+  const record = { id: randomUUID(), tenant: TENANT, links: {} as Record<string, string>, attrs: { ...attrs } };
+  await runtime.store.setConversationAttrs(TENANT, record.id, { seeded: '1', ...attrs });
+  const conversation = new StoredConversation(runtime.store, record, 'egain', role);
+  if (nativeId) await conversation.link(nativeId);
+  return { conversation, attempt: 1, logger: runtime.logger };
+}
+
+let seq = 0;
+/** A canonical event as the core would hand it to `send`. */
+export function event(body: Record<string, unknown>, sender: 'customer' | 'agent' | 'bot' = 'customer'): ConversationEvent {
+  seq += 1;
+  return ConversationEvent.parse({
+    id: `other:c1:${seq}`,
+    tenant: TENANT,
+    conversationId: 'canon-1',
+    origin: { platform: 'liveperson', conversationId: 'lp-1', messageId: `m${seq}` },
+    sender: { role: sender, id: `${sender}-1` },
+    timestamp: new Date().toISOString(),
+    ...body,
+  });
+}
+
+/** A loopback file host standing in for another platform's signed download URLs. */
+export async function startFileServer(files: Record<string, { bytes: Buffer; contentType: string }>) {
+  const server = http.createServer((req, res) => {
+    const file = files[req.url ?? ''];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': file.contentType }).end(file.bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,55 @@
+import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
+import { PermanentError } from '../../../src/errors.js';
+import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './helpers.js';
+
+describe('eGain OAuth2 client-credentials token', () => {
+  describe('against the simulator', () => {
+    let sim: EgainSimulator;
+    beforeEach(async () => {
+      sim = await startEgainSimulator({ channels: [CHANNEL], tokenTtlSeconds: 3600 });
+    });
+    afterEach(() => sim.close());
+
+    const ready = async (overrides = {}) => {
+      const { connector, runtime } = connectorFor(egainConfig(sim, overrides));
+      const ctx = await contextFor(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
+      return { connector, ctx };
+    };
+
+    it('when many sends start without a token, then the token endpoint is asked once and the token is reused', async () => {
+      const { connector, ctx } = await ready();
+      const results = await Promise.all(Array.from({ length: 10 }, () => connector.send(event({ kind: 'typing', state: 'start' }, 'agent'), ctx)));
+      await connector.send(event({ kind: 'typing', state: 'stop' }, 'agent'), ctx);
+      expect(results.every((r) => r.status === 'sent')).toBe(true);
+      expect(sim.tokenRequests).toBe(1);
+      expect(sim.messages).toHaveLength(11);
+    });
+
+    it('when the cached token is within the refresh margin of its expiry, then a fresh one is fetched first', async () => {
+      await sim.close();
+      sim = await startEgainSimulator({ channels: [CHANNEL], tokenTtlSeconds: 30 });
+      const { connector, ctx } = await ready({ tokenRefreshMarginMs: 60_000 });
+      await connector.send(event({ kind: 'message', text: 'a' }, 'agent'), ctx);
+      await connector.send(event({ kind: 'message', text: 'b' }, 'agent'), ctx);
+      expect(sim.tokenRequests).toBe(2);
+      expect(sim.rejections).toHaveLength(0);
+    });
+
+    it('when the Hub answers 401 for an expired token, then the bridge refreshes once and the retry is accepted', async () => {
+      const { connector, ctx } = await ready();
+      await connector.send(event({ kind: 'message', text: 'before' }, 'agent'), ctx);
+      sim.expireTokens();
+      const result = await connector.send(event({ kind: 'message', text: 'after' }, 'agent'), ctx);
+      expect(result.status).toBe('sent');
+      expect(sim.tokenRequests).toBe(2);
+      expect(sim.rejections.map((r) => [r.status, r.code])).toEqual([[401, '401-104']]);
+      expect(sim.messages.map((m) => m.message.content?.text)).toEqual(['before', 'after']);
+    });
+
+    it('when the client asks for a scope it was not granted, then the send fails permanently', async () => {
+      const { connector, ctx } = await ready({ scope: 'app.conversation.conversationmgr.other' });
+      await expect(connector.send(event({ kind: 'message', text: 'x' }, 'agent'), ctx)).rejects.toBeInstanceOf(PermanentError);
+      expect(sim.messages).toHaveLength(0);
+    });
+  });
+});
