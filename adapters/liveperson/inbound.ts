@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { PayloadError } from '../../src/errors.js';
+import type { InboundEventInput } from '../../src/model/events.js';
+import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
+import { AGENT_ROLES, PLATFORM, PUBLIC_AUDIENCE } from './vendor-facts.js';
+
+const MessagingChange = z.looseObject({
+  sequence: z.number().int().optional(),
+  originatorId: z.string().optional(),
+  originatorMetadata: z.looseObject({ id: z.string().optional(), role: z.string().optional() }).optional(),
+  serverTimestamp: z.number().optional(),
+  event: z.looseObject({ type: z.string() }),
+  conversationId: z.string().min(1).optional(),
+  dialogId: z.string().min(1),
+  messageAudience: z.string().optional(),
+});
+type MessagingChange = z.infer<typeof MessagingChange>;
+
+const Notification = z.looseObject({
+  type: z.string(),
+  body: z.looseObject({ changes: z.array(z.unknown()) }),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, at: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new PayloadError(
+    'not a LivePerson notification this endpoint understands',
+    parsed.error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message })),
+  );
+}
+
+/** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
+export class LivePersonInbound {
+  private readonly changes: ConversationChanges;
+
+  constructor(private readonly runtime: PlatformRuntime) {
+    this.changes = new ConversationChanges(runtime);
+  }
+
+  async normalize(body: unknown): Promise<InboundEventInput[]> {
+    const notification = parse(Notification, body, 'body');
+    const events: InboundEventInput[] = [];
+    for (const [i, raw] of notification.body.changes.entries()) {
+      if (notification.type === 'ms.MessagingEventNotification') {
+        const event = await this.messaging(parse(MessagingChange, raw, `body.changes.${i}`));
+        if (event) events.push(event);
+      } else if (notification.type === 'cqm.ExConversationChangeNotification') {
+        events.push(...(await this.changes.normalize(parse(ExConversationChange, raw, `body.changes.${i}`))));
+      } else {
+        this.runtime.drop(notification.type, 'unsupported-notification');
+      }
+    }
+    return events;
+  }
+
+  private async messaging(change: MessagingChange): Promise<InboundEventInput | undefined> {
+    const type = change.event.type;
+    const role = change.originatorMetadata?.role;
+    const audience = change.messageAudience;
+    if (role === 'CONSUMER') return this.drop(type, 'echo');
+    if (type === 'ContentEvent' ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
+      return this.drop(type, 'private');
+    }
+    if (!role || !AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
+    const base = {
+      origin: { platform: PLATFORM, conversationId: change.conversationId ?? change.dialogId },
+      sender: { role: 'agent' as const, id: change.originatorMetadata?.id ?? change.originatorId },
+      timestamp: new Date(change.serverTimestamp ?? Date.now()).toISOString(),
+    };
+    switch (type) {
+      case 'ContentEvent':
+        return this.content(change, base);
+      case 'ChatStateEvent': {
+        const state = String(change.event.chatState ?? '');
+        // ChatState events have no sequence and often no timestamp: they are lossy, so a fresh id is fine.
+        const id = change.serverTimestamp === undefined ? randomUUID() : `${change.serverTimestamp}:${state}`;
+        return { ...base, id: `${PLATFORM}:${change.dialogId}:chat:${id}`, kind: 'typing', state: state === 'COMPOSING' ? 'start' : 'stop' };
+      }
+      case 'AcceptStatusEvent':
+        return this.accept(change, base);
+      default:
+        return this.drop(type, 'unsupported-event');
+    }
+  }
+
+  private content(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
+    if (change.sequence === undefined) throw new PayloadError('ContentEvent without sequence');
+    const nativeId = `${change.dialogId}:${change.sequence}`;
+    const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
+    const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };
+    if (contentType === 'text/plain' && typeof message === 'string') return { ...common, kind: 'message', text: message };
+    if (contentType === 'hosted/file' && message && typeof message === 'object') {
+      const file = message as { caption?: unknown; relativePath?: unknown; fileType?: unknown };
+      const path = String(file.relativePath ?? '');
+      return {
+        ...common,
+        kind: 'message',
+        text: typeof file.caption === 'string' ? file.caption : '',
+        attachments: [
+          {
+            name: path.split('/').pop() || 'file',
+            contentType: `image/${String(file.fileType ?? 'png').toLowerCase()}`,
+            size: 0,
+            nativeId: path.slice(0, 256),
+          },
+        ],
+      };
+    }
+    return this.drop('ContentEvent', 'unsupported-content');
+  }
+
+  private async accept(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): Promise<InboundEventInput | undefined> {
+    const { status, sequenceList } = change.event as { status?: unknown; sequenceList?: unknown };
+    if (status !== 'ACCEPT' && status !== 'READ') return this.drop('AcceptStatusEvent', 'unsupported-status');
+    const sequences = Array.isArray(sequenceList) ? sequenceList.filter((s): s is number => Number.isInteger(s)) : [];
+    const ids: string[] = [];
+    for (const seq of sequences) {
+      const id = await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, `${change.dialogId}:${seq}`);
+      if (id) ids.push(id);
+    }
+    if (ids.length === 0) return this.drop('AcceptStatusEvent', 'unknown-messages');
+    const key = change.sequence ?? `accept:${status}:${sequences.join('.')}`;
+    return {
+      ...base,
+      id: `${PLATFORM}:${change.dialogId}:${key}`,
+      kind: 'receipt',
+      status: status === 'READ' ? 'read' : 'delivered',
+      messageIds: ids,
+    };
+  }
+
+  private drop(kind: string, reason: string): undefined {
+    this.runtime.drop(kind, reason);
+    return undefined;
+  }
+}
