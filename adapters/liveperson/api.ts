@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
-import { AuthExpiredError, PermanentError } from '../../src/errors.js';
+import { AuthExpiredError, type DeliveryError, PermanentError } from '../../src/errors.js';
 import { vendorCall } from '../../src/http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
@@ -33,14 +33,14 @@ export class LivePersonApi {
   async createConversation(consumer: ConsumerIdentity, profile: LpRequest, request: LpRequest): Promise<string> {
     const profileId = randomUUID();
     const requestId = randomUUID();
-    const reply = await this.post<ReplyItem[]>('conversation', consumer, [
+    const { data: reply, appJwt } = await this.post<ReplyItem[]>('conversation', consumer, [
       { kind: 'req', id: profileId, ...profile },
       { kind: 'req', id: requestId, ...request },
     ]);
     if (!Array.isArray(reply)) throw new PermanentError(`${PLATFORM} CONVERSATION: the reply is not an array`);
     for (const item of reply) {
       if (item && (item.reqId === profileId || item.reqId === requestId) && !isOkCode(item.code)) {
-        throw replyItemError('CONVERSATION', item);
+        throw this.refused(replyItemError('CONVERSATION', item), appJwt);
       }
     }
     const conversationId = reply.find((item) => item?.reqId === requestId)?.body?.conversationId;
@@ -53,9 +53,9 @@ export class LivePersonApi {
   /** One SEND; returns the reply's body (`{sequence}` for ms.PublishEvent). */
   async send(consumer: ConsumerIdentity, request: LpRequest): Promise<Record<string, unknown>> {
     const id = randomUUID();
-    const reply = await this.post<ReplyItem>('conversation/send', consumer, { kind: 'req', id, ...request });
+    const { data: reply, appJwt } = await this.post<ReplyItem>('conversation/send', consumer, { kind: 'req', id, ...request });
     if (!reply || typeof reply !== 'object') throw new PermanentError(`${PLATFORM} SEND ${request.type}: empty reply`);
-    if (!isOkCode(reply.code)) throw replyItemError(`SEND ${request.type}`, reply);
+    if (!isOkCode(reply.code)) throw this.refused(replyItemError(`SEND ${request.type}`, reply), appJwt);
     return reply.body ?? {};
   }
 
@@ -70,7 +70,12 @@ export class LivePersonApi {
     );
   }
 
-  private async post<T>(path: string, consumer: ConsumerIdentity, data: unknown): Promise<T> {
+  private refused(err: DeliveryError, appJwt: string): DeliveryError {
+    if (err instanceof AuthExpiredError) this.credentials.noteRefused(appJwt);
+    return err;
+  }
+
+  private async post<T>(path: string, consumer: ConsumerIdentity, data: unknown): Promise<{ data: T; appJwt: string }> {
     const [base, appJwt] = await Promise.all([this.domains.baseUrl('asyncMessagingEnt'), this.credentials.appToken()]);
     try {
       const res = await vendorCall<T>(
@@ -85,7 +90,7 @@ export class LivePersonApi {
         },
         { vendor: PLATFORM, operation: path === 'conversation' ? 'CONVERSATION' : 'SEND', vendorCode: lpErrorCode },
       );
-      return res.data;
+      return { data: res.data, appJwt };
     } catch (err) {
       if (err instanceof AuthExpiredError) this.credentials.noteRefused(appJwt);
       throw refineAuthFailure(err);

@@ -24,7 +24,7 @@ export interface ConsumerIdentity {
  */
 export class LivePersonCredentials {
   private readonly appJwt: TokenCache<string>;
-  private refused: string | undefined;
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly http: AxiosInstance,
@@ -44,12 +44,16 @@ export class LivePersonCredentials {
 
   /** Remembers which AppJWT LivePerson refused, so concurrent refusals cause a single refresh. */
   noteRefused(token: string): void {
-    this.refused = token;
+    this.refused.add(token);
   }
 
+  /**
+   * Drops the cached AppJWT only if LivePerson refused that very token: after one refresh, the other
+   * sends that failed with the old token find the new one in place instead of refreshing again.
+   */
   invalidateAppToken(): void {
-    this.appJwt.invalidate(this.refused);
-    this.refused = undefined;
+    for (const token of this.refused) this.appJwt.invalidate(token);
+    this.refused.clear();
   }
 
   /** A stable consumer per canonical conversation: LivePerson allows one open conversation per consumer. */

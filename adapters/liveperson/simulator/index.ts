@@ -4,7 +4,7 @@ import express from 'express';
 import { identityRoutes } from './identity-routes.js';
 import { messagingRoutes } from './messaging-routes.js';
 import { conversationChange, messagingNotification, type Notification } from './notifications.js';
-import { nextTs, type RecordedEvent, type SimConversation, type SimState } from './state.js';
+import { nextTs, type RecordedEvent, reject, type SimConversation, type SimState } from './state.js';
 import { SimulatedTokens } from './tokens.js';
 
 export type { Notification } from './notifications.js';
@@ -75,6 +75,11 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
     }),
   );
   app.use((_req, res) => void res.status(404).json({ kind: 'resp', code: 404, body: { title: 'Not Found' } }));
+  // Malformed JSON lands here (400); anything else is a simulator bug, visible in `state.rejections`.
+  app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status < 500 ? err.status : 500;
+    reject(state, res, 'any', status, err.message ?? 'error');
+  });
 
   const server = app.listen(options.port ?? 0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

@@ -31,7 +31,7 @@ export const ConsumerRequestConversation = z.strictObject({
 
 export const FILE_TYPES = ['JPG', 'JPEG', 'PNG', 'GIF'] as const;
 
-export const PublishedEvent = z.discriminatedUnion('type', [
+const ContentEvent = z.discriminatedUnion('contentType', [
   z.strictObject({ type: z.literal('ContentEvent'), contentType: z.literal('text/plain'), message: z.string().min(1) }),
   z.strictObject({
     type: z.literal('ContentEvent'),
@@ -43,6 +43,10 @@ export const PublishedEvent = z.discriminatedUnion('type', [
       preview: z.string().startsWith('data:image/').max(30 * 1024).optional(),
     }),
   }),
+]);
+
+export const PublishedEvent = z.discriminatedUnion('type', [
+  ContentEvent,
   z.strictObject({ type: z.literal('ChatStateEvent'), chatState: z.enum(['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE']) }),
   z.strictObject({
     type: z.literal('AcceptStatusEvent'),
