@@ -9,7 +9,7 @@ import {
   startLivePersonSimulator,
 } from '../../../adapters/liveperson/simulator/index.js';
 import { InboundError } from '../../../src/errors.js';
-import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
+import { ConversationEvent, InboundEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../../src/platform/adapter.js';
@@ -85,7 +85,7 @@ export async function startReceiver(connector: PlatformConnector, store: MemoryM
         await connector.verify!(raw);
         const normalized = await connector.normalize!(JSON.parse(raw.rawBody.toString('utf8')), raw);
         for (const e of normalized) {
-          events.push(e);
+          events.push(InboundEvent.parse(e));
           if (e.kind === 'message' && e.origin.messageId) await store.linkMessage(TENANT, e.id, 'liveperson', e.origin.messageId);
         }
         res.writeHead(200).end('{}');
