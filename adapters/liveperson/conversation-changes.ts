@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import { type ConvState, type LivePersonConversationState, NO_STATE } from './conversation-state.js';
 import { ENDED_BY, PLATFORM } from './vendor-facts.js';
 
 const Participant = z.looseObject({ id: z.string(), role: z.string() });
@@ -26,16 +27,6 @@ export const ExConversationChange = z.looseObject({
 });
 export type ExConversationChange = z.infer<typeof ExConversationChange>;
 
-/** What one notification says, reduced to what the bridge carries. */
-interface ConvState {
-  ts: number;
-  agent: string;
-  closed: boolean;
-}
-
-const NONE: ConvState = { ts: 0, agent: '', closed: false };
-const STATE_TTL_MS = 30 * 24 * 3600_000;
-
 /**
  * ExConversationChange carries the complete conversation state, so events come from comparing it with
  * the last state seen. Both the last and the one before are kept: a redelivery of the latest
@@ -46,7 +37,10 @@ const STATE_TTL_MS = 30 * 24 * 3600_000;
  * LivePerson guarantees order within a conversation outside its drain period, which makes that rare.
  */
 export class ConversationChanges {
-  constructor(private readonly runtime: PlatformRuntime) {}
+  constructor(
+    private readonly runtime: PlatformRuntime,
+    private readonly states: LivePersonConversationState,
+  ) {}
 
   async normalize(change: ExConversationChange): Promise<InboundEventInput[]> {
     if (change.type !== 'UPSERT') {
@@ -59,20 +53,25 @@ export class ConversationChanges {
       agent: assignedAgent(details),
       closed: details.state === 'CLOSE',
     };
-    const key = this.runtime.store.key(PLATFORM, this.runtime.tenantId, 'exconv', convId);
-    const stored = await this.runtime.store.hashGetAll(key);
-    const last = decode(stored.last);
+    const stored = await this.states.read(convId);
+    const last = stored.last ?? NO_STATE;
     let previous: ConvState;
     if (current.ts < last.ts) {
       this.runtime.drop('cqm.ExConversationChange', 'stale', { conversationId: convId });
       return [];
     } else if (current.ts === last.ts && stored.last !== undefined) {
-      previous = decode(stored.previous);
+      previous = stored.previous;
     } else {
       previous = last;
-      await this.runtime.store.hashSet(key, { previous: JSON.stringify(last), last: JSON.stringify(current) }, STATE_TTL_MS);
+      await this.states.advance(convId, last, current);
     }
-    return diff(convId, previous, current, endedBy(details));
+    const ended = endedBy(details);
+    const events = diff(convId, previous, current, ended);
+    // The consumer is chatbridge: a close by CONSUMER after we sent one is our own close coming back.
+    if (ended.by !== 'customer' || !stored.closedByUs) return events;
+    const kept = events.filter((e) => e.kind !== 'conversation.ended');
+    if (kept.length < events.length) this.runtime.drop('conversation.ended', 'echo');
+    return kept;
   }
 }
 
@@ -86,10 +85,6 @@ function endedBy(details: ExConversationChange['result']['conversationDetails'])
   const main = details.dialogs?.find((d) => d.dialogType === 'MAIN') ?? details.dialogs?.[0];
   const who = details.closeReason ?? main?.closedBy;
   return { by: (who && ENDED_BY[who]) || 'system', reason: details.closeReason };
-}
-
-function decode(value: string | undefined): ConvState {
-  return value ? { ...NONE, ...(JSON.parse(value) as Partial<ConvState>) } : NONE;
 }
 
 function diff(

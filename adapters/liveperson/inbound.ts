@@ -4,6 +4,7 @@ import { PayloadError } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
+import type { LivePersonConversationState } from './conversation-state.js';
 import { AGENT_ROLES, PLATFORM, PUBLIC_AUDIENCE } from './vendor-facts.js';
 
 const MessagingChange = z.looseObject({
@@ -23,34 +24,39 @@ const Notification = z.looseObject({
   body: z.looseObject({ changes: z.array(z.unknown()) }),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, at: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new PayloadError(
-    'not a LivePerson notification this endpoint understands',
-    parsed.error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message })),
-  );
+function problems(error: z.ZodError, at: string) {
+  return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
 }
 
 /** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
 export class LivePersonInbound {
   private readonly changes: ConversationChanges;
 
-  constructor(private readonly runtime: PlatformRuntime) {
-    this.changes = new ConversationChanges(runtime);
+  constructor(
+    private readonly runtime: PlatformRuntime,
+    states: LivePersonConversationState,
+  ) {
+    this.changes = new ConversationChanges(runtime, states);
   }
 
   async normalize(body: unknown): Promise<InboundEventInput[]> {
-    const notification = parse(Notification, body, 'body');
+    const envelope = Notification.safeParse(body);
+    if (!envelope.success) throw new PayloadError('not a LivePerson notification', problems(envelope.error, 'body'));
+    const { type, body: { changes } } = envelope.data;
     const events: InboundEventInput[] = [];
-    for (const [i, raw] of notification.body.changes.entries()) {
-      if (notification.type === 'ms.MessagingEventNotification') {
-        const event = await this.messaging(parse(MessagingChange, raw, `body.changes.${i}`));
+    for (const raw of changes) {
+      // One malformed change must not sink the others: refusing the webhook would only make LivePerson
+      // redeliver the same batch until it gives up.
+      if (type === 'ms.MessagingEventNotification') {
+        const change = MessagingChange.safeParse(raw);
+        const event = change.success ? await this.messaging(change.data) : this.drop(type, 'malformed');
         if (event) events.push(event);
-      } else if (notification.type === 'cqm.ExConversationChangeNotification') {
-        events.push(...(await this.changes.normalize(parse(ExConversationChange, raw, `body.changes.${i}`))));
+      } else if (type === 'cqm.ExConversationChangeNotification') {
+        const change = ExConversationChange.safeParse(raw);
+        if (change.success) events.push(...(await this.changes.normalize(change.data)));
+        else this.drop(type, 'malformed');
       } else {
-        this.runtime.drop(notification.type, 'unsupported-notification');
+        this.drop(type, 'unsupported-notification');
       }
     }
     return events;
@@ -87,7 +93,7 @@ export class LivePersonInbound {
   }
 
   private content(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
-    if (change.sequence === undefined) throw new PayloadError('ContentEvent without sequence');
+    if (change.sequence === undefined) return this.drop('ContentEvent', 'malformed');
     const nativeId = `${change.dialogId}:${change.sequence}`;
     const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
     const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };

@@ -2,6 +2,7 @@ import { createVendorHttp } from '../../src/http/vendor-client.js';
 import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
 import { LivePersonApi } from './api.js';
 import { LivePersonConfig } from './config.js';
+import { LivePersonConversationState } from './conversation-state.js';
 import { LivePersonCredentials } from './credentials.js';
 import { LivePersonDomains } from './domains.js';
 import { LivePersonInbound } from './inbound.js';
@@ -24,8 +25,9 @@ export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
     const domains = new LivePersonDomains(http, config);
     const credentials = new LivePersonCredentials(http, config, domains, runtime.store, tenantId);
     const api = new LivePersonApi(http, config, domains, credentials);
-    const outbound = new LivePersonOutbound(http, config, api, credentials, runtime);
-    const inbound = new LivePersonInbound(runtime);
+    const states = new LivePersonConversationState(runtime.store, tenantId);
+    const outbound = new LivePersonOutbound(http, config, api, credentials, runtime, states);
+    const inbound = new LivePersonInbound(runtime, states);
     return {
       platform: PLATFORM,
       verify: (req) => verifyLivePersonWebhook(req, config.clientSecret, config.accountId),

@@ -1,8 +1,10 @@
 import type { AxiosInstance } from 'axios';
 import type { DeliveryContext, PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
 import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
+import { ConversationGoneError } from '../../src/errors.js';
 import type { LivePersonApi } from './api.js';
 import type { LivePersonConfig } from './config.js';
+import type { LivePersonConversationState } from './conversation-state.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import { isHostable, sendHostedFile } from './files.js';
 import * as req from './requests.js';
@@ -24,6 +26,7 @@ export class LivePersonOutbound {
     private readonly api: LivePersonApi,
     private readonly credentials: LivePersonCredentials,
     private readonly runtime: PlatformRuntime,
+    private readonly states: LivePersonConversationState,
   ) {}
 
   async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
@@ -41,12 +44,8 @@ export class LivePersonOutbound {
         return this.typing(event, ctx);
       case 'receipt':
         return this.receipt(event, ctx);
-      case 'conversation.ended': {
-        const dialog = await this.existing(ctx);
-        if (!dialog) return { status: 'dropped', reason: 'no-conversation' };
-        await this.api.send(dialog.consumer, req.closeConversation(dialog.dialogId));
-        return { status: 'sent' };
-      }
+      case 'conversation.ended':
+        return this.end(ctx);
       default:
         // participant.* describe the agent side, which LivePerson itself is.
         return { status: 'dropped', reason: 'agent-side-event' };
@@ -57,6 +56,9 @@ export class LivePersonOutbound {
   private async open(ctx: DeliveryContext, customer?: CustomerProfile): Promise<Dialog> {
     const consumer = await this.credentials.consumer(ctx.conversation.id);
     const known = ctx.conversation.nativeId();
+    if (known && (await this.states.isClosed(known))) {
+      throw new ConversationGoneError(`${PLATFORM} conversation was closed on the LivePerson side`);
+    }
     if (known) return { dialogId: known, consumer };
     const dialogId = await this.api.createConversation(consumer, req.setUserProfile(customer), req.requestConversation(this.config));
     await ctx.conversation.link(dialogId);
@@ -64,10 +66,21 @@ export class LivePersonOutbound {
     return { dialogId, consumer };
   }
 
+  /** The LivePerson conversation if one exists and is open; typing and receipts never create one. */
   private async existing(ctx: DeliveryContext): Promise<Dialog | undefined> {
     const dialogId = ctx.conversation.nativeId();
-    if (!dialogId) return undefined;
+    if (!dialogId || (await this.states.isClosed(dialogId))) return undefined;
     return { dialogId, consumer: await this.credentials.consumer(ctx.conversation.id) };
+  }
+
+  private async end(ctx: DeliveryContext): Promise<SendResult> {
+    const dialogId = ctx.conversation.nativeId();
+    if (!dialogId) return { status: 'dropped', reason: 'no-conversation' };
+    if (await this.states.isClosed(dialogId)) return { status: 'dropped', reason: 'already-closed' };
+    // Marked first: LivePerson's CLOSE notification can arrive before the SEND reply.
+    await this.states.markClosedByUs(dialogId);
+    await this.api.send(await this.credentials.consumer(ctx.conversation.id), req.closeConversation(dialogId));
+    return { status: 'sent' };
   }
 
   private async message(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {

@@ -21,7 +21,10 @@ export interface LivePersonSimulatorOptions {
   replyCode?: 'OK' | 200;
   /** Where signed webhooks go (the bridge's /webhooks/{tenant}/liveperson). */
   webhookUrl?: string;
-  /** Post the consumer's own events back by webhook (role CONSUMER), as LivePerson does. Default true. */
+  /**
+   * Post what LivePerson notifies about the consumer's own actions: its messages back (role CONSUMER) and
+   * conversation changes when it opens or closes one. Default true.
+   */
   echo?: boolean;
 }
 
@@ -71,6 +74,11 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
       replyCode: options.replyCode ?? 'OK',
       onConsumerEvent: (conv, event) => {
         if ((options.echo ?? true) && settings.webhookUrl) track(post(messagingNotification(conv, [event])));
+      },
+      onConversationChange: (conv) => {
+        if (!(options.echo ?? true) || !settings.webhookUrl) return;
+        nextTs(conv);
+        track(post(conversationChange(conv, accountId)));
       },
     }),
   );

@@ -11,6 +11,8 @@ export interface MessagingOptions {
   /** "OK" (REST docs) or 200 (the websocket form): both appear in LivePerson replies. */
   replyCode: 'OK' | 200;
   onConsumerEvent(conv: SimConversation, event: RecordedEvent): void;
+  /** The consumer opened or closed a conversation. */
+  onConversationChange(conv: SimConversation): void;
 }
 
 /** CONVERSATION, SEND and the swift upload, each refusing what the Connector API documents it refuses. */
@@ -79,6 +81,7 @@ export function messagingRoutes(state: SimState, tokens: SimulatedTokens, option
       { code: options.replyCode, body: { msg: 'OK User Profile set successfully' }, reqId: profile.data.id },
       { code: options.replyCode, body: { conversationId: conv.id }, reqId: request.data.id },
     ]);
+    options.onConversationChange(conv);
   });
 
   router.post(`${base}/send`, express.json(), async (req, res) => {
@@ -110,7 +113,8 @@ export function messagingRoutes(state: SimState, tokens: SimulatedTokens, option
       conv.state = 'CLOSE';
       conv.closeReason = 'CONSUMER';
       conv.endTs = Date.now();
-      return reply({});
+      reply({});
+      return options.onConversationChange(conv);
     }
     const event = PublishedEvent.safeParse(request.body.event);
     if (!event.success) return reject(state, res, ep, 400, `invalid event: ${event.error.message}`);

@@ -116,9 +116,11 @@ describe('LivePerson messaging notifications', () => {
     expect(err.details?.[0]?.path).toBe('body.body.changes');
   });
 
-  it('when a change lacks its dialogId, then PayloadError is raised', async () => {
-    const { connector } = setup();
-    await expect(Promise.resolve(connector.normalize!(messaging(change({ dialogId: undefined })), raw))).rejects.toBeInstanceOf(PayloadError);
+  it('when one change of a batch is malformed, then it alone is dropped and the others still count', async () => {
+    const { connector, runtime } = setup();
+    const events = await connector.normalize!(messaging(change({ dialogId: undefined }), change({ sequence: 3 })), raw);
+    expect(events.map((e) => e.id)).toEqual([`liveperson:${CONV}:3`]);
+    expect(runtime.drops).toEqual([{ kind: 'ms.MessagingEventNotification', reason: 'malformed' }]);
   });
 
   it('when an unknown notification type arrives, then it is dropped, not refused', async () => {

@@ -1,3 +1,4 @@
+import { ConversationGoneError } from '../../../src/errors.js';
 import { event, type Stack, startStack } from './harness.js';
 
 describe('LivePerson webhooks from the simulator to the connector', () => {
@@ -11,13 +12,35 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
     return { ctx, dialogId: ctx.conversation.nativeId()! };
   }
 
-  it('when our consumer message is echoed back, then nothing is emitted and the echo is counted', async () => {
+  it('when our consumer message and the new conversation are notified back, then nothing is emitted and the echo is counted', async () => {
     stack = await startStack();
     await openConversation();
-    expect(stack.simulator.posted.map((p) => p.status)).toEqual([200]);
-    expect(JSON.parse(stack.simulator.posted[0]!.raw).body.changes[0].originatorMetadata.role).toBe('CONSUMER');
+    const posted = stack.simulator.posted.map((p) => JSON.parse(p.raw) as { type: string });
+    expect(posted.map((p) => p.type).sort()).toEqual(['cqm.ExConversationChangeNotification', 'ms.MessagingEventNotification']);
+    expect(stack.simulator.posted.every((p) => p.status === 200)).toBe(true);
     expect(stack.receiver.events).toEqual([]);
     expect(stack.runtime.drops).toEqual([{ kind: 'ContentEvent', reason: 'echo' }]);
+  });
+
+  it('when we close the conversation, then its CLOSE notification is not bounced back as conversation.ended', async () => {
+    stack = await startStack();
+    const { ctx, dialogId } = await openConversation();
+    await stack.simulator.agentJoins(dialogId, { id: 'a1' });
+    await stack.deliver(event(ctx, { kind: 'conversation.ended', endedBy: 'customer' }), ctx);
+    await stack.simulator.settle();
+    expect(stack.receiver.events.map((e) => e.kind)).toEqual(['participant.joined']);
+    expect(stack.runtime.drops).toContainEqual({ kind: 'conversation.ended', reason: 'echo' });
+  });
+
+  it('when the agent closed first, then a later customer message reports the conversation gone and a later end is dropped', async () => {
+    stack = await startStack();
+    const { ctx, dialogId } = await openConversation();
+    await stack.simulator.closeConversation(dialogId, 'AGENT');
+    await expect(stack.deliver(event(ctx, { kind: 'message', text: 'hello?' }), ctx)).rejects.toBeInstanceOf(ConversationGoneError);
+    expect(await stack.deliver(event(ctx, { kind: 'conversation.ended', endedBy: 'customer' }), ctx)).toEqual({
+      status: 'dropped',
+      reason: 'already-closed',
+    });
   });
 
   it('when an agent joins, types and answers with two messages in one webhook, then the events follow in order', async () => {
