@@ -37,9 +37,12 @@ export class LivePersonOutbound {
         return { status: 'sent' };
       case 'message':
         return this.message(event, ctx);
-      case 'customer.info':
-        await this.api.send((await this.open(ctx)).consumer, req.setUserProfile(event.customer));
+      case 'customer.info': {
+        const created = !ctx.conversation.nativeId();
+        const dialog = await this.open(ctx, event.customer);
+        if (!created) await this.api.send(dialog.consumer, req.setUserProfile(event.customer));
         return { status: 'sent' };
+      }
       case 'typing':
         return this.typing(event, ctx);
       case 'receipt':

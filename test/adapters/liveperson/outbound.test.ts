@@ -128,6 +128,14 @@ describe('LivePerson outbound against the simulator', () => {
     expect(conv.profiles[1]).toEqual({ authenticatedData: { lp_sdes: [{ type: 'personal', personal: { contacts: [{ phone: '+331234' }] } }] } });
   });
 
+  it('when customer info comes before any conversation, then it becomes the profile of the new conversation', async () => {
+    stack = await startStack();
+    const ctx = await stack.newConversation();
+    await stack.deliver(event(ctx, { kind: 'customer.info', customer: { firstName: 'Ana' } }), ctx);
+    const conv = stack.simulator.conversations.get(ctx.conversation.nativeId()!)!;
+    expect(conv.profiles).toEqual([{ authenticatedData: { lp_sdes: [{ type: 'personal', personal: { firstname: 'Ana' } }] } }]);
+  });
+
   it('when LivePerson replies with code 200 instead of "OK", then the reply is accepted', async () => {
     stack = await startStack({ replyCode: 200 });
     const ctx = await stack.newConversation();
