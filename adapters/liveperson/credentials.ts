@@ -10,6 +10,9 @@ import type { LivePersonDomains } from './domains.js';
 import { lpErrorCode, refineAuthFailure } from './errors.js';
 import { APP_JWT_ASSUMED_LIFETIME_MS, EXT_CONSUMER_ID_PREFIX, PLATFORM } from './vendor-facts.js';
 
+/** As long as conversation mappings live by default: the consumer is only needed while its conversation is. */
+const CONSUMER_TTL_MS = 30 * 24 * 3600_000;
+
 export interface ConsumerIdentity {
   extConsumerId: string;
   /** The ConsumerJWS: never expires, so it lives in the store as long as the conversation. */
@@ -68,7 +71,7 @@ export class LivePersonCredentials {
     const stored = await this.store.get(key);
     if (stored) return JSON.parse(stored) as ConsumerIdentity;
     const created = await this.createConsumer(extConsumerId);
-    if (await this.store.setIfAbsent(key, JSON.stringify(created))) return created;
+    if (await this.store.setIfAbsent(key, JSON.stringify(created), CONSUMER_TTL_MS)) return created;
     const winner = await this.store.get(key);
     return winner ? (JSON.parse(winner) as ConsumerIdentity) : created;
   }

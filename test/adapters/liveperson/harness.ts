@@ -14,6 +14,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
+import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 
 export const TENANT = 'acme';
@@ -25,7 +26,9 @@ export interface Drop {
 }
 
 /** A runtime as the core lends it, with drops recorded. */
-export function makeRuntime(store = new MemoryMappingStore()): PlatformRuntime & { drops: Drop[]; store: MemoryMappingStore } {
+export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
+  store: S = new MemoryMappingStore() as MappingStore as S,
+): PlatformRuntime & { drops: Drop[]; store: S } {
   const drops: Drop[] = [];
   return {
     tenantId: TENANT,
@@ -43,7 +46,7 @@ export function makeConnector(config: Record<string, unknown>, runtime: Platform
 }
 
 /** A canonical conversation whose customer side lives elsewhere, as the LivePerson connector sees it. */
-export async function newConversation(store: MemoryMappingStore): Promise<DeliveryContext> {
+export async function newConversation(store: MappingStore): Promise<DeliveryContext> {
   const created = await store.resolveConversation(TENANT, 'egain', randomUUID(), { attrs: {} });
   const record = await store.getConversation(TENANT, created!.id);
   return { conversation: new StoredConversation(store, record!, 'liveperson', 'agent'), attempt: 1, logger };
@@ -64,7 +67,7 @@ export function event(ctx: DeliveryContext, body: Record<string, unknown>): Conv
 }
 
 /** Delivers like the core: the returned nativeMessageId is linked to the canonical event. */
-export async function deliver(connector: PlatformConnector, store: MemoryMappingStore, ev: ConversationEvent, ctx: DeliveryContext) {
+export async function deliver(connector: PlatformConnector, store: MappingStore, ev: ConversationEvent, ctx: DeliveryContext) {
   const result = await connector.send(ev, ctx);
   if (result.status === 'sent' && result.nativeMessageId) await store.linkMessage(TENANT, ev.id, 'liveperson', result.nativeMessageId);
   return result;
@@ -74,7 +77,7 @@ export async function deliver(connector: PlatformConnector, store: MemoryMapping
  * The core's webhook path in miniature: verify over the raw bytes, parse, normalize, record; links
  * inbound messages' origin.messageId as the core does. Answers 401/400 on InboundError.
  */
-export async function startReceiver(connector: PlatformConnector, store: MemoryMappingStore) {
+export async function startReceiver(connector: PlatformConnector, store: MappingStore) {
   const events: InboundEventInput[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
