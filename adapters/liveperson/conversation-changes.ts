@@ -32,9 +32,7 @@ export type ExConversationChange = z.infer<typeof ExConversationChange>;
  * the last state seen. Both the last and the one before are kept: a redelivery of the latest
  * notification yields the same events with the same ids (the core dedupes them), and an older
  * notification (by `metaDataLastUpdateTs`) is dropped as stale.
- *
- * UNKNOWN: two notifications of one conversation racing on two instances can both pass the comparison;
- * LivePerson guarantees order within a conversation outside its drain period, which makes that rare.
+ * (Ordering across instances: see vendor-facts.ts.)
  */
 export class ConversationChanges {
   constructor(

@@ -52,5 +52,30 @@ export const ENDED_BY: Record<string, 'customer' | 'agent' | 'system'> = {
 
 /**
  * UNKNOWN: the error for SEND on a closed conversation and for a second CONVERSATION while the consumer
- * has one open are undocumented; they surface as 4xx and are therefore permanent.
+ * has one open are undocumented; they surface as 4xx and are therefore permanent. The simulator answers
+ * both with 400 and LivePerson's error body.
+ */
+
+/**
+ * UNKNOWN: whether LivePerson accepts `Authorization: Bearer <AppJWT>`. Its own samples send the raw token,
+ * so we do, and the simulator accepts only that.
+ */
+
+/**
+ * UNKNOWN: a conversation closed with closeReason CONSUMER can only have been closed by us (the consumer
+ * is chatbridge), so once we sent a close, that notification is treated as our echo. A CONSUMER close we
+ * did not send (none is known to exist) still becomes conversation.ended by the customer.
+ */
+
+/**
+ * UNKNOWN: ChatStateEvent changes carry neither sequence nor (often) serverTimestamp; with no stable id
+ * available their events get a fresh one (typing is lossy, a duplicate is harmless).
+ */
+
+/** UNKNOWN: whether the hosted-file `preview` is mandatory; we send it when the image is small enough. */
+
+/**
+ * UNKNOWN: ordering across instances. Two ExConversationChange notifications of one conversation handled
+ * at the same moment by two instances can both pass the staleness check; LivePerson guarantees order within
+ * a conversation outside its retry drain period, which makes that rare.
  */
