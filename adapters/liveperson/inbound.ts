@@ -43,6 +43,10 @@ export class LivePersonInbound {
     const envelope = Notification.safeParse(body);
     if (!envelope.success) throw new PayloadError('not a LivePerson notification', problems(envelope.error, 'body'));
     const { type, body: { changes } } = envelope.data;
+    if (type !== 'ms.MessagingEventNotification' && type !== 'cqm.ExConversationChangeNotification') {
+      this.drop(type, 'unsupported-notification');
+      return [];
+    }
     const events: InboundEventInput[] = [];
     for (const raw of changes) {
       // One malformed change must not sink the others: refusing the webhook would only make LivePerson
@@ -51,12 +55,10 @@ export class LivePersonInbound {
         const change = MessagingChange.safeParse(raw);
         const event = change.success ? await this.messaging(change.data) : this.drop(type, 'malformed');
         if (event) events.push(event);
-      } else if (type === 'cqm.ExConversationChangeNotification') {
+      } else {
         const change = ExConversationChange.safeParse(raw);
         if (change.success) events.push(...(await this.changes.normalize(change.data)));
         else this.drop(type, 'malformed');
-      } else {
-        this.drop(type, 'unsupported-notification');
       }
     }
     return events;

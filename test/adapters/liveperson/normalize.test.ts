@@ -125,7 +125,7 @@ describe('LivePerson messaging notifications', () => {
 
   it('when an unknown notification type arrives, then it is dropped, not refused', async () => {
     const { connector, runtime } = setup();
-    expect(await connector.normalize!({ kind: 'notification', type: 'ms.Other', body: { changes: [{}] } }, raw)).toEqual([]);
+    expect(await connector.normalize!({ kind: 'notification', type: 'ms.Other', body: { changes: [{}, {}] } }, raw)).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'ms.Other', reason: 'unsupported-notification' }]);
   });
 });
