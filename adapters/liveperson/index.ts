@@ -1,6 +1,7 @@
 import { createVendorHttp } from '../../src/http/vendor-client.js';
 import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
 import { LivePersonApi } from './api.js';
+import { checkCommand } from './check-command.js';
 import { LivePersonConfig } from './config.js';
 import { LivePersonConversationState } from './conversation-state.js';
 import { LivePersonCredentials } from './credentials.js';
@@ -20,6 +21,7 @@ export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
   platform: PLATFORM,
   roles: ['agent'],
   configSchema: LivePersonConfig,
+  commands: [checkCommand],
   create({ tenantId, config, runtime }): PlatformConnector {
     const http = createVendorHttp({ timeoutMs: config.requestTimeoutMs });
     const domains = new LivePersonDomains(http, config);
