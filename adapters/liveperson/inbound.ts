@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { PayloadError } from '../../src/errors.js';
+import type { InboundEventInput } from '../../src/model/events.js';
+import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
+import type { LivePersonConversationState } from './conversation-state.js';
+import { AGENT_ROLES, PLATFORM, PUBLIC_AUDIENCE } from './vendor-facts.js';
+
+const MessagingChange = z.looseObject({
+  sequence: z.number().int().optional(),
+  originatorId: z.string().optional(),
+  originatorMetadata: z.looseObject({ id: z.string().optional(), role: z.string().optional() }).optional(),
+  serverTimestamp: z.number().optional(),
+  event: z.looseObject({ type: z.string() }),
+  conversationId: z.string().min(1).optional(),
+  dialogId: z.string().min(1),
+  messageAudience: z.string().optional(),
+});
+type MessagingChange = z.infer<typeof MessagingChange>;
+
+const Notification = z.looseObject({
+  type: z.string(),
+  body: z.looseObject({ changes: z.array(z.unknown()) }),
+});
+
+function problems(error: z.ZodError, at: string) {
+  return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
+}
+
+/** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
+export class LivePersonInbound {
+  private readonly changes: ConversationChanges;
+
+  constructor(
+    private readonly runtime: PlatformRuntime,
+    states: LivePersonConversationState,
+  ) {
+    this.changes = new ConversationChanges(runtime, states);
+  }
+
+  async normalize(body: unknown): Promise<InboundEventInput[]> {
+    const envelope = Notification.safeParse(body);
+    if (!envelope.success) throw new PayloadError('not a LivePerson notification', problems(envelope.error, 'body'));
+    const { type, body: { changes } } = envelope.data;
+    if (type !== 'ms.MessagingEventNotification' && type !== 'cqm.ExConversationChangeNotification') {
+      this.drop(type, 'unsupported-notification');
+      return [];
+    }
+    const events: InboundEventInput[] = [];
+    for (const raw of changes) {
+      // One malformed change must not sink the others: refusing the webhook would only make LivePerson
+      // redeliver the same batch until it gives up.
+      if (type === 'ms.MessagingEventNotification') {
+        const change = MessagingChange.safeParse(raw);
+        const event = change.success ? await this.messaging(change.data) : this.drop(type, 'malformed');
+        if (event) events.push(event);
+      } else {
+        const change = ExConversationChange.safeParse(raw);
+        if (change.success) events.push(...(await this.changes.normalize(change.data)));
+        else this.drop(type, 'malformed');
+      }
+    }
+    return events;
+  }
+
+  private async messaging(change: MessagingChange): Promise<InboundEventInput | undefined> {
+    const type = change.event.type;
+    const role = change.originatorMetadata?.role;
+    const audience = change.messageAudience;
+    if (role === 'CONSUMER') return this.drop(type, 'echo');
+    if (type === 'ContentEvent' ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
+      return this.drop(type, 'private');
+    }
+    if (!role || !AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
+    const base = {
+      origin: { platform: PLATFORM, conversationId: change.conversationId ?? change.dialogId },
+      sender: { role: 'agent' as const, id: change.originatorMetadata?.id ?? change.originatorId },
+      timestamp: new Date(change.serverTimestamp ?? Date.now()).toISOString(),
+    };
+    switch (type) {
+      case 'ContentEvent':
+        return this.content(change, base);
+      case 'ChatStateEvent': {
+        const state = String(change.event.chatState ?? '');
+        // ChatState events have no sequence and often no timestamp: they are lossy, so a fresh id is fine.
+        const id = change.serverTimestamp === undefined ? randomUUID() : `${change.serverTimestamp}:${state}`;
+        return { ...base, id: `${PLATFORM}:${change.dialogId}:chat:${id}`, kind: 'typing', state: state === 'COMPOSING' ? 'start' : 'stop' };
+      }
+      case 'AcceptStatusEvent':
+        return this.accept(change, base);
+      default:
+        return this.drop(type, 'unsupported-event');
+    }
+  }
+
+  private content(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
+    if (change.sequence === undefined) return this.drop('ContentEvent', 'malformed');
+    const nativeId = `${change.dialogId}:${change.sequence}`;
+    const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
+    const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };
+    if (contentType === 'text/plain' && typeof message === 'string') return { ...common, kind: 'message', text: message };
+    if (contentType === 'hosted/file' && message && typeof message === 'object') {
+      const file = message as { caption?: unknown; relativePath?: unknown; fileType?: unknown };
+      const path = String(file.relativePath ?? '');
+      return {
+        ...common,
+        kind: 'message',
+        text: typeof file.caption === 'string' ? file.caption : '',
+        attachments: [
+          {
+            name: path.split('/').pop() || 'file',
+            contentType: `image/${String(file.fileType ?? 'png').toLowerCase()}`,
+            size: 0,
+            nativeId: path.slice(0, 256),
+          },
+        ],
+      };
+    }
+    return this.drop('ContentEvent', 'unsupported-content');
+  }
+
+  private async accept(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): Promise<InboundEventInput | undefined> {
+    const { status, sequenceList } = change.event as { status?: unknown; sequenceList?: unknown };
+    if (status !== 'ACCEPT' && status !== 'READ') return this.drop('AcceptStatusEvent', 'unsupported-status');
+    const sequences = Array.isArray(sequenceList) ? sequenceList.filter((s): s is number => Number.isInteger(s)) : [];
+    const ids: string[] = [];
+    for (const seq of sequences) {
+      const id = await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, `${change.dialogId}:${seq}`);
+      if (id) ids.push(id);
+    }
+    if (ids.length === 0) return this.drop('AcceptStatusEvent', 'unknown-messages');
+    const key = change.sequence ?? `accept:${status}:${sequences.join('.')}`;
+    return {
+      ...base,
+      id: `${PLATFORM}:${change.dialogId}:${key}`,
+      kind: 'receipt',
+      status: status === 'READ' ? 'read' : 'delivered',
+      messageIds: ids,
+    };
+  }
+
+  private drop(kind: string, reason: string): undefined {
+    this.runtime.drop(kind, reason);
+    return undefined;
+  }
+}

@@ -1,0 +1,136 @@
+import type { AxiosInstance } from 'axios';
+import type { DeliveryContext, PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
+import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
+import { ConversationGoneError } from '../../src/errors.js';
+import type { LivePersonApi } from './api.js';
+import type { LivePersonConfig } from './config.js';
+import type { LivePersonConversationState } from './conversation-state.js';
+import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
+import { isHostable, sendHostedFile } from './files.js';
+import * as req from './requests.js';
+import { PLATFORM } from './vendor-facts.js';
+
+const COMPOSING_ATTR = 'liveperson.composing';
+const CONSUMER_ATTR = 'liveperson.consumerId';
+
+interface Dialog {
+  dialogId: string;
+  consumer: ConsumerIdentity;
+}
+
+/** Canonical events -> CONVERSATION / SEND, as the consumer of a third-party channel. */
+export class LivePersonOutbound {
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly config: LivePersonConfig,
+    private readonly api: LivePersonApi,
+    private readonly credentials: LivePersonCredentials,
+    private readonly runtime: PlatformRuntime,
+    private readonly states: LivePersonConversationState,
+  ) {}
+
+  async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
+    switch (event.kind) {
+      case 'conversation.started':
+        if (ctx.conversation.nativeId()) return { status: 'dropped', reason: 'already-started' };
+        await this.open(ctx, event.customer);
+        return { status: 'sent' };
+      case 'message':
+        return this.message(event, ctx);
+      case 'customer.info': {
+        const created = !ctx.conversation.nativeId();
+        const dialog = await this.open(ctx, event.customer);
+        if (!created) await this.api.send(dialog.consumer, req.setUserProfile(event.customer));
+        return { status: 'sent' };
+      }
+      case 'typing':
+        return this.typing(event, ctx);
+      case 'receipt':
+        return this.receipt(event, ctx);
+      case 'conversation.ended':
+        return this.end(ctx);
+      default:
+        // participant.* describe the agent side, which LivePerson itself is.
+        return { status: 'dropped', reason: 'agent-side-event' };
+    }
+  }
+
+  /** The LivePerson conversation, created on the first event that needs one. */
+  private async open(ctx: DeliveryContext, customer?: CustomerProfile): Promise<Dialog> {
+    const consumer = await this.credentials.consumer(ctx.conversation.id);
+    const known = ctx.conversation.nativeId();
+    if (known && (await this.states.isClosed(known))) {
+      throw new ConversationGoneError(`${PLATFORM} conversation was closed on the LivePerson side`);
+    }
+    if (known) return { dialogId: known, consumer };
+    const dialogId = await this.api.createConversation(consumer, req.setUserProfile(customer), req.requestConversation(this.config));
+    await ctx.conversation.link(dialogId);
+    await ctx.conversation.setAttrs({ [CONSUMER_ATTR]: consumer.lpConsumerId });
+    return { dialogId, consumer };
+  }
+
+  /** The LivePerson conversation if one exists and is open; typing and receipts never create one. */
+  private async existing(ctx: DeliveryContext): Promise<Dialog | undefined> {
+    const dialogId = ctx.conversation.nativeId();
+    if (!dialogId || (await this.states.isClosed(dialogId))) return undefined;
+    return { dialogId, consumer: await this.credentials.consumer(ctx.conversation.id) };
+  }
+
+  private async end(ctx: DeliveryContext): Promise<SendResult> {
+    const dialogId = ctx.conversation.nativeId();
+    if (!dialogId) return { status: 'dropped', reason: 'no-conversation' };
+    if (await this.states.isClosed(dialogId)) return { status: 'dropped', reason: 'already-closed' };
+    // Marked first: LivePerson's CLOSE notification can arrive before the SEND reply.
+    await this.states.markClosedByUs(dialogId);
+    await this.api.send(await this.credentials.consumer(ctx.conversation.id), req.closeConversation(dialogId));
+    return { status: 'sent' };
+  }
+
+  private async message(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
+    const hosted = this.config.fileSharing ? event.attachments.filter(isHostable) : [];
+    // What LivePerson cannot host still reaches the agent, as links under the text.
+    const links = event.attachments.filter((a) => !hosted.includes(a)).map((a) => `${a.name}: ${a.url ?? '(not downloadable)'}`);
+    const text = [event.text, ...links].filter((t) => t.trim() !== '').join('\n');
+    if (text === '' && hosted.length === 0) return { status: 'dropped', reason: 'empty-message' };
+    const dialog = await this.open(ctx);
+    const sequences: unknown[] = [];
+    if (text !== '') sequences.push((await this.api.send(dialog.consumer, req.textMessage(dialog.dialogId, text))).sequence);
+    for (const attachment of hosted) {
+      sequences.push(await sendHostedFile(this.http, this.api, dialog.consumer, dialog.dialogId, attachment));
+    }
+    await this.stopComposing(dialog, ctx);
+    const first = sequences.find((s) => typeof s === 'number');
+    return { status: 'sent', nativeMessageId: first === undefined ? undefined : `${dialog.dialogId}:${first}` };
+  }
+
+  private async typing(event: EventOfKind<'typing'>, ctx: DeliveryContext): Promise<SendResult> {
+    const dialog = await this.existing(ctx);
+    if (!dialog) return { status: 'dropped', reason: 'no-conversation' };
+    const state = event.state === 'start' ? 'COMPOSING' : 'PAUSE';
+    await this.api.send(dialog.consumer, req.chatState(dialog.dialogId, state));
+    await ctx.conversation.setAttrs({ [COMPOSING_ATTR]: state === 'COMPOSING' ? '1' : '' });
+    return { status: 'sent' };
+  }
+
+  /** A message alone does not clear "typing" on the agent's screen: PAUSE after it if COMPOSING was sent. */
+  private async stopComposing(dialog: Dialog, ctx: DeliveryContext): Promise<void> {
+    if (ctx.conversation.attr(COMPOSING_ATTR) !== '1') return;
+    await this.api.send(dialog.consumer, req.chatState(dialog.dialogId, 'PAUSE'));
+    await ctx.conversation.setAttrs({ [COMPOSING_ATTR]: '' });
+  }
+
+  private async receipt(event: EventOfKind<'receipt'>, ctx: DeliveryContext): Promise<SendResult> {
+    const dialog = await this.existing(ctx);
+    if (!dialog) return { status: 'dropped', reason: 'no-conversation' };
+    const sequences: number[] = [];
+    for (const id of event.messageIds) {
+      const native = (await this.runtime.store.messageLinks(event.tenant, id))[PLATFORM];
+      const match = native?.match(/^(.*):(\d+)$/);
+      if (match && match[1] === dialog.dialogId) sequences.push(Number(match[2]));
+    }
+    if (sequences.length === 0) return { status: 'dropped', reason: 'unknown-messages' };
+    const status = event.status === 'read' ? 'READ' : 'ACCEPT';
+    await this.api.send(dialog.consumer, req.acceptStatus(dialog.dialogId, status, [...new Set(sequences)]));
+    return { status: 'sent' };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What chatbridge assumes about LivePerson, in one place. Facts come from
+ * /work/shared/vendor-notes/liveperson.md; guesses are marked UNKNOWN.
+ */
+
+export const PLATFORM = 'liveperson';
+
+/** Domain API service names (case-sensitive). */
+export const LP_SERVICES = ['asyncMessagingEnt', 'sentinel', 'idp', 'swift'] as const;
+export type LpService = (typeof LP_SERVICES)[number];
+
+/** 401 errorCode for an expired or invalid AppJWT: refresh once and retry. */
+export const APP_JWT_EXPIRED = '40102';
+
+/**
+ * UNKNOWN: LivePerson documents the AppJWT as valid for one hour but shows no `expires_in`; when the
+ * token carries no `exp` either, we assume that hour.
+ */
+export const APP_JWT_ASSUMED_LIFETIME_MS = 3600_000;
+
+/** Hosted files LivePerson accepts (max 3 MB, preview under 30 KB). */
+export const HOSTED_FILE_TYPES: Record<string, string> = {
+  'image/jpeg': 'JPEG',
+  'image/jpg': 'JPG',
+  'image/png': 'PNG',
+  'image/gif': 'GIF',
+};
+export const HOSTED_FILE_MAX_BYTES = 3 * 1024 * 1024;
+
+/**
+ * UNKNOWN: the allowed characters and length of `ext_consumer_id`; we send 40 hex characters derived
+ * from tenant and canonical conversation, which any sane rule accepts.
+ */
+export const EXT_CONSUMER_ID_PREFIX = 'cb-';
+
+/** Agent-side roles whose content reaches the customer. CONSUMER is our own echo. */
+export const AGENT_ROLES = new Set(['ASSIGNED_AGENT', 'AGENT']);
+
+/**
+ * UNKNOWN: whether ChatStateEvent / AcceptStatusEvent changes carry `messageAudience`. ContentEvents must
+ * say ALL (private agent notes must never reach the customer); the others are dropped only when they
+ * name another audience.
+ */
+export const PUBLIC_AUDIENCE = 'ALL';
+
+/** closeReason / closedBy -> who ended the conversation. */
+export const ENDED_BY: Record<string, 'customer' | 'agent' | 'system'> = {
+  CONSUMER: 'customer',
+  AGENT: 'agent',
+  SYSTEM: 'system',
+};
+
+/**
+ * UNKNOWN: the error for SEND on a closed conversation and for a second CONVERSATION while the consumer
+ * has one open are undocumented; they surface as 4xx and are therefore permanent. The simulator answers
+ * both with 400 and LivePerson's error body.
+ */
+
+/**
+ * UNKNOWN: whether LivePerson accepts `Authorization: Bearer <AppJWT>`. Its own samples send the raw token,
+ * so we do, and the simulator accepts only that.
+ */
+
+/**
+ * UNKNOWN: a conversation closed with closeReason CONSUMER can only have been closed by us (the consumer
+ * is chatbridge), so once we sent a close, that notification is treated as our echo. A CONSUMER close we
+ * did not send (none is known to exist) still becomes conversation.ended by the customer.
+ */
+
+/**
+ * UNKNOWN: ChatStateEvent changes carry neither sequence nor (often) serverTimestamp; with no stable id
+ * available their events get a fresh one (typing is lossy, a duplicate is harmless).
+ */
+
+/** UNKNOWN: whether the hosted-file `preview` is mandatory; we send it when the image is small enough. */
+
+/**
+ * UNKNOWN: ordering across instances. Two ExConversationChange notifications of one conversation handled
+ * at the same moment by two instances can both pass the staleness check; LivePerson guarantees order within
+ * a conversation outside its retry drain period, which makes that rare.
+ */

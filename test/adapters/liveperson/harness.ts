@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { livepersonPlatform } from '../../../adapters/liveperson/index.js';
+import { LivePersonConfig } from '../../../adapters/liveperson/config.js';
+import {
+  type LivePersonSimulator,
+  type LivePersonSimulatorOptions,
+  startLivePersonSimulator,
+} from '../../../adapters/liveperson/simulator/index.js';
+import { InboundError } from '../../../src/errors.js';
+import { ConversationEvent, InboundEvent, type InboundEventInput } from '../../../src/model/events.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { Metrics } from '../../../src/observability/metrics.js';
+import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../../src/platform/adapter.js';
+import { StoredConversation } from '../../../src/routing/conversation-handle.js';
+import type { MappingStore } from '../../../src/store/mapping-store.js';
+import { MemoryMappingStore } from '../../../src/store/memory-store.js';
+
+export const TENANT = 'acme';
+const logger = createLogger({ silent: true });
+
+export interface Drop {
+  kind: string;
+  reason: string;
+}
+
+/** A runtime as the core lends it, with drops recorded. */
+export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
+  store: S = new MemoryMappingStore() as MappingStore as S,
+): PlatformRuntime & { drops: Drop[]; store: S } {
+  const drops: Drop[] = [];
+  return {
+    tenantId: TENANT,
+    store,
+    logger,
+    metrics: new Metrics(),
+    drops,
+    ingest: async (events) => ({ accepted: events.length, duplicates: 0, dropped: 0 }),
+    drop: (kind, reason) => void drops.push({ kind, reason }),
+  };
+}
+
+export function makeConnector(config: Record<string, unknown>, runtime: PlatformRuntime): PlatformConnector {
+  return livepersonPlatform.create({ tenantId: TENANT, config: LivePersonConfig.parse(config), runtime });
+}
+
+/** A canonical conversation whose customer side lives elsewhere, as the LivePerson connector sees it. */
+export async function newConversation(store: MappingStore): Promise<DeliveryContext> {
+  const created = await store.resolveConversation(TENANT, 'egain', randomUUID(), { attrs: {} });
+  const record = await store.getConversation(TENANT, created!.id);
+  return { conversation: new StoredConversation(store, record!, 'liveperson', 'agent'), attempt: 1, logger };
+}
+
+let seq = 0;
+export function event(ctx: DeliveryContext, body: Record<string, unknown>): ConversationEvent {
+  seq += 1;
+  return ConversationEvent.parse({
+    id: `egain:c:${seq}`,
+    tenant: TENANT,
+    conversationId: ctx.conversation.id,
+    origin: { platform: 'egain', conversationId: 'c', messageId: `m${seq}` },
+    sender: { role: 'customer' },
+    timestamp: new Date().toISOString(),
+    ...body,
+  });
+}
+
+/** Delivers like the core: the returned nativeMessageId is linked to the canonical event. */
+export async function deliver(connector: PlatformConnector, store: MappingStore, ev: ConversationEvent, ctx: DeliveryContext) {
+  const result = await connector.send(ev, ctx);
+  if (result.status === 'sent' && result.nativeMessageId) await store.linkMessage(TENANT, ev.id, 'liveperson', result.nativeMessageId);
+  return result;
+}
+
+/**
+ * The core's webhook path in miniature: verify over the raw bytes, parse, normalize, record; links
+ * inbound messages' origin.messageId as the core does. Answers 401/400 on InboundError.
+ */
+export async function startReceiver(connector: PlatformConnector, store: MappingStore) {
+  const events: InboundEventInput[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const raw = { headers: req.headers, rawBody: Buffer.concat(chunks), query: {} };
+      try {
+        await connector.verify!(raw);
+        const normalized = await connector.normalize!(JSON.parse(raw.rawBody.toString('utf8')), raw);
+        for (const e of normalized) {
+          events.push(InboundEvent.parse(e));
+          if (e.kind === 'message' && e.origin.messageId) await store.linkMessage(TENANT, e.id, 'liveperson', e.origin.messageId);
+        }
+        res.writeHead(200).end('{}');
+      } catch (err) {
+        res.writeHead(err instanceof InboundError ? err.status : 500).end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/${TENANT}/liveperson`,
+    events,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Simulator + connector + receiver wired together, configured as an operator would. */
+export async function startStack(sim: LivePersonSimulatorOptions = {}, config: Record<string, unknown> = {}) {
+  const simulator: LivePersonSimulator = await startLivePersonSimulator(sim);
+  const runtime = makeRuntime();
+  const connector = makeConnector(
+    {
+      accountId: simulator.accountId,
+      domainApiUrl: simulator.url,
+      clientId: simulator.clientId,
+      clientSecret: simulator.clientSecret,
+      scheme: 'http',
+      requestTimeoutMs: 2000,
+      ...config,
+    },
+    runtime,
+  );
+  const receiver = await startReceiver(connector, runtime.store);
+  simulator.setWebhookUrl(receiver.url);
+  return {
+    simulator,
+    runtime,
+    store: runtime.store,
+    connector,
+    receiver,
+    newConversation: () => newConversation(runtime.store),
+    deliver: (ev: ConversationEvent, ctx: DeliveryContext) => deliver(connector, runtime.store, ev, ctx),
+    async close() {
+      await simulator.close();
+      await receiver.close();
+    },
+  };
+}
+export type Stack = Awaited<ReturnType<typeof startStack>>;

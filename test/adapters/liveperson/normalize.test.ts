@@ -1,0 +1,220 @@
+import { readFileSync } from 'node:fs';
+import { PayloadError } from '../../../src/errors.js';
+import { makeConnector, makeRuntime, TENANT } from './harness.js';
+
+const CONV = '5491e1b4-6c59-4e0e-b8b4-bf0a0e2c2ee1';
+const config = { accountId: '42257269', clientId: 'c', clientSecret: 's' };
+
+function setup() {
+  const runtime = makeRuntime();
+  return { runtime, connector: makeConnector(config, runtime) };
+}
+
+const change = (over: Record<string, unknown>) => ({
+  sequence: 2,
+  originatorId: 'agent-1',
+  originatorMetadata: { id: 'agent-1', role: 'ASSIGNED_AGENT' },
+  serverTimestamp: 1528371199686,
+  event: { type: 'ContentEvent', message: 'Hello from the Agent\n', contentType: 'text/plain' },
+  conversationId: CONV,
+  dialogId: CONV,
+  messageAudience: 'ALL',
+  ...over,
+});
+const messaging = (...changes: unknown[]) => ({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes } });
+
+const raw = { headers: {}, rawBody: Buffer.alloc(0), query: {} };
+
+describe('LivePerson messaging notifications', () => {
+  it('when a notification holds several changes, then every one becomes an event in order', async () => {
+    const { connector } = setup();
+    const events = await connector.normalize!(
+      messaging(
+        change({}),
+        change({ sequence: 3, event: { type: 'ContentEvent', message: 'second', contentType: 'text/plain' } }),
+        change({ sequence: undefined, serverTimestamp: undefined, event: { type: 'ChatStateEvent', chatState: 'COMPOSING' } }),
+      ),
+      raw,
+    );
+    expect(events.map((e) => e.kind)).toEqual(['message', 'message', 'typing']);
+    expect(events[0]).toEqual({
+      id: `liveperson:${CONV}:2`,
+      kind: 'message',
+      text: 'Hello from the Agent\n',
+      origin: { platform: 'liveperson', conversationId: CONV, messageId: `${CONV}:2` },
+      sender: { role: 'agent', id: 'agent-1' },
+      timestamp: new Date(1528371199686).toISOString(),
+    });
+    expect(events[1]!.id).toBe(`liveperson:${CONV}:3`);
+    expect(events[2]).toMatchObject({ kind: 'typing', state: 'start' });
+  });
+
+  it('when the same notification is redelivered, then the events carry identical ids', async () => {
+    const { connector } = setup();
+    const body = messaging(change({}), change({ sequence: 5, event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [1] } }));
+    const first = await connector.normalize!(body, raw);
+    const again = await connector.normalize!(structuredClone(body), raw);
+    expect(again.map((e) => e.id)).toEqual(first.map((e) => e.id));
+    expect(first.length).toBeGreaterThan(0);
+  });
+
+  it('when our own consumer message comes back (role CONSUMER), then it is dropped as an echo', async () => {
+    const { connector, runtime } = setup();
+    const echo = change({ originatorMetadata: { id: 'f'.repeat(64), role: 'CONSUMER' }, originatorId: 'f'.repeat(64) });
+    expect(await connector.normalize!(messaging(echo), raw)).toEqual([]);
+    expect(runtime.drops).toEqual([{ kind: 'ContentEvent', reason: 'echo' }]);
+  });
+
+  it('when a message is not for ALL (a private agent note) or has no audience, then it is dropped', async () => {
+    const { connector, runtime } = setup();
+    const events = await connector.normalize!(
+      messaging(change({ messageAudience: 'AGENTS_AND_MANAGERS' }), change({ sequence: 9, messageAudience: undefined }), change({ sequence: 10 })),
+      raw,
+    );
+    expect(events.map((e) => e.id)).toEqual([`liveperson:${CONV}:10`]);
+    expect(runtime.drops.map((d) => d.reason)).toEqual(['private', 'private']);
+  });
+
+  it('when a manager or controller writes, then nothing reaches the customer', async () => {
+    const { connector, runtime } = setup();
+    const events = await connector.normalize!(messaging(change({ originatorMetadata: { id: 'm', role: 'MANAGER' } })), raw);
+    expect(events).toEqual([]);
+    expect(runtime.drops).toEqual([{ kind: 'ContentEvent', reason: 'not-agent' }]);
+  });
+
+  it('when the agent reads messages we delivered, then the receipt names their canonical ids', async () => {
+    const { connector, runtime } = setup();
+    await runtime.store.linkMessage(TENANT, 'egain:c:1', 'liveperson', `${CONV}:0`);
+    await runtime.store.linkMessage(TENANT, 'egain:c:2', 'liveperson', `${CONV}:1`);
+    const [receipt] = await connector.normalize!(
+      messaging(change({ sequence: 4, event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [0, 1, 77] } })),
+      raw,
+    );
+    expect(receipt).toMatchObject({ id: `liveperson:${CONV}:4`, kind: 'receipt', status: 'read', messageIds: ['egain:c:1', 'egain:c:2'] });
+  });
+
+  it('when an agent receipt refers to nothing we know, then it is dropped', async () => {
+    const { connector, runtime } = setup();
+    const body = messaging(change({ event: { type: 'AcceptStatusEvent', status: 'ACCEPT', sequenceList: [3] } }));
+    expect(await connector.normalize!(body, raw)).toEqual([]);
+    expect(runtime.drops[0]!.reason).toBe('unknown-messages');
+  });
+
+  it('when the agent stops typing, then typing stop is emitted with a stable id when a timestamp exists', async () => {
+    const { connector } = setup();
+    const body = messaging(change({ sequence: 0, event: { type: 'ChatStateEvent', chatState: 'ACTIVE' } }));
+    const [a] = await connector.normalize!(body, raw);
+    const [b] = await connector.normalize!(body, raw);
+    expect(a).toMatchObject({ kind: 'typing', state: 'stop' });
+    expect(a!.id).toBe(b!.id);
+  });
+
+  it('when the payload is not a notification, then PayloadError names the path', async () => {
+    const { connector } = setup();
+    const err = (await Promise.resolve(connector.normalize!({ kind: 'notification', type: 'x', body: {} }, raw)).catch((e: unknown) => e)) as PayloadError;
+    expect(err).toBeInstanceOf(PayloadError);
+    expect(err.details?.[0]?.path).toBe('body.body.changes');
+  });
+
+  it('when one change of a batch is malformed, then it alone is dropped and the others still count', async () => {
+    const { connector, runtime } = setup();
+    const events = await connector.normalize!(messaging(change({ dialogId: undefined }), change({ sequence: 3 })), raw);
+    expect(events.map((e) => e.id)).toEqual([`liveperson:${CONV}:3`]);
+    expect(runtime.drops).toEqual([{ kind: 'ms.MessagingEventNotification', reason: 'malformed' }]);
+  });
+
+  it('when an unknown notification type arrives, then it is dropped, not refused', async () => {
+    const { connector, runtime } = setup();
+    expect(await connector.normalize!({ kind: 'notification', type: 'ms.Other', body: { changes: [{}, {}] } }, raw)).toEqual([]);
+    expect(runtime.drops).toEqual([{ kind: 'ms.Other', reason: 'unsupported-notification' }]);
+  });
+});
+
+const exconv = (ts: number, opts: { agent?: string; state?: 'OPEN' | 'CLOSE'; closeReason?: string }) => {
+  const participants = [{ id: 'consumer-1', role: 'CONSUMER' }, ...(opts.agent ? [{ id: opts.agent, role: 'ASSIGNED_AGENT' }] : [])];
+  return {
+    kind: 'notification',
+    type: 'cqm.ExConversationChangeNotification',
+    body: {
+      changes: [
+        {
+          type: 'UPSERT',
+          result: {
+            convId: CONV,
+            conversationDetails: {
+              participants,
+              dialogs: [{ dialogId: CONV, participantsDetails: participants, dialogType: 'MAIN', state: opts.state ?? 'OPEN', metaDataLastUpdateTs: ts }],
+              state: opts.state ?? 'OPEN',
+              ...(opts.closeReason ? { closeReason: opts.closeReason } : {}),
+              metaDataLastUpdateTs: ts,
+            },
+          },
+        },
+      ],
+    },
+  };
+};
+
+describe('LivePerson conversation change notifications', () => {
+  it('when an agent is assigned, then transferred, then the conversation closes, then joined / left+joined / ended follow', async () => {
+    const { connector } = setup();
+    const joined = await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
+    const transfer = await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
+    const closed = await connector.normalize!(exconv(300, { agent: 'a2', state: 'CLOSE', closeReason: 'AGENT' }), raw);
+    expect(joined).toEqual([
+      expect.objectContaining({ id: `liveperson:${CONV}:100:joined:a1`, kind: 'participant.joined', participant: { id: 'a1', role: 'agent' }, transfer: false }),
+    ]);
+    expect(transfer).toEqual([
+      expect.objectContaining({ kind: 'participant.left', participant: { id: 'a1', role: 'agent' }, reason: 'transfer' }),
+      expect.objectContaining({ kind: 'participant.joined', participant: { id: 'a2', role: 'agent' }, transfer: true }),
+    ]);
+    expect(closed).toEqual([expect.objectContaining({ kind: 'conversation.ended', endedBy: 'agent', reason: 'AGENT' })]);
+  });
+
+  it('when an older notification arrives after a newer one, then it is dropped as stale', async () => {
+    const { connector, runtime } = setup();
+    await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
+    await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
+    expect(await connector.normalize!(exconv(150, { agent: 'a1' }), raw)).toEqual([]);
+    expect(runtime.drops).toEqual([{ kind: 'cqm.ExConversationChange', reason: 'stale' }]);
+    // The stale one did not rewind the state: the next change still compares against a2.
+    const next = await connector.normalize!(exconv(250, { agent: 'a2', state: 'CLOSE', closeReason: 'CONSUMER' }), raw);
+    expect(next).toEqual([expect.objectContaining({ kind: 'conversation.ended', endedBy: 'customer' })]);
+  });
+
+  it('when the latest notification is redelivered, then the same events come out with the same ids', async () => {
+    const { connector } = setup();
+    await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
+    const first = await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
+    const again = await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
+    expect(again).toEqual(first);
+    expect(first).toHaveLength(2);
+  });
+
+  it('when the agent goes back to the queue, then participant.left is emitted', async () => {
+    const { connector } = setup();
+    await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
+    const left = await connector.normalize!(exconv(200, {}), raw);
+    expect(left).toEqual([expect.objectContaining({ kind: 'participant.left', reason: 'unassigned' })]);
+  });
+
+  it("when LivePerson's own close example arrives, then the customer ended it", async () => {
+    const { connector } = setup();
+    const body = JSON.parse(readFileSync(new URL('./fixtures/lp-demo-exconv-close.json', import.meta.url), 'utf8')) as unknown;
+    const events = await connector.normalize!(body, raw);
+    expect(events).toEqual([
+      expect.objectContaining({
+        id: 'liveperson:b8b83fe9-75f0-46f2-baaa-2930f7192cfb:1545399379370:closed',
+        kind: 'conversation.ended',
+        endedBy: 'customer',
+        timestamp: new Date(1545399379370).toISOString(),
+      }),
+    ]);
+  });
+
+  it('when a conversation is already closed, then later notifications emit nothing', async () => {
+    const { connector } = setup();
+    await connector.normalize!(exconv(100, { state: 'CLOSE', closeReason: 'SYSTEM' }), raw);
+    expect(await connector.normalize!(exconv(200, { state: 'CLOSE', closeReason: 'SYSTEM' }), raw)).toEqual([]);
+  });
+});
