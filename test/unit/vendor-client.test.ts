@@ -1,17 +1,12 @@
 import nock from 'nock';
 import { AuthExpiredError, PermanentError, RetryableError } from '../../src/errors.js';
 import { createVendorHttp, parseRetryAfter, vendorCall } from '../../src/http/vendor-client.js';
+import { useNock } from '../support/nock.js';
 
 const call = { vendor: 'acme', operation: 'send', vendorCode: (b: unknown) => (b as { code?: string })?.code };
 
 describe('vendorCall error mapping', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  // nock patches http for the whole Jest worker: restore it so later files in this worker talk for real.
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  useNock();
   const http = createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 200 });
 
   it('when the vendor answers 2xx, then the response is returned', async () => {

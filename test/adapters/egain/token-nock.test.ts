@@ -3,8 +3,10 @@ import { EgainConfig } from '../../../adapters/egain/config.js';
 import { INTERACTION_SCOPE } from '../../../adapters/egain/simulator/index.js';
 import { AuthExpiredError } from '../../../src/errors.js';
 import { BASIC, connectorFor, contextFor, event } from './helpers.js';
+import { useNock } from '../../support/nock.js';
 
 describe('eGain token request shape and repeated 401 (nock)', () => {
+  useNock();
   const base = 'https://egain.test/conversation/conversationmgr/v3';
   const config = EgainConfig.parse({
     apiBaseUrl: base,
@@ -12,13 +14,6 @@ describe('eGain token request shape and repeated 401 (nock)', () => {
     clientId: 'cid',
     clientSecret: 'c-secret',
     callbackAuth: BASIC,
-  });
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => {
-    nock.enableNetConnect();
-    // nock patches node:http for the whole Jest worker; later test files must get the real one back.
-    nock.restore();
   });
 
   it('when a token is fetched, then it is a form-encoded client-credentials request with the configured scope', async () => {

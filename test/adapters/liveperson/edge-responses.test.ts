@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import nock from 'nock';
 import { AuthExpiredError, PermanentError, RetryableError } from '../../../src/errors.js';
 import { event, makeConnector, makeRuntime, newConversation } from './harness.js';
+import { useNock } from '../../support/nock.js';
 
 const ACCOUNT = '12345678';
 const MSG = 'https://msg.lp.test';
@@ -51,9 +52,7 @@ const sendScope = (appJwt: string, consumerJws: string) =>
   nock(MSG).post(SEND_PATH).query({ v: '3' }).matchHeader('authorization', appJwt).matchHeader('x-lp-on-behalf', consumerJws);
 
 describe('LivePerson edge responses (nock)', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  useNock();
 
   it('when SEND succeeds, then the raw AppJWT and the ConsumerJWS are the headers and the body is ms.PublishEvent', async () => {
     const { connector, ctx, appJwt, consumerJws } = await setup();
