@@ -1,3 +1,5 @@
+import { egainPlatform } from '../adapters/egain/index.js';
+import { livepersonPlatform } from '../adapters/liveperson/index.js';
 import { PlatformRegistry } from './platform/registry.js';
 
 /**
@@ -5,5 +7,5 @@ import { PlatformRegistry } from './platform/registry.js';
  * folder under adapters/ and one line here.
  */
 export function createRegistry(): PlatformRegistry {
-  return new PlatformRegistry();
+  return new PlatformRegistry().register(egainPlatform).register(livepersonPlatform);
 }
