@@ -51,13 +51,18 @@ export class ChatbridgeService {
   }
 
   /** SIGTERM/SIGINT: stop once, exit 0 when drained; a second signal exits at once. */
-  installSignalHandlers(exit: (code: number) => void = (code) => process.exit(code)): void {
+  installSignalHandlers(
+    options: { exit?: (code: number) => void; afterStop?: () => Promise<void> | undefined } = {},
+  ): void {
+    const exit = options.exit ?? ((code: number) => process.exit(code));
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) return exit(1);
       signalled = true;
       this.bridge.logger.info('stopping', { signal });
-      this.stop().then(
+      this.stop()
+        .then(() => options.afterStop?.())
+        .then(
         () => exit(0),
         (err: unknown) => {
           this.bridge.logger.error('stop failed', { error: err });

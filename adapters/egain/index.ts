@@ -5,6 +5,7 @@ import { EgainConfig } from './config.js';
 import { createVerifier, EgainInbound } from './inbound.js';
 import { EgainOutbound } from './outbound.js';
 import { registerChannelCommand } from './register-channel.js';
+import { egainSandbox } from './sandbox.js';
 
 export { EgainConfig } from './config.js';
 export { attachmentRefusalNotice, checkAttachment } from './restrictions.js';
@@ -15,6 +16,7 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   roles: ['customer', 'agent'],
   configSchema: EgainConfig,
   commands: [registerChannelCommand],
+  sandbox: egainSandbox,
   create({ tenantId, config, runtime }): PlatformConnector {
     const api = new EgainApi(config);
     const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);

@@ -8,6 +8,7 @@ import { LivePersonCredentials } from './credentials.js';
 import { LivePersonDomains } from './domains.js';
 import { LivePersonInbound } from './inbound.js';
 import { LivePersonOutbound } from './outbound.js';
+import { livepersonSandbox } from './sandbox.js';
 import { verifyLivePersonWebhook } from './signature.js';
 import { PLATFORM } from './vendor-facts.js';
 
@@ -22,6 +23,7 @@ export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
   roles: ['agent'],
   configSchema: LivePersonConfig,
   commands: [checkCommand],
+  sandbox: livepersonSandbox,
   create({ tenantId, config, runtime }): PlatformConnector {
     const http = createVendorHttp({ timeoutMs: config.requestTimeoutMs });
     const domains = new LivePersonDomains(http, config);

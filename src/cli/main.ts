@@ -1,21 +1,36 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { createRegistry } from '../platforms.js';
+import { type Sandbox, startSandbox } from '../sandbox.js';
 import { ChatbridgeService } from '../service.js';
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The embedded default: used when neither --config nor CHATBRIDGE_CONFIG names one. */
-export const DEFAULT_CONFIG = path.join(packageRoot, 'config', 'chatbridge.yaml');
-
-function configSource(option: string | undefined): string {
-  const source = option ?? process.env.CHATBRIDGE_CONFIG ?? DEFAULT_CONFIG;
+function configSource(source: string): string {
   if (!existsSync(source)) throw new ConfigError([{ path: source, problem: 'no such file or folder' }]);
   return source;
+}
+
+function commandConfigSource(option: string | undefined): string {
+  const source = option ?? process.env.CHATBRIDGE_CONFIG;
+  if (!source) throw new ConfigError([{ path: '--config', problem: 'name a configuration file (or set CHATBRIDGE_CONFIG)' }]);
+  return configSource(source);
+}
+
+function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
+  const tenant = sandbox.config.tenants[0]!;
+  const lines = [
+    '',
+    'chatbridge sandbox: no configuration given, so the bridge runs with every vendor simulated on loopback.',
+    `  bridge            ${bridgeUrl}   (health: /healthz, metrics: /metrics)`,
+    ...sandbox.platforms.map((p) => `  ${p.platform.padEnd(17)} ${p.url}   (${p.role} side, webhooks to ${bridgeUrl}/webhooks/${tenant.id}/${p.platform})`),
+    `  tenant            ${tenant.id}: ${tenant.routes.map((r) => `${r.customer} -> ${r.agents.map((a) => a.platform).join(' + ')}`).join('; ')}`,
+    `  admin token       ${sandbox.config.server.adminToken} (sandbox only; GET /admin/dead-letters)`,
+    'A production configuration (--config FILE or CHATBRIDGE_CONFIG) starts the bridge alone.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
 }
 
 function reportConfigError(err: unknown): never {
@@ -31,24 +46,32 @@ const program = new Command('chatbridge').description('Bridges live customer-ser
 
 program
   .command('start')
-  .description('run the bridge')
-  .option('-c, --config <file>', 'YAML file or folder (default: CHATBRIDGE_CONFIG, then config/chatbridge.yaml)')
+  .description('run the bridge; with no configuration, the sandbox (bridge + every simulator on loopback)')
+  .option('-c, --config <file>', 'YAML file or folder (default: CHATBRIDGE_CONFIG; neither: the sandbox)')
   .action(async (opts: { config?: string }) => {
+    const source = opts.config ?? process.env.CHATBRIDGE_CONFIG;
+    let sandbox: Sandbox | undefined;
     let config;
     try {
-      config = loadConfig(configSource(opts.config), registry);
+      if (source) config = loadConfig(configSource(source), registry);
+      else {
+        sandbox = await startSandbox(registry, { port: process.env.PORT ? Number(process.env.PORT) : 8080 });
+        config = sandbox.config;
+      }
     } catch (err) {
       reportConfigError(err);
     }
     const logger = createLogger({ level: config.logging.level });
     const service = new ChatbridgeService(config, registry, { logger });
-    service.installSignalHandlers();
-    await service.start();
-    logger.info('chatbridge listening', {
-      url: service.url,
-      store: config.store.kind,
-      tenants: config.tenants.map((t) => t.id),
-    });
+    service.installSignalHandlers({ afterStop: () => sandbox?.close() });
+    try {
+      await service.start();
+    } catch (err) {
+      await sandbox?.close();
+      throw err;
+    }
+    logger.info('chatbridge listening', { url: service.url, store: config.store.kind, tenants: config.tenants.map((t) => t.id) });
+    if (sandbox) printSandboxBanner(sandbox, service.url);
   });
 
 program
@@ -77,7 +100,7 @@ for (const platform of registry.names()) {
       .action(async (opts: { tenant: string; config?: string }) => {
         let config;
         try {
-          config = loadConfig(configSource(opts.config), registry);
+          config = loadConfig(commandConfigSource(opts.config), registry);
         } catch (err) {
           reportConfigError(err);
         }

@@ -95,6 +95,19 @@ export interface PlatformCommand<C = unknown> {
   run(args: { tenantId: string; config: C; logger: Logger; print(line: string): void }): Promise<void>;
 }
 
+/** The platform's simulator, started for the sandbox (`npm start` with no configuration). */
+export interface SandboxPlatform<C = unknown> {
+  /** The tenant's `<platform>:` block, pointing the adapter at the simulator. */
+  readonly config: C;
+  /** Where the simulator listens, for the start-up banner. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface SandboxProvider<C = unknown> {
+  start(args: { tenantId: string; role: RouteRole; webhookUrl: string }): Promise<SandboxPlatform<C>>;
+}
+
 export interface PlatformFactory<C = unknown> {
   readonly platform: string;
   /** Which sides of a route this platform can play. */
@@ -104,4 +117,6 @@ export interface PlatformFactory<C = unknown> {
   create(args: { tenantId: string; config: C; runtime: PlatformRuntime }): PlatformConnector;
   /** Operator commands (eGain's register-channel); the CLI lists them without knowing the platform. */
   readonly commands?: readonly PlatformCommand<C>[];
+  /** Lets the sandbox run this platform with no vendor account (its simulator on loopback). */
+  readonly sandbox?: SandboxProvider<C>;
 }
