@@ -58,7 +58,7 @@ describe('rightnow long-poll loop', () => {
     expect(runtime.drops).toContainEqual({ kind: 'rightnow', reason: 'not-an-end-user-post' });
   });
 
-  it('when ingest fails, then the same batch is retried with identical event ids before anything else is polled', async () => {
+  it('when ingest fails, then the same batch is retried with identical event ids and accepted once', async () => {
     await conn.start();
     await waitFor(() => sim.count('getMessages') >= 1, 'a long poll');
     runtime.failIngest(2);
