@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { ExceptionCode } from '../wire.js';
-import { buildApp, type Injected, type RecordedRequest, type RouteContext, type SimOperation } from './routes.js';
+import express from 'express';
+import { mountAgentApi } from './agent-routes.js';
+import { mountConnectRest } from './connect-routes.js';
+import { type Injected, jsonErrors, type RecordedRequest, type RouteContext, type SimOperation } from './http.js';
 import { type CustomerProfile, type PostRecord, SimState } from './state.js';
 
 export type { PostRecord, RecordedRequest, SimOperation };
@@ -70,7 +73,12 @@ export async function startRightNowSimulator(options: RightNowSimulatorOptions =
     failures: new Map(),
     holds: new Set(),
   };
-  const server = buildApp(ctx).listen(options.port ?? 0, '127.0.0.1');
+  const app = express();
+  app.use(express.json({ type: () => true, limit: '1mb' }));
+  mountConnectRest(app, ctx);
+  mountAgentApi(app, ctx);
+  app.use(jsonErrors());
+  const server = app.listen(options.port ?? 0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -1,109 +1,23 @@
-import express, { type Request, type Response } from 'express';
-import { jwtVerify, SignJWT } from 'jose';
-import type { z } from 'zod';
+import type express from 'express';
+import type { Request, Response } from 'express';
+import { jwtVerify } from 'jose';
 import {
-  APPLICATION_CONTEXT_HEADER,
-  AssignmentAcknowledgementRequest,
   type AgentOperation,
-  CONNECT_REST_SETTINGS_PATH,
-  CONNECT_REST_TOKENS_PATH,
+  AssignmentAcknowledgementRequest,
   ConcludeChatRequest,
   CreateAgentSessionRequest,
-  EXCEPTION_STATUS,
-  type ExceptionCode,
   GetMessagesRequest,
   LogoffRequest,
   PostMessageRequest,
   RequestAssignmentRequest,
   SetInteractionStatusRequest,
 } from '../wire.js';
-import type { SimSession, SimState } from './state.js';
+import { parse, recorded, refuse, type RouteContext } from './http.js';
+import type { SimSession } from './state.js';
 
-export type SimOperation = AgentOperation | 'serviceSettings' | 'agentTokens';
-
-export interface RecordedRequest {
-  operation: SimOperation;
-  query: Record<string, unknown>;
-  headers: Record<string, string | undefined>;
-  body: unknown;
-}
-
-export interface Injected {
-  failure: ExceptionCode | number;
-  inBody: boolean;
-}
-
-export interface RouteContext {
-  state: SimState;
-  options: { username: string; password: string; agentAccountId: string; siteName: string; pool: string; pollHoldMs: number; envelope: 'reference' | 'portal' };
-  secret: Uint8Array;
-  chatServerUrl: () => string;
-  requests: RecordedRequest[];
-  failures: Map<SimOperation, Injected[]>;
-  holds: Set<() => void>;
-}
-
-class Refusal extends Error {
-  constructor(readonly status: number, readonly code: ExceptionCode | undefined, message: string) {
-    super(message);
-  }
-}
-
-const refuse = (code: ExceptionCode, message: string) => new Refusal(EXCEPTION_STATUS[code], code, message);
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw refuse('INVALID_FIELD', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
-/** Connect REST and the chat server's agent API on one express app. */
-export function buildApp(ctx: RouteContext): express.Express {
-  const app = express();
-  app.use(express.json({ type: () => true, limit: '1mb' }));
-
-  const handle = (operation: SimOperation, fn: (req: Request, res: Response) => Promise<unknown>) =>
-    async (req: Request, res: Response) => {
-      ctx.requests.push({ operation, query: { ...req.query }, headers: pickHeaders(req), body: req.body });
-      try {
-        const injected = ctx.failures.get(operation)?.shift();
-        if (injected) return answerInjected(res, operation, injected);
-        const reply = await fn(req, res);
-        if (reply !== undefined && !res.headersSent) res.status(200).json(reply);
-      } catch (err) {
-        if (res.headersSent) return;
-        if (err instanceof Refusal) res.status(err.status).json({ exceptionCode: err.code, message: err.message });
-        else res.status(500).json({ exceptionCode: 'UNKNOWN_EXCEPTION', message: 'simulator failure' });
-      }
-    };
-
-  const connectAuth = (req: Request) => {
-    const expected = `Basic ${Buffer.from(`${ctx.options.username}:${ctx.options.password}`).toString('base64')}`;
-    if (req.headers.authorization !== expected) throw new Refusal(401, undefined, 'unauthorized');
-    const context = req.headers[APPLICATION_CONTEXT_HEADER];
-    if (typeof context !== 'string' || context.length === 0 || context.length > 40) {
-      throw new Refusal(400, undefined, 'OSvC-CREST-Application-Context is required (at most 40 characters)');
-    }
-  };
-
-  app.get(CONNECT_REST_SETTINGS_PATH, handle('serviceSettings', async (req) => {
-    connectAuth(req);
-    return { domain: ctx.chatServerUrl(), pool: ctx.options.pool, port: Number(new URL(ctx.chatServerUrl()).port), siteName: ctx.options.siteName, links: [] };
-  }));
-
-  app.post(CONNECT_REST_TOKENS_PATH, handle('agentTokens', async (req) => {
-    connectAuth(req);
-    const sessionToken = await new SignJWT({ aid: ctx.options.agentAccountId })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(ctx.secret);
-    return { sessionToken };
-  }));
-
+/** The chat server's agent API: strict about headers, pool, enums, sequence numbers and engagements. */
+export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
+  const handle = recorded(ctx);
   const base = `/engagement/api/agent/${ctx.options.siteName}/v1`;
   const chat = (operation: AgentOperation, fn: (req: Request, session: SimSession, res: Response) => Promise<unknown>) =>
     app.post(`${base}/${operation}`, handle(operation, async (req, res) => {
@@ -223,11 +137,6 @@ export function buildApp(ctx: RouteContext): express.Express {
     const items = session.queue.splice(0);
     return envelope(ctx, session, items.length > 0 ? items : [{ type: 'ChatGetTimeout', body: {} }]);
   });
-
-  app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-    res.status(400).json({ exceptionCode: 'BAD_REQUEST', message: err instanceof SyntaxError ? 'malformed JSON' : 'bad request' });
-  });
-  return app;
 }
 
 function holdUntilMessages(ctx: RouteContext, session: SimSession, res: Response): Promise<void> {
@@ -250,19 +159,4 @@ function envelope(ctx: RouteContext, session: SimSession, items: { type: string;
   if (ctx.options.envelope === 'reference') return { getResponseTypes: items.map((m) => ({ [m.type]: m.body })) };
   const portal = items.map((m) => ({ ...m.body, chatMessageType: m.type }));
   return { responses: [{ getResponseTypes: portal, sessionId: session.id, chatMessageType: 'ChatGetResponse' }], chatMessageType: 'ChatMessage' };
-}
-
-function answerInjected(res: Response, operation: SimOperation, injected: Injected): void {
-  if (typeof injected.failure === 'number') {
-    res.status(injected.failure).json({});
-  } else if (injected.inBody) {
-    res.status(200).json({ chatSystemError: { errorCondition: injected.failure, type: injected.failure, text: `injected on ${operation}` } });
-  } else {
-    res.status(EXCEPTION_STATUS[injected.failure]).json({ exceptionCode: injected.failure, message: `injected on ${operation}` });
-  }
-}
-
-function pickHeaders(req: Request): Record<string, string | undefined> {
-  const names = ['authorization', 'x-aid', 'x-jsessionid', 'content-type', APPLICATION_CONTEXT_HEADER];
-  return Object.fromEntries(names.map((n) => [n, req.headers[n] as string | undefined]));
 }
