@@ -60,6 +60,7 @@ export class PollLoop {
       try {
         if (!this.pending) {
           if (!(await lease.acquire())) {
+            lease.stopKeepAlive();
             this.needAssignment = true;
             await this.sleep(lease.ttlMs / 3);
             continue;
@@ -80,6 +81,7 @@ export class PollLoop {
   private async fetch(): Promise<InboundBatch> {
     const { session, api, config, runtime } = this.deps;
     if (this.needAssignment) {
+      // UNKNOWN: what idleSessionCount should say for an automated agent; 0 asks for work up to the maximum.
       await session.call('requestAssignment', {
         assignmentRequested: true,
         idleSessionCount: 0,
