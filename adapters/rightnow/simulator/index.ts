@@ -42,6 +42,8 @@ export interface RightNowSimulator {
   customerSays(engagementId: string | number, text: string, options?: { messageId?: string }): void;
   customerTyping(engagementId: string | number, typing: boolean): void;
   customerLeaves(engagementId: string | number): void;
+  /** Moves the chat server to another pool: sessions are told (ChatConfigChangeNotification), the old pool is refused. */
+  movePool(pool: string): void;
   /** Forgets every live agent session (or the one named): later calls with it answer 403 ACCESS_DENIED. */
   expireSession(sessionId?: string): void;
   /**
@@ -101,6 +103,10 @@ export async function startRightNowSimulator(options: RightNowSimulatorOptions =
     customerTyping: (e, typing) =>
       state.fromEndUser(id(e), 'ChatActivitySignal', { mode: typing ? 'RESPONDING' : 'LISTENING', messageType: 'ACTIVITY_SIGNAL' }),
     customerLeaves: (e) => state.endUserLeaves(id(e)),
+    movePool: (pool) => {
+      ctx.options.pool = pool;
+      for (const session of state.sessions.values()) state.push(session, 'ChatConfigChangeNotification', { pool });
+    },
     expireSession: (sessionId) => {
       for (const s of sessionId ? [sessionId] : [...state.sessions.keys()]) state.endSession(s);
     },

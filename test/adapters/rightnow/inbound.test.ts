@@ -1,4 +1,3 @@
-import { RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { normalizeBatch } from '../../../adapters/rightnow/inbound.js';
 import { unwrapGetMessages } from '../../../adapters/rightnow/wire.js';
 
@@ -49,22 +48,5 @@ describe('rightnow getMessages parsing', () => {
   it('when the pool changes or the session is disconnected, then the batch says so', () => {
     const reply = { getResponseTypes: [{ ChatConfigChangeNotification: { pool: '298:2' } }, { ChatDisconnectNotification: { reason: 'SESSION_EXPIRED' } }] };
     expect(normalizeBatch(unwrapGetMessages(reply), undefined)).toMatchObject({ pool: '298:2', sessionEnded: true, events: [] });
-  });
-});
-
-describe('rightnow config block', () => {
-  const base = { siteUrl: 'https://acme.custhelp.com', username: 'u', password: 'p' };
-
-  it('when agentAccountId is a number or numeric string, then it is kept as the X-AID string with defaults', () => {
-    const parsed = RightNowConfigSchema.parse({ ...base, agentAccountId: 12 });
-    expect(parsed).toMatchObject({ agentAccountId: '12', applicationContext: 'chatbridge', maxSessionCount: 10, agentJoinedText: '', logonOverride: true });
-    expect(RightNowConfigSchema.parse({ ...base, agentAccountId: '12', maxSessions: 3 }).maxSessionCount).toBe(3);
-  });
-
-  it('when a key is unknown or required ones are missing, then the schema names them', () => {
-    const result = RightNowConfigSchema.safeParse({ siteUrl: 'ftp://x', agentAccountId: 'twelve', colour: 1 });
-    expect(result.success).toBe(false);
-    const paths = result.error!.issues.map((i) => (i.path.length ? i.path.join('.') : i.code));
-    expect(paths).toEqual(expect.arrayContaining(['siteUrl', 'username', 'password', 'agentAccountId', 'unrecognized_keys']));
   });
 });

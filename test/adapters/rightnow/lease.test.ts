@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RedisMappingStore } from '../../../src/store/redis-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { connector, type RecordingRuntime, recordingRuntime, waitFor } from './helpers.js';
+import { agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './helpers.js';
 
 describe('rightnow poll lease (Redis, two instances)', () => {
   const keyPrefix = `test:rightnow:${randomUUID()}:`;
@@ -55,6 +55,10 @@ describe('rightnow poll lease (Redis, two instances)', () => {
     await waitFor(() => runtimes[survivor]!.events.some((e) => e.kind === 'message'), 'the message at the survivor');
 
     expect(runtimes[survivor]!.events.find((e) => e.kind === 'message')).toMatchObject({ id: `rightnow:${engagementId}:u-2` });
+    // The survivor's sends continue the Redis counter on the adopted session, and the server accepts them.
+    const used = Math.max(...sim.requests.map((r) => (r.body as { sequenceNumber?: number } | undefined)?.sequenceNumber ?? 0));
+    await conns[survivor]!.send(agentEvent({ kind: 'message', text: 'I am here' }), deliveryContext(stores[survivor]!, engagementId));
+    expect(sim.postsFor(engagementId).map((p) => [p.body, p.sequenceNumber > used])).toEqual([['I am here', true]]);
     expect(runtimes[owner]!.events.some((e) => e.kind === 'message')).toBe(false);
     expect(sim.count('logoff')).toBe(0);
     // The survivor adopted the session the dead instance left in the store.

@@ -110,6 +110,15 @@ describe('rightnow long-poll loop', () => {
     expect(runtime.events.map((e) => e.id)).toEqual([`rightnow:${engagementId}:offer`, `rightnow:${engagementId}:u-1`]);
   });
 
+  it('when the chat server moves to another pool, then later calls use the new pool', async () => {
+    const engagementId = await acceptedEngagement(sim, conn, runtime);
+    sim.movePool('298:2');
+    await waitFor(() => sim.requests.some((r) => r.operation === 'getMessages' && r.query.pool === '298:2'), 'a poll on the new pool');
+    await conn.send(agentEvent({ kind: 'message', text: 'after the move' }), deliveryContext(store, engagementId));
+    expect(sim.postsFor(engagementId).map((p) => p.body)).toEqual(['after the move']);
+    expect(await store.hashGetAll(store.key('rightnow', 'session', 'acme', '12'))).toMatchObject({ pool: '298:2' });
+  });
+
   it('when the session expires, then the loop re-establishes it and keeps receiving', async () => {
     const engagementId = await acceptedEngagement(sim, conn, runtime);
     sim.expireSession();
