@@ -21,15 +21,16 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
   const base = `/engagement/api/agent/${ctx.options.siteName}/v1`;
   const chat = (operation: AgentOperation, fn: (req: Request, session: SimSession, res: Response) => Promise<unknown>) =>
     app.post(`${base}/${operation}`, handle(operation, async (req, res) => {
-      checkPool(req);
       const session = sessionOf(req);
+      checkPool(req, session.pool);
       const reply = await fn(req, session, res);
       return reply === undefined ? undefined : { chatSystemError: null, sessionId: session.id, clientId: session.clientId, clientIdString: String(session.clientId), ...(reply as object) };
     }));
 
-  const checkPool = (req: Request) => {
+  /** A session keeps its pool until it has been told of a move (ChatConfigChangeNotification). */
+  const checkPool = (req: Request, pool: string) => {
     if (!/^application\/json/i.test(req.headers['content-type'] ?? '')) throw refuse('BAD_REQUEST', 'Content-Type must be application/json');
-    if (req.query.pool !== ctx.options.pool) throw refuse('BAD_REQUEST', 'pool: unknown or missing pool');
+    if (req.query.pool !== pool) throw refuse('BAD_REQUEST', 'pool: unknown or missing pool');
   };
 
   const sessionOf = (req: Request): SimSession => {
@@ -58,12 +59,12 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
   };
 
   app.post(`${base}/createAutomatedAgentSession`, handle('createAutomatedAgentSession', async (req) => {
-    checkPool(req);
+    checkPool(req, ctx.options.pool);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const claims = bearer ? await jwtVerify(bearer, ctx.secret).catch(() => undefined) : undefined;
     if (!claims || claims.payload.aid !== ctx.options.agentAccountId) throw refuse('ACCESS_DENIED', 'invalid or missing JWT');
     const body = parse(CreateAgentSessionRequest, req.body);
-    const session = ctx.state.createSession(ctx.options.agentAccountId, body.logonOverride ?? false);
+    const session = ctx.state.createSession(ctx.options.agentAccountId, ctx.options.pool, body.logonOverride ?? false);
     if (body.sequenceNumber !== undefined) session.lastSequence = body.sequenceNumber;
     return { chatSystemError: null, sessionId: session.id, clientId: session.clientId, clientIdString: String(session.clientId), chatLogonResult: { resultCode: 'SUCCESS' } };
   }));
@@ -135,6 +136,7 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
     if (res.destroyed) return undefined;
     if (!ctx.state.sessions.has(session.id)) throw refuse('ACCESS_DENIED', 'agent session ended');
     const items = session.queue.splice(0);
+    for (const m of items) if (m.type === 'ChatConfigChangeNotification') session.pool = String(m.body.pool);
     return envelope(ctx, session, items.length > 0 ? items : [{ type: 'ChatGetTimeout', body: {} }]);
   });
 }

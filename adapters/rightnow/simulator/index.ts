@@ -42,7 +42,7 @@ export interface RightNowSimulator {
   customerSays(engagementId: string | number, text: string, options?: { messageId?: string }): void;
   customerTyping(engagementId: string | number, typing: boolean): void;
   customerLeaves(engagementId: string | number): void;
-  /** Moves the chat server to another pool: sessions are told (ChatConfigChangeNotification), the old pool is refused. */
+  /** Moves the chat server to another pool: each session is told (ChatConfigChangeNotification) and, once told, must use it. */
   movePool(pool: string): void;
   /** Forgets every live agent session (or the one named): later calls with it answer 403 ACCESS_DENIED. */
   expireSession(sessionId?: string): void;

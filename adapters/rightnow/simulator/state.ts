@@ -14,6 +14,7 @@ export interface QueuedMessage {
 export interface SimSession {
   id: string;
   agentAccountId: string;
+  pool: string;
   clientId: number;
   /** Highest client transaction sequence number accepted on this session. */
   lastSequence: number;
@@ -70,13 +71,14 @@ export class SimState {
   private nextClientId = 40;
   private nextServerSequence = 1;
 
-  createSession(agentAccountId: string, logonOverride: boolean): SimSession {
+  createSession(agentAccountId: string, pool: string, logonOverride: boolean): SimSession {
     if (logonOverride) {
       for (const s of this.sessions.values()) if (s.agentAccountId === agentAccountId) this.endSession(s.id);
     }
     const session: SimSession = {
       id: `node0${randomBytes(12).toString('hex')}`,
       agentAccountId,
+      pool,
       clientId: this.nextClientId++,
       lastSequence: 0,
       queue: [],
