@@ -90,7 +90,8 @@ export class PollLoop {
       this.needAssignment = false;
     }
     this.inflight = new AbortController();
-    const signal = this.inflight.signal;
+    // Tied to stop() too, in case stop() came while the previous step was still running.
+    const signal = AbortSignal.any([this.inflight.signal, this.stopping.signal]);
     const { reply, clientId } = await session.read(async (target, state) => ({
       reply: await api.call('getMessages', target, { timeCreated: Date.now() }, { signal, timeoutMs: config.pollTimeoutMs }),
       clientId: state.clientId,
