@@ -1,0 +1,97 @@
+import type { ConversationEvent } from '../../src/model/events.js';
+import type {
+  DeliveryContext,
+  PlatformConnector,
+  PlatformFactory,
+  PlatformRuntime,
+  SendResult,
+} from '../../src/platform/adapter.js';
+import { AgentApi, ConnectRestClient } from './api.js';
+import { type RightNowConfig, RightNowConfigSchema } from './config.js';
+import { PollLease } from './lease.js';
+import { sendToRightNow } from './outbound.js';
+import { PollLoop } from './poller.js';
+import { AgentSession } from './session.js';
+
+export type { RightNowConfig } from './config.js';
+
+/**
+ * chatbridge as an automated agent in RightNow / B2C Service Chat: end users keep the RightNow chat
+ * widget, a long-poll loop brings their engagements in, and the other platform's agents post into them.
+ */
+export class RightNowConnector implements PlatformConnector {
+  readonly platform = 'rightnow';
+  readonly session: AgentSession;
+  private readonly lease: PollLease;
+  private readonly loop: PollLoop;
+  private started = false;
+
+  constructor(
+    private readonly config: RightNowConfig,
+    private readonly runtime: PlatformRuntime,
+  ) {
+    const api = new AgentApi(config.agentAccountId, config.requestTimeoutMs);
+    this.session = new AgentSession({
+      tenantId: runtime.tenantId,
+      config,
+      store: runtime.store,
+      connect: new ConnectRestClient(config),
+      api,
+      logger: runtime.logger,
+    });
+    const leaseKey = runtime.store.key('rightnow', 'lease', runtime.tenantId, config.agentAccountId);
+    this.lease = new PollLease(runtime.store, leaseKey, config.leaseMs);
+    this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config });
+  }
+
+  /** Whether this instance currently runs the session's long poll. */
+  get polling(): boolean {
+    return this.lease.isHeld;
+  }
+
+  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
+    return sendToRightNow(event, ctx, { session: this.session, config: this.config });
+  }
+
+  /** After ACCESS_DENIED/403: a fresh agent session (or the one another instance already made). */
+  async refreshAuth(): Promise<void> {
+    await this.session.renew();
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.loop.start();
+  }
+
+  /** Ends the loop; the poller logs the session off and gives the lease back. */
+  async stop(): Promise<void> {
+    const wasPolling = this.lease.isHeld;
+    await this.loop.stop();
+    if (wasPolling) {
+      await this.session.logoff().catch((err: unknown) =>
+        this.runtime.logger.warn('rightnow logoff failed', {
+          tenant: this.runtime.tenantId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
+    }
+    await this.lease.release().catch(() => undefined);
+  }
+
+  /**
+   * Stops polling the way a crashed instance would: no logoff, the lease left to expire.
+   * For failover drills (sandbox, tests); production shutdown uses stop().
+   */
+  async halt(): Promise<void> {
+    await this.loop.stop();
+    this.lease.abandon();
+  }
+}
+
+export const rightnowPlatform: PlatformFactory<RightNowConfig> = {
+  platform: 'rightnow',
+  roles: ['customer'],
+  configSchema: RightNowConfigSchema,
+  create: ({ config, runtime }) => new RightNowConnector(config, runtime),
+};

@@ -1,0 +1,185 @@
+import { AuthExpiredError, ConversationGoneError, PermanentError } from '../../src/errors.js';
+import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import type { AgentApi } from './api.js';
+import type { RightNowConfig } from './config.js';
+import { type InboundBatch, normalizeBatch } from './inbound.js';
+import type { PollLease } from './lease.js';
+import type { AgentSession } from './session.js';
+import { unwrapGetMessages } from './wire.js';
+
+interface PendingBatch {
+  batch: InboundBatch;
+  ingested: boolean;
+  accepted: Set<string>;
+}
+
+/**
+ * The long-poll loop of one agent session: RightNow does not push, so the lease holder keeps one
+ * getMessages outstanding, hands each batch to the core in order and accepts the offers in it.
+ * A batch is kept until it is fully handled (ingested, offers accepted): a failure retries the same
+ * batch after a back-off instead of polling past it. Every failure backs off (exponential, jitter,
+ * capped), so the loop never spins.
+ */
+export class PollLoop {
+  private readonly stopping = new AbortController();
+  private inflight: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private pending: PendingBatch | undefined;
+  private needAssignment = true;
+  private failures = 0;
+
+  constructor(
+    private readonly deps: {
+      session: AgentSession;
+      api: AgentApi;
+      lease: PollLease;
+      runtime: PlatformRuntime;
+      config: RightNowConfig;
+    },
+  ) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Ends the loop promptly: the outstanding long poll and any back-off are aborted. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.inflight?.abort();
+    await this.running;
+    this.deps.lease.stopKeepAlive();
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    const { lease } = this.deps;
+    while (!this.stopped) {
+      try {
+        if (!this.pending) {
+          if (!(await lease.acquire())) {
+            lease.stopKeepAlive();
+            this.needAssignment = true;
+            await this.sleep(lease.ttlMs / 3);
+            continue;
+          }
+          lease.keepAlive(() => this.inflight?.abort());
+          this.pending = { batch: await this.fetch(), ingested: false, accepted: new Set() };
+        }
+        await this.handle(this.pending);
+        this.pending = undefined;
+        this.failures = 0;
+      } catch (err) {
+        if (this.stopped) break;
+        await this.recover(err);
+      }
+    }
+  }
+
+  private async fetch(): Promise<InboundBatch> {
+    const { session, api, config, runtime } = this.deps;
+    if (this.needAssignment) {
+      // UNKNOWN: what idleSessionCount should say for an automated agent; 0 asks for work up to the maximum.
+      await session.call('requestAssignment', {
+        assignmentRequested: true,
+        idleSessionCount: 0,
+        maxSessionCount: config.maxSessionCount,
+      });
+      this.needAssignment = false;
+    }
+    this.inflight = new AbortController();
+    // Tied to stop() too, in case stop() came while the previous step was still running.
+    const signal = AbortSignal.any([this.inflight.signal, this.stopping.signal]);
+    const { reply, clientId } = await session.read(async (target, state) => ({
+      reply: await api.call('getMessages', target, { timeCreated: Date.now() }, { signal, timeoutMs: config.pollTimeoutMs }),
+      clientId: state.clientId,
+    }));
+    const batch = normalizeBatch(unwrapGetMessages(reply), clientId);
+    for (const { type, reason } of batch.ignored) runtime.drop('rightnow', reason, { type });
+    return batch;
+  }
+
+  private async handle(pending: PendingBatch): Promise<void> {
+    const { session, runtime } = this.deps;
+    const { batch } = pending;
+    if (batch.pool) await session.changePool(batch.pool);
+    if (!pending.ingested && batch.events.length > 0) await runtime.ingest(batch.events);
+    pending.ingested = true;
+    for (const engagementId of batch.offers) {
+      if (pending.accepted.has(engagementId)) continue;
+      await this.accept(engagementId);
+      pending.accepted.add(engagementId);
+    }
+    if (batch.capacityFreed) this.needAssignment = true;
+    if (batch.sessionEnded) {
+      await session.renew();
+      this.needAssignment = true;
+    }
+  }
+
+  /** Accepts an offer; one that can no longer be accepted ends the conversation it started. */
+  private async accept(engagementId: string): Promise<void> {
+    try {
+      await this.deps.session.call('assignmentAcknowledgement', {
+        action: 'ACCEPT',
+        actionType: 'AUTO',
+        assignmentType: 'LEAD',
+        engagementId: Number(engagementId),
+      });
+    } catch (err) {
+      if (!(err instanceof PermanentError || err instanceof ConversationGoneError)) throw err;
+      await this.deps.runtime.ingest([
+        {
+          id: `rightnow:${engagementId}:offer-failed`,
+          kind: 'conversation.ended',
+          origin: { platform: 'rightnow', conversationId: engagementId },
+          sender: { role: 'system' },
+          timestamp: new Date().toISOString(),
+          endedBy: 'system',
+          reason: `the offer could not be accepted (${err.vendorCode ?? err.status ?? 'refused'})`,
+        },
+      ]);
+    }
+  }
+
+  private async recover(err: unknown): Promise<void> {
+    const { session, runtime } = this.deps;
+    this.failures += 1;
+    runtime.logger.warn('rightnow poll loop failed; backing off', {
+      tenant: runtime.tenantId,
+      error: err instanceof Error ? err.message : String(err),
+      failures: this.failures,
+    });
+    if (err instanceof AuthExpiredError) {
+      this.needAssignment = true;
+      await session.renew().catch((renewErr: unknown) =>
+        runtime.logger.warn('rightnow session could not be re-established', {
+          tenant: runtime.tenantId,
+          error: renewErr instanceof Error ? renewErr.message : String(renewErr),
+        }),
+      );
+    }
+    await this.sleep(backoffMs(this.failures, this.deps.config.minBackoffMs, this.deps.config.maxBackoffMs));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.stopping.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.stopping.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+/** Exponential from `min`, capped at `max`, with jitter in [50%, 100%] so instances do not align. */
+export function backoffMs(failures: number, min: number, max: number): number {
+  const ceiling = Math.min(max, min * 2 ** Math.min(failures - 1, 30));
+  return Math.max(1, Math.round(ceiling * (0.5 + Math.random() * 0.5)));
+}

@@ -1,0 +1,298 @@
+import { z } from 'zod';
+
+/**
+ * The RightNow / B2C Service wire contract: every request and reply shape, enum and exception code
+ * the adapter sends or reads, in ONE place. The simulator validates against the same schemas, so a
+ * correction here changes both sides at once. This file holds vendor facts only, no adapter logic.
+ *
+ * Sources: vendor-docs/rightnow-chat-agent-postMessage.txt (seed), vendor-notes/rightnow.md, Oracle's
+ * public cxscc reference (op-engagement-api-agent-*). Anything marked UNKNOWN is our best guess.
+ */
+
+export const CONNECT_REST_SETTINGS_PATH = '/services/rest/crossChannelServices/latest/serviceSettings/1';
+export const CONNECT_REST_TOKENS_PATH = '/services/rest/crossChannelServices/latest/agentTokens';
+export const APPLICATION_CONTEXT_HEADER = 'osvc-crest-application-context';
+export const agentApiPath = (fqSiteName: string, operation: AgentOperation): string =>
+  `/engagement/api/agent/${encodeURIComponent(fqSiteName)}/v1/${operation}`;
+
+export type AgentOperation =
+  | 'createAutomatedAgentSession'
+  | 'logoff'
+  | 'requestAssignment'
+  | 'assignmentAcknowledgement'
+  | 'getMessages'
+  | 'postMessage'
+  | 'setInteractionStatus'
+  | 'concludeChat';
+
+/** Exception codes of the agent API (postMessage seed + per-operation lists). */
+export const EXCEPTION_CODES = [
+  'ACCESS_DENIED',
+  'UNKNOWN_EXCEPTION',
+  'CONFLICT',
+  'UNDEFINED_CONDITION',
+  'INVALID_FIELD',
+  'BAD_REQUEST',
+  'INTERNAL_SERVER_ERROR',
+  'DEPENDENCY_APPLICATION_TIMEOUT',
+] as const;
+export type ExceptionCode = (typeof EXCEPTION_CODES)[number];
+
+/** HTTP status the chat server answers with for each code. UNKNOWN beyond the seed's 400/403/404/500. */
+export const EXCEPTION_STATUS: Record<ExceptionCode, number> = {
+  ACCESS_DENIED: 403,
+  UNKNOWN_EXCEPTION: 500,
+  CONFLICT: 409,
+  UNDEFINED_CONDITION: 500,
+  INVALID_FIELD: 400,
+  BAD_REQUEST: 400,
+  INTERNAL_SERVER_ERROR: 500,
+  DEPENDENCY_APPLICATION_TIMEOUT: 504,
+};
+
+/** Error body of a non-2xx reply ("Error bodies carry exceptionCode and message/detail"). */
+export const ErrorBody = z.looseObject({
+  exceptionCode: z.string().optional(),
+  message: z.string().optional(),
+  detail: z.string().optional(),
+});
+
+/** `chatSystemError` of a 200 reply: non-null means the operation failed. */
+export const ChatSystemError = z.looseObject({
+  errorCondition: z.string().optional(),
+  text: z.string().optional(),
+  type: z.string().optional(),
+});
+export type ChatSystemError = z.infer<typeof ChatSystemError>;
+
+/**
+ * UNKNOWN: how the server words a sequence number it refuses. We assume INVALID_FIELD naming the
+ * field, and treat it as a race between instances (retry with a fresh number), not a bad event.
+ */
+export const SEQUENCE_FIELD = 'sequenceNumber';
+
+// ---------------------------------------------------------------- Connect REST (session set-up)
+
+export const ServiceSettings = z.looseObject({
+  /** The chat server host. The simulator answers with a full origin (`http://127.0.0.1:port`). */
+  domain: z.string().min(1),
+  pool: z.string().min(1),
+  port: z.number().int().optional(),
+  siteName: z.string().min(1),
+});
+export type ServiceSettings = z.infer<typeof ServiceSettings>;
+
+/** UNKNOWN: the reply's field name; the notes read the JWT as `sessionToken`. */
+export const AgentTokenReply = z.looseObject({ sessionToken: z.string().min(1) });
+
+// ---------------------------------------------------------------- chat server requests
+
+const int64 = z.number().int().nonnegative();
+const sequenced = { sequenceNumber: int64.optional(), timeCreated: int64.optional() };
+
+export const CreateAgentSessionRequest = z.strictObject({
+  logonOverride: z.boolean().optional(),
+  messageDataMap: z.record(z.string(), z.string()).nullable().optional(),
+  ...sequenced,
+});
+
+export const LogoffRequest = z.strictObject({ forceLogoff: z.boolean(), ...sequenced });
+
+export const RequestAssignmentRequest = z.strictObject({
+  assignmentRequested: z.boolean(),
+  idleSessionCount: z.number().int().nonnegative(),
+  maxSessionCount: z.number().int().nonnegative(),
+  ...sequenced,
+});
+
+export const AssignmentAcknowledgementRequest = z.strictObject({
+  action: z.enum(['NONE', 'ACCEPT', 'DECLINE', 'UNAVAILABLE', 'AVAILABLE']),
+  actionType: z.enum(['NONE', 'MANUAL', 'AUTO']),
+  assignmentType: z.enum(['NONE', 'CONFERENCE', 'LEAD', 'TRANSFER', 'MONITOR']),
+  engagementId: int64,
+  ...sequenced,
+});
+
+/** UNKNOWN: getMessages' request body; we send only the optional timestamp (no sequence: it is a read). */
+export const GetMessagesRequest = z.strictObject({ timeCreated: int64.optional() });
+
+export const DESTINATION_TYPES = [
+  'NONE', 'AGENT', 'END_USER', 'ENGAGEMENT', 'GROUP', 'PROFILE', 'QUEUE', 'SUBSCRIPTION_AGENT_STATS',
+  'SUBSCRIPTION_AGENT_STATS_BY_GROUP', 'SUBSCRIPTION_AGENT_STATS_BY_QUEUE', 'SUBSCRIPTION_AGENT_GROUP_STATS',
+  'SUBSCRIPTION_ENGAGEMENT_STATS', 'SUBSCRIPTION_ENGAGEMENT_STATS_BY_QUEUE', 'SUBSCRIPTION_ENGAGEMENT_STATS_BY_AGENT',
+  'SUBSCRIPTION_QUEUE_STATS', 'SYSTEM', 'UNIVERSAL_QUEUE', 'UNKNOWN',
+] as const;
+
+/** The seed, field by field. `messageId` has no documented length: we keep it at most 64 characters. */
+export const PostMessageRequest = z.strictObject({
+  body: z.string(),
+  destinationId: int64,
+  destinationType: z.enum(DESTINATION_TYPES),
+  messageDataMap: z.record(z.string(), z.string()).nullable().optional(),
+  messageId: z.string().max(64).optional(),
+  messageType: z.enum(['TEXT']),
+  richText: z.boolean().nullable().optional(),
+  ...sequenced,
+  visibility: z.enum(['NONE', 'ALL', 'NOT_ENDUSER']).optional(),
+});
+export type PostMessageRequest = z.infer<typeof PostMessageRequest>;
+export const MESSAGE_ID_MAX = 64;
+
+/** UNKNOWN beyond the notes: whose `clientId` this carries (we send our own agent client id). */
+export const SetInteractionStatusRequest = z.strictObject({
+  clientId: int64,
+  engagementId: int64,
+  mode: z.enum(['NONE', 'LISTENING', 'RESPONDING']),
+  sneakPreview: z.string().optional(),
+  ...sequenced,
+});
+
+export const ConcludeChatRequest = z.strictObject({ engagementId: int64, ...sequenced });
+
+// ---------------------------------------------------------------- chat server replies
+
+const replyCommon = {
+  chatSystemError: ChatSystemError.nullable().optional(),
+  sessionId: z.string().optional(),
+  clientId: z.number().int().optional(),
+  clientIdString: z.string().optional(),
+  sequenceNumber: z.number().int().optional(),
+};
+
+/**
+ * UNKNOWN: the full ChatLogonResult shape. We read `sessionId` (and `clientId`) at the top level and
+ * fall back to `chatLogonResult.sessionId`.
+ */
+export const CreateAgentSessionReply = z.looseObject({
+  ...replyCommon,
+  chatLogonResult: z.looseObject({ sessionId: z.string().optional(), clientId: z.number().int().optional() }).optional(),
+});
+
+export const GenericReply = z.looseObject(replyCommon);
+
+// ---------------------------------------------------------------- getMessages
+
+/** Oracle's Customer Portal payloads carry enum values as `{value, chatMessageType}` objects. */
+const enumText = z.preprocess(
+  (v) => (v && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v),
+  z.string(),
+);
+const idText = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^\d+$/));
+
+const engagementRef = {
+  engagementId: idText.optional(),
+  engagementIdString: idText.optional(),
+  createdTime: z.union([z.number(), z.string()]).optional(),
+  sequenceNumber: z.number().int().optional(),
+};
+
+/** Documented: the end user's interaction activity. */
+export const ChatActivitySignal = z.looseObject({
+  ...engagementRef,
+  clientId: z.number().int().optional(),
+  mode: enumText,
+  senderId: z.number().int().optional(),
+  senderType: enumText.optional(),
+});
+
+/** UNKNOWN name and fields: an engagement offered to (or assigned to) this agent session. */
+export const ChatEngagementAssignmentNotification = z.looseObject({
+  ...engagementRef,
+  assignmentType: enumText.optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string().optional(),
+  subject: z.string().optional(),
+  contactId: z.union([z.number(), z.string()]).optional(),
+  queueId: z.union([z.number(), z.string()]).optional(),
+});
+
+/** UNKNOWN name: a text posted into the engagement (by the end user, or our own post echoed back). */
+export const ChatPostMessage = z.looseObject({
+  ...engagementRef,
+  body: z.string(),
+  messageId: z.string().optional(),
+  richText: z.boolean().nullable().optional(),
+  senderId: z.number().int().optional(),
+  senderType: enumText.optional(),
+  senderName: z.string().optional(),
+  visibility: enumText.optional(),
+});
+
+/** UNKNOWN name: a participant (end user or agent) left the engagement. */
+export const ChatParticipantLeftNotification = z.looseObject({
+  ...engagementRef,
+  clientId: z.number().int().optional(),
+  role: enumText.optional(),
+  reason: enumText.optional(),
+});
+
+/** UNKNOWN name: the engagement was concluded. */
+export const ChatEngagementConcludedNotification = z.looseObject({
+  ...engagementRef,
+  reason: enumText.optional(),
+});
+
+/** Documented name; with an engagement id it ends that engagement, without one it ends our session. */
+export const ChatDisconnectNotification = z.looseObject({ ...engagementRef, reason: enumText.optional() });
+
+/** Documented: the pool changed. UNKNOWN: the field name (`pool`, else `poolId`). */
+export const ChatConfigChangeNotification = z.looseObject({ pool: z.string().optional(), poolId: z.string().optional() });
+
+export const MESSAGE_TYPES = {
+  ChatActivitySignal,
+  ChatEngagementAssignmentNotification,
+  ChatPostMessage,
+  ChatParticipantLeftNotification,
+  ChatEngagementConcludedNotification,
+  ChatDisconnectNotification,
+  ChatConfigChangeNotification,
+  ChatGetTimeout: z.looseObject({}),
+} as const;
+export type MessageTypeName = keyof typeof MESSAGE_TYPES;
+export type AgentMessage = {
+  [K in MessageTypeName]: { type: K; body: z.infer<(typeof MESSAGE_TYPES)[K]> };
+}[MessageTypeName];
+
+/** One item as it arrived, before we know whether its type is one we read. */
+export interface RawAgentMessage {
+  type: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * getMessages answers in one of two envelopes (both seen in public sources):
+ * the reference's `{getResponseTypes: [{"ChatActivitySignal": {...}}]}` (type as the wrapping key) and the
+ * Customer Portal's `{responses: [{getResponseTypes: [{..., chatMessageType: "ChatActivitySignal"}]}]}`.
+ */
+export function unwrapGetMessages(reply: unknown): RawAgentMessage[] {
+  if (!reply || typeof reply !== 'object') return [];
+  const root = reply as { responses?: unknown; getResponseTypes?: unknown };
+  const containers = Array.isArray(root.responses) ? root.responses : [root];
+  const out: RawAgentMessage[] = [];
+  for (const container of containers) {
+    const items = (container as { getResponseTypes?: unknown } | null)?.getResponseTypes;
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      if (!item || typeof item !== 'object') continue;
+      const record = item as Record<string, unknown>;
+      if (typeof record.chatMessageType === 'string') {
+        out.push({ type: record.chatMessageType, body: record });
+        continue;
+      }
+      const keys = Object.keys(record);
+      const inner = keys.length === 1 ? record[keys[0]!] : undefined;
+      if (inner && typeof inner === 'object') out.push({ type: keys[0]!, body: inner as Record<string, unknown> });
+    }
+  }
+  return out;
+}
+
+/** A known, valid message, or undefined (unknown type or a shape we cannot read). */
+export function parseAgentMessage(raw: RawAgentMessage): AgentMessage | { invalid: string } | undefined {
+  const schema = (MESSAGE_TYPES as Record<string, z.ZodType>)[raw.type];
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(raw.body);
+  if (!parsed.success) return { invalid: raw.type };
+  return { type: raw.type, body: parsed.data } as AgentMessage;
+}

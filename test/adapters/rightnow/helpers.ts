@@ -1,0 +1,106 @@
+import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { Metrics } from '../../../src/observability/metrics.js';
+import type { DeliveryContext, PlatformRuntime } from '../../../src/platform/adapter.js';
+import { StoredConversation } from '../../../src/routing/conversation-handle.js';
+import type { MappingStore } from '../../../src/store/mapping-store.js';
+import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
+import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
+import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
+
+export const TENANT = 'acme';
+
+export interface RecordingRuntime extends PlatformRuntime {
+  events: InboundEventInput[];
+  /** Event ids of every ingest call, failed ones included. */
+  attempts: string[][];
+  drops: { kind: string; reason: string }[];
+  /** Makes the next `n` ingest calls throw (the core being unavailable). */
+  failIngest(n: number): void;
+}
+
+export function recordingRuntime(store: MappingStore): RecordingRuntime {
+  let failures = 0;
+  const runtime: RecordingRuntime = {
+    tenantId: TENANT,
+    store,
+    logger: createLogger({ silent: true }),
+    metrics: new Metrics(),
+    events: [],
+    attempts: [],
+    drops: [],
+    failIngest(n) {
+      failures = n;
+    },
+    async ingest(events) {
+      runtime.attempts.push(events.map((e) => e.id));
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('core unavailable');
+      }
+      runtime.events.push(...events);
+      return { accepted: events.length, duplicates: 0, dropped: 0 };
+    },
+    drop(kind, reason) {
+      runtime.drops.push({ kind, reason });
+    },
+  };
+  return runtime;
+}
+
+export function simConfig(sim: RightNowSimulator, overrides: Record<string, unknown> = {}): RightNowConfig {
+  return RightNowConfigSchema.parse({
+    siteUrl: sim.url,
+    username: 'api-user',
+    password: 'api-password',
+    agentAccountId: 12,
+    minBackoffMs: 5,
+    maxBackoffMs: 40,
+    leaseMs: 1000,
+    requestTimeoutMs: 2000,
+    pollTimeoutMs: 5000,
+    ...overrides,
+  });
+}
+
+export function connector(sim: RightNowSimulator, runtime: PlatformRuntime, overrides: Record<string, unknown> = {}): RightNowConnector {
+  return rightnowPlatform.create({ tenantId: TENANT, config: simConfig(sim, overrides), runtime }) as RightNowConnector;
+}
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export function deliveryContext(store: MappingStore, engagementId: string | undefined, conversationId = 'conv-1'): DeliveryContext {
+  const links: Record<string, string> = engagementId ? { rightnow: engagementId } : {};
+  const conversation = new StoredConversation(store, { id: conversationId, tenant: TENANT, links, attrs: {} }, 'rightnow', 'customer');
+  return { conversation, attempt: 1, logger: createLogger({ silent: true }) };
+}
+
+let counter = 0;
+/** A canonical event from the agent side, as the core would hand it to send(). */
+export function agentEvent(body: Record<string, unknown>, conversationId = 'conv-1'): ConversationEvent {
+  counter += 1;
+  return ConversationEvent.parse({
+    id: `egain:${conversationId}:m${counter}`,
+    tenant: TENANT,
+    conversationId,
+    origin: { platform: 'egain', conversationId: 'eg-1' },
+    sender: { role: 'agent', name: 'Ann' },
+    timestamp: new Date().toISOString(),
+    ...body,
+  });
+}
+
+/** Starts the loop and returns an engagement the bridge has accepted. */
+export async function acceptedEngagement(sim: RightNowSimulator, conn: RightNowConnector, runtime: RecordingRuntime): Promise<string> {
+  await conn.start();
+  const engagementId = sim.customerStartsChat({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', subject: 'Billing' });
+  await waitFor(() => sim.engagementState(engagementId) === 'active', 'the offer to be accepted');
+  await waitFor(() => runtime.events.some((e) => e.kind === 'conversation.started'), 'conversation.started');
+  return engagementId;
+}
