@@ -1,5 +1,6 @@
 import { egainPlatform } from '../adapters/egain/index.js';
 import { livepersonPlatform } from '../adapters/liveperson/index.js';
+import { rightnowPlatform } from '../adapters/rightnow/index.js';
 import { PlatformRegistry } from './platform/registry.js';
 
 /**
@@ -7,5 +8,5 @@ import { PlatformRegistry } from './platform/registry.js';
  * folder under adapters/ and one line here.
  */
 export function createRegistry(): PlatformRegistry {
-  return new PlatformRegistry().register(egainPlatform).register(livepersonPlatform);
+  return new PlatformRegistry().register(egainPlatform).register(livepersonPlatform).register(rightnowPlatform);
 }

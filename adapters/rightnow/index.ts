@@ -11,6 +11,7 @@ import { type RightNowConfig, RightNowConfigSchema } from './config.js';
 import { PollLease } from './lease.js';
 import { sendToRightNow } from './outbound.js';
 import { PollLoop } from './poller.js';
+import { rightnowSandbox } from './sandbox.js';
 import { AgentSession } from './session.js';
 
 export type { RightNowConfig } from './config.js';
@@ -93,5 +94,6 @@ export const rightnowPlatform: PlatformFactory<RightNowConfig> = {
   platform: 'rightnow',
   roles: ['customer'],
   configSchema: RightNowConfigSchema,
+  sandbox: rightnowSandbox,
   create: ({ config, runtime }) => new RightNowConnector(config, runtime),
 };

@@ -17,7 +17,7 @@ export class ConfigError extends Error {
   }
 }
 
-const CORE_TENANT_KEYS = new Set(['id', 'routes', 'agentJoinedText']);
+const CORE_TENANT_KEYS = new Set(['id', 'routes']);
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export function formatPath(parts: readonly PropertyKey[]): string {

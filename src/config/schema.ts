@@ -17,8 +17,6 @@ export type Route = z.infer<typeof Route>;
 export const TenantCore = z.looseObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ and -, at most 64'),
   routes: z.array(Route).min(1),
-  /** Text the customer side receives when an agent joins; empty to send nothing. */
-  agentJoinedText: z.string().max(1000).optional(),
 });
 
 export const ServerConfig = z.strictObject({
@@ -71,7 +69,6 @@ export const CoreConfig = z.strictObject({
 export interface TenantConfig {
   id: string;
   routes: Route[];
-  agentJoinedText?: string;
   /** Validated platform blocks, by platform name. */
   platforms: Record<string, unknown>;
 }

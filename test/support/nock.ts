@@ -12,6 +12,8 @@ export function useNock(): void {
   });
   afterEach(() => nock.cleanAll());
   afterAll(() => {
+    // A delayed reply that outlived its test would keep the worker alive.
+    nock.abortPendingRequests();
     nock.cleanAll();
     nock.enableNetConnect();
     nock.restore();
