@@ -181,7 +181,7 @@ function checkTenant(
       problems.push({ path: `tenants[${i}].routes[${r}].customer`, problem: `a second route for customer platform ${c}` });
     }
   });
-  return { id: tenant.id, routes: tenant.routes, agentJoinedText: tenant.agentJoinedText, platforms };
+  return { id: tenant.id, routes: tenant.routes, platforms };
 }
 
 function checkRole(
