@@ -24,7 +24,7 @@ function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
     '',
     'chatbridge sandbox: no configuration given, so the bridge runs with every vendor simulated on loopback.',
     `  bridge            ${bridgeUrl}   (health: /healthz, metrics: /metrics)`,
-    ...sandbox.platforms.map((p) => `  ${p.platform.padEnd(17)} ${p.url}   (${p.role} side, webhooks to ${bridgeUrl}/webhooks/${tenant.id}/${p.platform})`),
+    ...sandbox.platforms.map((p) => `  ${p.platform.padEnd(17)} ${p.url}   (${p.role} side)`),
     `  tenant            ${tenant.id}: ${tenant.routes.map((r) => `${r.customer} -> ${r.agents.map((a) => a.platform).join(' + ')}`).join('; ')}`,
     `  admin token       ${sandbox.config.server.adminToken} (sandbox only; GET /admin/dead-letters)`,
     'A production configuration (--config FILE or CHATBRIDGE_CONFIG) starts the bridge alone.',
