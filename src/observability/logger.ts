@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import winston from 'winston';
 
 /**
@@ -6,7 +7,7 @@ import winston from 'winston';
  */
 export type Logger = winston.Logger;
 
-const SECRET_KEY = /(secret|password|passwd|token|authorization|jws|jwt|cookie|session|api[-_]?key|signature)/i;
+const SECRET_KEY = /(secret|password|passwd|token|authorization|on-behalf|jws|jwt|cookie|session|api[-_]?key|signature)/i;
 const MASK = '[redacted]';
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -29,13 +30,17 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
-export function createLogger(options: { level?: string; silent?: boolean } = {}): Logger {
+export function createLogger(options: { level?: string; silent?: boolean; stream?: Writable } = {}): Logger {
   return winston.createLogger({
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     silent: options.silent ?? false,
     format: winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json()),
     defaultMeta: { service: 'chatbridge' },
-    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
+    transports: [
+      options.stream
+        ? new winston.transports.Stream({ stream: options.stream })
+        : new winston.transports.Console({ stderrLevels: ['error', 'warn'] }),
+    ],
   });
 }
 

@@ -8,20 +8,53 @@ const redisUp = await redisAvailable();
 const CONVERSATIONS = 10;
 const PER_CONVERSATION = 30;
 
-(redisUp ? describe : describe.skip)('kill -9 in Redis mode', () => {
-  let outDir: string;
+const ENTRY = 'test/support/child-bridge.js';
+let outDir: string;
+const children: ChildBridge[] = [];
+
+// One tsc build for the whole file: the children run compiled code, as production does.
+beforeAll(() => {
+  outDir = compileProject();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of children) await killHard(c.process);
+  removeBuild(outDir);
+});
+
+describe('SIGTERM in memory mode', () => {
   const target = new TargetServer();
-  const children: ChildBridge[] = [];
+  afterAll(() => target.close());
+
+  it('when the process is told to stop with events still queued, then it delivers them all and exits 0', async () => {
+    const url = await target.start();
+    target.delayMs = 15;
+    const config = relayConfig({ store: 'memory', targetA: url, targetB: url, delivery: { concurrency: 2 } });
+    const child = await startChild(outDir, ENTRY, config);
+    children.push(child);
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, c) => {
+        for (let m = 0; m < 25; m++) {
+          const res = await postWebhook(`${child.url}/webhooks/acme/relay-a`, relayPayload(`t${c}`, [`${m}`]));
+          expect(res.status).toBe(200);
+        }
+      }),
+    );
+    expect(target.accepted.length).toBeLessThan(100);
+    const exited = new Promise<number | null>((resolve) => child.process.once('exit', (code) => resolve(code)));
+    child.process.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(target.accepted).toHaveLength(100);
+    expect(target.raw).toHaveLength(100);
+  }, 60_000);
+});
+
+(redisUp ? describe : describe.skip)('kill -9 in Redis mode', () => {
+  const target = new TargetServer();
   let prefix: string;
 
-  beforeAll(() => {
-    outDir = compileProject();
-  }, 120_000);
-
   afterAll(async () => {
-    for (const c of children) await killHard(c.process);
     await target.close();
-    removeBuild(outDir);
     if (prefix) await deletePrefix(TEST_REDIS_URL, prefix);
   });
 
@@ -35,9 +68,7 @@ const PER_CONVERSATION = 30;
       delivery: { concurrency: 4, leaseMs: 1000, partitions: 4 },
     });
     config.store.keyPrefix = prefix = `cbcrash:${randomUUID().slice(0, 8)}:`;
-    const entry = 'test/support/child-bridge.js';
-
-    const first = await startChild(outDir, entry, config);
+    const first = await startChild(outDir, ENTRY, config);
     children.push(first);
     await Promise.all(
       Array.from({ length: CONVERSATIONS }, async (_, c) => {
@@ -53,7 +84,7 @@ const PER_CONVERSATION = 30;
     const receivedBeforeKill = target.raw.length;
     await killHard(first.process);
 
-    const second = await startChild(outDir, entry, config);
+    const second = await startChild(outDir, ENTRY, config);
     children.push(second);
     await eventually(() => expect(target.accepted).toHaveLength(CONVERSATIONS * PER_CONVERSATION), 60_000);
 
