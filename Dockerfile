@@ -11,8 +11,11 @@ RUN npm run build
 
 # Runtime stage: production dependencies and compiled output only, no compiler, no tests.
 FROM node:20-bookworm-slim AS runtime
+# A production image runs the configuration mounted here (a YAML file or a folder of them), never
+# the sandbox: without it the process exits with an error naming the missing path.
 ENV NODE_ENV=production \
-    PORT=8080
+    PORT=8080 \
+    CHATBRIDGE_CONFIG=/etc/chatbridge
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
