@@ -1,6 +1,7 @@
 import { ChatbridgeService } from '../../src/service.js';
 import { TargetServer } from '../support/target-server.js';
 import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
+import { authRefreshes } from '../support/relay-platform.js';
 import { eventually, postWebhook, relayConfig, relayPayload, startRelayBridge } from '../support/bridge-fixture.js';
 
 const backends: ('memory' | 'redis')[] = (await redisAvailable()) ? ['memory', 'redis'] : ['memory'];
@@ -84,6 +85,18 @@ describe.each(backends)('delivery through the bridge (%s store)', (store) => {
     expect(targetB.attemptsFor('relay-a:retry:2')).toBe(1);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/chatbridge_delivery_retries_total\{tenant="acme",platform="relay-b"\} 2/);
+  });
+
+  it('when the target answers 401, then the credential is refreshed once and the send retried at once', async () => {
+    await start();
+    const before = authRefreshes.get('relay-b') ?? 0;
+    targetB.failNext('relay-a:auth:1', { status: 401 });
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('auth', ['1']));
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:auth:1']));
+    expect(targetB.attemptsFor('relay-a:auth:1')).toBe(2);
+    expect(authRefreshes.get('relay-b')).toBe(before + 1);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).not.toMatch(/chatbridge_delivery_retries_total\{tenant="acme",platform="relay-b"\} [1-9]/);
   });
 
   it('when the target answers 429 with Retry-After, then the next attempt waits at least that long', async () => {

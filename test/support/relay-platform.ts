@@ -24,6 +24,9 @@ const RelayMessage = z.object({
 });
 const RelayBody = z.object({ messages: z.array(RelayMessage).min(1) });
 
+/** How often the core asked each relay platform to refresh its credential (after a 401). */
+export const authRefreshes = new Map<string, number>();
+
 export function relayPlatform(name: string, roles: readonly RouteRole[]): PlatformFactory<RelayConfig> {
   return {
     platform: name,
@@ -54,6 +57,9 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
             timestamp: new Date(0).toISOString(),
             text: m.text,
           }));
+        },
+        refreshAuth() {
+          authRefreshes.set(name, (authRefreshes.get(name) ?? 0) + 1);
         },
         async send(event, ctx) {
           if (!ctx.conversation.nativeId()) await ctx.conversation.link(`${name}-${event.conversationId}`);
