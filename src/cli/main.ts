@@ -112,7 +112,7 @@ for (const platform of registry.names()) {
         await command.run({
           tenantId: tenant.id,
           config: tenant.platforms[platform],
-          logger: createLogger({ level: config.logging.level }),
+          logger: createLogger({ level: config.logging.level, stderr: true }),
           print: (line) => process.stdout.write(`${line}\n`),
         });
       });

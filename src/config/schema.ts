@@ -3,12 +3,12 @@ import { PlatformName } from '../model/events.js';
 
 /** The core's part of the configuration contract (shared/design.md). Platform blocks belong to adapters. */
 
-export const AgentTarget = z.object({
+export const AgentTarget = z.strictObject({
   platform: PlatformName,
   weight: z.number().int().min(0).max(10_000).default(100),
 });
 
-export const Route = z.object({
+export const Route = z.strictObject({
   customer: PlatformName,
   agents: z.array(AgentTarget).min(1),
 });

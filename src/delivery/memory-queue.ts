@@ -8,7 +8,6 @@ interface Lane {
   attempts: number;
   dueAt: number;
   owner?: string;
-  leaseUntil: number;
 }
 
 /**
@@ -34,7 +33,7 @@ export class MemoryQueueBackend implements QueueBackend {
 
   private owned(name: string, token: string): Lane | undefined {
     const lane = this.lanes.get(name);
-    return lane && lane.owner === token && lane.leaseUntil > this.now() ? lane : undefined;
+    return lane && lane.owner === token ? lane : undefined;
   }
 
   async enqueue(name: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
@@ -57,21 +56,24 @@ export class MemoryQueueBackend implements QueueBackend {
   private push(name: string, raw: string): void {
     let lane = this.lanes.get(name);
     if (!lane) {
-      lane = { items: [], attempts: 0, dueAt: this.now(), leaseUntil: 0 };
+      lane = { items: [], attempts: 0, dueAt: this.now() };
       this.lanes.set(name, lane);
     }
     lane.items.push(raw);
     this.count += 1;
   }
 
-  async claim(max: number, token: string, leaseMs: number): Promise<string[]> {
+  /**
+   * One process owns every lane, so a claim lasts until it is given up: a lease that lapsed while the
+   * event loop was busy would only let a second worker of the same process deliver the same head.
+   */
+  async claim(max: number, token: string): Promise<string[]> {
     const now = this.now();
     const claimed: string[] = [];
     for (const [name, lane] of this.lanes) {
       if (claimed.length >= max) break;
-      if (lane.items.length === 0 || lane.dueAt > now || (lane.owner && lane.leaseUntil > now)) continue;
+      if (lane.items.length === 0 || lane.dueAt > now || lane.owner) continue;
       lane.owner = token;
-      lane.leaseUntil = now + leaseMs;
       claimed.push(name);
     }
     return claimed;
@@ -125,10 +127,8 @@ export class MemoryQueueBackend implements QueueBackend {
     else this.notify();
   }
 
-  async renew(name: string, token: string, leaseMs: number): Promise<boolean> {
-    const lane = this.owned(name, token);
-    if (lane) lane.leaseUntil = this.now() + leaseMs;
-    return lane !== undefined;
+  async renew(name: string, token: string): Promise<boolean> {
+    return this.owned(name, token) !== undefined;
   }
 
   async depth(): Promise<number> {

@@ -30,16 +30,22 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
-export function createLogger(options: { level?: string; silent?: boolean; stream?: Writable } = {}): Logger {
+/**
+ * LOG_LEVEL wins over the configured level (like PORT over server.port), so an operator can turn on
+ * debug without editing the file. `stderr` sends every line to stderr (CLI commands whose stdout is data).
+ */
+export function createLogger(options: { level?: string; silent?: boolean; stream?: Writable; stderr?: boolean } = {}): Logger {
   return winston.createLogger({
-    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    level: process.env.LOG_LEVEL || options.level || 'info',
     silent: options.silent ?? false,
     format: winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json()),
     defaultMeta: { service: 'chatbridge' },
     transports: [
       options.stream
         ? new winston.transports.Stream({ stream: options.stream })
-        : new winston.transports.Console({ stderrLevels: ['error', 'warn'] }),
+        : new winston.transports.Console({
+            stderrLevels: options.stderr ? ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] : ['error', 'warn'],
+          }),
     ],
   });
 }

@@ -33,7 +33,7 @@ export function relayConfig(options: FixtureOptions): BridgeConfig {
     {
       server: { port: 0, host: '127.0.0.1', adminToken: 'admin-token-0123456789', ...options.server },
       store: { kind: options.store, url: options.redisUrl ?? 'redis://127.0.0.1:6379', keyPrefix },
-      delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 2000, partitions: 4, ...options.delivery },
+      delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 5000, partitions: 4, ...options.delivery },
       logging: { level: 'error' },
       tenants: (options.tenants ?? ['acme']).map((id) => ({
         id,

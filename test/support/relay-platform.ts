@@ -12,7 +12,8 @@ import type { PlatformFactory, RouteRole } from '../../src/platform/adapter.js';
 export const RelayConfig = z.strictObject({
   token: z.string().min(8),
   targetUrl: z.string().url(),
-  timeoutMs: z.number().int().default(2000),
+  // Long enough that a loaded machine does not turn slow answers into resends the tests would count.
+  timeoutMs: z.number().int().default(10_000),
 });
 export type RelayConfig = z.infer<typeof RelayConfig>;
 

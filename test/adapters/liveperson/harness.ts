@@ -116,7 +116,8 @@ export async function startStack(sim: LivePersonSimulatorOptions = {}, config: R
       clientId: simulator.clientId,
       clientSecret: simulator.clientSecret,
       scheme: 'http',
-      requestTimeoutMs: 2000,
+      // Generous: under a loaded CI machine a short timeout would turn into retries the assertions count.
+      requestTimeoutMs: 10_000,
       ...config,
     },
     runtime,
