@@ -19,6 +19,13 @@ export class ConfigError extends Error {
 
 const CORE_TENANT_KEYS = new Set(['id', 'routes']);
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/**
+ * `${NAME}` is not plain-scalar-safe inside YAML flow collections (`{ user: ${X} }` reads `{X}` as a
+ * nested mapping), yet the contract writes it there. Placeholders are swapped for this token before
+ * parsing and resolved after, so both styles mean the same.
+ */
+const TOKEN = (name: string) => `__cbenv__${name}__cbend__`;
+const TOKENS = /__cbenv__([A-Za-z_][A-Za-z0-9_]*)__cbend__/g;
 
 export function formatPath(parts: readonly PropertyKey[]): string {
   let out = '';
@@ -48,7 +55,7 @@ export function substituteEnv(
   at: PropertyKey[] = [],
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(PLACEHOLDER, (_m, name: string) => {
+    return value.replace(PLACEHOLDER, (_m, name: string) => TOKEN(name)).replace(TOKENS, (_m, name: string) => {
       const v = env[name];
       if (v === undefined) {
         problems.push({ path: formatPath(at), problem: `environment variable ${name} is not set` });
@@ -98,7 +105,7 @@ export function readConfigSource(source: string): unknown {
 /** A syntax error is reported against its own file, so a folder of files points at the broken one. */
 function parseYamlFile(file: string, problems: ConfigProblem[]): unknown {
   try {
-    return YAML.parse(readFileSync(file, 'utf8')) as unknown;
+    return YAML.parse(readFileSync(file, 'utf8').replace(PLACEHOLDER, (_m, name: string) => TOKEN(name))) as unknown;
   } catch (err) {
     if (!(err instanceof YAML.YAMLParseError)) throw err;
     // The first line has the reason and position; the rest is a multi-line excerpt of the source.

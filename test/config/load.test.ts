@@ -165,3 +165,50 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('the design contract example', () => {
+  it('when ${ENV} placeholders stand inside a YAML flow mapping, then they are read like any other', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { createRegistry } = await import('../../src/platforms.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cb-contract-'));
+    const file = path.join(dir, 'contract.yaml');
+    writeFileSync(
+      file,
+      [
+        'tenants:',
+        '  - id: acme',
+        '    routes:',
+        '      - customer: rightnow',
+        '        agents: [{ platform: egain, weight: 100 }]',
+        '    egain:',
+        '      apiBaseUrl: https://api.egain.cloud/conversation/conversationmgr/v3',
+        '      tokenUrl: https://auth.example/oauth2/token',
+        '      clientId: ${ACME_EGAIN_CLIENT_ID}',
+        '      clientSecret: ${ACME_EGAIN_CLIENT_SECRET}',
+        '      callbackAuth: { type: basic, username: ${ACME_EGAIN_CB_USER}, password: ${ACME_EGAIN_CB_PASS} }',
+        '      account: { address: "acct", entryPointId: "ep" }',
+        '    rightnow:',
+        '      siteUrl: https://acme.custhelp.com',
+        '      username: ${ACME_RN_USER}',
+        '      password: ${ACME_RN_PASSWORD}',
+        '      agentAccountId: 12',
+      ].join('\n'),
+    );
+    const env = {
+      ACME_EGAIN_CLIENT_ID: 'id',
+      ACME_EGAIN_CLIENT_SECRET: 'secret',
+      ACME_EGAIN_CB_USER: 'hub',
+      ACME_EGAIN_CB_PASS: 'hub-pass',
+      ACME_RN_USER: 'rn',
+      ACME_RN_PASSWORD: 'rn-pass',
+    };
+    const config = loadConfig(file, createRegistry(), env);
+    expect(config.tenants[0]!.platforms.egain).toMatchObject({ callbackAuth: { type: 'basic', username: 'hub', password: 'hub-pass' } });
+    expect(() => loadConfig(file, createRegistry(), { ...env, ACME_EGAIN_CB_PASS: undefined })).toThrow(
+      'tenants[0].egain.callbackAuth.password: environment variable ACME_EGAIN_CB_PASS is not set',
+    );
+  });
+});
