@@ -17,6 +17,8 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   configSchema: EgainConfig,
   commands: [registerChannelCommand],
   sandbox: egainSandbox,
+  // As the agent side the bridge is the customer app and must say which account and entry point to open.
+  requirementsFor: (role, config) => (role === 'agent' && !config.account ? [{ path: ['account'], problem: 'required' }] : []),
   create({ tenantId, config, runtime }): PlatformConnector {
     const api = new EgainApi(config);
     const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);

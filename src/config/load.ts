@@ -171,9 +171,10 @@ function checkTenant(
   }
   tenant.routes.forEach((route, r) => {
     const at = `tenants[${i}].routes[${r}]`;
-    checkRole(registry, tenant, route.customer, 'customer', `${at}.customer`, problems);
+    const block = { tenant, platforms, index: i };
+    checkRole(registry, block, route.customer, 'customer', `${at}.customer`, problems);
     route.agents.forEach((a, j) => {
-      checkRole(registry, tenant, a.platform, 'agent', `${at}.agents[${j}].platform`, problems);
+      checkRole(registry, block, a.platform, 'agent', `${at}.agents[${j}].platform`, problems);
       if (a.platform === route.customer) {
         problems.push({ path: `${at}.agents[${j}].platform`, problem: 'an agent platform must differ from the customer platform' });
       }
@@ -193,7 +194,7 @@ function checkTenant(
 
 function checkRole(
   registry: PlatformRegistry,
-  tenant: Record<string, unknown>,
+  { tenant, platforms, index }: { tenant: Record<string, unknown>; platforms: Record<string, unknown>; index: number },
   platform: string,
   role: 'customer' | 'agent',
   at: string,
@@ -208,6 +209,11 @@ function checkRole(
     problems.push({ path: at, problem: `${platform} cannot play the ${role} side (it supports: ${factory.roles.join(', ')})` });
   }
   if (!(platform in tenant)) problems.push({ path: at, problem: `the tenant has no ${platform} block` });
+  else if (platform in platforms && factory.roles.includes(role)) {
+    for (const p of factory.requirementsFor?.(role, platforms[platform]) ?? []) {
+      problems.push({ path: formatPath(['tenants', index, platform, ...p.path]), problem: `${p.problem} (needed as the ${role} side, ${at})` });
+    }
+  }
 }
 
 /** PORT and REDIS_URL win over the file, as the contract says. */

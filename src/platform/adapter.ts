@@ -114,6 +114,8 @@ export interface PlatformFactory<C = unknown> {
   readonly roles: readonly RouteRole[];
   /** Validates the tenant's `<platform>:` block; errors are reported with their YAML path. */
   readonly configSchema: z.ZodType<C>;
+  /** Keys a side needs that the schema alone cannot require (it does not know the routes). */
+  requirementsFor?(role: RouteRole, config: C): { path: PropertyKey[]; problem: string }[];
   create(args: { tenantId: string; config: C; runtime: PlatformRuntime }): PlatformConnector;
   /** Operator commands (eGain's register-channel); the CLI lists them without knowing the platform. */
   readonly commands?: readonly PlatformCommand<C>[];
