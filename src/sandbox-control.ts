@@ -53,14 +53,22 @@ export async function serveSandboxControl(
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const stop = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   const state: SandboxState = { pid: process.pid, bridgeUrl: options.bridgeUrl, controlUrl: url, token };
-  writeFileSync(options.stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  try {
+    writeFileSync(options.stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  } catch (err) {
+    await stop();
+    throw new Error(`cannot write ${options.stateFile}: ${(err as Error).message}`);
+  }
   return {
     url,
     close: async () => {
       rmSync(options.stateFile, { force: true });
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
     },
   };
 }

@@ -74,7 +74,13 @@ program
     service.installSignalHandlers({ afterStop: () => (sandbox ? closeSandbox() : undefined) });
     try {
       await service.start();
-      if (sandbox) control = await serveSandboxControl(sandbox, service.bridge, { bridgeUrl: service.url, stateFile: SANDBOX_STATE_FILE });
+      // A read-only working folder (a container image) costs only `sandbox say`, not the sandbox.
+      if (sandbox) {
+        control = await serveSandboxControl(sandbox, service.bridge, { bridgeUrl: service.url, stateFile: SANDBOX_STATE_FILE }).catch((err: Error) => {
+          logger.warn('chatbridge sandbox say is unavailable', { reason: err.message });
+          return undefined;
+        });
+      }
     } catch (err) {
       await closeSandbox();
       throw err;
