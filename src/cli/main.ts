@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
@@ -20,6 +21,12 @@ function commandConfigSource(option: string | undefined): string {
   return configSource(source);
 }
 
+/** How to call this CLI again from the same folder: `chatbridge` when installed, else `node <path>` (a fresh clone). */
+function selfCommand(): string {
+  const script = process.argv[1] ?? '';
+  return basename(script) === 'chatbridge' ? 'chatbridge' : `node ${relative(process.cwd(), script)}`;
+}
+
 function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
   const tenant = sandbox.config.tenants[0]!;
   const lines = [
@@ -29,7 +36,7 @@ function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
     ...sandbox.platforms.map((p) => `  ${p.platform.padEnd(17)} ${p.url}   (${p.role} side)`),
     `  tenant            ${tenant.id}: ${tenant.routes.map((r) => `${r.customer} -> ${r.agents.map((a) => a.platform).join(' + ')}`).join('; ')}`,
     `  status page       ${bridgeUrl}/admin?token=${sandbox.config.server.adminToken}   (sandbox only token)`,
-    `  try it            chatbridge sandbox say --tenant ${tenant.id} --as customer "Hello"   (then --as agent)`,
+    `  try it            ${selfCommand()} sandbox say --tenant ${tenant.id} --as customer "Hello"   (then --as agent)`,
     'A production configuration (--config FILE or CHATBRIDGE_CONFIG) starts the bridge alone.',
     '',
   ];
