@@ -9,6 +9,8 @@ export const SANDBOX_TENANT = 'demo';
 export interface Sandbox {
   config: BridgeConfig;
   platforms: { platform: string; role: RouteRole; url: string }[];
+  /** The running simulator of a platform, for `chatbridge sandbox say`. */
+  simulator(platform: string): SandboxPlatform | undefined;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,12 @@ export async function startSandbox(registry: PlatformRegistry, server: { port: n
       registry,
       {},
     );
-    return { config, platforms: started.map((s) => ({ platform: s.platform, role: s.role, url: s.sandbox.url })), close };
+    return {
+      config,
+      platforms: started.map((s) => ({ platform: s.platform, role: s.role, url: s.sandbox.url })),
+      simulator: (platform) => started.find((s) => s.platform === platform)?.sandbox,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -24,6 +24,22 @@ export const egainSandbox: SandboxProvider<EgainConfig> = {
       callbackAuth: CALLBACK,
       account: { address: 'sandbox-account', entryPointId: 'sandbox-entry-point' },
     });
-    return { config, url: sim.url, close: () => sim.close() };
+    return {
+      config,
+      url: sim.url,
+      // eGain's own participant speaks: its agents when eGain is the agent side, its customers when the customer side.
+      async say(speaker, text, conversation) {
+        if (speaker !== role) throw new Error(`in this sandbox eGain is the ${role} side: only its ${role} can be played here`);
+        const id =
+          conversation ?? (speaker === 'customer' ? sim.openConversation(channel.type, 'sandbox-customer') : [...sim.state.conversations.keys()].at(-1));
+        if (!id) throw new Error('the eGain simulator has no conversation yet: say something as the customer first');
+        const { status } = speaker === 'customer' ? await sim.customerSays(id, text) : await sim.agentSays(id, text);
+        if (status >= 300) throw new Error(`the bridge refused the eGain callback (HTTP ${status})`);
+        return id;
+      },
+      received: (conversation) =>
+        sim.messages.filter((m) => m.conversationId === conversation && m.message.content?.text).map((m) => m.message.content!.text!),
+      close: () => sim.close(),
+    };
   },
 };

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import { Command } from 'commander';
+import { basename, relative } from 'node:path';
+import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { createRegistry } from '../platforms.js';
 import { type Sandbox, startSandbox } from '../sandbox.js';
+import { requestSay, SANDBOX_STATE_FILE, type SandboxControl, serveSandboxControl } from '../sandbox-control.js';
+import type { SayReport } from '../sandbox-say.js';
 import { ChatbridgeService } from '../service.js';
 
 function configSource(source: string): string {
@@ -18,6 +21,12 @@ function commandConfigSource(option: string | undefined): string {
   return configSource(source);
 }
 
+/** How to call this CLI again from the same folder: `chatbridge` when installed, else `node <path>` (a fresh clone). */
+function selfCommand(): string {
+  const script = process.argv[1] ?? '';
+  return basename(script) === 'chatbridge' ? 'chatbridge' : `node ${relative(process.cwd(), script)}`;
+}
+
 function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
   const tenant = sandbox.config.tenants[0]!;
   const lines = [
@@ -26,7 +35,8 @@ function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
     `  bridge            ${bridgeUrl}   (health: /healthz, metrics: /metrics)`,
     ...sandbox.platforms.map((p) => `  ${p.platform.padEnd(17)} ${p.url}   (${p.role} side)`),
     `  tenant            ${tenant.id}: ${tenant.routes.map((r) => `${r.customer} -> ${r.agents.map((a) => a.platform).join(' + ')}`).join('; ')}`,
-    `  admin token       ${sandbox.config.server.adminToken} (sandbox only; GET /admin/dead-letters)`,
+    `  status page       ${bridgeUrl}/admin?token=${sandbox.config.server.adminToken}   (sandbox only token)`,
+    `  try it            ${selfCommand()} sandbox say --tenant ${tenant.id} --as customer "Hello"   (then --as agent)`,
     'A production configuration (--config FILE or CHATBRIDGE_CONFIG) starts the bridge alone.',
     '',
   ];
@@ -63,11 +73,23 @@ program
     }
     const logger = createLogger({ level: config.logging.level });
     const service = new ChatbridgeService(config, registry, { logger });
-    service.installSignalHandlers({ afterStop: () => sandbox?.close() });
+    let control: SandboxControl | undefined;
+    const closeSandbox = async () => {
+      await control?.close();
+      await sandbox?.close();
+    };
+    service.installSignalHandlers({ afterStop: () => (sandbox ? closeSandbox() : undefined) });
     try {
       await service.start();
+      // A read-only working folder (a container image) costs only `sandbox say`, not the sandbox.
+      if (sandbox) {
+        control = await serveSandboxControl(sandbox, service.bridge, { bridgeUrl: service.url, stateFile: SANDBOX_STATE_FILE }).catch((err: Error) => {
+          logger.warn('chatbridge sandbox say is unavailable', { reason: err.message });
+          return undefined;
+        });
+      }
     } catch (err) {
-      await sandbox?.close();
+      await closeSandbox();
       throw err;
     }
     logger.info('chatbridge listening', { url: service.url, store: config.store.kind, tenants: config.tenants.map((t) => t.id) });
@@ -84,6 +106,38 @@ program
       process.stdout.write(`OK: ${config.tenants.length} tenant(s): ${config.tenants.map((t) => t.id).join(', ')}\n`);
     } catch (err) {
       reportConfigError(err);
+    }
+  });
+
+function printSayReport(report: SayReport, text: string): void {
+  const { said, expected } = report;
+  const target = `the ${expected.role} in ${expected.platform}${expected.conversation ? ` conversation ${expected.conversation}` : ''}`;
+  process.stdout.write(
+    [
+      `said as the ${said.role} in ${said.platform} conversation ${said.conversation}: ${JSON.stringify(text)}`,
+      report.delivered
+        ? `delivered to ${target}${report.conversationId ? ` (bridge conversation ${report.conversationId})` : ''}`
+        : `not seen by ${target} yet: watch the bridge log or its /admin page`,
+      '',
+    ].join('\n'),
+  );
+}
+
+program
+  .command('sandbox')
+  .description('drive the running sandbox (`npm start` with no configuration) from another terminal')
+  .command('say')
+  .description('say something as a customer or an agent at a simulator and see where the bridge delivers it')
+  .argument('<text>', 'what to say')
+  .requiredOption('-t, --tenant <id>', 'tenant id (the sandbox has demo)')
+  .addOption(new Option('--as <role>', 'who speaks').choices(['customer', 'agent']).makeOptionMandatory())
+  .option('--state <file>', 'the running sandbox\'s state file', SANDBOX_STATE_FILE)
+  .action(async (text: string, opts: { tenant: string; as: 'customer' | 'agent'; state: string }) => {
+    try {
+      printSayReport(await requestSay(opts.state, { tenant: opts.tenant, as: opts.as, text }), text);
+    } catch (err) {
+      process.stderr.write(`chatbridge sandbox say: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
     }
   });
 

@@ -5,7 +5,7 @@ import { laneOf } from '../delivery/delivery.js';
 import { sendError } from './errors.js';
 
 /** Compares digests so neither the token's length nor its content leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);

@@ -101,6 +101,13 @@ export interface SandboxPlatform<C = unknown> {
   readonly config: C;
   /** Where the simulator listens, for the start-up banner. */
   readonly url: string;
+  /**
+   * Speaks as a participant of the simulated vendor (`chatbridge sandbox say`), in the native conversation
+   * given, or in a new one when none is given and the role can start one. Resolves the native conversation id.
+   */
+  say?(role: RouteRole, text: string, conversation?: string): Promise<string>;
+  /** The texts the bridge delivered into a native conversation of the simulator, oldest first. */
+  received?(conversation: string): string[];
   close(): Promise<void>;
 }
 

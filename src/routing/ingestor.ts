@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IngestResult } from '../platform/adapter.js';
 import type { MappingStore } from '../store/mapping-store.js';
+import { LiveConversations } from './live-conversations.js';
 import { pickWeighted } from './weighted-pick.js';
 
 export interface IngestorDeps {
@@ -33,7 +34,11 @@ interface Resolved {
  * so the vendor is acknowledged only for what cannot be lost.
  */
 export class Ingestor {
-  constructor(private readonly deps: IngestorDeps) {}
+  private readonly live: LiveConversations;
+
+  constructor(private readonly deps: IngestorDeps) {
+    this.live = new LiveConversations(deps.store);
+  }
 
   async ingest(tenantId: string, platform: string, inputs: InboundEventInput[]): Promise<IngestResult> {
     const tenant = this.deps.tenant(tenantId);
@@ -60,6 +65,7 @@ export class Ingestor {
         continue;
       }
       const full = { ...event, tenant: tenant.id, conversationId: target.conversationId } as ConversationEvent;
+      if (full.kind === 'conversation.ended') await this.live.ended(tenant.id, full.conversationId);
       if (full.kind === 'message' && full.origin.messageId) {
         await this.deps.store.linkMessage(tenant.id, full.id, platform, full.origin.messageId);
       }
@@ -121,7 +127,10 @@ export class Ingestor {
       attrs: { customer: platform, agent: agent.platform, createdAt: new Date().toISOString() },
     });
     if (!created) return undefined;
-    if (created.created) return { conversationId: created.id, target: agent.platform };
+    if (created.created) {
+      await this.live.opened(tenant.id, created.id);
+      return { conversationId: created.id, target: agent.platform };
+    }
     // Another instance created it first: use what it chose.
     return this.resolve(tenant, platform, nativeId);
   }

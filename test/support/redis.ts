@@ -33,7 +33,7 @@ export async function connectTestRedis(): Promise<Redis | undefined> {
 }
 
 /** CI services set CI=true; CI=false or CI=0 is someone switching it off by hand. */
-function runningInCi(): boolean {
+export function runningInCi(): boolean {
   const ci = process.env.CI?.toLowerCase();
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
