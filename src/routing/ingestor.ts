@@ -9,6 +9,9 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IngestResult } from '../platform/adapter.js';
 import type { MappingStore } from '../store/mapping-store.js';
+import { handOffSummary } from '../transcripts/summary.js';
+import { systemMessage } from '../transcripts/system-message.js';
+import type { Transcripts } from '../transcripts/transcripts.js';
 import { pickWeighted } from './weighted-pick.js';
 
 export interface IngestorDeps {
@@ -19,11 +22,15 @@ export interface IngestorDeps {
   dedupeTtlMs: number;
   tenant(id: string): TenantConfig | undefined;
   random?: () => number;
+  /** Where accepted events are recorded (absent: no transcripts, no hand-off summaries). */
+  transcripts?: Transcripts;
 }
 
 interface Resolved {
   conversationId: string;
   target: string;
+  /** The event came from the agent side of the conversation's route. */
+  fromAgentSide: boolean;
 }
 
 /**
@@ -70,18 +77,43 @@ export class Ingestor {
 
     for (const [lane, deliveries] of lanes) {
       const accepted = await this.deps.queue.enqueue(lane, deliveries, this.deps.dedupeTtlMs);
-      accepted.forEach((ok, i) => {
+      for (const [i, ok] of accepted.entries()) {
         const { event } = deliveries[i] as Delivery;
-        if (ok) {
-          result.accepted += 1;
-          this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
-        } else {
+        if (!ok) {
           result.duplicates += 1;
           this.deps.metrics.duplicates.inc({ tenant: tenant.id, platform });
+          continue;
         }
-      });
+        result.accepted += 1;
+        this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
+        await this.deps.transcripts?.append(event);
+        // A new agent took over on the agent side: tell them what was said before.
+        if (event.kind === 'participant.joined' && event.transfer && resolved.get(event.origin.conversationId)?.fromAgentSide) {
+          await this.handOff(event, platform);
+        }
+      }
     }
     return result;
+  }
+
+  /**
+   * Queues an event the bridge itself produced (a hand-off summary, a notice to a sender) towards
+   * `target`, behind what that conversation already has queued there. False when it was queued before.
+   */
+  async inject(event: ConversationEvent, target: string): Promise<boolean> {
+    const delivery: Delivery = { event, target, acceptedAt: Date.now() };
+    const [ok] = await this.deps.queue.enqueue(laneOf(delivery), [delivery], this.deps.dedupeTtlMs);
+    if (ok) await this.deps.transcripts?.append(event);
+    return ok === true;
+  }
+
+  /** Sends the new agent side a summary of the transcript so far (nothing when there is nothing to say). */
+  async handOff(trigger: ConversationEvent, target: string): Promise<void> {
+    const transcripts = this.deps.transcripts;
+    if (!transcripts) return;
+    const text = handOffSummary(await transcripts.read(trigger.tenant, trigger.conversationId), transcripts.summaryMessages);
+    if (!text) return;
+    await this.inject(systemMessage(trigger, 'summary', text), target);
   }
 
   private validate(platform: string, input: InboundEventInput, index: number): InboundEvent {
@@ -111,8 +143,9 @@ export class Ingestor {
       const record = await store.getConversation(tenant.id, found.id);
       const customer = record?.attrs.customer;
       const agent = record?.attrs.agent;
-      if (!customer || !agent) return undefined;
-      return { conversationId: found.id, target: platform === customer ? agent : customer };
+      // A platform the conversation was handed away from no longer takes part in it.
+      if (!customer || !agent || (platform !== customer && platform !== agent)) return undefined;
+      return { conversationId: found.id, target: platform === customer ? agent : customer, fromAgentSide: platform !== customer };
     }
     const route = tenant.routes.find((r) => r.customer === platform);
     const agent = route && pickWeighted(route.agents, this.deps.random);
@@ -121,7 +154,7 @@ export class Ingestor {
       attrs: { customer: platform, agent: agent.platform, createdAt: new Date().toISOString() },
     });
     if (!created) return undefined;
-    if (created.created) return { conversationId: created.id, target: agent.platform };
+    if (created.created) return { conversationId: created.id, target: agent.platform, fromAgentSide: false };
     // Another instance created it first: use what it chose.
     return this.resolve(tenant, platform, nativeId);
   }
