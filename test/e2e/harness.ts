@@ -214,3 +214,11 @@ export function onlyConversation(lp: LivePersonSimulator): string {
   if (ids.length !== 1) throw new Error(`expected one LivePerson conversation, found ${ids.length}`);
   return ids[0] as string;
 }
+
+/** What the eGain Hub accepted from the bridge for one conversation, in order: [type, text]. */
+export function egainSent(eg: EgainSimulator, conversationId: string): [string, string | undefined][] {
+  return eg.messages.filter((m) => m.conversationId === conversationId).map((m) => [m.message.type.value, m.message.content?.text]);
+}
+
+/** A 1x1 transparent PNG. */
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
