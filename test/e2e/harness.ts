@@ -27,6 +27,8 @@ export interface TenantSpec {
   id: string;
   customer: CustomerPlatform;
   agent: AgentPlatform;
+  /** Further agent platforms of the route, weight 0: new conversations never go there, hand-offs may. */
+  standby?: AgentPlatform[];
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -67,6 +69,7 @@ export interface E2eTenant extends TenantSpec {
 
 async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; config: Record<string, unknown> }> {
   const tenant: E2eTenant = { ...spec };
+  const uses = (platform: string) => spec.customer === platform || spec.agent === platform || spec.standby?.includes(platform as AgentPlatform);
   const config: Record<string, unknown> = {};
   const creds = (name: string) => ({ username: `${spec.id}-${name}-user`, password: `${spec.id}-${name}-password` });
   if (spec.customer === 'rightnow') {
@@ -84,12 +87,12 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
       agentJoinedText: AGENT_JOINED_TEXT,
     });
   }
-  if (spec.agent === 'liveperson') {
+  if (uses('liveperson')) {
     const account = { accountId: '12345678', clientId: `${spec.id}-lp-client`, clientSecret: `${spec.id}-lp-secret` };
     tenant.liveperson = await startLivePersonSimulator({ ...account, fileSharing: true });
     config.liveperson = LivePersonConfig.parse({ ...account, domainApiUrl: tenant.liveperson.url, scheme: 'http', fileSharing: true, requestTimeoutMs: 2000 });
   }
-  if (spec.customer === 'egain' || spec.agent === 'egain') {
+  if (uses('egain')) {
     const role = spec.customer === 'egain' ? 'customer' : 'agent';
     const client = { clientId: `${spec.id}-egain-app`, clientSecret: `${spec.id}-egain-secret` };
     // Customers' files may be png; agents' files only pdf, so an agent's image is refused (and the agent told).
@@ -118,7 +121,8 @@ export interface E2eBridge {
   tenant(id: string): E2eTenant;
   /** chatbridge_events_dropped_total for these labels. */
   dropped(labels: { tenant: string; platform: string; kind: string; reason?: string }): Promise<number>;
-  admin(path: string): Promise<{ status: number; body: any }>;
+  /** An admin API call with the admin token; a body makes it a POST. */
+  admin(path: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -144,7 +148,7 @@ export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge>
     for (const spec of options.tenants) {
       const { tenant, config } = await startSimulators(spec);
       tenants.set(spec.id, tenant);
-      blocks.push({ id: spec.id, routes: [{ customer: spec.customer, agents: [{ platform: spec.agent }] }], ...config });
+      blocks.push({ id: spec.id, routes: [{ customer: spec.customer, agents: [{ platform: spec.agent }, ...(spec.standby ?? []).map((platform) => ({ platform, weight: 0 }))] }], ...config });
     }
     const config = parseConfig(
       {
@@ -182,8 +186,12 @@ export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge>
           .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k as keyof typeof v.labels] === want))
           .reduce((sum, v) => sum + v.value, 0);
       },
-      async admin(path) {
-        const res = await fetch(`${running.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      async admin(path, body) {
+        const res = await fetch(`${running.url}${path}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         return { status: res.status, body: await res.json() };
       },
       close,
