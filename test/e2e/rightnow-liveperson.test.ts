@@ -59,6 +59,12 @@ describe.each(STORE_MODES)('route rightnow -> liveperson (%s store)', (store) =>
     await eventually(async () =>
       expect(await bridge.dropped({ tenant: 'acme', platform: 'rightnow', kind: 'receipt' })).toBe(1),
     );
+    // LivePerson hands the agent's image over as a hosted file with no URL the bridge could link to, and
+    // RightNow posts are text only: dropped, on purpose and counted.
+    await lp.agentSharesFile(conv, { name: 'scan.png', fileType: 'PNG' });
+    await eventually(async () =>
+      expect(await bridge.dropped({ tenant: 'acme', platform: 'rightnow', kind: 'message', reason: 'attachments without a url: RightNow agent posts are text only' })).toBe(1),
+    );
     return { engagement, conv };
   }
 
