@@ -1,16 +1,5 @@
 import { eventually } from '../support/eventually.js';
-import {
-  consumerEvents,
-  CUSTOMER_CHANNEL,
-  type E2eBridge,
-  type E2eTenant,
-  EGAIN_MAX_TEXT,
-  egainSent,
-  onlyConversation,
-  PNG,
-  STORE_MODES,
-  startE2eBridge,
-} from './harness.js';
+import { bridgePerTest, consumerEvents, CUSTOMER_CHANNEL, EGAIN_MAX_TEXT, egainSent, onlyConversation, PNG, STORE_MODES } from './harness.js';
 
 const GREETING = 'Bonjour, ma commande n°42 — où est-elle ? 🙂';
 const REPLY = 'Je regarde ça — 少々お待ちください';
@@ -18,18 +7,12 @@ const LONG = `${'Ceci est un très long message, découpé proprement. '.repeat(
 const REFUSAL = "Files of type 'png' cannot be sent here.";
 
 describe.each(STORE_MODES)('route egain -> liveperson (%s store)', (store) => {
-  let bridge: E2eBridge;
-  let beta: E2eTenant;
-
-  beforeEach(async () => {
-    bridge = await startE2eBridge({ store, tenants: [{ id: 'beta', customer: 'egain', agent: 'liveperson' }] });
-    beta = bridge.tenant('beta');
-  });
-  afterEach(() => bridge?.close());
+  const bridge = bridgePerTest({ store, tenants: [{ id: 'beta', customer: 'egain', agent: 'liveperson' }] });
+  const beta = () => bridge().tenant('beta');
 
   async function converse() {
-    const eg = beta.egain!;
-    const lp = beta.liveperson!;
+    const eg = beta().egain!;
+    const lp = beta().liveperson!;
     const chat = eg.openConversation(CUSTOMER_CHANNEL, 'customer-1');
     const customer = { senderType: 'customer' as const };
     await eg.send(chat, 'customer.info', {
@@ -74,28 +57,28 @@ describe.each(STORE_MODES)('route egain -> liveperson (%s store)', (store) => {
     expect(texts.every(([, text]) => String(text).length <= EGAIN_MAX_TEXT)).toBe(true);
 
     await lp.agentReads(conv, [sequences[0]!]);
-    await eventually(async () => expect(await bridge.dropped({ tenant: 'beta', platform: 'egain', kind: 'receipt' })).toBe(1));
+    await eventually(async () => expect(await bridge().dropped({ tenant: 'beta', platform: 'egain', kind: 'receipt' })).toBe(1));
 
     // The customer's channel takes only pdf files: the agent's image is refused and the agent told why.
     await lp.agentSharesFile(conv, { name: 'scan.png', fileType: 'PNG' });
     await eventually(() => expect(consumerEvents(lp, conv).at(-1)).toEqual(['ContentEvent text/plain', REFUSAL]));
-    expect(await bridge.dropped({ tenant: 'beta', platform: 'egain', kind: 'message', reason: 'msg_hub_blocked_file_extension' })).toBe(1);
+    expect(await bridge().dropped({ tenant: 'beta', platform: 'egain', kind: 'message', reason: 'msg_hub_blocked_file_extension' })).toBe(1);
     expect(eg.rejections).toEqual([]);
     return { chat, conv };
   }
 
   it('when the customer ends the chat, then LivePerson received the whole conversation in order and is closed', async () => {
     const { chat, conv } = await converse();
-    await beta.egain!.send(chat, 'conversation.end', { senderType: 'customer' });
-    await eventually(() => expect(beta.liveperson!.conversations.get(conv)!.state).toBe('CLOSE'));
-    expect(beta.liveperson!.conversations.get(conv)!.closeReason).toBe('CONSUMER');
-    expect(egainSent(beta.egain!, chat).map(([type]) => type)).not.toContain('conversation.end');
+    await beta().egain!.send(chat, 'conversation.end', { senderType: 'customer' });
+    await eventually(() => expect(beta().liveperson!.conversations.get(conv)!.state).toBe('CLOSE'));
+    expect(beta().liveperson!.conversations.get(conv)!.closeReason).toBe('CONSUMER');
+    expect(egainSent(beta().egain!, chat).map(([type]) => type)).not.toContain('conversation.end');
   });
 
   it('when the agent ends the chat, then eGain receives conversation.end from the agent app', async () => {
     const { chat, conv } = await converse();
-    await beta.liveperson!.closeConversation(conv, 'AGENT');
-    await eventually(() => expect(egainSent(beta.egain!, chat).at(-1)).toEqual(['conversation.end', undefined]));
-    expect(beta.liveperson!.state.rejections).toEqual([]);
+    await beta().liveperson!.closeConversation(conv, 'AGENT');
+    await eventually(() => expect(egainSent(beta().egain!, chat).at(-1)).toEqual(['conversation.end', undefined]));
+    expect(beta().liveperson!.state.rejections).toEqual([]);
   });
 });

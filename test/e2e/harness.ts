@@ -230,3 +230,19 @@ export function egainSent(eg: EgainSimulator, conversationId: string): [string, 
 
 /** A 1x1 transparent PNG. */
 export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+/** A fresh bridge (and simulators) for each test of the enclosing describe, closed after it. */
+export function bridgePerTest(options: BridgeOptions): () => E2eBridge {
+  let bridge: E2eBridge | undefined;
+  beforeEach(async () => {
+    bridge = await startE2eBridge(options);
+  });
+  afterEach(async () => {
+    await bridge?.close();
+    bridge = undefined;
+  });
+  return () => {
+    if (!bridge) throw new Error('the bridge runs only inside a test');
+    return bridge;
+  };
+}

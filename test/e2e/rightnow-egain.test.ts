@@ -1,32 +1,17 @@
 import { eventually } from '../support/eventually.js';
-import {
-  AGENT_JOINED_TEXT,
-  BRIDGE_CHANNEL,
-  type E2eBridge,
-  type E2eTenant,
-  EGAIN_MAX_TEXT,
-  egainSent,
-  STORE_MODES,
-  startE2eBridge,
-} from './harness.js';
+import { AGENT_JOINED_TEXT, BRIDGE_CHANNEL, bridgePerTest, EGAIN_MAX_TEXT, egainSent, STORE_MODES } from './harness.js';
 
 const GREETING = 'Hallo! Meine Bestellung Nr. 42 — wo ist sie? 🙂';
 const REPLY = 'Einen Moment bitte — 请稍等';
 const LONG = `${'Das ist eine sehr lange Nachricht, sauber geteilt. '.repeat(12)}Ende`;
 
 describe.each(STORE_MODES)('route rightnow -> egain (%s store)', (store) => {
-  let bridge: E2eBridge;
-  let gamma: E2eTenant;
-
-  beforeEach(async () => {
-    bridge = await startE2eBridge({ store, tenants: [{ id: 'gamma', customer: 'rightnow', agent: 'egain' }] });
-    gamma = bridge.tenant('gamma');
-  });
-  afterEach(() => bridge?.close());
+  const bridge = bridgePerTest({ store, tenants: [{ id: 'gamma', customer: 'rightnow', agent: 'egain' }] });
+  const gamma = () => bridge().tenant('gamma');
 
   async function converse() {
-    const rn = gamma.rightnow!;
-    const eg = gamma.egain!;
+    const rn = gamma().rightnow!;
+    const eg = gamma().egain!;
     const engagement = rn.customerStartsChat({ firstName: 'Jörg', lastName: 'Müller', email: 'joerg@example.com', subject: 'Bestellung' });
     await eventually(() => expect(eg.messages).toHaveLength(1));
     const chat = eg.messages[0]!.conversationId;
@@ -71,15 +56,15 @@ describe.each(STORE_MODES)('route rightnow -> egain (%s store)', (store) => {
 
   it('when the customer ends the chat, then eGain received the whole conversation in order and its end', async () => {
     const { engagement, chat } = await converse();
-    gamma.rightnow!.customerLeaves(engagement);
-    await eventually(() => expect(egainSent(gamma.egain!, chat).at(-1)).toEqual(['conversation.end', undefined]));
-    expect(gamma.rightnow!.concluded).toEqual([]);
+    gamma().rightnow!.customerLeaves(engagement);
+    await eventually(() => expect(egainSent(gamma().egain!, chat).at(-1)).toEqual(['conversation.end', undefined]));
+    expect(gamma().rightnow!.concluded).toEqual([]);
   });
 
   it('when the agent ends the chat, then the RightNow engagement is concluded', async () => {
     const { engagement, chat } = await converse();
-    await gamma.egain!.send(chat, 'conversation.end', { senderType: 'egain_agent' });
-    await eventually(() => expect(gamma.rightnow!.concluded).toEqual([Number(engagement)]));
-    expect(egainSent(gamma.egain!, chat).map(([t]) => t)).not.toContain('conversation.end');
+    await gamma().egain!.send(chat, 'conversation.end', { senderType: 'egain_agent' });
+    await eventually(() => expect(gamma().rightnow!.concluded).toEqual([Number(engagement)]));
+    expect(egainSent(gamma().egain!, chat).map(([t]) => t)).not.toContain('conversation.end');
   });
 });

@@ -1,5 +1,5 @@
 import { eventually } from '../support/eventually.js';
-import { AGENT_JOINED_TEXT, consumerEvents, type E2eBridge, type E2eTenant, onlyConversation, STORE_MODES, startE2eBridge } from './harness.js';
+import { AGENT_JOINED_TEXT, bridgePerTest, consumerEvents, onlyConversation, STORE_MODES } from './harness.js';
 
 const GREETING = 'Grüße aus Köln — 你好 👋';
 const REPLY = 'Ça marche ✅ — ありがとう';
@@ -7,19 +7,13 @@ const REPLY = 'Ça marche ✅ — ありがとう';
 const LONG = `${'Ünïcödé long message. '.repeat(300)}end`;
 
 describe.each(STORE_MODES)('route rightnow -> liveperson (%s store)', (store) => {
-  let bridge: E2eBridge;
-  let acme: E2eTenant;
-
-  beforeEach(async () => {
-    bridge = await startE2eBridge({ store, tenants: [{ id: 'acme', customer: 'rightnow', agent: 'liveperson' }] });
-    acme = bridge.tenant('acme');
-  });
-  afterEach(() => bridge?.close());
+  const bridge = bridgePerTest({ store, tenants: [{ id: 'acme', customer: 'rightnow', agent: 'liveperson' }] });
+  const acme = () => bridge().tenant('acme');
 
   /** Everything up to the end: open, join, typing, messages, receipt, attachment. */
   async function converse() {
-    const rn = acme.rightnow!;
-    const lp = acme.liveperson!;
+    const rn = acme().rightnow!;
+    const lp = acme().liveperson!;
     const engagement = rn.customerStartsChat({ firstName: 'Zoë', lastName: 'Ångström', email: 'zoe@example.com', subject: 'Order 42' });
     await eventually(() => void onlyConversation(lp));
     const conv = onlyConversation(lp);
@@ -57,30 +51,30 @@ describe.each(STORE_MODES)('route rightnow -> liveperson (%s store)', (store) =>
     // RightNow has no receipts: the agent's read receipt is dropped there, on purpose and counted.
     await lp.agentReads(conv, [sequences[0]!]);
     await eventually(async () =>
-      expect(await bridge.dropped({ tenant: 'acme', platform: 'rightnow', kind: 'receipt' })).toBe(1),
+      expect(await bridge().dropped({ tenant: 'acme', platform: 'rightnow', kind: 'receipt' })).toBe(1),
     );
     // LivePerson hands the agent's image over as a hosted file with no URL the bridge could link to, and
     // RightNow posts are text only: dropped, on purpose and counted.
     await lp.agentSharesFile(conv, { name: 'scan.png', fileType: 'PNG' });
     await eventually(async () =>
-      expect(await bridge.dropped({ tenant: 'acme', platform: 'rightnow', kind: 'message', reason: 'attachments without a url: RightNow agent posts are text only' })).toBe(1),
+      expect(await bridge().dropped({ tenant: 'acme', platform: 'rightnow', kind: 'message', reason: 'attachments without a url: RightNow agent posts are text only' })).toBe(1),
     );
     return { engagement, conv };
   }
 
   it('when the customer ends the chat, then LivePerson received the whole conversation in order and is closed', async () => {
     const { engagement, conv } = await converse();
-    acme.rightnow!.customerLeaves(engagement);
-    await eventually(() => expect(acme.liveperson!.conversations.get(conv)!.state).toBe('CLOSE'));
-    expect(acme.liveperson!.conversations.get(conv)!.closeReason).toBe('CONSUMER');
-    expect(acme.rightnow!.concluded).toEqual([]);
-    expect(acme.liveperson!.state.rejections).toEqual([]);
+    acme().rightnow!.customerLeaves(engagement);
+    await eventually(() => expect(acme().liveperson!.conversations.get(conv)!.state).toBe('CLOSE'));
+    expect(acme().liveperson!.conversations.get(conv)!.closeReason).toBe('CONSUMER');
+    expect(acme().rightnow!.concluded).toEqual([]);
+    expect(acme().liveperson!.state.rejections).toEqual([]);
   });
 
   it('when the agent ends the chat, then the RightNow engagement is concluded', async () => {
     const { engagement } = await converse();
-    await acme.liveperson!.closeConversation(onlyConversation(acme.liveperson!), 'AGENT');
-    await eventually(() => expect(acme.rightnow!.concluded).toEqual([Number(engagement)]));
-    expect(acme.rightnow!.engagementState(engagement)).toBe('concluded');
+    await acme().liveperson!.closeConversation(onlyConversation(acme().liveperson!), 'AGENT');
+    await eventually(() => expect(acme().rightnow!.concluded).toEqual([Number(engagement)]));
+    expect(acme().rightnow!.engagementState(engagement)).toBe('concluded');
   });
 });

@@ -1,23 +1,18 @@
 import { eventually } from '../support/eventually.js';
-import { CUSTOMER_CHANNEL, consumerEvents, type E2eBridge, onlyConversation, STORE_MODES, startE2eBridge } from './harness.js';
+import { CUSTOMER_CHANNEL, consumerEvents, onlyConversation, bridgePerTest, STORE_MODES } from './harness.js';
 
 describe.each(STORE_MODES)('two tenants in one process (%s store)', (store) => {
-  let bridge: E2eBridge;
-
-  beforeEach(async () => {
-    bridge = await startE2eBridge({
+  const bridge = bridgePerTest({
       store,
       tenants: [
         { id: 'acme', customer: 'rightnow', agent: 'liveperson' },
         { id: 'beta', customer: 'egain', agent: 'liveperson' },
       ],
     });
-  });
-  afterEach(() => bridge?.close());
 
   it('when both tenants chat at the same time on different routes, then each vendor sees only its own tenant', async () => {
-    const acme = bridge.tenant('acme');
-    const beta = bridge.tenant('beta');
+    const acme = bridge().tenant('acme');
+    const beta = bridge().tenant('beta');
     const engagement = acme.rightnow!.customerStartsChat({ firstName: 'Ada' });
     const chat = beta.egain!.openConversation(CUSTOMER_CHANNEL, 'customer-b');
     await beta.egain!.customerSays(chat, 'beta: hello');
@@ -46,8 +41,8 @@ describe.each(STORE_MODES)('two tenants in one process (%s store)', (store) => {
   });
 
   it("when one tenant's vendor posts to the other tenant's webhook, then it is refused and nothing crosses", async () => {
-    const acme = bridge.tenant('acme');
-    const beta = bridge.tenant('beta');
+    const acme = bridge().tenant('acme');
+    const beta = bridge().tenant('beta');
     const engagement = acme.rightnow!.customerStartsChat({ firstName: 'Ada' });
     await eventually(() => void onlyConversation(acme.liveperson!));
     const chat = beta.egain!.openConversation(CUSTOMER_CHANNEL, 'customer-b');
@@ -55,7 +50,7 @@ describe.each(STORE_MODES)('two tenants in one process (%s store)', (store) => {
     await eventually(() => void onlyConversation(beta.liveperson!));
 
     // beta's LivePerson signs with beta's secret: acme's endpoint must not take it.
-    beta.liveperson!.setWebhookUrl(`${bridge.service.url}/webhooks/acme/liveperson`);
+    beta.liveperson!.setWebhookUrl(`${bridge().service.url}/webhooks/acme/liveperson`);
     const posted = await beta.liveperson!.agentSays(onlyConversation(beta.liveperson!), 'crossing over');
     expect(posted.status).toBe(401);
     await acme.liveperson!.agentSays(onlyConversation(acme.liveperson!), 'acme agent');
