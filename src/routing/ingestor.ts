@@ -86,10 +86,10 @@ export class Ingestor {
         }
         result.accepted += 1;
         this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
-        await this.deps.transcripts?.append(event);
+        await this.record(event);
         // A new agent took over on the agent side: tell them what was said before.
         if (event.kind === 'participant.joined' && event.transfer && resolved.get(event.origin.conversationId)?.fromAgentSide) {
-          await this.handOff(event, platform);
+          await this.bestEffort('hand-off summary', event, () => this.handOff(event, platform));
         }
       }
     }
@@ -103,8 +103,24 @@ export class Ingestor {
   async inject(event: ConversationEvent, target: string): Promise<boolean> {
     const delivery: Delivery = { event, target, acceptedAt: Date.now() };
     const [ok] = await this.deps.queue.enqueue(laneOf(delivery), [delivery], this.deps.dedupeTtlMs);
-    if (ok) await this.deps.transcripts?.append(event);
+    if (ok) await this.record(event);
     return ok === true;
+  }
+
+  private record(event: ConversationEvent): Promise<void> {
+    return this.bestEffort('transcript append', event, async () => this.deps.transcripts?.append(event));
+  }
+
+  /**
+   * Transcripts and summaries must never block a conversation: the event is queued already, and failing
+   * here would only make the vendor redeliver what the dedupe then drops.
+   */
+  private async bestEffort(what: string, event: ConversationEvent, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.deps.logger.warn(`${what} failed`, { tenant: event.tenant, conversationId: event.conversationId, eventId: event.id, error: (err as Error).message });
+    }
   }
 
   /** Sends the new agent side a summary of the transcript so far (nothing when there is nothing to say). */
