@@ -1,14 +1,14 @@
 import { Redis } from 'ioredis';
 import { eventually } from '../support/eventually.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
-import { AGENT_JOINED_TEXT, consumerEvents, type E2eBridge, type E2eTenant, onlyConversation, STORE_MODES, startE2eBridge } from './harness.js';
+import { AGENT_JOINED_TEXT, consumerEvents, type E2eBridge, type E2eTenant, egainSent, onlyConversation, STORE_MODES, startE2eBridge } from './harness.js';
 
 describe.each(STORE_MODES)('transcripts (%s store)', (store) => {
   let bridge: E2eBridge | undefined;
   let acme: E2eTenant;
 
-  async function start(transcripts?: Record<string, unknown>) {
-    bridge = await startE2eBridge({ store, transcripts, tenants: [{ id: 'acme', customer: 'rightnow', agent: 'liveperson' }] });
+  async function start(transcripts?: Record<string, unknown>, agent: 'liveperson' | 'egain' = 'liveperson') {
+    bridge = await startE2eBridge({ store, transcripts, tenants: [{ id: 'acme', customer: 'rightnow', agent }] });
     acme = bridge.tenant('acme');
     return bridge;
   }
@@ -50,6 +50,22 @@ describe.each(STORE_MODES)('transcripts (%s store)', (store) => {
     );
     // The end user sees the new agent arrive, not the summary.
     await eventually(() => expect(acme.rightnow!.postsFor(engagement).map((p) => p.body)).toEqual([AGENT_JOINED_TEXT, 'Let me check', AGENT_JOINED_TEXT]));
+  });
+
+  it('when an eGain agent transfers the chat, then the new eGain agent receives the summary', async () => {
+    await start(undefined, 'egain');
+    const { rightnow: rn, egain: eg } = acme;
+    const engagement = rn!.customerStartsChat({ firstName: 'Zoë', subject: 'Order 42' });
+    await eventually(() => expect(eg!.messages).toHaveLength(1));
+    const chat = eg!.messages[0]!.conversationId;
+    await eg!.send(chat, 'agent.join', { senderType: 'egain_agent', participant: { id: 'agent-1' } });
+    rn!.customerSays(engagement, 'Hello — 你好');
+    await eventually(() => expect(egainSent(eg!, chat).at(-1)).toEqual(['text', 'Hello — 你好']));
+    await eg!.send(chat, 'agent.transfer', { senderType: 'egain_agent', participant: { id: 'agent-2', name: 'Agnès' } });
+    await eventually(() =>
+      expect(egainSent(eg!, chat).at(-1)).toEqual(['text', 'Conversation so far about "Order 42" (last 1 of 1 messages):\nCustomer: Hello — 你好']),
+    );
+    await eventually(() => expect(rn!.postsFor(engagement).map((p) => p.body)).toEqual([AGENT_JOINED_TEXT, AGENT_JOINED_TEXT]));
   });
 
   it('when an admin asks for a conversation, then it gets the native ids and every event in order', async () => {
