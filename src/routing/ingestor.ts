@@ -86,7 +86,7 @@ export class Ingestor {
         }
         result.accepted += 1;
         this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
-        await this.record(event);
+        this.record(event);
         // A new agent took over on the agent side: tell them what was said before.
         if (event.kind === 'participant.joined' && event.transfer && resolved.get(event.origin.conversationId)?.fromAgentSide) {
           await this.bestEffort('hand-off summary', event, () => this.handOff(event, platform));
@@ -103,12 +103,17 @@ export class Ingestor {
   async inject(event: ConversationEvent, target: string): Promise<boolean> {
     const delivery: Delivery = { event, target, acceptedAt: Date.now() };
     const [ok] = await this.deps.queue.enqueue(laneOf(delivery), [delivery], this.deps.dedupeTtlMs);
-    if (ok) await this.record(event);
+    if (ok) this.record(event);
     return ok === true;
   }
 
-  private record(event: ConversationEvent): Promise<void> {
-    return this.bestEffort('transcript append', event, async () => this.deps.transcripts?.append(event));
+  /**
+   * Not awaited: the webhook is acknowledged without waiting for the transcript (an extra store round
+   * trip per event). Appends still reach the store in call order (one connection, commands in order),
+   * and a later read (a hand-off summary) is queued behind them.
+   */
+  private record(event: ConversationEvent): void {
+    void this.bestEffort('transcript append', event, async () => this.deps.transcripts?.append(event));
   }
 
   /**
