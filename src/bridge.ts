@@ -16,6 +16,8 @@ import { Ingestor } from './routing/ingestor.js';
 import type { MappingStore } from './store/mapping-store.js';
 import { MemoryMappingStore } from './store/memory-store.js';
 import { RedisMappingStore } from './store/redis-store.js';
+import { systemMessage } from './transcripts/system-message.js';
+import { Transcripts } from './transcripts/transcripts.js';
 
 export interface BridgeOptions {
   logger?: Logger;
@@ -34,6 +36,7 @@ export class Bridge {
   readonly store: MappingStore;
   readonly queue: QueueBackend;
   readonly ingestor: Ingestor;
+  readonly transcripts: Transcripts;
   readonly worker: DeliveryWorker;
   private readonly connectors = new Map<string, PlatformConnector>();
   private readonly tenants = new Map<string, TenantConfig>();
@@ -59,7 +62,9 @@ export class Bridge {
       this.queue = new MemoryQueueBackend();
     }
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
+    this.transcripts = new Transcripts(this.store, config.transcripts);
     this.ingestor = new Ingestor({
+      transcripts: this.transcripts,
       store: this.store,
       queue: this.queue,
       metrics: this.metrics,
@@ -162,6 +167,8 @@ export class Bridge {
     if (result.status === 'dropped') {
       this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: event.kind, reason: result.reason });
       logger.debug('the target cannot express this event: dropped', { target, reason: result.reason });
+      // The sender is told why, on the platform the event came from.
+      if (result.notice) await this.ingestor.inject(systemMessage(event, 'notice', result.notice), event.origin.platform);
     } else if (result.nativeMessageId) {
       await this.store.linkMessage(event.tenant, event.id, target, result.nativeMessageId);
     }

@@ -93,7 +93,9 @@ export class EgainOutbound {
       const refusal = checkAttachment(r, file);
       if (refusal) {
         const language = event.sender.role === 'customer' ? ctx.conversation.attr('egain.language') : undefined;
-        return dropped(attachmentRefusalNotice(rules.l10nProperties, refusal, language ?? this.config.defaultLanguage));
+        const notice = attachmentRefusalNotice(rules.l10nProperties, refusal, language ?? this.config.defaultLanguage);
+        // The code is the metric label; the localized text goes back to the sender (the core posts it).
+        return { status: 'dropped', reason: refusal.code, notice };
       }
     }
     const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};

@@ -54,6 +54,16 @@ export const DeliveryConfig = z.strictObject({
   partitions: z.number().int().min(1).max(1024).default(16),
 });
 
+/** Every accepted event of a conversation is kept for the admin API and for hand-off summaries. */
+export const TranscriptsConfig = z.strictObject({
+  /** Newest events kept per conversation; older ones are trimmed. */
+  maxEvents: z.number().int().min(1).max(100_000).default(500),
+  /** How long a transcript lives after its last event. */
+  retentionSeconds: z.number().int().min(60).default(7 * 24 * 3600),
+  /** Messages quoted in the summary a new agent side receives on a hand-off (0: no summary). */
+  summaryMessages: z.number().int().min(0).max(100).default(10),
+});
+
 export const LoggingConfig = z.strictObject({
   level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
@@ -63,6 +73,7 @@ export const CoreConfig = z.strictObject({
   store: StoreConfig.default(StoreConfig.parse({})),
   delivery: DeliveryConfig.default(DeliveryConfig.parse({})),
   logging: LoggingConfig.default(LoggingConfig.parse({})),
+  transcripts: TranscriptsConfig.default(TranscriptsConfig.parse({})),
   tenants: z.array(TenantCore).min(1),
 });
 
@@ -78,5 +89,6 @@ export interface BridgeConfig {
   store: z.infer<typeof StoreConfig>;
   delivery: z.infer<typeof DeliveryConfig>;
   logging: z.infer<typeof LoggingConfig>;
+  transcripts: z.infer<typeof TranscriptsConfig>;
   tenants: TenantConfig[];
 }

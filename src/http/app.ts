@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Bridge } from '../bridge.js';
 import { adminRouter } from './admin.js';
+import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
 import { errorHandler, sendError } from './errors.js';
 import { webhookRouter } from './webhooks.js';
@@ -40,6 +41,7 @@ export function createApp(bridge: Bridge): Express {
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
   app.use(adminPageRouter(bridge));
   app.use(adminRouter(bridge));
+  app.use(adminConversationsRouter(bridge));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such endpoint'));
   app.use(errorHandler(bridge.logger));
   return app;

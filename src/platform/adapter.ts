@@ -64,7 +64,12 @@ export interface DeliveryContext {
 
 export type SendResult =
   | { status: 'sent'; nativeMessageId?: string }
-  | { status: 'dropped'; reason: string };
+  /**
+   * `reason` is a short, fixed phrase (a metric label). `notice`, when given, is text for the sender,
+   * in their language (why a file was refused): the core sends it back to the platform the event came
+   * from as a `system` message.
+   */
+  | { status: 'dropped'; reason: string; notice?: string };
 
 /** One platform for one tenant. */
 export interface PlatformConnector {

@@ -9,6 +9,9 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IngestResult } from '../platform/adapter.js';
 import type { MappingStore } from '../store/mapping-store.js';
+import { handOffSummary } from '../transcripts/summary.js';
+import { systemMessage } from '../transcripts/system-message.js';
+import type { Transcripts } from '../transcripts/transcripts.js';
 import { LiveConversations } from './live-conversations.js';
 import { pickWeighted } from './weighted-pick.js';
 
@@ -20,11 +23,15 @@ export interface IngestorDeps {
   dedupeTtlMs: number;
   tenant(id: string): TenantConfig | undefined;
   random?: () => number;
+  /** Where accepted events are recorded (absent: no transcripts, no hand-off summaries). */
+  transcripts?: Transcripts;
 }
 
 interface Resolved {
   conversationId: string;
   target: string;
+  /** The event came from the agent side of the conversation's route. */
+  fromAgentSide: boolean;
 }
 
 /**
@@ -76,18 +83,64 @@ export class Ingestor {
 
     for (const [lane, deliveries] of lanes) {
       const accepted = await this.deps.queue.enqueue(lane, deliveries, this.deps.dedupeTtlMs);
-      accepted.forEach((ok, i) => {
+      for (const [i, ok] of accepted.entries()) {
         const { event } = deliveries[i] as Delivery;
-        if (ok) {
-          result.accepted += 1;
-          this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
-        } else {
+        if (!ok) {
           result.duplicates += 1;
           this.deps.metrics.duplicates.inc({ tenant: tenant.id, platform });
+          continue;
         }
-      });
+        result.accepted += 1;
+        this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
+        this.record(event);
+        // A new agent took over on the agent side: tell them what was said before.
+        if (event.kind === 'participant.joined' && event.transfer && resolved.get(event.origin.conversationId)?.fromAgentSide) {
+          await this.bestEffort('hand-off summary', event, () => this.handOff(event, platform));
+        }
+      }
     }
     return result;
+  }
+
+  /**
+   * Queues an event the bridge itself produced (a hand-off summary, a notice to a sender) towards
+   * `target`, behind what that conversation already has queued there. False when it was queued before.
+   */
+  async inject(event: ConversationEvent, target: string): Promise<boolean> {
+    const delivery: Delivery = { event, target, acceptedAt: Date.now() };
+    const [ok] = await this.deps.queue.enqueue(laneOf(delivery), [delivery], this.deps.dedupeTtlMs);
+    if (ok) this.record(event);
+    return ok === true;
+  }
+
+  /**
+   * Not awaited: the webhook is acknowledged without waiting for the transcript (an extra store round
+   * trip per event). Appends still reach the store in call order (one connection, commands in order),
+   * and a later read (a hand-off summary) is queued behind them.
+   */
+  private record(event: ConversationEvent): void {
+    void this.bestEffort('transcript append', event, async () => this.deps.transcripts?.append(event));
+  }
+
+  /**
+   * Transcripts and summaries must never block a conversation: the event is queued already, and failing
+   * here would only make the vendor redeliver what the dedupe then drops.
+   */
+  private async bestEffort(what: string, event: ConversationEvent, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.deps.logger.warn(`${what} failed`, { tenant: event.tenant, conversationId: event.conversationId, eventId: event.id, error: (err as Error).message });
+    }
+  }
+
+  /** Sends the new agent side a summary of the transcript so far (nothing when there is nothing to say). */
+  async handOff(trigger: ConversationEvent, target: string): Promise<void> {
+    const transcripts = this.deps.transcripts;
+    if (!transcripts) return;
+    const text = handOffSummary(await transcripts.read(trigger.tenant, trigger.conversationId), transcripts.summaryMessages);
+    if (!text) return;
+    await this.inject(systemMessage(trigger, 'summary', text), target);
   }
 
   private validate(platform: string, input: InboundEventInput, index: number): InboundEvent {
@@ -117,8 +170,9 @@ export class Ingestor {
       const record = await store.getConversation(tenant.id, found.id);
       const customer = record?.attrs.customer;
       const agent = record?.attrs.agent;
-      if (!customer || !agent) return undefined;
-      return { conversationId: found.id, target: platform === customer ? agent : customer };
+      // A platform the conversation was handed away from no longer takes part in it.
+      if (!customer || !agent || (platform !== customer && platform !== agent)) return undefined;
+      return { conversationId: found.id, target: platform === customer ? agent : customer, fromAgentSide: platform !== customer };
     }
     const route = tenant.routes.find((r) => r.customer === platform);
     const agent = route && pickWeighted(route.agents, this.deps.random);
@@ -129,7 +183,7 @@ export class Ingestor {
     if (!created) return undefined;
     if (created.created) {
       await this.live.opened(tenant.id, created.id);
-      return { conversationId: created.id, target: agent.platform };
+      return { conversationId: created.id, target: agent.platform, fromAgentSide: false };
     }
     // Another instance created it first: use what it chose.
     return this.resolve(tenant, platform, nativeId);

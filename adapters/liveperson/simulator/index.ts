@@ -189,6 +189,13 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
       );
       return { ...(await post(messagingNotification(conv, events))), sequences: events.map((e) => e.sequence) };
     },
+    /** The agent shares an image: a `hosted/file` ContentEvent whose file sits in the account's swift folder. */
+    async agentSharesFile(convId: string, file: { name: string; fileType: 'PNG' | 'JPG' | 'JPEG' | 'GIF'; caption?: string }) {
+      const conv = conversation(convId);
+      const message = { relativePath: `/v1/AUTH_async-images/${accountId}/${file.name}`, fileType: file.fileType, ...(file.caption ? { caption: file.caption } : {}) };
+      const event = agentEvent(conv, { type: 'ContentEvent', contentType: 'hosted/file', message });
+      return { ...(await post(messagingNotification(conv, [event]))), sequence: event.sequence };
+    },
     agentTyping: (convId: string, chatState: 'COMPOSING' | 'ACTIVE' | 'PAUSE' = 'COMPOSING') => {
       const conv = conversation(convId);
       return post(messagingNotification(conv, [agentEvent(conv, { type: 'ChatStateEvent', chatState })]));

@@ -45,7 +45,7 @@ describe('eGain attachments through the Asset API and the channel attachment pol
   it('when the extension is blocked, then nothing is sent and the sender is told in their language', async () => {
     const { connector, ctx } = await setup({ 'egain.language': 'fr-FR' });
     const result = await connector.send(event({ kind: 'message', text: 'x', attachments: [attachment('tool.EXE', '/photo.png', 10)] }), ctx);
-    expect(result).toEqual({ status: 'dropped', reason: "Le type de fichier 'exe' n'est pas autorisé." });
+    expect(result).toEqual({ status: 'dropped', reason: 'msg_hub_blocked_file_extension', notice: "Le type de fichier 'exe' n'est pas autorisé." });
     expect(sim.assets).toHaveLength(0);
     expect(sim.messages).toHaveLength(0);
   });
@@ -53,7 +53,11 @@ describe('eGain attachments through the Asset API and the channel attachment pol
   it('when the file is over the size limit and the language has no texts, then the en-US text says the limit', async () => {
     const { connector, ctx } = await setup({ 'egain.language': 'de-DE' });
     const result = await connector.send(event({ kind: 'message', text: '', attachments: [attachment('big.png', '/big.png', big.length)] }), ctx);
-    expect(result).toEqual({ status: 'dropped', reason: 'File could not be sent. It exceeded the maximum limit of 1000 bytes' });
+    expect(result).toEqual({
+      status: 'dropped',
+      reason: 'msg_hub_attachment_size_exceeds_limit',
+      notice: 'File could not be sent. It exceeded the maximum limit of 1000 bytes',
+    });
     expect(sim.messages).toHaveLength(0);
   });
 

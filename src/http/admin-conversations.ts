@@ -1,0 +1,46 @@
+import express, { type Router } from 'express';
+import type { Bridge } from '../bridge.js';
+import { handOffConversation } from '../transcripts/hand-off.js';
+import { requireAdmin } from './admin.js';
+import { sendError } from './errors.js';
+
+/** The tenant holding canonical conversation `id` (ids are unique across tenants; `tenant` narrows the search). */
+async function tenantOf(bridge: Bridge, id: string, only: unknown): Promise<string | undefined> {
+  for (const { id: tenant } of bridge.config.tenants) {
+    if (typeof only === 'string' && tenant !== only) continue;
+    if (await bridge.store.getConversation(tenant, id)) return tenant;
+  }
+  return undefined;
+}
+
+/**
+ * GET: one conversation as the bridge knows it, the native id on each platform, its attributes and its
+ * transcript (oldest event first). POST hand-off `{agent}`: move its agent side to another agent
+ * platform of its route (the new side is told what came before).
+ */
+export function adminConversationsRouter(bridge: Bridge): Router {
+  const router = express.Router();
+  router.use('/admin/conversations', requireAdmin(bridge.config.server.adminToken));
+
+  router.get('/admin/conversations/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const tenant = await tenantOf(bridge, id, req.query.tenant);
+    const record = tenant && (await bridge.store.getConversation(tenant, id));
+    if (!tenant || !record) return sendError(res, 404, 'not_found', 'no conversation with that id');
+    const transcript = await bridge.transcripts.read(tenant, id);
+    res.json({ conversation: record, transcript: { count: transcript.length, events: transcript } });
+  });
+
+  router.post('/admin/conversations/:id/hand-off', express.json({ limit: '4kb' }), async (req, res) => {
+    const id = String(req.params.id);
+    const agent = (req.body as { agent?: unknown } | undefined)?.agent;
+    if (typeof agent !== 'string') return sendError(res, 400, 'bad_request', 'the body must name the new agent platform: {"agent": "<platform>"}');
+    const tenant = await tenantOf(bridge, id, req.query.tenant);
+    const result = tenant ? await handOffConversation(bridge, tenant, id, agent) : { status: 'not-found' as const };
+    if (result.status === 'not-found') return sendError(res, 404, 'not_found', 'no conversation with that id');
+    if (result.status === 'refused') return sendError(res, 409, 'refused', result.problem);
+    bridge.logger.info('conversation handed off', { tenant, conversationId: id, from: result.from, to: result.to });
+    res.status(202).json({ conversationId: id, from: result.from, to: result.to });
+  });
+  return router;
+}

@@ -1,0 +1,70 @@
+import { eventually } from '../support/eventually.js';
+import { AGENT_JOINED_TEXT, BRIDGE_CHANNEL, bridgePerTest, EGAIN_MAX_TEXT, egainSent, STORE_MODES } from './harness.js';
+
+const GREETING = 'Hallo! Meine Bestellung Nr. 42 — wo ist sie? 🙂';
+const REPLY = 'Einen Moment bitte — 请稍等';
+const LONG = `${'Das ist eine sehr lange Nachricht, sauber geteilt. '.repeat(12)}Ende`;
+
+describe.each(STORE_MODES)('route rightnow -> egain (%s store)', (store) => {
+  const bridge = bridgePerTest({ store, tenants: [{ id: 'gamma', customer: 'rightnow', agent: 'egain' }] });
+  const gamma = () => bridge().tenant('gamma');
+
+  async function converse() {
+    const rn = gamma().rightnow!;
+    const eg = gamma().egain!;
+    const engagement = rn.customerStartsChat({ firstName: 'Jörg', lastName: 'Müller', email: 'joerg@example.com', subject: 'Bestellung' });
+    await eventually(() => expect(eg.messages).toHaveLength(1));
+    const chat = eg.messages[0]!.conversationId;
+    // The bridge opened the conversation as the customer app of the tenant's channel, carrying the profile.
+    expect(eg.state.conversations.get(chat)!.channelType).toBe(BRIDGE_CHANNEL);
+    expect(eg.messages[0]!.message).toMatchObject({
+      type: { value: 'customer.info' },
+      sender: { type: 'customer' },
+      conversation: { customer: { firstName: 'Jörg', lastName: 'Müller', contacts: { contact: expect.arrayContaining([{ type: 'email', address: 'joerg@example.com' }]) } } },
+    });
+
+    const agent = { senderType: 'egain_agent' as const, participant: { id: 'agent-3', name: 'Agnès' } };
+    await eg.send(chat, 'agent.join', agent);
+    await eventually(() => expect(rn.postsFor(engagement).map((p) => p.body)).toEqual([AGENT_JOINED_TEXT]));
+
+    rn.customerTyping(engagement, true);
+    await eventually(() => expect(egainSent(eg, chat).at(-1)).toEqual(['typing.start', undefined]));
+    await eg.send(chat, 'typing.start', agent);
+    await eventually(() => expect(rn.interactions).toEqual([{ engagementId: Number(engagement), mode: 'RESPONDING' }]));
+
+    // eGain's channel takes at most EGAIN_MAX_TEXT characters: the long message arrives in parts, nothing lost.
+    rn.customerSays(engagement, GREETING);
+    rn.customerSays(engagement, LONG);
+    await eventually(() => expect(egainSent(eg, chat).filter(([t]) => t === 'text').map(([, text]) => text).join('')).toBe(GREETING + LONG));
+    const texts = egainSent(eg, chat).filter(([t]) => t === 'text');
+    expect(texts.length).toBeGreaterThan(2);
+    expect(texts.every(([, text]) => String(text).length <= EGAIN_MAX_TEXT)).toBe(true);
+    expect(egainSent(eg, chat).map(([t]) => t)).toEqual(['customer.info', 'typing.start', ...texts.map(() => 'text')]);
+
+    // RightNow posts are text only (no receipts either side): a file reaches the end user as a link.
+    const invoice = eg.addAsset({ name: 'rechnung.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4'), channelType: BRIDGE_CHANNEL });
+    await eg.agentSays(chat, REPLY, agent);
+    await eg.agentSays(chat, LONG, agent);
+    await eg.agentSays(chat, 'Ihre Rechnung', { ...agent, attachmentIds: [invoice] });
+    await eventually(() => expect(rn.postsFor(engagement)).toHaveLength(4));
+    const bodies = rn.postsFor(engagement).map((p) => p.body);
+    expect(bodies.slice(0, 3)).toEqual([AGENT_JOINED_TEXT, REPLY, LONG]);
+    expect(bodies[3]).toMatch(new RegExp(`^Ihre Rechnung\\nrechnung\\.pdf: ${eg.url}/`));
+    expect(eg.rejections).toEqual([]);
+    return { engagement, chat };
+  }
+
+  it('when the customer ends the chat, then eGain received the whole conversation in order and its end', async () => {
+    const { engagement, chat } = await converse();
+    gamma().rightnow!.customerLeaves(engagement);
+    await eventually(() => expect(egainSent(gamma().egain!, chat).at(-1)).toEqual(['conversation.end', undefined]));
+    expect(gamma().rightnow!.concluded).toEqual([]);
+  });
+
+  it('when the agent ends the chat, then the RightNow engagement is concluded', async () => {
+    const { engagement, chat } = await converse();
+    await gamma().egain!.send(chat, 'conversation.end', { senderType: 'egain_agent' });
+    await eventually(() => expect(gamma().rightnow!.concluded).toEqual([Number(engagement)]));
+    expect(egainSent(gamma().egain!, chat).map(([t]) => t)).not.toContain('conversation.end');
+  });
+});
