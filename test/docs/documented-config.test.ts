@@ -73,6 +73,7 @@ describe('documented configuration', () => {
       ['`store`', CoreConfig.shape.store],
       ['`delivery`', CoreConfig.shape.delivery],
       ['`logging`', CoreConfig.shape.logging],
+      ['`transcripts`', CoreConfig.shape.transcripts],
       ['`tenants[]`', TenantCore],
       ['`tenants[].routes[]`', Route],
       ['`tenants[].routes[]`', AgentTarget],
