@@ -85,6 +85,9 @@ export function markdown(report: Report, date: string): string {
   return [
     `Run of ${date} on ${availableParallelism()} cores (${cpu}), Node ${process.version}, commit ${commit()}; ${report.elapsedS} s in all; ` +
       `load average ${report.loadAverage.map((l) => l.toFixed(1)).join(' -> ')} (start -> end; above ${availableParallelism()} means other work shared the cores).`,
+    ...(Math.max(...report.loadAverage) > availableParallelism()
+      ? ['**The machine was shared with other work during this run:** events/s and latencies include waiting for a core; CPU µs/event is the steadier comparison.']
+      : []),
     `Load: ${s.conversations} conversations per route; ${s.rate} events/s for ${s.rateSeconds} s (open loop), then maximum rate for ${s.maxSeconds} s over ${s.connections} connections (closed loop).`,
     '',
     ...table(report),
