@@ -15,7 +15,7 @@ import { deleteKeys } from './redis-keys.js';
 
 export interface MappingMemory {
   conversations: number;
-  memory: { bytesPerMapping: number; heapBytesPerMapping: number; fixedBytes: number; maxEntries: number };
+  memory: { bytesPerMapping: number; heapBytesPerMapping: number; fixedBytes: number; maxEntries: number; bytesPerMessage: number; messages: number };
   redis: { bytesPerMapping: number; sampled: number };
 }
 
@@ -59,6 +59,22 @@ async function createMappings(store: MappingStore, count: number, from = 0): Pro
   return all;
 }
 
+/**
+ * Each relayed message also leaves links in the same store (the core's linkMessage on intake, and on
+ * delivery with the target's message id), for receipts and echo suppression: three entries a message.
+ */
+async function linkMessages(store: MappingStore, count: number): Promise<void> {
+  for (let start = 0; start < count; start += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, count - start) }, async (_, k) => {
+      const messageId = `u-${randomBytes(6).toString('hex')}`;
+      const eventId = `rightnow:${1_000_000 + ((start + k) % COUNT)}:${messageId}`;
+      await store.linkMessage(TENANT, eventId, 'rightnow', messageId);
+      await store.linkMessage(TENANT, eventId, 'liveperson', `${randomUUID()}:${start + k}`);
+    });
+    await Promise.all(batch);
+  }
+}
+
 async function measureMemoryStore(): Promise<MappingMemory['memory']> {
   const empty = collect();
   const store = new MemoryMappingStore({ maxEntries: MAX_ENTRIES });
@@ -70,11 +86,18 @@ async function measureMemoryStore(): Promise<MappingMemory['memory']> {
   if (store.size !== 3 * (COUNT + 1)) throw new Error(`expected ${3 * (COUNT + 1)} entries, found ${store.size}`);
   const heap = (after.heap - before.heap) / COUNT;
   const buffers = (after.buffers - before.buffers) / COUNT;
+  // Half as many messages as conversations keeps every entry within maxEntries (nothing evicted).
+  const messages = COUNT / 2;
+  await linkMessages(store, messages);
+  const withMessages = collect();
+  if (store.size !== 3 * (COUNT + 1 + messages)) throw new Error('message links were evicted: lower the count');
   return {
     bytesPerMapping: Math.round(heap + buffers),
     heapBytesPerMapping: Math.round(heap),
     fixedBytes: before.heap + before.buffers - empty.heap - empty.buffers,
     maxEntries: MAX_ENTRIES,
+    bytesPerMessage: Math.round((withMessages.heap + withMessages.buffers - after.heap - after.buffers) / messages),
+    messages,
   };
 }
 

@@ -94,7 +94,8 @@ export function markdown(report: Report, date: string): string {
     '',
     `Memory per live conversation mapping, ${conversations.toLocaleString('en')} conversations: **${memory.bytesPerMapping} B** in the memory store ` +
       `(${memory.heapBytesPerMapping} B of heap; plus ${(memory.fixedBytes / 1048576).toFixed(1)} MiB allocated once by the LRU for maxEntries ${memory.maxEntries.toLocaleString('en')}), ` +
-      `**${redis.bytesPerMapping} B** in Redis (MEMORY USAGE of the three keys, ${redis.sampled} mappings sampled).`,
+      `**${redis.bytesPerMapping} B** in Redis (MEMORY USAGE of the three keys, ${redis.sampled} mappings sampled). ` +
+      `Each relayed message adds ${memory.bytesPerMessage} B of message links to the memory store (three LRU entries, for receipts and echo suppression; ${memory.messages.toLocaleString('en')} messages measured).`,
     '',
     ...targets(report),
   ].join('\n');
