@@ -26,6 +26,8 @@ export interface LivePersonSimulatorOptions {
    * conversation changes when it opens or closes one. Default true.
    */
   echo?: boolean;
+  /** Told of every event the consumer side published, as it is accepted (the benchmark times arrivals here). */
+  onConsumerEvent?: (conversationId: string, event: RecordedEvent) => void;
 }
 
 export interface PostedWebhook {
@@ -73,6 +75,7 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
       fileSharing: options.fileSharing ?? false,
       replyCode: options.replyCode ?? 'OK',
       onConsumerEvent: (conv, event) => {
+        options.onConsumerEvent?.(conv.id, event);
         if ((options.echo ?? true) && settings.webhookUrl) track(post(messagingNotification(conv, [event])));
       },
       onConversationChange: (conv) => {

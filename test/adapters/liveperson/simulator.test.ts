@@ -6,6 +6,7 @@ describe('LivePerson simulator strictness', () => {
   let sim: LivePersonSimulator;
   let appJwt: string;
   let consumerJws: string;
+  let told: { conversationId: string; message: unknown }[];
   const acc = '12345678';
   const msg = (path = '') => `${sim.url}/api/account/${acc}/messaging/consumer/conversation${path}?v=3`;
 
@@ -24,7 +25,13 @@ describe('LivePerson simulator strictness', () => {
   const publish = (dialogId: string, ev: unknown) => ({ kind: 'req', id: '3', type: 'ms.PublishEvent', body: { dialogId, event: ev } });
 
   beforeEach(async () => {
-    sim = await startLivePersonSimulator({ accountId: acc, clientId: 'cid', clientSecret: 'sec' });
+    told = [];
+    sim = await startLivePersonSimulator({
+      accountId: acc,
+      clientId: 'cid',
+      clientSecret: 'sec',
+      onConsumerEvent: (conversationId, e) => told.push({ conversationId, message: e.event.message }),
+    });
     const token = await fetch(`${sim.url}/sentinel/api/account/${acc}/app/token?v=1.0&grant_type=client_credentials`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -104,6 +111,7 @@ describe('LivePerson simulator strictness', () => {
       const res = await call(msg('/send'), { headers: auth(), body: publish(dialogId, { type: 'ContentEvent', contentType: 'text/plain', message: 'hi' }) });
       expect(res.body).toEqual({ reqId: '3', code: 'OK', body: { sequence: 0 } });
       expect(sim.conversations.get(dialogId)!.events[0]).toMatchObject({ sequence: 0, role: 'CONSUMER' });
+      expect(told).toEqual([{ conversationId: dialogId, message: 'hi' }]);
     });
 
     it.each([

@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MappingMemory } from './mapping-memory.js';
+import type { LoadResult, Scenario, Settings } from './measure.js';
+
+/** The results as a markdown table (stdout and bench/README.md) and as JSON (bench/results/). */
+
+export interface Report {
+  settings: Settings;
+  scenarios: Scenario[];
+  mappings: MappingMemory;
+  elapsedS: number;
+  /** One-minute load average at the start and at the end of the run. */
+  loadAverage: number[];
+}
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench');
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+const TARGETS = { memoryThroughput: 0.6, redisThroughput: 0.35, addedP99Ms: 5, bytesPerMapping: 1024 };
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: benchDir, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+const ratio = (v: number, base: number) => (base > 0 ? (v / base).toFixed(2) : 'n/a');
+const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function integrity(r: LoadResult): string {
+  const parts = [r.lost > 0 ? `${r.lost} lost` : '', r.duplicates > 0 ? `${r.duplicates} dup` : '', r.errors > 0 ? `${r.errors} err` : ''];
+  return parts.filter(Boolean).join(', ') || 'ok';
+}
+
+function table(report: Report): string[] {
+  const base = report.scenarios.find((s) => s.route === 'baseline')!;
+  const { rate } = report.settings;
+  const lines = [
+    `| route | store | events/s at max | x baseline | CPU µs/event at max | x baseline | p50 / p99 / max ms at ${rate}/s | added p99 ms | p99 ms at max | at ${rate}/s, at max | RSS MiB (peak) |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+  ];
+  for (const s of report.scenarios) {
+    const l = s.rate.latencyMs;
+    lines.push(
+      `| ${s.route} | ${s.store} | ${s.max.eventsPerS} | ${ratio(s.max.eventsPerS, base.max.eventsPerS)} | ` +
+        `${s.max.cpuUsPerEvent} | ${ratio(s.max.cpuUsPerEvent, base.max.cpuUsPerEvent)} | ${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)} | ` +
+        `${s === base ? '-' : ms(l.p99 - base.rate.latencyMs.p99)} | ${ms(s.max.latencyMs.p99)} | ` +
+        `${integrity(s.rate)}, ${integrity(s.max)} | ${s.memory.rssMiB} (${s.memory.peakRssMiB}) |`,
+    );
+  }
+  return lines;
+}
+
+function targets(report: Report): string[] {
+  const base = report.scenarios.find((s) => s.route === 'baseline')!;
+  const bridge = report.scenarios.filter((s) => s !== base);
+  const throughput = (store: string, goal: number) => {
+    const rows = bridge.filter((s) => s.store === store).map((s) => ({ s, r: s.max.eventsPerS / base.max.eventsPerS }));
+    const text = rows.map(({ s, r }) => `${s.route}: ${r.toFixed(2)}`).join('; ');
+    return `| throughput, ${store} mode >= ${goal} x baseline | ${text} | ${met(rows.every(({ r }) => r >= goal))} |`;
+  };
+  const added = bridge.map((s) => ({ s, v: s.rate.latencyMs.p99 - base.rate.latencyMs.p99 }));
+  const { memory, redis } = report.mappings;
+  return [
+    '| target | measured | |',
+    '| --- | --- | --- |',
+    throughput('memory', TARGETS.memoryThroughput),
+    throughput('redis', TARGETS.redisThroughput),
+    `| added p99 <= ${TARGETS.addedP99Ms} ms at ${report.settings.rate}/s | ${added.map(({ s, v }) => `${s.route} (${s.store}): ${ms(v)}`).join('; ')} | ${met(added.every(({ v }) => v <= TARGETS.addedP99Ms))} |`,
+    `| <= 1 KiB per mapping | memory: ${memory.bytesPerMapping} B; Redis: ${redis.bytesPerMapping} B | ${met(memory.bytesPerMapping <= TARGETS.bytesPerMapping && redis.bytesPerMapping <= TARGETS.bytesPerMapping)} |`,
+  ];
+}
+
+export function markdown(report: Report, date: string): string {
+  const { memory, redis, conversations } = report.mappings;
+  const s = report.settings;
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return [
+    `Run of ${date} on ${availableParallelism()} cores (${cpu}), Node ${process.version}, commit ${commit()}; ${report.elapsedS} s in all; ` +
+      `load average ${report.loadAverage.map((l) => l.toFixed(1)).join(' -> ')} (start -> end; above ${availableParallelism()} means other work shared the cores).`,
+    ...(Math.max(...report.loadAverage) > availableParallelism()
+      ? ['**The machine was shared with other work during this run:** events/s and latencies include waiting for a core; CPU µs/event is the steadier comparison.']
+      : []),
+    `Load: ${s.conversations} conversations per route; ${s.rate} events/s for ${s.rateSeconds} s (open loop), then maximum rate for ${s.maxSeconds} s over ${s.connections} connections (closed loop).`,
+    '',
+    ...table(report),
+    '',
+    `Memory per live conversation mapping, ${conversations.toLocaleString('en')} conversations: **${memory.bytesPerMapping} B** in the memory store ` +
+      `(${memory.heapBytesPerMapping} B of heap; plus ${(memory.fixedBytes / 1048576).toFixed(1)} MiB allocated once by the LRU for maxEntries ${memory.maxEntries.toLocaleString('en')}), ` +
+      `**${redis.bytesPerMapping} B** in Redis (MEMORY USAGE of the three keys, ${redis.sampled} mappings sampled). ` +
+      `Each relayed message adds ${memory.bytesPerMessage} B of message links to the memory store (three LRU entries, for receipts and echo suppression; ${memory.messages.toLocaleString('en')} messages measured).`,
+    '',
+    ...targets(report),
+  ].join('\n');
+}
+
+export async function writeReport(report: Report): Promise<void> {
+  const date = new Date().toISOString();
+  const text = markdown(report, date);
+  process.stdout.write(`${text}\n`);
+  const resultsDir = path.join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${date.replace(/[:.]/g, '-')}.json`);
+  const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model, node: process.version, commit: commit(), date };
+  writeFileSync(file, `${JSON.stringify({ machine, ...report }, null, 2)}\n`);
+  const readmePath = path.join(benchDir, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`bench/README.md lacks the ${START} ... ${END} markers`);
+  writeFileSync(readmePath, `${readme.slice(0, start + START.length)}\n${text}\n${readme.slice(end)}`);
+  process.stdout.write(`\nwritten: ${path.relative(process.cwd(), file)} and bench/README.md\n`);
+}

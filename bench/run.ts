@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { Redis } from 'ioredis';
+import { TENANT } from './accounts.js';
+import { BridgeUnderTest } from './bridge.js';
+import { Child } from './ipc.js';
+import type { GeneratorReady } from './load-generator.js';
+import type { MappingMemory } from './mapping-memory.js';
+import { type Harness, rateAndMax, type Scenario, type Settings, warmUpEgain, warmUpRightNow } from './measure.js';
+import { processMemory } from './process-stats.js';
+import { deleteKeys } from './redis-keys.js';
+import { writeReport } from './report.js';
+import type { SimsReady } from './sims.js';
+
+/**
+ * `npm run bench`: the bridge on real routes (rightnow -> liveperson, egain -> liveperson) against the
+ * vendor simulators on loopback, in memory and Redis mode, next to a minimal pass-through relay measured
+ * in the same run with the same load. Every part runs in its own process; everything started here is
+ * stopped here. Environment: BENCH_SECONDS (length of each load run), BENCH_CPU_PROF (a folder: the
+ * bridge writes V8 CPU profiles there), REDIS_URL.
+ */
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const settings: Settings = { conversations: 200, rate: 500, rateSeconds: seconds, maxSeconds: seconds, connections: 32 };
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const started: Child[] = [];
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+async function start<T>(module: string, args: string[] = [], execArgv: string[] = []): Promise<{ child: Child; ready: T }> {
+  const result = await Child.start<T>(module, args, execArgv);
+  started.push(result.child);
+  return result;
+}
+
+async function baseline(h: Harness, livepersonUrl: string): Promise<Scenario> {
+  const { child: relay, ready } = await start<{ url: string }>('baseline-relay', [livepersonUrl]);
+  const target = { kind: 'egain' as const, url: `${ready.url}/webhooks/${TENANT}/egain` };
+  const pid = relay.process.pid!;
+  await warmUpEgain(h, pid, target, 'baseline');
+  log('baseline relay: fixed rate, then maximum rate');
+  const runs = await rateAndMax(h, pid, target, 'baseline');
+  const memory = processMemory(pid);
+  await relay.stop();
+  return { route: 'baseline', store: 'none', ...runs, memory };
+}
+
+
+async function bridge(h: Harness, store: 'memory' | 'redis', sims: SimsReady, generator: GeneratorReady): Promise<Scenario[]> {
+  const keyPrefix = `cbbench:${randomBytes(6).toString('hex')}:`;
+  const { url: rightnowUrl } = await h.sims.call<{ url: string }>('rightnow.reset');
+  const service = await BridgeUnderTest.start(
+    { store, redisUrl, keyPrefix, livepersonUrl: sims.livepersonUrl, egainUrl: generator.egainUrl, egainTokenUrl: generator.egainTokenUrl, rightnowUrl, conversations: settings.conversations },
+    { cpuProfDir: process.env.BENCH_CPU_PROF },
+  );
+  try {
+    const egain = { kind: 'egain' as const, url: `${service.url}/webhooks/${TENANT}/egain` };
+    await warmUpEgain(h, service.pid, egain, `egain-${store}`);
+    log(`bridge (${store}) egain -> liveperson: fixed rate, then maximum rate`);
+    const egainRuns = await rateAndMax(h, service.pid, egain, `egain-${store}`);
+    await warmUpRightNow(h, `rightnow-${store}`);
+    log(`bridge (${store}) rightnow -> liveperson: fixed rate, then maximum rate`);
+    const rightnowRuns = await rateAndMax(h, service.pid, { kind: 'end-users', url: sims.endUsersUrl }, `rightnow-${store}`);
+    const memory = service.memory();
+    return [
+      { route: 'egain -> liveperson', store, ...egainRuns, memory },
+      { route: 'rightnow -> liveperson', store, ...rightnowRuns, memory },
+    ];
+  } finally {
+    await service.stop();
+    if (store === 'redis') await removeRedisKeys(keyPrefix);
+  }
+}
+
+async function removeRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    await deleteKeys(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const begun = Date.now();
+  const loadAtStart = loadavg()[0]!;
+  const { child: simsChild, ready: sims } = await start<SimsReady>('sims');
+  const { child: generatorChild, ready: generator } = await start<GeneratorReady>('load-generator');
+  const h: Harness = { sims: simsChild, generator: generatorChild, settings };
+  const scenarios: Scenario[] = [await baseline(h, sims.livepersonUrl)];
+  for (const store of ['memory', 'redis'] as const) scenarios.push(...(await bridge(h, store, sims, generator)));
+  log('memory per conversation mapping (100k conversations)');
+  const { child: mappingChild, ready: mappings } = await start<MappingMemory>('mapping-memory', ['100000', redisUrl], ['--expose-gc']);
+  await mappingChild.stop();
+  await writeReport({ settings, scenarios, mappings, elapsedS: Math.round((Date.now() - begun) / 1000), loadAverage: [loadAtStart, loadavg()[0]!] });
+}
+
+main()
+  .catch((err: unknown) => {
+    process.exitCode = 1;
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  })
+  .finally(() => Promise.allSettled(started.map((c) => c.stop())));
