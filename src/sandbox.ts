@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { parseConfig } from './config/load.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig, readConfigSource } from './config/load.js';
 import type { BridgeConfig } from './config/schema.js';
-import type { PlatformFactory, RouteRole, SandboxPlatform } from './platform/adapter.js';
+import type { RouteRole, SandboxPlatform } from './platform/adapter.js';
 import type { PlatformRegistry } from './platform/registry.js';
 
 export const SANDBOX_TENANT = 'demo';
@@ -14,43 +17,56 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/**
- * The embedded default: every registered platform's simulator on loopback and one tenant, `demo`,
- * whose customers chat on a customer-only platform (a platform that can only be the customer side is
- * the one a migration moves away from) and whose agents answer on all the others, split by weight.
- */
-export async function startSandbox(registry: PlatformRegistry, server: { port: number }): Promise<Sandbox> {
-  const factories = registry.names().map((n) => registry.get(n)!).filter((f) => f.sandbox);
-  const customer = [...factories].filter((f) => f.roles.includes('customer')).sort((a, b) => a.roles.length - b.roles.length)[0];
-  const agents = factories.filter((f) => f !== customer && f.roles.includes('agent'));
-  if (!customer || agents.length === 0) throw new Error('the sandbox needs a customer-side and an agent-side platform');
+/** The bundled sandbox configuration, found from this module whether it runs from src/ or dist/src/. */
+export function bundledSandboxConfig(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'config', 'sandbox.yaml');
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('config/sandbox.yaml is missing from the installation');
+    dir = parent;
+  }
+}
 
-  const started: { platform: string; role: RouteRole; sandbox: SandboxPlatform }[] = [];
+interface TenantDraft {
+  id: string;
+  routes: { customer: string; agents: { platform: string }[] }[];
+  [platform: string]: unknown;
+}
+
+/**
+ * The embedded default: the bundled `config/sandbox.yaml` with every platform its routes name played by
+ * that platform's simulator on loopback (its block filled in here), the memory store, no credentials.
+ */
+export async function startSandbox(
+  registry: PlatformRegistry,
+  server: { port: number },
+  file: string = bundledSandboxConfig(),
+): Promise<Sandbox> {
+  const raw = readConfigSource(file) as { server?: object; tenants: TenantDraft[] };
+  const started: { tenant: string; platform: string; role: RouteRole; sandbox: SandboxPlatform }[] = [];
   const close = async () => {
     await Promise.allSettled(started.map((s) => s.sandbox.close()));
   };
   try {
-    const sides: [PlatformFactory, RouteRole][] = [[customer, 'customer'], ...agents.map((a): [PlatformFactory, RouteRole] => [a, 'agent'])];
-    for (const [factory, role] of sides) {
-      const webhookUrl = `http://127.0.0.1:${server.port}/webhooks/${SANDBOX_TENANT}/${factory.platform}`;
-      const sandbox = await factory.sandbox!.start({ tenantId: SANDBOX_TENANT, role, webhookUrl });
-      started.push({ platform: factory.platform, role, sandbox });
+    for (const tenant of raw.tenants) {
+      const sides = new Map<string, RouteRole>();
+      for (const route of tenant.routes) {
+        sides.set(route.customer, 'customer');
+        for (const agent of route.agents) if (!sides.has(agent.platform)) sides.set(agent.platform, 'agent');
+      }
+      for (const [platform, role] of sides) {
+        const provider = registry.get(platform)?.sandbox;
+        if (!provider) throw new Error(`the sandbox has no simulator for platform ${platform}`);
+        const webhookUrl = `http://127.0.0.1:${server.port}/webhooks/${tenant.id}/${platform}`;
+        const sandbox = await provider.start({ tenantId: tenant.id, role, webhookUrl });
+        started.push({ tenant: tenant.id, platform, role, sandbox });
+        tenant[platform] = sandbox.config;
+      }
     }
-    const config = parseConfig(
-      {
-        server: { port: server.port, host: '127.0.0.1', adminToken: randomBytes(16).toString('hex') },
-        store: { kind: 'memory' },
-        tenants: [
-          {
-            id: SANDBOX_TENANT,
-            routes: [{ customer: customer.platform, agents: agents.map((a) => ({ platform: a.platform, weight: 100 })) }],
-            ...Object.fromEntries(started.map((s) => [s.platform, s.sandbox.config])),
-          },
-        ],
-      },
-      registry,
-      {},
-    );
+    raw.server = { ...raw.server, port: server.port, adminToken: randomBytes(16).toString('hex') };
+    const config = parseConfig(raw, registry, {});
     return {
       config,
       platforms: started.map((s) => ({ platform: s.platform, role: s.role, url: s.sandbox.url })),
