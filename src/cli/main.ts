@@ -62,7 +62,7 @@ program
       reportConfigError(err);
     }
     const logger = createLogger({ level: config.logging.level });
-    const service = new ChatbridgeService(config, registry, { logger });
+    const service = new ChatbridgeService(config, registry, { logger, configSource: source });
     service.installSignalHandlers({ afterStop: () => sandbox?.close() });
     try {
       await service.start();

@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import type { Bridge } from '../bridge.js';
+import type { ReloadOutcome } from '../config/reload-plan.js';
 import { adminRouter } from './admin.js';
+import { adminReloadRouter } from './admin-reload.js';
 import { errorHandler, sendError } from './errors.js';
 import { webhookRouter } from './webhooks.js';
 
@@ -10,7 +12,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 }
 
-export function createApp(bridge: Bridge): Express {
+export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -37,6 +39,7 @@ export function createApp(bridge: Bridge): Express {
   });
 
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
+  app.use(adminReloadRouter(bridge, options.reload));
   app.use(adminRouter(bridge));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such endpoint'));
   app.use(errorHandler(bridge.logger));

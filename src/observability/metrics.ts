@@ -67,6 +67,62 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /* Per route (`<customer>-><agent platform>`, from the configuration): what a migration watches. */
+  readonly routeConversationsStarted = new client.Counter({
+    name: 'chatbridge_route_conversations_started_total',
+    help: 'Conversations created, by the route they were assigned to',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+  });
+  readonly routeConversationsEnded = new client.Counter({
+    name: 'chatbridge_route_conversations_ended_total',
+    help: 'Conversations ended (counted once per conversation), by route',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+  });
+  readonly routeConversationsLive = new client.Gauge({
+    name: 'chatbridge_route_conversations_live',
+    help: 'Conversations started and not yet ended, by route (shared by every instance: read from the store)',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+    collect: () => this.collectLive(),
+  });
+  readonly routeMessages = new client.Counter({
+    name: 'chatbridge_route_messages_total',
+    help: 'Messages delivered, by route and direction (customer->agent, agent->customer)',
+    labelNames: ['tenant', 'route', 'direction'] as const,
+    registers: [this.registry],
+  });
+  readonly routeDeliveryLatency = new client.Histogram({
+    name: 'chatbridge_route_delivery_latency_seconds',
+    help: 'From acceptance of an event to its delivery at the target, by route',
+    labelNames: ['tenant', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly routeDeadLetters = new client.Counter({
+    name: 'chatbridge_route_dead_letters_total',
+    help: 'Events moved to the dead-letter list, by route',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+  });
+  private liveSource: (() => Promise<{ tenant: string; route: string; live: number }[]>) | undefined;
+
+  /** The bridge tells the live gauge where to read its values at each scrape. */
+  readLiveConversationsFrom(source: () => Promise<{ tenant: string; route: string; live: number }[]>): void {
+    this.liveSource = source;
+  }
+
+  private async collectLive(): Promise<void> {
+    if (!this.liveSource) return;
+    // The store unreachable: keep the last values rather than failing the whole scrape.
+    const rows = await this.liveSource().catch(() => undefined);
+    if (!rows) return;
+    // Reset first: a route removed by a reload must not keep its last value.
+    this.routeConversationsLive.reset();
+    for (const { tenant, route, live } of rows) this.routeConversationsLive.set({ tenant, route }, live);
+  }
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'chatbridge_' });
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IngestResult } from '../platform/adapter.js';
 import type { MappingStore } from '../store/mapping-store.js';
+import { type RouteLedger, routeLabel } from './route-ledger.js';
 import { pickWeighted } from './weighted-pick.js';
 
 export interface IngestorDeps {
@@ -18,12 +19,14 @@ export interface IngestorDeps {
   logger: Logger;
   dedupeTtlMs: number;
   tenant(id: string): TenantConfig | undefined;
+  ledger: RouteLedger;
   random?: () => number;
 }
 
 interface Resolved {
   conversationId: string;
   target: string;
+  route: string;
 }
 
 /**
@@ -42,6 +45,7 @@ export class Ingestor {
     const result: IngestResult = { accepted: 0, duplicates: 0, dropped: 0 };
     const lanes = new Map<string, Delivery[]>();
     const resolved = new Map<string, Resolved | undefined>();
+    const routes = new Map<string, string>();
     const acceptedAt = Date.now();
 
     for (const event of events) {
@@ -64,22 +68,26 @@ export class Ingestor {
         await this.deps.store.linkMessage(tenant.id, full.id, platform, full.origin.messageId);
       }
       const delivery: Delivery = { event: full, target: target.target, acceptedAt };
+      routes.set(full.conversationId, target.route);
       const lane = laneOf(delivery);
       lanes.set(lane, [...(lanes.get(lane) ?? []), delivery]);
     }
 
     for (const [lane, deliveries] of lanes) {
       const accepted = await this.deps.queue.enqueue(lane, deliveries, this.deps.dedupeTtlMs);
-      accepted.forEach((ok, i) => {
+      for (const [i, ok] of accepted.entries()) {
         const { event } = deliveries[i] as Delivery;
         if (ok) {
           result.accepted += 1;
           this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
+          if (event.kind === 'conversation.ended') {
+            await this.deps.ledger.ended(tenant.id, event.conversationId, routes.get(event.conversationId)!);
+          }
         } else {
           result.duplicates += 1;
           this.deps.metrics.duplicates.inc({ tenant: tenant.id, platform });
         }
-      });
+      }
     }
     return result;
   }
@@ -112,7 +120,7 @@ export class Ingestor {
       const customer = record?.attrs.customer;
       const agent = record?.attrs.agent;
       if (!customer || !agent) return undefined;
-      return { conversationId: found.id, target: platform === customer ? agent : customer };
+      return { conversationId: found.id, target: platform === customer ? agent : customer, route: routeLabel(customer, agent) };
     }
     const route = tenant.routes.find((r) => r.customer === platform);
     const agent = route && pickWeighted(route.agents, this.deps.random);
@@ -121,7 +129,11 @@ export class Ingestor {
       attrs: { customer: platform, agent: agent.platform, createdAt: new Date().toISOString() },
     });
     if (!created) return undefined;
-    if (created.created) return { conversationId: created.id, target: agent.platform };
+    if (created.created) {
+      const route = routeLabel(platform, agent.platform);
+      await this.deps.ledger.started(tenant.id, route);
+      return { conversationId: created.id, target: agent.platform, route };
+    }
     // Another instance created it first: use what it chose.
     return this.resolve(tenant, platform, nativeId);
   }
