@@ -1,5 +1,7 @@
 import client from 'prom-client';
 
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 /**
  * The bridge's Prometheus metrics, on a registry of their own (several bridges can live in one
  * process in tests). Labels hold tenant, platform, kind and reason: never ids or secrets.
@@ -53,7 +55,7 @@ export class Metrics {
     name: 'chatbridge_delivery_latency_seconds',
     help: 'From acceptance of an event to its delivery at the target',
     labelNames: ['tenant', 'platform'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
   readonly queueDepth = new client.Gauge({
@@ -97,7 +99,7 @@ export class Metrics {
     name: 'chatbridge_route_delivery_latency_seconds',
     help: 'From acceptance of an event to its delivery at the target, by route',
     labelNames: ['tenant', 'route'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
   readonly routeDeadLetters = new client.Counter({

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from '../support/loopback-server.js';
 
 /**
  * A pass-through HTTP proxy in front of the RightNow simulator that watches the long polls: how many
@@ -34,14 +34,10 @@ export class PollWatchProxy {
       res.once('close', () => forward.destroy());
       req.pipe(forward);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return listenOnLoopback(this.server);
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeNow(this.server);
   }
 }
