@@ -3,7 +3,7 @@ import { rightnowPlatform } from '../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../adapters/rightnow/simulator/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { TOKEN_B, eventually, postWebhook, relayConfig, relayPayload, relayRegistry } from '../support/bridge-fixture.js';
-import { compileProject, killHard, removeBuild, startChild, type ChildBridge } from '../support/child-process.js';
+import { compileProject, killHard, startChild, type ChildBridge } from '../support/child-process.js';
 import { TEST_REDIS_URL, deletePrefix, redisAvailable, uniqueTestPrefix } from '../support/redis.js';
 import { TargetServer } from '../support/target-server.js';
 import { PollWatchProxy } from './poll-watch-proxy.js';
@@ -37,7 +37,6 @@ function arrivalOrder(target: TargetServer): Map<string, number[]> {
   afterAll(async () => {
     for (const c of children) await killHard(c.process);
     for (const close of closers) await close();
-    removeBuild(outDir);
     for (const prefix of prefixes) await deletePrefix(TEST_REDIS_URL, prefix);
   });
 
