@@ -211,11 +211,18 @@ export class Bridge {
   reload(next: BridgeConfig): Promise<ReloadResult> {
     const run = this.reloading.then(async (): Promise<ReloadResult> => {
       const plan = planReload(this.current, next);
+      const warnings = await this.routes.stranded(this.current.tenants, plan.removed);
       this.tenants = new Map(next.tenants.map((t) => [t.id, t]));
       this.current = { ...next, server: this.current.server, store: this.current.store, delivery: this.current.delivery };
       this.logger.level = next.logging.level;
       const connectors = await this.connectors.apply(plan, next.tenants);
-      const result: ReloadResult = { reloaded: true, restartRequired: plan.restartRequired, tenants: [...this.tenants.keys()], connectors };
+      const result: ReloadResult = {
+        reloaded: true,
+        restartRequired: plan.restartRequired,
+        tenants: [...this.tenants.keys()],
+        connectors,
+        warnings,
+      };
       this.logger.info('configuration reloaded', { ...result });
       return result;
     });

@@ -29,6 +29,8 @@ export interface ReloadResult {
   restartRequired: string[];
   tenants: string[];
   connectors: { started: string[]; restarted: string[]; stopped: string[] };
+  /** Applied, but worth an operator's look (a removed platform that live conversations still use). */
+  warnings: string[];
 }
 
 export type ReloadOutcome = ReloadResult | { reloaded: false; problems: ConfigProblem[] };

@@ -1,3 +1,4 @@
+import type { ConnectorKey } from '../config/reload-plan.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Logger } from '../observability/logger.js';
@@ -55,6 +56,17 @@ export class RouteLedger {
     return Promise.all(
       routes.map(async (r) => ({ ...r, live: Math.max(Number((await this.store.get(this.liveKey(r.tenant, r.route))) ?? 0), 0) })),
     );
+  }
+
+  /** Warnings for connectors a reload removes while live conversations of their routes still need them. */
+  async stranded(tenants: TenantConfig[], removed: ConnectorKey[]): Promise<string[]> {
+    if (removed.length === 0) return [];
+    const rows = await this.live(tenants);
+    return removed.flatMap(({ tenant, platform }) => {
+      const live = rows.filter((r) => r.tenant === tenant && r.route.split('->').includes(platform)).reduce((n, r) => n + r.live, 0);
+      if (live === 0) return [];
+      return [`${tenant}/${platform}: removed while ${live} live conversation(s) use it; their events go to the dead-letter list until the block is restored`];
+    });
   }
 
   delivering(delivery: Delivery, record: ConversationRecord): void {

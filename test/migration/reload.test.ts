@@ -46,6 +46,7 @@ describe('configuration reload (POST /admin/reload, SIGHUP)', () => {
       restartRequired: [],
       tenants: ['acme'],
       connectors: { started: [], restarted: [], stopped: [] },
+      warnings: [],
     });
 
     await customerSays(bridge, `${tag}-new`, '1');
@@ -167,6 +168,22 @@ describe('configuration reload (POST /admin/reload, SIGHUP)', () => {
     expect((await post('acme')).status).toBe(404);
     expect((await post('globex')).status).toBe(200);
     await delivered(1);
+  });
+
+  it('when a platform that live conversations use is removed, then the reload applies and warns how many it strands', async () => {
+    const bridge = await start({ b: 0, c: 100 });
+    await customerSays(bridge, 'stranded', '1');
+    await delivered(1);
+    const doc = migrationDoc({ weights: { b: 100, c: 0 }, targets: urls });
+    const [tenant] = doc.tenants as Record<string, unknown>[];
+    const { 'relay-c': _removed, ...withoutC } = tenant!;
+    file.write({ ...doc, tenants: [{ ...withoutC, routes: [{ customer: 'relay-a', agents: [{ platform: 'relay-b', weight: 100 }] }] }] });
+    const res = await reload(bridge);
+    expect(await res.json()).toMatchObject({
+      connectors: { stopped: ['acme/relay-c'] },
+      warnings: [expect.stringMatching(/^acme\/relay-c: removed while 1 live conversation\(s\) use it/)],
+    });
+    expect(bridge.bridge.connector('acme', 'relay-c')).toBeUndefined();
   });
 
   it('when the admin token is missing or wrong, then 401 and the file is not re-read', async () => {
