@@ -39,7 +39,7 @@ export class Bridge {
   readonly queue: QueueBackend;
   readonly ingestor: Ingestor;
   readonly worker: DeliveryWorker;
-  readonly routes: RouteLedger;
+  readonly routeLedger: RouteLedger;
   private readonly connectors: ConnectorSet;
   private tenants = new Map<string, TenantConfig>();
   private current: BridgeConfig;
@@ -63,8 +63,8 @@ export class Bridge {
       this.queue = new MemoryQueueBackend();
     }
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
-    this.routes = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
-    this.metrics.readLiveConversationsFrom(() => this.routes.live([...this.tenants.values()]));
+    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
+    this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
     this.ingestor = new Ingestor({
       store: this.store,
       queue: this.queue,
@@ -72,7 +72,7 @@ export class Bridge {
       logger: this.logger,
       dedupeTtlMs: config.delivery.dedupeTtlSeconds * 1000,
       tenant: (id) => this.tenants.get(id),
-      ledger: this.routes,
+      ledger: this.routeLedger,
     });
     this.connectors = new ConnectorSet(registry, (tenantId, platform) => this.runtime(tenantId, platform), this.logger);
     this.connectors.add(config.tenants);
@@ -92,7 +92,7 @@ export class Bridge {
           });
         },
         deadLettered: (delivery, reason) => {
-          this.routes.deadLettered(delivery);
+          this.routeLedger.deadLettered(delivery);
           this.metrics.deadLetters.inc({ tenant: delivery.event.tenant, platform: delivery.target });
           eventLogger(this.logger, delivery.event).error('event moved to the dead-letter list', { target: delivery.target, reason });
         },
@@ -148,7 +148,7 @@ export class Bridge {
     if (!connector) throw new PermanentError(`tenant ${event.tenant} has no ${target} platform configured`);
     const record = await this.store.getConversation(event.tenant, event.conversationId);
     if (!record) throw new PermanentError('the conversation mapping is gone (expired or never stored)');
-    this.routes.delivering(delivery, record);
+    this.routeLedger.delivering(delivery, record);
     const role = record.attrs.customer === target ? 'customer' : 'agent';
     const conversation = new StoredConversation(this.store, record, target, role);
     const logger = eventLogger(this.logger, event);
@@ -199,7 +199,7 @@ export class Bridge {
     const { event, target } = delivery;
     this.metrics.eventsOut.inc({ tenant: event.tenant, platform: target, kind: event.kind });
     this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, (Date.now() - delivery.acceptedAt) / 1000);
-    this.routes.delivered(delivery);
+    this.routeLedger.delivered(delivery);
   }
 
   /**
@@ -211,7 +211,7 @@ export class Bridge {
   reload(next: BridgeConfig): Promise<ReloadResult> {
     const run = this.reloading.then(async (): Promise<ReloadResult> => {
       const plan = planReload(this.current, next);
-      const warnings = await this.routes.stranded(this.current.tenants, plan.removed);
+      const warnings = await this.routeLedger.stranded(this.current.tenants, plan.removed);
       this.tenants = new Map(next.tenants.map((t) => [t.id, t]));
       this.current = { ...next, server: this.current.server, store: this.current.store, delivery: this.current.delivery };
       this.logger.level = next.logging.level;

@@ -33,7 +33,8 @@ interface Resolved {
  * The core's inbound path after an adapter normalized a payload: validate every event, find or create
  * its canonical conversation, choose the target (sticky per conversation, by weight for new ones),
  * and enqueue in order. Resolves only once the events are stored in the queue (durable in Redis mode),
- * so the vendor is acknowledged only for what cannot be lost.
+ * so the vendor is acknowledged only for what cannot be lost. Conversations created and ended here are
+ * counted per route (RouteLedger).
  */
 export class Ingestor {
   constructor(private readonly deps: IngestorDeps) {}
