@@ -9,8 +9,16 @@ import { PlatformRegistry } from '../../src/platform/registry.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { TestPlatformConfig } from '../support/test-platform.js';
 
-/** A platform whose connectors log start and stop with the key they were created with. */
-function lifecyclePlatform(platform: string, roles: ('customer' | 'agent')[], log: string[]): PlatformFactory<TestPlatformConfig> {
+/**
+ * A platform whose connectors log start and stop with the key they were created with. A hand-over
+ * lasts until `handOverDone` resolves (a long poll being finished).
+ */
+function lifecyclePlatform(
+  platform: string,
+  roles: ('customer' | 'agent')[],
+  log: string[],
+  handOverDone: () => Promise<void> = async () => undefined,
+): PlatformFactory<TestPlatformConfig> {
   return {
     platform,
     roles,
@@ -19,14 +27,21 @@ function lifecyclePlatform(platform: string, roles: ('customer' | 'agent')[], lo
       platform,
       send: async () => ({ status: 'sent' }),
       start: async () => void log.push(`start ${tenantId}/${platform} ${config.apiKey}`),
-      stop: async () => void log.push(`stop ${tenantId}/${platform} ${config.apiKey}`),
+      stop: async (options) => {
+        log.push(`stop ${tenantId}/${platform} ${config.apiKey}${options?.handOver ? ' (hand-over)' : ''}`);
+        if (options?.handOver) await handOverDone();
+      },
     }),
   };
 }
 
 describe('connectors across a reload', () => {
   const log: string[] = [];
-  const registry = new PlatformRegistry().register(lifecyclePlatform('alpha', ['customer'], log)).register(lifecyclePlatform('beta', ['agent'], log));
+  let finishHandOver: () => void = () => undefined;
+  const handOverDone = () => new Promise<void>((resolve) => (finishHandOver = resolve));
+  const registry = new PlatformRegistry()
+    .register(lifecyclePlatform('alpha', ['customer'], log))
+    .register(lifecyclePlatform('beta', ['agent'], log, handOverDone));
   const store = new MemoryMappingStore();
   const runtime = (tenantId: string): PlatformRuntime => ({
     tenantId,
@@ -52,7 +67,7 @@ describe('connectors across a reload', () => {
     );
   }
 
-  it('when blocks change, tenants come and go, then the old connector stops before the new one starts and untouched ones keep running', async () => {
+  it('when blocks change, tenants come and go, then a changed connector hands over while its successor starts, removed ones stop, untouched ones keep running', async () => {
     const set = new ConnectorSet(registry, runtime, createLogger({ silent: true }));
     const before = config({ acme: { alpha: 'a1', beta: 'b1' }, globex: { alpha: 'g1', beta: 'g1' } });
     set.add(before.tenants);
@@ -68,16 +83,38 @@ describe('connectors across a reload', () => {
       restarted: ['acme/beta'],
       stopped: ['globex/alpha', 'globex/beta'],
     });
-    expect(log.indexOf('stop acme/beta b1')).toBeLessThan(log.indexOf('start acme/beta b2'));
     expect([...log].sort()).toEqual(
-      ['start acme/beta b2', 'start initech/alpha i1', 'start initech/beta i1', 'stop acme/beta b1', 'stop globex/alpha g1', 'stop globex/beta g1'].sort(),
+      [
+        'start acme/beta b2',
+        'start initech/alpha i1',
+        'start initech/beta i1',
+        'stop acme/beta b1 (hand-over)',
+        'stop globex/alpha g1',
+        'stop globex/beta g1',
+      ].sort(),
     );
     expect(set.get('acme', 'alpha')).toBe(untouched);
     expect(set.get('globex', 'alpha')).toBeUndefined();
 
+    // Shutdown does not wait for a hand-over still finishing: it stops that connector too, for good.
     log.length = 0;
     await set.stop();
-    expect([...log].sort()).toEqual(['stop acme/alpha a1', 'stop acme/beta b2', 'stop initech/alpha i1', 'stop initech/beta i1']);
+    expect([...log].sort()).toEqual(['stop acme/alpha a1', 'stop acme/beta b1', 'stop acme/beta b2', 'stop initech/alpha i1', 'stop initech/beta i1']);
+    finishHandOver();
+  });
+
+  it('when the hand-over has finished, then shutdown leaves the replaced connector alone', async () => {
+    const set = new ConnectorSet(registry, runtime, createLogger({ silent: true }));
+    const before = config({ acme: { alpha: 'a1', beta: 'b1' } });
+    set.add(before.tenants);
+    await set.start();
+    const after = config({ acme: { alpha: 'a1', beta: 'b2' } });
+    await set.apply(planReload(before, after), after.tenants);
+    finishHandOver();
+    await new Promise((resolve) => setImmediate(resolve));
+    log.length = 0;
+    await set.stop();
+    expect([...log].sort()).toEqual(['stop acme/alpha a1', 'stop acme/beta b2']);
   });
 
   it('when the set is not running yet, then a reload creates connectors without starting or stopping anything', async () => {

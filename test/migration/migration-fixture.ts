@@ -72,8 +72,7 @@ export class ConfigFile {
   }
 }
 
-export async function startFromFile(file: ConfigFile): Promise<ChatbridgeService> {
-  const registry = migrationRegistry();
+export async function startFromFile(file: ConfigFile, registry = migrationRegistry()): Promise<ChatbridgeService> {
   const service = new ChatbridgeService(loadConfig(file.path, registry, {}), registry, {
     logger: createLogger({ silent: true }),
     metrics: new Metrics(),
