@@ -3,10 +3,11 @@ import { type RightNowSimulator, startRightNowSimulator } from '../../adapters/r
 import type { ChatbridgeService } from '../../src/service.js';
 import { TOKEN_B, eventually, postWebhook, relayPayload } from '../support/bridge-fixture.js';
 import { TargetServer } from '../support/target-server.js';
+import { simConfig } from '../adapters/rightnow/helpers.js';
 import { ConfigFile, migrationRegistry, reload, startFromFile } from './migration-fixture.js';
 
 /** RightNow end users routed to relay-b agents; `pollTimeoutMs` is the knob the reload turns. */
-function doc(simUrl: string, targetUrl: string, pollTimeoutMs: number) {
+function doc(sim: RightNowSimulator, targetUrl: string, pollTimeoutMs: number) {
   return {
     server: { port: 0, host: '127.0.0.1', adminToken: 'admin-token-0123456789' },
     logging: { level: 'error' },
@@ -14,17 +15,7 @@ function doc(simUrl: string, targetUrl: string, pollTimeoutMs: number) {
       {
         id: 'acme',
         routes: [{ customer: 'rightnow', agents: [{ platform: 'relay-b' }] }],
-        rightnow: {
-          siteUrl: simUrl,
-          username: 'api-user',
-          password: 'api-password',
-          agentAccountId: 12,
-          leaseMs: 1000,
-          minBackoffMs: 5,
-          maxBackoffMs: 40,
-          requestTimeoutMs: 2000,
-          pollTimeoutMs,
-        },
+        rightnow: simConfig(sim, { pollTimeoutMs }),
         'relay-b': { token: TOKEN_B, targetUrl },
       },
     ],
@@ -47,13 +38,13 @@ describe('reloading a RightNow block while engagements are live', () => {
   it('when the block changes, then the new connector adopts the agent session and the live engagement goes on both ways', async () => {
     sim = await startRightNowSimulator({ pollHoldMs: 200 });
     const targetUrl = await target.start();
-    file.write(doc(sim.url, targetUrl, 5000));
+    file.write(doc(sim, targetUrl, 5000));
     service = await startFromFile(file, migrationRegistry().register(rightnowPlatform));
     const engagement = sim.customerStartsChat({ firstName: 'Ada' });
     sim.customerSays(engagement, 'before the reload', { messageId: 'u-1' });
     await eventually(() => expect(target.accepted.map((r) => r.key)).toContain(`rightnow:${engagement}:u-1`));
 
-    file.write(doc(sim.url, targetUrl, 6000));
+    file.write(doc(sim, targetUrl, 6000));
     const res = await reload(service);
     expect(await res.json()).toMatchObject({ reloaded: true, connectors: { restarted: ['acme/rightnow'] } });
 

@@ -6,6 +6,7 @@ import { TOKEN_B, eventually, postWebhook, relayConfig, relayPayload, relayRegis
 import { compileProject, killHard, startChild, type ChildBridge } from '../support/child-process.js';
 import { TEST_REDIS_URL, deletePrefix, redisAvailable, uniqueTestPrefix } from '../support/redis.js';
 import { TargetServer } from '../support/target-server.js';
+import { simConfig } from '../adapters/rightnow/helpers.js';
 import { PollWatchProxy } from './poll-watch-proxy.js';
 
 const redisUp = await redisAvailable();
@@ -121,18 +122,7 @@ function arrivalOrder(target: TargetServer): Map<string, number[]> {
           {
             id: 'acme',
             routes: [{ customer: 'rightnow', agents: [{ platform: 'relay-b' }] }],
-            rightnow: {
-              siteUrl: rightnowUrl,
-              chatServerUrl: rightnowUrl,
-              username: 'api-user',
-              password: 'api-password',
-              agentAccountId: 12,
-              leaseMs: 1000,
-              minBackoffMs: 20,
-              maxBackoffMs: 200,
-              pollTimeoutMs: 5000,
-              requestTimeoutMs: 2000,
-            },
+            rightnow: simConfig(sim, { siteUrl: rightnowUrl, chatServerUrl: rightnowUrl }),
             'relay-b': { token: TOKEN_B, targetUrl },
           },
         ],
