@@ -1,5 +1,12 @@
 import client from 'prom-client';
 
+/** Live conversations of one route, as the store counts them. */
+export interface RouteLive {
+  tenant: string;
+  route: string;
+  live: number;
+}
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /**
@@ -108,10 +115,10 @@ export class Metrics {
     labelNames: ['tenant', 'route'] as const,
     registers: [this.registry],
   });
-  private liveSource: (() => Promise<{ tenant: string; route: string; live: number }[]>) | undefined;
+  private liveSource: (() => Promise<RouteLive[]>) | undefined;
 
   /** The bridge tells the live gauge where to read its values at each scrape. */
-  readLiveConversationsFrom(source: () => Promise<{ tenant: string; route: string; live: number }[]>): void {
+  readLiveConversationsFrom(source: () => Promise<RouteLive[]>): void {
     this.liveSource = source;
   }
 

@@ -2,7 +2,7 @@ import type { ConnectorKey } from '../config/reload-plan.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { Metrics, RouteLive } from '../observability/metrics.js';
 import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 
 /** The route label of a conversation: `<customer platform>-><agent platform>` (bounded by the config, never an id). */
@@ -49,7 +49,7 @@ export class RouteLedger {
   }
 
   /** Live conversations of every route of the running configuration (drained agents included). */
-  async live(tenants: TenantConfig[]): Promise<{ tenant: string; route: string; live: number }[]> {
+  async live(tenants: TenantConfig[]): Promise<RouteLive[]> {
     const routes = tenants.flatMap((t) =>
       t.routes.flatMap((r) => r.agents.map((a) => ({ tenant: t.id, route: routeLabel(r.customer, a.platform) }))),
     );
