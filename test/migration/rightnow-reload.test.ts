@@ -3,7 +3,8 @@ import { type RightNowSimulator, startRightNowSimulator } from '../../adapters/r
 import type { ChatbridgeService } from '../../src/service.js';
 import { TOKEN_B, eventually, postWebhook, relayPayload } from '../support/bridge-fixture.js';
 import { TargetServer } from '../support/target-server.js';
-import { simConfig } from '../adapters/rightnow/helpers.js';
+import { MemoryMappingStore } from '../../src/store/memory-store.js';
+import { acceptedEngagement, connector, recordingRuntime, simConfig, waitFor } from '../adapters/rightnow/helpers.js';
 import { ConfigFile, migrationRegistry, reload, startFromFile } from './migration-fixture.js';
 
 /** RightNow end users routed to relay-b agents; `pollTimeoutMs` is the knob the reload turns. */
@@ -59,5 +60,31 @@ describe('reloading a RightNow block while engagements are live', () => {
     expect(sim.engagementState(engagement)).toBe('active');
     expect(sim.count('logoff')).toBe(0);
     expect(sim.count('createAutomatedAgentSession')).toBe(1);
+  });
+});
+
+describe('a RightNow connector handing over', () => {
+  let sim: RightNowSimulator;
+
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  it('when it hands over with a long poll outstanding, then what the server answers into that poll is still ingested, and nobody logs off', async () => {
+    sim = await startRightNowSimulator({ pollHoldMs: 2000 });
+    const runtime = recordingRuntime(new MemoryMappingStore());
+    const conn = connector(sim, runtime);
+    const engagement = await acceptedEngagement(sim, conn, runtime);
+    const polls = sim.count('getMessages');
+    await waitFor(() => sim.count('getMessages') > polls, 'the next long poll');
+
+    const handingOver = conn.stop({ handOver: true });
+    sim.customerSays(engagement, 'during the hand-over', { messageId: 'u-1' });
+    await handingOver;
+
+    expect(runtime.events.map((e) => e.id)).toContain(`rightnow:${engagement}:u-1`);
+    expect(conn.polling).toBe(false);
+    expect(sim.count('logoff')).toBe(0);
+    expect(sim.engagementState(engagement)).toBe('active');
   });
 });
