@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { planReload, type ReloadResult } from './config/reload-plan.js';
 import type { BridgeConfig, TenantConfig } from './config/schema.js';
 import type { Delivery } from './delivery/delivery.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
@@ -10,9 +11,11 @@ import type { InboundEventInput } from './model/events.js';
 import { createLogger, eventLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
+import { ConnectorSet } from './platform/connector-set.js';
 import type { PlatformRegistry } from './platform/registry.js';
 import { StoredConversation } from './routing/conversation-handle.js';
 import { Ingestor } from './routing/ingestor.js';
+import { RouteLedger } from './routing/route-ledger.js';
 import type { MappingStore } from './store/mapping-store.js';
 import { MemoryMappingStore } from './store/memory-store.js';
 import { RedisMappingStore } from './store/redis-store.js';
@@ -28,7 +31,8 @@ export interface BridgeOptions {
 
 /**
  * The vendor-neutral core, assembled from a validated configuration and a registry of platforms:
- * store, queue, ingestor, delivery worker and one connector per tenant and platform.
+ * store, queue, ingestor, delivery worker and one connector per tenant and platform. Tenants, routes
+ * and platform blocks can be swapped while running (`reload`); the rest is bound at construction.
  */
 export class Bridge {
   readonly logger: Logger;
@@ -38,15 +42,15 @@ export class Bridge {
   readonly ingestor: Ingestor;
   readonly transcripts: Transcripts;
   readonly worker: DeliveryWorker;
-  private readonly connectors = new Map<string, PlatformConnector>();
-  private readonly tenants = new Map<string, TenantConfig>();
+  readonly routeLedger: RouteLedger;
+  private readonly connectors: ConnectorSet;
+  private tenants = new Map<string, TenantConfig>();
+  private current: BridgeConfig;
+  private reloading: Promise<unknown> = Promise.resolve();
   private started = false;
 
-  constructor(
-    readonly config: BridgeConfig,
-    registry: PlatformRegistry,
-    options: BridgeOptions = {},
-  ) {
+  constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
+    this.current = config;
     this.logger = options.logger ?? createLogger({ level: config.logging.level });
     this.metrics = options.metrics ?? new Metrics({ defaultMetrics: true });
     const storeOptions = { keyPrefix: config.store.keyPrefix, mappingTtlMs: config.store.mappingTtlSeconds * 1000 };
@@ -63,6 +67,8 @@ export class Bridge {
     }
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
     this.transcripts = new Transcripts(this.store, config.transcripts);
+    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
+    this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
     this.ingestor = new Ingestor({
       transcripts: this.transcripts,
       store: this.store,
@@ -71,15 +77,10 @@ export class Bridge {
       logger: this.logger,
       dedupeTtlMs: config.delivery.dedupeTtlSeconds * 1000,
       tenant: (id) => this.tenants.get(id),
+      ledger: this.routeLedger,
     });
-    for (const tenant of config.tenants) {
-      for (const [platform, platformConfig] of Object.entries(tenant.platforms)) {
-        const factory = registry.get(platform);
-        if (!factory) continue;
-        const connector = factory.create({ tenantId: tenant.id, config: platformConfig, runtime: this.runtime(tenant.id, platform) });
-        this.connectors.set(`${tenant.id}/${platform}`, connector);
-      }
-    }
+    this.connectors = new ConnectorSet(registry, (tenantId, platform) => this.runtime(tenantId, platform), this.logger);
+    this.connectors.add(config.tenants);
     const d = config.delivery;
     this.worker = new DeliveryWorker(
       this.queue,
@@ -96,6 +97,7 @@ export class Bridge {
           });
         },
         deadLettered: (delivery, reason) => {
+          this.routeLedger.deadLettered(delivery);
           this.metrics.deadLetters.inc({ tenant: delivery.event.tenant, platform: delivery.target });
           eventLogger(this.logger, delivery.event).error('event moved to the dead-letter list', { target: delivery.target, reason });
         },
@@ -128,8 +130,13 @@ export class Bridge {
     };
   }
 
+  /** The running configuration: the last one reloaded, with the sections bound at start as they were. */
+  get config(): BridgeConfig {
+    return this.current;
+  }
+
   connector(tenantId: string, platform: string): PlatformConnector | undefined {
-    return this.connectors.get(`${tenantId}/${platform}`);
+    return this.connectors.get(tenantId, platform);
   }
 
   tenant(tenantId: string): TenantConfig | undefined {
@@ -146,6 +153,7 @@ export class Bridge {
     if (!connector) throw new PermanentError(`tenant ${event.tenant} has no ${target} platform configured`);
     const record = await this.store.getConversation(event.tenant, event.conversationId);
     if (!record) throw new PermanentError('the conversation mapping is gone (expired or never stored)');
+    this.routeLedger.delivering(delivery, record);
     const role = record.attrs.customer === target ? 'customer' : 'agent';
     const conversation = new StoredConversation(this.store, record, target, role);
     const logger = eventLogger(this.logger, event);
@@ -198,6 +206,35 @@ export class Bridge {
     const { event, target } = delivery;
     this.metrics.eventsOut.inc({ tenant: event.tenant, platform: target, kind: event.kind });
     this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, (Date.now() - delivery.acceptedAt) / 1000);
+    this.routeLedger.delivered(delivery);
+  }
+
+  /**
+   * Swaps in a new, already validated configuration: tenants, routes and weights apply to the next
+   * new conversation (existing ones keep their stored platforms), connectors follow their platform
+   * blocks, and logging.level applies at once. Server, store and delivery keep their running values;
+   * the paths that differ are returned so the operator knows a restart is due. Reloads run one at a time.
+   */
+  reload(next: BridgeConfig): Promise<ReloadResult> {
+    const run = this.reloading.then(async (): Promise<ReloadResult> => {
+      const plan = planReload(this.current, next);
+      const warnings = await this.routeLedger.stranded(this.current.tenants, plan.removed);
+      this.tenants = new Map(next.tenants.map((t) => [t.id, t]));
+      this.current = { ...next, server: this.current.server, store: this.current.store, delivery: this.current.delivery };
+      this.logger.level = next.logging.level;
+      const connectors = await this.connectors.apply(plan, next.tenants);
+      const result: ReloadResult = {
+        reloaded: true,
+        restartRequired: plan.restartRequired,
+        tenants: [...this.tenants.keys()],
+        connectors,
+        warnings,
+      };
+      this.logger.info('configuration reloaded', { ...result });
+      return result;
+    });
+    this.reloading = run.catch(() => undefined);
+    return run;
   }
 
   async start(): Promise<void> {
@@ -205,7 +242,7 @@ export class Bridge {
     this.started = true;
     await this.store.ping();
     this.worker.start();
-    for (const connector of this.connectors.values()) await connector.start?.();
+    await this.connectors.start();
   }
 
   /**
@@ -216,7 +253,7 @@ export class Bridge {
     if (!this.started) return;
     this.started = false;
     const timeoutMs = this.config.delivery.drainTimeoutMs;
-    await Promise.allSettled([...this.connectors.values()].map((c) => c.stop?.()));
+    await this.connectors.stop();
     await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
     await this.queue.close();
     await this.store.close();

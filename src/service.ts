@@ -1,9 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Bridge, type BridgeOptions } from './bridge.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import type { ReloadOutcome } from './config/reload-plan.js';
 import type { BridgeConfig } from './config/schema.js';
 import { createApp } from './http/app.js';
 import type { PlatformRegistry } from './platform/registry.js';
+
+export interface ServiceOptions extends BridgeOptions {
+  /** The YAML file or folder the configuration came from: `POST /admin/reload` and SIGHUP re-read it. */
+  configSource?: string;
+  /** Where `${NAME}` placeholders are read from on reload. */
+  env?: NodeJS.ProcessEnv;
+}
 
 /** The bridge behind its HTTP server, with an orderly stop: intake first, then delivery, then the store. */
 export class ChatbridgeService {
@@ -11,8 +20,34 @@ export class ChatbridgeService {
   private server: Server | undefined;
   private stopping: Promise<void> | undefined;
 
-  constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
+  constructor(
+    config: BridgeConfig,
+    private readonly registry: PlatformRegistry,
+    private readonly options: ServiceOptions = {},
+  ) {
     this.bridge = new Bridge(config, registry, options);
+  }
+
+  get canReload(): boolean {
+    return this.options.configSource !== undefined;
+  }
+
+  /**
+   * Re-reads the configuration source and applies it. An invalid configuration changes nothing: the
+   * outcome lists every problem and the running configuration stays.
+   */
+  async reload(): Promise<ReloadOutcome> {
+    const source = this.options.configSource;
+    if (source === undefined) throw new Error('this service was started without a configuration source');
+    let next: BridgeConfig;
+    try {
+      next = loadConfig(source, this.registry, this.options.env ?? process.env);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      this.bridge.logger.warn('configuration reload refused: the running configuration stays', { problems: err.problems });
+      return { reloaded: false, problems: err.problems };
+    }
+    return this.bridge.reload(next);
   }
 
   get url(): string {
@@ -25,7 +60,7 @@ export class ChatbridgeService {
   async start(): Promise<this> {
     await this.bridge.start();
     const { port, host } = this.bridge.config.server;
-    const app = createApp(this.bridge);
+    const app = createApp(this.bridge, { reload: this.canReload ? () => this.reload() : undefined });
     await new Promise<void>((resolve, reject) => {
       const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve()));
       server.on('error', reject);
@@ -50,10 +85,13 @@ export class ChatbridgeService {
     return this.stopping;
   }
 
-  /** SIGTERM/SIGINT: stop once, exit 0 when drained; a second signal exits at once. */
+  /**
+   * SIGTERM/SIGINT: stop once, exit 0 when drained; a second signal exits at once. SIGHUP: reload the
+   * configuration (the outcome is logged). Returns a function that removes the handlers.
+   */
   installSignalHandlers(
     options: { exit?: (code: number) => void; afterStop?: () => Promise<void> | undefined } = {},
-  ): void {
+  ): () => void {
     const exit = options.exit ?? ((code: number) => process.exit(code));
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -70,7 +108,21 @@ export class ChatbridgeService {
         },
       );
     };
+    const onHangup = () => {
+      if (!this.canReload) {
+        this.bridge.logger.warn('SIGHUP ignored: the service was started without a configuration file');
+        return;
+      }
+      // The outcome (applied or refused with its problems) is logged by reload itself.
+      this.reload().catch((err: unknown) => this.bridge.logger.error('configuration reload failed', { error: err }));
+    };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onHangup);
+    return () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      process.off('SIGHUP', onHangup);
+    };
   }
 }

@@ -65,11 +65,15 @@ export class RightNowConnector implements PlatformConnector {
     this.loop.start();
   }
 
-  /** Ends the loop; the poller logs the session off and gives the lease back. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the loop; the poller logs the session off and gives the lease back. On a hand-over (reload)
+   * the outstanding poll is finished rather than aborted, and the session stays: logging it off would
+   * end every live engagement, and the new connector adopts it once it gets the lease.
+   */
+  async stop(options: { handOver?: boolean } = {}): Promise<void> {
     const wasPolling = this.lease.isHeld;
-    await this.loop.stop();
-    if (wasPolling) {
+    await (options.handOver ? this.loop.finish() : this.loop.stop());
+    if (wasPolling && !options.handOver) {
       await this.session.logoff().catch((err: unknown) =>
         this.runtime.logger.warn('rightnow logoff failed', {
           tenant: this.runtime.tenantId,

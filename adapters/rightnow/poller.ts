@@ -22,6 +22,8 @@ interface PendingBatch {
  */
 export class PollLoop {
   private readonly stopping = new AbortController();
+  /** A gentle stop: the outstanding long poll is answered and its batch handled first. */
+  private readonly finishing = new AbortController();
   private inflight: AbortController | undefined;
   private running: Promise<void> | undefined;
   private pending: PendingBatch | undefined;
@@ -50,13 +52,28 @@ export class PollLoop {
     this.deps.lease.stopKeepAlive();
   }
 
+  /**
+   * Ends the loop once the outstanding long poll is answered and its batch fully handled, so nothing
+   * the server has already handed out is lost (aborting a poll can drop a batch the server answered
+   * into it). For a hand-over to a new connector, which the poll lease keeps out until then.
+   */
+  async finish(): Promise<void> {
+    this.finishing.abort();
+    await this.running;
+    this.deps.lease.stopKeepAlive();
+  }
+
   private get stopped(): boolean {
     return this.stopping.signal.aborted;
   }
 
+  private get finished(): boolean {
+    return this.finishing.signal.aborted && !this.pending;
+  }
+
   private async run(): Promise<void> {
     const { lease } = this.deps;
-    while (!this.stopped) {
+    while (!this.stopped && !this.finished) {
       try {
         if (!this.pending) {
           if (!(await lease.acquire())) {
@@ -164,16 +181,18 @@ export class PollLoop {
     await this.sleep(backoffMs(this.failures, this.deps.config.minBackoffMs, this.deps.config.maxBackoffMs));
   }
 
+  /** Waits, cut short by stop(), and by finish() unless a batch is still to be handled. */
   private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || this.finished) return Promise.resolve();
+    const signals = this.pending ? [this.stopping.signal] : [this.stopping.signal, this.finishing.signal];
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.stopping.signal.removeEventListener('abort', done);
+        for (const signal of signals) signal.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.stopping.signal.addEventListener('abort', done, { once: true });
+      for (const signal of signals) signal.addEventListener('abort', done, { once: true });
     });
   }
 }

@@ -72,7 +72,7 @@ program
       reportConfigError(err);
     }
     const logger = createLogger({ level: config.logging.level });
-    const service = new ChatbridgeService(config, registry, { logger });
+    const service = new ChatbridgeService(config, registry, { logger, configSource: source });
     let control: SandboxControl | undefined;
     const closeSandbox = async () => {
       await control?.close();

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import type { Bridge } from '../bridge.js';
+import type { ReloadOutcome } from '../config/reload-plan.js';
 import { adminRouter } from './admin.js';
 import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
+import { adminReloadRouter } from './admin-reload.js';
 import { errorHandler, sendError } from './errors.js';
 import { webhookRouter } from './webhooks.js';
 
@@ -12,7 +14,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 }
 
-export function createApp(bridge: Bridge): Express {
+export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -40,6 +42,7 @@ export function createApp(bridge: Bridge): Express {
 
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
   app.use(adminPageRouter(bridge));
+  app.use(adminReloadRouter(bridge, options.reload));
   app.use(adminRouter(bridge));
   app.use(adminConversationsRouter(bridge));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such endpoint'));

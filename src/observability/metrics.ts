@@ -1,5 +1,14 @@
 import client from 'prom-client';
 
+/** Live conversations of one route, as the store counts them. */
+export interface RouteLive {
+  tenant: string;
+  route: string;
+  live: number;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 /**
  * The bridge's Prometheus metrics, on a registry of their own (several bridges can live in one
  * process in tests). Labels hold tenant, platform, kind and reason: never ids or secrets.
@@ -53,7 +62,7 @@ export class Metrics {
     name: 'chatbridge_delivery_latency_seconds',
     help: 'From acceptance of an event to its delivery at the target',
     labelNames: ['tenant', 'platform'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
   readonly queueDepth = new client.Gauge({
@@ -66,6 +75,62 @@ export class Metrics {
     help: 'Events in the dead-letter list',
     registers: [this.registry],
   });
+
+  /* Per route (`<customer>-><agent platform>`, from the configuration): what a migration watches. */
+  readonly routeConversationsStarted = new client.Counter({
+    name: 'chatbridge_route_conversations_started_total',
+    help: 'Conversations created, by the route they were assigned to',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+  });
+  readonly routeConversationsEnded = new client.Counter({
+    name: 'chatbridge_route_conversations_ended_total',
+    help: 'Conversations ended (counted once per conversation), by route',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+  });
+  readonly routeConversationsLive = new client.Gauge({
+    name: 'chatbridge_route_conversations_live',
+    help: 'Conversations started and not yet ended, by route (shared by every instance: read from the store)',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+    collect: () => this.collectLive(),
+  });
+  readonly routeMessages = new client.Counter({
+    name: 'chatbridge_route_messages_total',
+    help: 'Messages delivered, by route and direction (customer->agent, agent->customer)',
+    labelNames: ['tenant', 'route', 'direction'] as const,
+    registers: [this.registry],
+  });
+  readonly routeDeliveryLatency = new client.Histogram({
+    name: 'chatbridge_route_delivery_latency_seconds',
+    help: 'From acceptance of an event to its delivery at the target, by route',
+    labelNames: ['tenant', 'route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly routeDeadLetters = new client.Counter({
+    name: 'chatbridge_route_dead_letters_total',
+    help: 'Events moved to the dead-letter list, by route',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+  });
+  private liveSource: (() => Promise<RouteLive[]>) | undefined;
+
+  /** The bridge tells the live gauge where to read its values at each scrape. */
+  readLiveConversationsFrom(source: () => Promise<RouteLive[]>): void {
+    this.liveSource = source;
+  }
+
+  private async collectLive(): Promise<void> {
+    if (!this.liveSource) return;
+    // The store unreachable: keep the last values rather than failing the whole scrape.
+    const rows = await this.liveSource().catch(() => undefined);
+    if (!rows) return;
+    // Reset first: a route removed by a reload must not keep its last value.
+    this.routeConversationsLive.reset();
+    for (const { tenant, route, live } of rows) this.routeConversationsLive.set({ tenant, route }, live);
+  }
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'chatbridge_' });

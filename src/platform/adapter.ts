@@ -89,8 +89,12 @@ export interface PlatformConnector {
   refreshAuth?(): Promise<void> | void;
   /** Background work (RightNow's long-poll loop); resolved once running. */
   start?(): Promise<void>;
-  /** Stop background work and log off; must finish within the drain window. */
-  stop?(): Promise<void>;
+  /**
+   * Stop background work and log off; must finish within the drain window. With `handOver`, a new
+   * connector for the same tenant and platform takes over at once (a configuration reload): keep
+   * vendor sessions that live conversations use (the new connector adopts them from the store).
+   */
+  stop?(options?: { handOver?: boolean }): Promise<void>;
 }
 
 /** An operator command of a platform, run as `chatbridge <platform> <name> --tenant T`. */

@@ -13,6 +13,7 @@ import { handOffSummary } from '../transcripts/summary.js';
 import { systemMessage } from '../transcripts/system-message.js';
 import type { Transcripts } from '../transcripts/transcripts.js';
 import { LiveConversations } from './live-conversations.js';
+import { type RouteLedger, routeLabel } from './route-ledger.js';
 import { pickWeighted } from './weighted-pick.js';
 
 export interface IngestorDeps {
@@ -22,6 +23,7 @@ export interface IngestorDeps {
   logger: Logger;
   dedupeTtlMs: number;
   tenant(id: string): TenantConfig | undefined;
+  ledger: RouteLedger;
   random?: () => number;
   /** Where accepted events are recorded (absent: no transcripts, no hand-off summaries). */
   transcripts?: Transcripts;
@@ -32,13 +34,16 @@ interface Resolved {
   target: string;
   /** The event came from the agent side of the conversation's route. */
   fromAgentSide: boolean;
+  /** `<customer>-><agent>`, the per-route metrics label. */
+  route: string;
 }
 
 /**
  * The core's inbound path after an adapter normalized a payload: validate every event, find or create
  * its canonical conversation, choose the target (sticky per conversation, by weight for new ones),
  * and enqueue in order. Resolves only once the events are stored in the queue (durable in Redis mode),
- * so the vendor is acknowledged only for what cannot be lost.
+ * so the vendor is acknowledged only for what cannot be lost. Conversations created and ended here are
+ * counted per route (RouteLedger).
  */
 export class Ingestor {
   private readonly live: LiveConversations;
@@ -54,6 +59,7 @@ export class Ingestor {
     const result: IngestResult = { accepted: 0, duplicates: 0, dropped: 0 };
     const lanes = new Map<string, Delivery[]>();
     const resolved = new Map<string, Resolved | undefined>();
+    const routes = new Map<string, string>();
     const acceptedAt = Date.now();
 
     for (const event of events) {
@@ -77,6 +83,7 @@ export class Ingestor {
         await this.deps.store.linkMessage(tenant.id, full.id, platform, full.origin.messageId);
       }
       const delivery: Delivery = { event: full, target: target.target, acceptedAt };
+      routes.set(full.conversationId, target.route);
       const lane = laneOf(delivery);
       lanes.set(lane, [...(lanes.get(lane) ?? []), delivery]);
     }
@@ -92,6 +99,9 @@ export class Ingestor {
         }
         result.accepted += 1;
         this.deps.metrics.eventsIn.inc({ tenant: tenant.id, platform, kind: event.kind });
+        if (event.kind === 'conversation.ended') {
+          await this.deps.ledger.ended(tenant.id, event.conversationId, routes.get(event.conversationId)!);
+        }
         this.record(event);
         // A new agent took over on the agent side: tell them what was said before.
         if (event.kind === 'participant.joined' && event.transfer && resolved.get(event.origin.conversationId)?.fromAgentSide) {
@@ -172,7 +182,12 @@ export class Ingestor {
       const agent = record?.attrs.agent;
       // A platform the conversation was handed away from no longer takes part in it.
       if (!customer || !agent || (platform !== customer && platform !== agent)) return undefined;
-      return { conversationId: found.id, target: platform === customer ? agent : customer, fromAgentSide: platform !== customer };
+      return {
+        conversationId: found.id,
+        target: platform === customer ? agent : customer,
+        fromAgentSide: platform !== customer,
+        route: routeLabel(customer, agent),
+      };
     }
     const route = tenant.routes.find((r) => r.customer === platform);
     const agent = route && pickWeighted(route.agents, this.deps.random);
@@ -183,7 +198,9 @@ export class Ingestor {
     if (!created) return undefined;
     if (created.created) {
       await this.live.opened(tenant.id, created.id);
-      return { conversationId: created.id, target: agent.platform, fromAgentSide: false };
+      const route = routeLabel(platform, agent.platform);
+      await this.deps.ledger.started(tenant.id, route);
+      return { conversationId: created.id, target: agent.platform, fromAgentSide: false, route };
     }
     // Another instance created it first: use what it chose.
     return this.resolve(tenant, platform, nativeId);

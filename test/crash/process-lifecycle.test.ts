@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { relayConfig, postWebhook, relayPayload, eventually } from '../support/bridge-fixture.js';
-import { compileProject, killHard, removeBuild, startChild, type ChildBridge } from '../support/child-process.js';
+import { compileProject, killHard, startChild, type ChildBridge } from '../support/child-process.js';
 import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
 import { TargetServer } from '../support/target-server.js';
 
@@ -19,7 +19,6 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const c of children) await killHard(c.process);
-  removeBuild(outDir);
 });
 
 describe('SIGTERM in memory mode', () => {

@@ -5,6 +5,7 @@ import type { InboundEventInput } from '../../src/model/events.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { Ingestor } from '../../src/routing/ingestor.js';
+import { RouteLedger } from '../../src/routing/route-ledger.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { Transcripts } from '../../src/transcripts/transcripts.js';
 
@@ -19,11 +20,14 @@ function setup(transcripts?: (store: MemoryMappingStore) => Transcripts) {
       return deliveries.map(() => true);
     },
   } as unknown as QueueBackend;
+  const metrics = new Metrics();
+  const logger = createLogger({ silent: true });
   const ingestor = new Ingestor({
     store,
     queue,
-    metrics: new Metrics(),
-    logger: createLogger({ silent: true }),
+    metrics,
+    logger,
+    ledger: new RouteLedger(store, metrics, logger, 60_000),
     dedupeTtlMs: 60_000,
     tenant: (id) => (id === 'acme' ? TENANT : undefined),
     transcripts: transcripts?.(store),
