@@ -6,7 +6,7 @@ import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { MemoryQueueBackend } from './delivery/memory-queue.js';
 import type { QueueBackend } from './delivery/queue-backend.js';
 import { RedisQueueBackend } from './delivery/redis-queue.js';
-import { AuthExpiredError, ConversationGoneError, PermanentError } from './errors.js';
+import { AuthExpiredError, ConversationGoneError, InboundError, PermanentError } from './errors.js';
 import type { InboundEventInput } from './model/events.js';
 import { createLogger, eventLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
@@ -21,6 +21,8 @@ import { MemoryMappingStore } from './store/memory-store.js';
 import { RedisMappingStore } from './store/redis-store.js';
 import { systemMessage } from './transcripts/system-message.js';
 import { Transcripts } from './transcripts/transcripts.js';
+
+const DEPTH_REFRESH_MS = 250;
 
 export interface BridgeOptions {
   logger?: Logger;
@@ -48,6 +50,9 @@ export class Bridge {
   private current: BridgeConfig;
   private reloading: Promise<unknown> = Promise.resolve();
   private started = false;
+  /** Refreshed in the background: ingest must not pay a depth query per webhook. */
+  private queueDepth = 0;
+  private depthTimer: NodeJS.Timeout | undefined;
 
   constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
     this.current = config;
@@ -143,7 +148,11 @@ export class Bridge {
     return this.tenants.get(tenantId);
   }
 
-  ingest(tenantId: string, platform: string, events: InboundEventInput[]): Promise<IngestResult> {
+  async ingest(tenantId: string, platform: string, events: InboundEventInput[]): Promise<IngestResult> {
+    if (this.overloaded) {
+      this.metrics.inboundRejected.inc({ platform, status: '503' });
+      throw new InboundError(503, 'overloaded', 'the delivery queue is full; retry later');
+    }
     return this.ingestor.ingest(tenantId, platform, events);
   }
 
@@ -241,8 +250,22 @@ export class Bridge {
     if (this.started) return;
     this.started = true;
     await this.store.ping();
+    this.depthTimer = setInterval(() => {
+      this.queue.depth().then(
+        (depth) => {
+          this.queueDepth = depth;
+          this.metrics.queueDepth.set(depth);
+        },
+        () => undefined,
+      );
+    }, DEPTH_REFRESH_MS).unref();
     this.worker.start();
     await this.connectors.start();
+  }
+
+  /** True while the queue holds `delivery.maxQueueDepth` events or more: intake answers 503. */
+  get overloaded(): boolean {
+    return this.queueDepth >= this.config.delivery.maxQueueDepth;
   }
 
   /**
@@ -253,6 +276,7 @@ export class Bridge {
     if (!this.started) return;
     this.started = false;
     const timeoutMs = this.config.delivery.drainTimeoutMs;
+    clearInterval(this.depthTimer);
     await this.connectors.stop();
     await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
     await this.queue.close();

@@ -48,6 +48,11 @@ export const DeliveryConfig = z.strictObject({
   leaseMs: z.number().int().min(1000).default(15_000),
   /** How long SIGTERM waits for queued and in-flight deliveries. */
   drainTimeoutMs: z.number().int().min(0).default(10_000),
+  /**
+   * Back-pressure: while this many events wait for delivery, webhooks answer 503 with Retry-After (the
+   * vendors retry) and pollers wait, instead of the queue growing without bound.
+   */
+  maxQueueDepth: z.number().int().min(1).default(100_000),
   /** How long an event id is remembered to drop vendor redeliveries. */
   dedupeTtlSeconds: z.number().int().min(1).default(24 * 3600),
   /** Redis mode: the queue is split into this many partitions (hash tags), for Redis Cluster. */

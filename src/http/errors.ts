@@ -12,7 +12,11 @@ export function sendError(res: Response, status: number, error: string, message:
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    if (err instanceof InboundError) return sendError(res, err.status, err.code, err.message, err.details);
+    if (err instanceof InboundError) {
+      // Back-pressure: vendors retry a 503, and Retry-After tells them when.
+      if (err.status === 503) res.setHeader('Retry-After', '1');
+      return sendError(res, err.status, err.code, err.message, err.details);
+    }
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'the request body is over the configured limit');
     if (e.type === 'request.aborted') return sendError(res, 400, 'aborted', 'the request was aborted');

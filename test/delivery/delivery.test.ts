@@ -145,6 +145,24 @@ describe.each(backends)('delivery through the bridge (%s store)', (store) => {
     expect(await service.bridge.queue.depth()).toBe(0);
   });
 
+  it('when the queue is full, then webhooks answer 503 with Retry-After until deliveries catch up', async () => {
+    await start({ maxQueueDepth: 5 });
+    targetB.failAll = { status: 503 };
+    let answer: Response | undefined;
+    let m = 0;
+    await eventually(async () => {
+      answer = await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('full', [`${m++}`]));
+      expect(answer.status).toBe(503);
+    });
+    expect(answer!.headers.get('retry-after')).toBe('1');
+    expect(await answer!.json()).toEqual({ error: 'overloaded', message: 'the delivery queue is full; retry later' });
+    targetB.failAll = undefined;
+    await eventually(async () => {
+      const res = await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('later', ['1']));
+      expect(res.status).toBe(200);
+    });
+  });
+
   it('when agents answer, then their messages go back to the customer platform of that conversation', async () => {
     await start();
     await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('both', ['q1']));
