@@ -1,7 +1,6 @@
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
-import { type CallDescription, createVendorHttp, vendorCall } from '../../src/http/vendor-client.js';
+import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorRequest, type VendorResponse } from '../../src/http/vendor-client.js';
 import type { EgainConfig } from './config.js';
 import {
   AssetCreateResponse,
@@ -26,7 +25,7 @@ function describe(operation: string): CallDescription {
 }
 
 /** Parses a vendor reply; a shape we cannot read is a permanent failure of that call, never a crash. */
-function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, res: AxiosResponse, op: string): T {
+function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, res: VendorResponse, op: string): T {
   const parsed = schema.safeParse(res.data ?? {});
   if (!parsed.success) throw new PermanentError(`egain ${op}: unexpected reply shape`, { status: res.status });
   return parsed.data;
@@ -38,7 +37,7 @@ function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T
  * token and retries once with a fresh one; a second 401 reaches the caller as AuthExpiredError.
  */
 export class EgainApi {
-  private readonly http: AxiosInstance;
+  private readonly http: VendorHttp;
   private readonly tokens = new Map<string, TokenCache<string>>();
 
   constructor(private readonly config: EgainConfig) {
@@ -81,7 +80,7 @@ export class EgainApi {
     for (const cache of this.tokens.values()) cache.invalidate();
   }
 
-  private async authorized<T>(scope: string, request: AxiosRequestConfig, op: string): Promise<AxiosResponse<T>> {
+  private async authorized<T>(scope: string, request: VendorRequest, op: string): Promise<VendorResponse<T>> {
     const cache = this.cache(scope);
     const attempt = async () => {
       const token = await cache.get();

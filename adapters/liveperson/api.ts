@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AxiosInstance } from 'axios';
 import { AuthExpiredError, type DeliveryError, PermanentError } from '../../src/errors.js';
-import { vendorCall } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import type { LivePersonDomains } from './domains.js';
@@ -23,7 +22,7 @@ interface ReplyItem {
 /** CONVERSATION and SEND of the Connector API, on behalf of one consumer. */
 export class LivePersonApi {
   constructor(
-    private readonly http: AxiosInstance,
+    private readonly http: VendorHttp,
     private readonly config: LivePersonConfig,
     private readonly domains: LivePersonDomains,
     private readonly credentials: LivePersonCredentials,

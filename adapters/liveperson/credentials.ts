@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { AxiosInstance } from 'axios';
 import { decodeJwt } from 'jose';
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
-import { vendorCall } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { LivePersonConfig } from './config.js';
 import type { LivePersonDomains } from './domains.js';
@@ -30,7 +29,7 @@ export class LivePersonCredentials {
   private readonly refused = new Set<string>();
 
   constructor(
-    private readonly http: AxiosInstance,
+    private readonly http: VendorHttp,
     private readonly config: LivePersonConfig,
     private readonly domains: LivePersonDomains,
     private readonly store: MappingStore,

@@ -1,7 +1,6 @@
-import type { AxiosInstance } from 'axios';
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { PermanentError } from '../../src/errors.js';
-import { vendorCall } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
 import { LP_SERVICES, type LpService, PLATFORM } from './vendor-facts.js';
 
@@ -13,7 +12,7 @@ export class LivePersonDomains {
   private readonly caches: Record<LpService, TokenCache<string>>;
 
   constructor(
-    private readonly http: AxiosInstance,
+    private readonly http: VendorHttp,
     private readonly config: LivePersonConfig,
   ) {
     const ttl = config.domainCacheSeconds * 1000;

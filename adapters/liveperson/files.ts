@@ -1,6 +1,5 @@
-import type { AxiosInstance } from 'axios';
 import { PermanentError } from '../../src/errors.js';
-import { vendorCall } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
 import type { Attachment } from '../../src/model/events.js';
 import type { LivePersonApi } from './api.js';
 import type { ConsumerIdentity } from './credentials.js';
@@ -19,7 +18,7 @@ export function isHostable(a: Attachment): boolean {
  * upload URL, PUT the bytes to swift, then publish the `hosted/file` ContentEvent. Returns its sequence.
  */
 export async function sendHostedFile(
-  http: AxiosInstance,
+  http: VendorHttp,
   api: LivePersonApi,
   consumer: ConsumerIdentity,
   dialogId: string,
@@ -28,7 +27,7 @@ export async function sendHostedFile(
   const fileType = HOSTED_FILE_TYPES[attachment.contentType.toLowerCase()] ?? 'PNG';
   const download = await vendorCall<ArrayBuffer>(
     http,
-    { method: 'GET', url: attachment.url, responseType: 'arraybuffer', maxContentLength: HOSTED_FILE_MAX_BYTES },
+    { method: 'GET', url: attachment.url ?? '', responseType: 'arraybuffer', maxContentLength: HOSTED_FILE_MAX_BYTES },
     { vendor: PLATFORM, operation: 'attachment download', authStatuses: [] },
   );
   const bytes = Buffer.from(download.data);

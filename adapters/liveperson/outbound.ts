@@ -1,4 +1,3 @@
-import type { AxiosInstance } from 'axios';
 import type { DeliveryContext, PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
 import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
 import { ConversationGoneError } from '../../src/errors.js';
@@ -9,6 +8,7 @@ import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import { isHostable, sendHostedFile } from './files.js';
 import * as req from './requests.js';
 import { PLATFORM } from './vendor-facts.js';
+import type { VendorHttp } from '../../src/http/vendor-client.js';
 
 const COMPOSING_ATTR = 'liveperson.composing';
 const CONSUMER_ATTR = 'liveperson.consumerId';
@@ -21,7 +21,7 @@ interface Dialog {
 /** Canonical events -> CONVERSATION / SEND, as the consumer of a third-party channel. */
 export class LivePersonOutbound {
   constructor(
-    private readonly http: AxiosInstance,
+    private readonly http: VendorHttp,
     private readonly config: LivePersonConfig,
     private readonly api: LivePersonApi,
     private readonly credentials: LivePersonCredentials,

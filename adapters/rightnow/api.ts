@@ -1,7 +1,6 @@
-import type { AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import { DeliveryError } from '../../src/errors.js';
-import { createVendorHttp, vendorCall } from '../../src/http/vendor-client.js';
+import { createVendorHttp, vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
 import type { RightNowConfig } from './config.js';
 import { exceptionCodeOf, rightNowError, systemErrorFailure } from './errors.js';
 import {
@@ -29,7 +28,7 @@ const VENDOR = 'rightnow';
 
 /** Connect REST: the chat server's coordinates and the JWT that opens an agent session. */
 export class ConnectRestClient {
-  private readonly http: AxiosInstance;
+  private readonly http: VendorHttp;
 
   constructor(private readonly config: RightNowConfig) {
     this.http = createVendorHttp({ baseURL: config.siteUrl.replace(/\/+$/, ''), timeoutMs: config.requestTimeoutMs });
@@ -67,7 +66,7 @@ export class ConnectRestClient {
 
 /** The chat server's agent operations: one POST shape, one error mapping. */
 export class AgentApi {
-  private readonly http: AxiosInstance;
+  private readonly http: VendorHttp;
 
   constructor(
     private readonly agentAccountId: string,
@@ -102,7 +101,7 @@ export class AgentApi {
           headers,
           data: body,
           signal: options.signal,
-          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+          timeoutMs: options.timeoutMs,
         },
         { vendor: VENDOR, operation, vendorCode: exceptionCodeOf, authStatuses: [401, 403] },
       );

@@ -1,38 +1,27 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
 import { AuthExpiredError, DeliveryError, PermanentError, RetryableError } from '../errors.js';
+import { createAxiosVendorHttp } from './axios-vendor-http.js';
+import { createNodeVendorHttp } from './node-vendor-http.js';
+import { SETUP_ERROR_CODES, type VendorHttp, type VendorRequest, type VendorResponse, VendorTransportError } from './vendor-http.js';
+
+export type { VendorHttp, VendorRequest, VendorResponse } from './vendor-http.js';
 
 /**
  * The one outbound HTTP path for every adapter: keep-alive sockets, a bounded timeout, and the
  * mapping from HTTP outcomes to the error catalogue, so no adapter classifies failures on its own.
  */
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
-
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** LivePerson and others ask for at least a second between a 429 and the next try. */
 export const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
-/** Proxies come from the environment, as axios reads them; looked up once instead of on every request. */
+/** Proxies come from the environment; looked up once at start. */
 const PROXY_FROM_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => process.env[name]);
 
-export function createVendorHttp(options: { baseURL?: string; timeoutMs?: number } = {}): AxiosInstance {
-  return axios.create({
-    // false skips axios's per-request proxy lookup (a measurable share of its CPU) when no proxy is set.
-    ...(PROXY_FROM_ENV ? {} : { proxy: false as const }),
-    baseURL: options.baseURL,
-    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    httpAgent,
-    httpsAgent,
-    // Status handling is ours (classifyResponse); axios must not throw on 4xx/5xx.
-    validateStatus: () => true,
-    maxRedirects: 0,
-    // Never let axios put a whole response body or our request into an error message.
-    transitional: { clarifyTimeoutError: true },
-  });
+/** node:http on the hot path; axios only when a proxy is configured, because it honours the proxy variables. */
+export function createVendorHttp(options: { baseURL?: string; timeoutMs?: number; viaProxy?: boolean } = {}): VendorHttp {
+  const settings = { baseURL: options.baseURL, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  return (options.viaProxy ?? PROXY_FROM_ENV) ? createAxiosVendorHttp(settings) : createNodeVendorHttp(settings);
 }
 
 export interface CallDescription {
@@ -58,7 +47,7 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }
 
-export function classifyResponse(res: AxiosResponse, call: CallDescription): DeliveryError | undefined {
+export function classifyResponse(res: VendorResponse, call: CallDescription): DeliveryError | undefined {
   const status = res.status;
   if (status >= 200 && status < 300) return undefined;
   const vendorCode = call.vendorCode?.(res.data);
@@ -78,12 +67,11 @@ export function classifyResponse(res: AxiosResponse, call: CallDescription): Del
 
 export function classifyTransportError(err: unknown, call: CallDescription): DeliveryError {
   if (err instanceof DeliveryError) return err;
-  if (isAxiosError(err)) {
-    const code = err.code ?? 'ERR_NETWORK';
-    if (code === 'ERR_BAD_OPTION' || code === 'ERR_INVALID_URL' || code === 'ERR_BAD_OPTION_VALUE') {
-      return new PermanentError(`${call.vendor} ${call.operation}: bad request setup (${code})`, { cause: err });
+  if (err instanceof VendorTransportError) {
+    if (SETUP_ERROR_CODES.has(err.code)) {
+      return new PermanentError(`${call.vendor} ${call.operation}: bad request setup (${err.code})`, { cause: err });
     }
-    return new RetryableError(`${call.vendor} ${call.operation}: ${code}`, { cause: err });
+    return new RetryableError(`${call.vendor} ${call.operation}: ${err.code}`, { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new RetryableError(`${call.vendor} ${call.operation}: ${message}`, { cause: err });
@@ -91,11 +79,11 @@ export function classifyTransportError(err: unknown, call: CallDescription): Del
 
 /** Sends one request; resolves with a 2xx response or rejects with a classified DeliveryError. */
 export async function vendorCall<T = unknown>(
-  client: AxiosInstance,
-  request: AxiosRequestConfig,
+  client: VendorHttp,
+  request: VendorRequest,
   call: CallDescription,
-): Promise<AxiosResponse<T>> {
-  let res: AxiosResponse<T>;
+): Promise<VendorResponse<T>> {
+  let res: VendorResponse<T>;
   try {
     res = await client.request<T>(request);
   } catch (err) {

@@ -5,14 +5,19 @@ import { useNock } from '../support/nock.js';
 
 const call = { vendor: 'acme', operation: 'send', vendorCode: (b: unknown) => (b as { code?: string })?.code };
 
-describe('vendorCall error mapping', () => {
+// The node:http client carries the traffic; the axios one is used behind a proxy. Both keep one contract.
+describe.each([
+  ['node:http', false],
+  ['axios (proxy)', true],
+])('vendorCall error mapping through the %s client', (_name, viaProxy) => {
   useNock();
-  const http = createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 200 });
+  const http = createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 200, viaProxy });
 
-  it('when the vendor answers 2xx, then the response is returned', async () => {
-    nock('https://vendor.test').post('/x').reply(202, { ok: true });
-    const res = await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call);
+  it('when the vendor answers 2xx, then the response is returned with its JSON body parsed', async () => {
+    nock('https://vendor.test').post('/x', { a: 1 }).reply(202, { ok: true });
+    const res = await vendorCall(http, { method: 'POST', url: '/x', data: { a: 1 } }, call);
     expect(res.status).toBe(202);
+    expect(res.data).toEqual({ ok: true });
   });
 
   it.each([
@@ -29,6 +34,14 @@ describe('vendorCall error mapping', () => {
     expect((err as RetryableError).vendorCode).toBe(`${status}-1`);
   });
 
+  it('when the call names other auth statuses, then only those mean an expired credential', async () => {
+    nock('https://vendor.test').post('/x').reply(403, {});
+    nock('https://vendor.test').post('/y').reply(401, {});
+    const auth = { ...call, authStatuses: [403] };
+    expect(await vendorCall(http, { method: 'POST', url: '/x' }, auth).catch((e: unknown) => e)).toBeInstanceOf(AuthExpiredError);
+    expect(await vendorCall(http, { method: 'POST', url: '/y' }, auth).catch((e: unknown) => e)).toBeInstanceOf(PermanentError);
+  });
+
   it('when the vendor answers 429 with Retry-After, then the wait is honoured, never under 1 s', async () => {
     nock('https://vendor.test').post('/x').reply(429, {}, { 'Retry-After': '7' });
     nock('https://vendor.test').post('/y').reply(429, {}, { 'Retry-After': '0' });
@@ -38,6 +51,13 @@ describe('vendorCall error mapping', () => {
     expect(b.retryAfterMs).toBe(1000);
   });
 
+  it('when a 503 carries Retry-After, then the retryable error carries the wait', async () => {
+    nock('https://vendor.test').post('/x').reply(503, 'busy', { 'Retry-After': '12' });
+    const err = (await vendorCall(http, { method: 'POST', url: '/x' }, call).catch((e: unknown) => e)) as RetryableError;
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.retryAfterMs).toBe(12_000);
+  });
+
   it('when the vendor does not answer in time, then the error is retryable', async () => {
     nock('https://vendor.test').post('/x').delay(1000).reply(200);
     const err = await vendorCall(http, { method: 'POST', url: '/x' }, call).catch((e: unknown) => e);
@@ -45,6 +65,36 @@ describe('vendorCall error mapping', () => {
     expect(String((err as Error).message)).toMatch(/ETIMEDOUT|ECONNABORTED/);
   });
 
+  it('when the connection fails, then the error is retryable and names the network code', async () => {
+    nock('https://vendor.test').post('/x').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const err = await vendorCall(http, { method: 'POST', url: '/x' }, call).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryableError);
+    expect((err as Error).message).toBe('acme send: ECONNRESET');
+  });
+
+  it('when the vendor redirects, then the redirect is not followed and the call fails permanently', async () => {
+    nock('https://vendor.test').post('/x').reply(302, '', { Location: 'https://vendor.test/elsewhere' });
+    const elsewhere = nock('https://vendor.test').post('/elsewhere').reply(200, {});
+    const err = await vendorCall(http, { method: 'POST', url: '/x' }, call).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermanentError);
+    expect((err as PermanentError).status).toBe(302);
+    expect(elsewhere.isDone()).toBe(false);
+  });
+
+  it('when the vendor answers with a body, then the error message never contains it', async () => {
+    nock('https://vendor.test').post('/x').reply(400, { code: 'BAD', detail: 'customer said: my card is 4111' });
+    const err = (await vendorCall(http, { method: 'POST', url: '/x', data: { secret: 's3cr3t' } }, call).catch((e: unknown) => e)) as Error;
+    expect(err.message).toBe('acme send answered 400 (BAD)');
+    expect(JSON.stringify(err)).not.toMatch(/4111|s3cr3t/);
+  });
+
+  it('when the URL is unusable, then the error is permanent', async () => {
+    const err = await vendorCall(http, { method: 'GET', url: 'http://' }, call).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermanentError);
+  });
+});
+
+describe('parseRetryAfter', () => {
   it('parses Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('3')).toBe(3000);
     expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);

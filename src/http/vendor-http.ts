@@ -1,0 +1,72 @@
+/**
+ * The outbound HTTP port every adapter talks through: one request in, status + headers + body out.
+ * Non-2xx answers resolve (classifying them is vendorCall's job); only transport failures reject,
+ * always with a VendorTransportError whose code names the failure and whose message never holds a body.
+ */
+
+export interface VendorRequest {
+  method: string;
+  /** Absolute, or relative to the client's base URL. */
+  url: string;
+  /** Appended to the URL's query string. */
+  params?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** A string or Buffer goes as is; anything else is sent as JSON. */
+  data?: unknown;
+  /** Overrides the client's timeout for this request. */
+  timeoutMs?: number;
+  /** 'json' (default): a body that parses as JSON is parsed, else left as text; 'arraybuffer': a Buffer. */
+  responseType?: 'json' | 'arraybuffer';
+  /** A longer response body fails the request (ERR_CONTENT_TOO_LARGE). */
+  maxContentLength?: number;
+  signal?: AbortSignal;
+}
+
+export interface VendorResponse<T = unknown> {
+  status: number;
+  /** Lower-case names, as node:http gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  data: T;
+}
+
+export interface VendorHttp {
+  request<T = unknown>(request: VendorRequest): Promise<VendorResponse<T>>;
+}
+
+export interface VendorHttpOptions {
+  baseURL?: string;
+  timeoutMs: number;
+}
+
+/** A request that got no HTTP answer: refused, reset, timed out, cancelled, or set up wrongly. */
+export class VendorTransportError extends Error {
+  constructor(
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`vendor request failed: ${code}`, options);
+    this.name = 'VendorTransportError';
+  }
+}
+
+/** Any failure as a VendorTransportError, named by its code (ECONNREFUSED, ERR_INVALID_URL...) when it has one. */
+export function asTransportError(err: unknown): VendorTransportError {
+  if (err instanceof VendorTransportError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  return new VendorTransportError(typeof code === 'string' ? code : 'ERR_NETWORK', { cause: err });
+}
+
+/** Codes that say the request itself is wrong: retrying cannot help. */
+export const SETUP_ERROR_CODES: ReadonlySet<string> = new Set(['ERR_BAD_OPTION', 'ERR_INVALID_URL', 'ERR_BAD_OPTION_VALUE']);
+
+/** The URL a request goes to: relative URLs joined to the base, params appended to the query. */
+export function requestUrl(baseURL: string | undefined, request: VendorRequest): string {
+  let url = request.url;
+  if (baseURL && !/^[a-z][a-z\d+\-.]*:\/\//i.test(url)) url = `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+  if (!request.params) return url;
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.params)) if (value !== undefined) query.append(name, String(value));
+  const qs = query.toString();
+  if (qs === '') return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${qs}`;
+}
