@@ -34,7 +34,18 @@ const clients: Record<string, () => Promise<unknown>> = {
   'axios (before)': () => axiosClient.request({ method: 'POST', url, params: { v: '3' }, headers, data: body }),
   'vendorCall over node:http (now)': () => vendorCall(nodeClient, { method: 'POST', url, params: { v: '3' }, headers, data: body }, call),
   'vendorCall over axios (proxy mode)': () => vendorCall(proxyClient, { method: 'POST', url, params: { v: '3' }, headers, data: body }, call),
-  'fetch': async () => (await fetch(`${url}?v=3`, { method: 'POST', headers, body: JSON.stringify(body) })).json(),
+  'bare node:http (floor)': () =>
+    new Promise((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const req = http.request(`${url}?v=3`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    }),
+  fetch: async () => (await fetch(`${url}?v=3`, { method: 'POST', headers, body: JSON.stringify(body) })).json(),
 };
 
 async function run(send: () => Promise<unknown>, count: number): Promise<number> {
@@ -49,7 +60,7 @@ async function run(send: () => Promise<unknown>, count: number): Promise<number>
   return (used.user + used.system) / count;
 }
 
-for (const [name, send] of Object.entries(clients)) await run(send, 2_000); // warm up JIT and sockets
+for (const send of Object.values(clients)) await run(send, 2_000); // warm up JIT and sockets
 for (let round = 1; round <= 3; round++) {
   for (const [name, send] of Object.entries(clients)) {
     console.log(`round ${round}  ${name.padEnd(36)} ${(await run(send, requests)).toFixed(1)} µs CPU / request`);
