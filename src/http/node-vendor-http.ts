@@ -21,6 +21,8 @@ const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 
 const DEFAULT_ACCEPT = 'application/json, text/plain, */*';
+/** Vendors see who calls them in their logs (axios used to announce itself here). */
+const USER_AGENT = 'chatbridge';
 
 export function createNodeVendorHttp(options: VendorHttpOptions): VendorHttp {
   return { request: <T>(request: VendorRequest) => send<T>(options, request) };
@@ -34,7 +36,7 @@ function encodeBody(data: unknown): { body?: string | Uint8Array; contentType?: 
 }
 
 function requestHeaders(request: VendorRequest, body: string | Uint8Array | undefined, contentType: string | undefined) {
-  const headers: Record<string, string | number> = { accept: DEFAULT_ACCEPT };
+  const headers: Record<string, string | number> = { accept: DEFAULT_ACCEPT, 'user-agent': USER_AGENT };
   let hasContentType = false;
   for (const name in request.headers) {
     headers[name] = request.headers[name] as string;

@@ -54,6 +54,7 @@ describe('node:http vendor client', () => {
     expect(seen.headers['content-length']).toBe(String(Buffer.byteLength(seen.body)));
     expect(seen.headers.accept).toBe('text/plain');
     expect(seen.headers['x-id']).toBe('7');
+    expect(seen.headers['user-agent']).toBe('chatbridge');
   });
 
   it('when given a string or bytes, then they go as they are under the caller content type', async () => {
@@ -106,6 +107,15 @@ describe('node:http vendor client', () => {
     expect(await pending).toEqual(expect.objectContaining({ code: 'ERR_CANCELED' }));
     const err = await client().request({ method: 'GET', url: 'x', signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect(err).toEqual(expect.objectContaining({ code: 'ERR_CANCELED' }));
+  });
+
+  it('when the vendor drops the connection mid-answer, then the call fails with a network code', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' }).write('{"partial"');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const err = await client().request({ method: 'GET', url: 'x' }).catch((e: unknown) => e);
+    expect(err).toEqual(expect.objectContaining({ code: 'ECONNRESET' }));
   });
 
   it('when nothing listens, then the failure carries the network code', async () => {
