@@ -96,7 +96,10 @@ export class RedisQueueBackend implements QueueBackend {
       // Forgotten before the look, so an announcement arriving meanwhile is kept for the next claim.
       this.announced.delete(p);
       const k = this.keys(p);
-      const lanes = (await this.run('CLAIM', [k.ready, k.claims], [this.now(), leaseMs, token, max - claimed.length])) as string[];
+      const wanted = max - claimed.length;
+      const lanes = (await this.run('CLAIM', [k.ready, k.claims], [this.now(), leaseMs, token, wanted])) as string[];
+      // It may hold more due lanes than there were free slots: look there again next time.
+      if (lanes.length === wanted) this.announced.add(p);
       claimed.push(...lanes);
     }
     this.nextPartition = (this.nextPartition + 1) % this.options.partitions;

@@ -63,6 +63,20 @@ describeWithRedis('Redis queue backend', () => {
     expect((await queue.peek(lane))?.delivery.event.id).toBe('e3');
   });
 
+  it('when more lanes are due than there are free slots, then the rest are claimed as slots free, without a sweep', async () => {
+    const queue = backend();
+    const ids = Array.from({ length: 40 }, (_, i) => `busy-${i}`);
+    const lanes = ids.map((id) => laneOf(delivery(id, 'x')));
+    const partition = queue.partitionOf(lanes[0]!);
+    const same = ids.filter((_, i) => queue.partitionOf(lanes[i]!) === partition).slice(0, 3);
+    expect(same).toHaveLength(3);
+    for (const id of same) await queue.enqueue(laneOf(delivery(id, 'x')), [delivery(id, `${id}-e1`)], 60_000);
+
+    const claimed = [];
+    for (let slot = 0; slot < 3; slot++) claimed.push(...(await queue.claim(1, 'w1', 30_000, false)));
+    expect(claimed.sort()).toEqual(same.map((id) => laneOf(delivery(id, 'x'))).sort());
+  });
+
   it('when another instance enqueues, then this one claims it between sweeps; unannounced due work waits for a sweep', async () => {
     const here = backend();
     const there = backend();
