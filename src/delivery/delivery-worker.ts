@@ -62,6 +62,7 @@ export class DeliveryWorker {
   private running = false;
   private draining = false;
   private loop: Promise<void> | undefined;
+  private lastSweep = 0;
 
   constructor(
     private readonly backend: QueueBackend,
@@ -110,7 +111,10 @@ export class DeliveryWorker {
       let claimed: string[] = [];
       if (free > 0) {
         try {
-          claimed = await this.backend.claim(free, this.token, this.options.leaseMs);
+          // Between polls, look only where work was announced; each poll interval, sweep everything.
+          const sweep = Date.now() - this.lastSweep >= this.options.pollMs;
+          if (sweep) this.lastSweep = Date.now();
+          claimed = await this.backend.claim(free, this.token, this.options.leaseMs, sweep);
         } catch (err) {
           this.hooks.fault?.(err);
         }
@@ -154,6 +158,7 @@ export class DeliveryWorker {
   private async processLane(lane: string): Promise<void> {
     let lost = false;
     let parked = false;
+    let released = false;
     const renewal = setInterval(() => {
       this.backend.renew(lane, this.token, this.options.leaseMs).then(
         (ok) => (lost ||= !ok),
@@ -161,16 +166,21 @@ export class DeliveryWorker {
       );
     }, Math.max(Math.floor(this.options.leaseMs / 3), 50));
     try {
-      for (let done = 0; done < this.options.laneBatch && !lost && !this.hardStop.signal.aborted; done++) {
+      let head = await this.backend.peek(lane);
+      for (let done = 0; head && done < this.options.laneBatch && !lost && !this.hardStop.signal.aborted; done++) {
         if (!this.running && !this.draining) break;
-        const head = await this.backend.peek(lane);
-        if (!head) break;
         const outcome = await this.attempt(head);
         // Cut short by a stop: the event stays at the head for whoever claims the lane next.
         if (!outcome.ok && this.hardStop.signal.aborted) break;
         if (outcome.ok) {
-          if (await this.backend.complete(lane, this.token, head.raw)) this.hooks.delivered?.(head.delivery);
-          else lost = true;
+          const completion = await this.backend.complete(lane, this.token, head.raw);
+          if (!completion.popped) {
+            lost = true;
+            continue;
+          }
+          this.hooks.delivered?.(head.delivery);
+          head = completion.next;
+          released = head === undefined;
           continue;
         }
         const { error, attempts } = outcome;
@@ -178,6 +188,7 @@ export class DeliveryWorker {
           const reason = `${error.retryable ? `gave up after ${attempts} attempts: ` : ''}${error.message}`;
           if (await this.backend.deadLetter(lane, this.token, { ...head, attempts }, reason)) {
             this.hooks.deadLettered?.(head.delivery, reason);
+            head = await this.backend.peek(lane);
           } else lost = true;
           continue;
         }
@@ -187,7 +198,7 @@ export class DeliveryWorker {
       }
     } finally {
       clearInterval(renewal);
-      if (!parked && !lost) await this.backend.release(lane, this.token);
+      if (!parked && !lost && !released) await this.backend.release(lane, this.token);
     }
   }
 

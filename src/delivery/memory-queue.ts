@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
-import type { QueueBackend } from './queue-backend.js';
+import type { Completion, QueueBackend } from './queue-backend.js';
 
 interface Lane {
   items: string[];
@@ -94,9 +94,12 @@ export class MemoryQueueBackend implements QueueBackend {
     return true;
   }
 
-  async complete(name: string, token: string, raw: string): Promise<boolean> {
+  async complete(name: string, token: string, raw: string): Promise<Completion> {
     const lane = this.owned(name, token);
-    return lane ? this.pop(name, lane, raw) : false;
+    if (!lane || !this.pop(name, lane, raw)) return { popped: false };
+    const next = await this.peek(name);
+    if (!next) await this.release(name, token);
+    return { popped: true, next };
   }
 
   async postpone(name: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean> {

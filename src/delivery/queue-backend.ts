@@ -1,6 +1,12 @@
 import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
 
 /**
+ * What `complete` did: popped the head and read the next one in the same step (no separate peek).
+ * `next` undefined: the lane is empty and the claim was given up with it (no separate release).
+ */
+export type Completion = { popped: true; next: QueuedHead | undefined } | { popped: false };
+
+/**
  * Storage for the per-lane queues. The engine (DeliveryWorker) is written once against this;
  * MemoryQueueBackend and RedisQueueBackend keep the same contract (one suite tests both).
  *
@@ -13,11 +19,15 @@ export interface QueueBackend {
   enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]>;
   /** Puts a delivery back at the end of its lane, bypassing dedupe (dead-letter replay). */
   requeue(lane: string, delivery: Delivery): Promise<void>;
-  /** Claims up to `max` lanes whose work is due. */
-  claim(max: number, token: string, leaseMs: number): Promise<string[]>;
+  /**
+   * Claims up to `max` lanes whose work is due. With `sweep` false, a backend may look only where
+   * work was announced since (`onWork`); a sweep (the worker's poll) also finds lanes that became due
+   * unannounced: postponed lanes, lapsed leases, lost announcements.
+   */
+  claim(max: number, token: string, leaseMs: number, sweep?: boolean): Promise<string[]>;
   peek(lane: string): Promise<QueuedHead | undefined>;
-  /** Pops the head if it is still `raw` and the claim is ours. Resolves false when the claim was lost. */
-  complete(lane: string, token: string, raw: string): Promise<boolean>;
+  /** Pops the head if it is still `raw` and the claim is ours; not popped when the claim was lost. */
+  complete(lane: string, token: string, raw: string): Promise<Completion>;
   /** Adds failed attempts to the head's count and hides the lane until `dueAt`; gives up the claim. */
   postpone(lane: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean>;
   /** Moves the head to the dead-letter list. */

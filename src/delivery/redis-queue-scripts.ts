@@ -4,14 +4,19 @@
  * postpone, dead-letter, release or renew a lane.
  */
 
-/** KEYS: ready, lane, depth, seen...; ARGV: lane, now, ttlMs, raw... */
+/**
+ * KEYS: ready, lane, depth, seen...; ARGV: lane, now, ttlMs, channel, message, raw... Returns one
+ * accepted flag per raw, then 1 when the lane entered the schedule. Only then is there new work to
+ * announce on `channel` (a lane already there is claimed, due and announced, or parked until due);
+ * publishing here saves the client a command per event.
+ */
 export const ENQUEUE = `
 local n = #KEYS - 3
 local res = {}
 local added = 0
 for i = 1, n do
   if redis.call('SET', KEYS[3 + i], '1', 'PX', ARGV[3], 'NX') then
-    redis.call('RPUSH', KEYS[2], ARGV[3 + i])
+    redis.call('RPUSH', KEYS[2], ARGV[5 + i])
     added = added + 1
     res[i] = 1
   else
@@ -20,15 +25,19 @@ for i = 1, n do
 end
 if added > 0 then
   redis.call('INCRBY', KEYS[3], added)
-  redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+  res[n + 1] = redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+  if res[n + 1] == 1 then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
+else
+  res[n + 1] = 0
 end
 return res`;
 
-/** KEYS: ready, lane, depth; ARGV: lane, now, raw */
+/** KEYS: ready, lane, depth; ARGV: lane, now, raw, channel, message */
 export const REQUEUE = `
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('INCR', KEYS[3])
 redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
 /** KEYS: ready, claims; ARGV: now, leaseMs, token, max. Hides claimed lanes until the lease ends. */
@@ -40,14 +49,27 @@ for _, lane in ipairs(lanes) do
 end
 return lanes`;
 
-/** KEYS: claims, attempts, lane, depth; ARGV: lane, token, raw. 1 popped, 0 head changed, -1 claim lost. */
+/** KEYS: lane, attempts; ARGV: lane. The head and its attempts (the head is false when the lane is empty). */
+export const PEEK = `
+return { redis.call('LINDEX', KEYS[1], 0), redis.call('HGET', KEYS[2], ARGV[1]) or '0' }`;
+
+/**
+ * KEYS: claims, attempts, lane, depth, ready; ARGV: lane, token, raw. Pops the head and returns
+ * { 1, next head }, saving the worker a peek; when the lane is now empty the claim is given up here
+ * too (next head false), saving a release. { 0 } head changed, { -1 } claim lost.
+ */
 export const COMPLETE = `
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
-if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return 0 end
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return { -1 } end
+if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return { 0 } end
 redis.call('LPOP', KEYS[3])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('DECR', KEYS[4])
-return 1`;
+local head = redis.call('LINDEX', KEYS[3], 0)
+if not head then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[5], ARGV[1])
+end
+return { 1, head }`;
 
 /** KEYS: ready, claims, attempts; ARGV: lane, token, dueAt, failed attempts to add */
 export const POSTPONE = `
@@ -67,12 +89,13 @@ redis.call('DECR', KEYS[4])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
 return 1`;
 
-/** KEYS: ready, claims, lane; ARGV: lane, token, now. 1 when work remains. */
+/** KEYS: ready, claims, lane; ARGV: lane, token, now, channel, message. 1 when work remains (announced). */
 export const RELEASE = `
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 if redis.call('LLEN', KEYS[3]) > 0 then
   redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
   return 1
 end
 redis.call('ZREM', KEYS[1], ARGV[1])

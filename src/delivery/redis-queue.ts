@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
-import type { QueueBackend } from './queue-backend.js';
+import type { Completion, QueueBackend } from './queue-backend.js';
 import * as scripts from './redis-queue-scripts.js';
 
 type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
@@ -19,6 +19,10 @@ export class RedisQueueBackend implements QueueBackend {
   private subscriber: Redis | undefined;
   private readonly channel: string;
   private nextPartition = 0;
+  /** Partitions where work was announced (here or by another instance) and not yet looked at. */
+  private readonly announced = new Set<number>();
+  /** Marks this instance's own announcements, which come back by pub/sub and are already known here. */
+  private readonly instance = randomUUID();
 
   constructor(
     private readonly redis: Redis,
@@ -60,30 +64,42 @@ export class RedisQueueBackend implements QueueBackend {
   }
 
   async enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
-    const k = this.keys(this.partitionOf(lane));
+    const p = this.partitionOf(lane);
+    const k = this.keys(p);
     const res = (await this.run(
       'ENQUEUE',
       [k.ready, k.lane(lane), k.depth, ...deliveries.map(k.seen)],
-      [lane, this.now(), Math.ceil(dedupeTtlMs), ...deliveries.map((d) => JSON.stringify(d))],
+      [lane, this.now(), Math.ceil(dedupeTtlMs), this.channel, this.announcement(p), ...deliveries.map((d) => JSON.stringify(d))],
     )) as number[];
-    const accepted = res.map((r) => r === 1);
-    if (accepted.includes(true)) await this.signal();
-    return accepted;
+    // The script announced it to the other instances; this one's worker is told here.
+    if (res.pop() === 1) this.announce(p);
+    return res.map((r) => r === 1);
   }
 
   async requeue(lane: string, delivery: Delivery): Promise<void> {
-    const k = this.keys(this.partitionOf(lane));
-    await this.run('REQUEUE', [k.ready, k.lane(lane), k.depth], [lane, this.now(), JSON.stringify(delivery)]);
-    await this.signal();
+    const p = this.partitionOf(lane);
+    const k = this.keys(p);
+    await this.run('REQUEUE', [k.ready, k.lane(lane), k.depth], [lane, this.now(), JSON.stringify(delivery), this.channel, this.announcement(p)]);
+    this.announce(p);
   }
 
-  async claim(max: number, token: string, leaseMs: number): Promise<string[]> {
+  /**
+   * One script per partition looked at (each touches one hash tag), so a sweep costs `partitions`
+   * round trips; between sweeps only the announced partitions are looked at.
+   */
+  async claim(max: number, token: string, leaseMs: number, sweep = true): Promise<string[]> {
     const claimed: string[] = [];
     // Start at a rotating partition so no partition is favoured when there is more work than slots.
-    for (let i = 0; i < this.options.partitions && claimed.length < max; i++) {
-      const p = (this.nextPartition + i) % this.options.partitions;
+    const order = Array.from({ length: this.options.partitions }, (_, i) => (this.nextPartition + i) % this.options.partitions);
+    for (const p of sweep ? order : order.filter((q) => this.announced.has(q))) {
+      if (claimed.length >= max) break;
+      // Forgotten before the look, so an announcement arriving meanwhile is kept for the next claim.
+      this.announced.delete(p);
       const k = this.keys(p);
-      const lanes = (await this.run('CLAIM', [k.ready, k.claims], [this.now(), leaseMs, token, max - claimed.length])) as string[];
+      const wanted = max - claimed.length;
+      const lanes = (await this.run('CLAIM', [k.ready, k.claims], [this.now(), leaseMs, token, wanted])) as string[];
+      // It may hold more due lanes than there were free slots: look there again next time.
+      if (lanes.length === wanted) this.announced.add(p);
       claimed.push(...lanes);
     }
     this.nextPartition = (this.nextPartition + 1) % this.options.partitions;
@@ -92,18 +108,18 @@ export class RedisQueueBackend implements QueueBackend {
 
   async peek(lane: string): Promise<QueuedHead | undefined> {
     const k = this.keys(this.partitionOf(lane));
-    const [[, raw], [, attempts]] = (await this.redis
-      .multi()
-      .lindex(k.lane(lane), 0)
-      .hget(k.attempts, lane)
-      .exec()) as [[unknown, string | null], [unknown, string | null]];
-    if (raw === null) return undefined;
-    return { raw, delivery: JSON.parse(raw) as Delivery, attempts: Number(attempts ?? 0) };
+    const [raw, attempts] = (await this.run('PEEK', [k.lane(lane), k.attempts], [lane])) as [string | null, string];
+    return raw === null ? undefined : head(raw, attempts);
   }
 
-  async complete(lane: string, token: string, raw: string): Promise<boolean> {
+  async complete(lane: string, token: string, raw: string): Promise<Completion> {
     const k = this.keys(this.partitionOf(lane));
-    return (await this.run('COMPLETE', [k.claims, k.attempts, k.lane(lane), k.depth], [lane, token, raw])) === 1;
+    const [status, next] = (await this.run('COMPLETE', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready], [lane, token, raw])) as [
+      number,
+      string | null | undefined,
+    ];
+    if (status !== 1) return { popped: false };
+    return { popped: true, next: next ? head(next, '0') : undefined };
   }
 
   async postpone(lane: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean> {
@@ -122,9 +138,10 @@ export class RedisQueueBackend implements QueueBackend {
   }
 
   async release(lane: string, token: string): Promise<void> {
-    const k = this.keys(this.partitionOf(lane));
-    const more = await this.run('RELEASE', [k.ready, k.claims, k.lane(lane)], [lane, token, this.now()]);
-    if (more === 1) await this.signal();
+    const p = this.partitionOf(lane);
+    const k = this.keys(p);
+    const more = await this.run('RELEASE', [k.ready, k.claims, k.lane(lane)], [lane, token, this.now(), this.channel, this.announcement(p)]);
+    if (more === 1) this.announce(p);
   }
 
   async renew(lane: string, token: string, leaseMs: number): Promise<boolean> {
@@ -171,13 +188,22 @@ export class RedisQueueBackend implements QueueBackend {
     if (this.subscriber) return;
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', () => this.listeners.forEach((l) => l()));
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const [from, partition] = message.split(' ');
+      if (from !== this.instance) this.announce(Number(partition));
+    });
     void this.subscriber.subscribe(this.channel).catch(() => undefined);
   }
 
-  private async signal(): Promise<void> {
+  /** Tells this instance's worker that `partition` has new due work. */
+  private announce(partition: number): void {
+    if (Number.isInteger(partition)) this.announced.add(partition);
     this.listeners.forEach((l) => l());
-    await this.redis.publish(this.channel, '1');
+  }
+
+  /** What the scripts publish when a partition has new due work: who announced it, and where. */
+  private announcement(partition: number): string {
+    return `${this.instance} ${partition}`;
   }
 
   async ping(): Promise<void> {
@@ -187,4 +213,8 @@ export class RedisQueueBackend implements QueueBackend {
   async close(): Promise<void> {
     if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
   }
+}
+
+function head(raw: string, attempts: string): QueuedHead {
+  return { raw, delivery: JSON.parse(raw) as Delivery, attempts: Number(attempts) };
 }

@@ -119,8 +119,11 @@ export abstract class MappingStore {
 
   /** Remembers the native id a platform gave an event we delivered (receipts, echoes, edits). */
   async linkMessage(tenant: string, eventId: string, platform: string, nativeId: string): Promise<void> {
-    await this.hashSet(this.messageKey(tenant, eventId), { [platform]: nativeId }, this.mappingTtlMs);
-    await this.set(this.nativeMessageKey(tenant, platform, nativeId), eventId, this.mappingTtlMs);
+    // Two independent keys: written concurrently, one round trip.
+    await Promise.all([
+      this.hashSet(this.messageKey(tenant, eventId), { [platform]: nativeId }, this.mappingTtlMs),
+      this.set(this.nativeMessageKey(tenant, platform, nativeId), eventId, this.mappingTtlMs),
+    ]);
   }
 
   async findMessage(tenant: string, platform: string, nativeId: string): Promise<string | undefined> {

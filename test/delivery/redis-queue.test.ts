@@ -1,0 +1,103 @@
+import type { Redis } from 'ioredis';
+import type { Delivery } from '../../src/delivery/delivery.js';
+import { laneOf } from '../../src/delivery/delivery.js';
+import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
+import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
+import { eventually } from '../support/eventually.js';
+
+const redis: Redis | undefined = await connectTestRedis();
+const describeWithRedis = redis ? describe : describe.skip;
+
+function delivery(conversationId: string, id: string): Delivery {
+  return {
+    event: {
+      kind: 'message',
+      id,
+      tenant: 't1',
+      conversationId,
+      origin: { platform: 'a', conversationId: `native-${conversationId}` },
+      sender: { role: 'customer' },
+      timestamp: new Date(0).toISOString(),
+      text: id,
+    },
+    target: 'b',
+    acceptedAt: 0,
+  } as Delivery;
+}
+
+/** The Redis queue's own bookkeeping: what the worker no longer asks for in separate commands. */
+describeWithRedis('Redis queue backend', () => {
+  const prefix = uniqueTestPrefix();
+  const backends: RedisQueueBackend[] = [];
+
+  function backend(): RedisQueueBackend {
+    const created = new RedisQueueBackend(redis!.duplicate(), { keyPrefix: prefix, partitions: 4 });
+    backends.push(created);
+    return created;
+  }
+
+  afterAll(async () => {
+    for (const b of backends) {
+      await b.close();
+      await (b as unknown as { redis: Redis }).redis.quit();
+    }
+    await deleteKeysWithPrefix(redis!, prefix);
+    await redis!.quit();
+  });
+
+  it('when a head is completed, then the next head comes back in order and the claim ends with the last one', async () => {
+    const queue = backend();
+    const lane = laneOf(delivery('c1', 'x'));
+    await queue.enqueue(lane, [delivery('c1', 'e1'), delivery('c1', 'e2')], 60_000);
+    expect(await queue.claim(10, 'w1', 30_000)).toEqual([lane]);
+
+    const first = await queue.peek(lane);
+    const afterFirst = await queue.complete(lane, 'w1', first!.raw);
+    expect(afterFirst.popped && afterFirst.next?.delivery.event.id).toBe('e2');
+    const afterSecond = await queue.complete(lane, 'w1', afterFirst.popped ? afterFirst.next!.raw : '');
+    expect(afterSecond).toEqual({ popped: true, next: undefined });
+
+    // No release was called: new work in the lane is claimable at once by another worker.
+    await queue.enqueue(lane, [delivery('c1', 'e3')], 60_000);
+    expect(await queue.claim(10, 'w2', 30_000)).toEqual([lane]);
+    expect((await queue.peek(lane))?.delivery.event.id).toBe('e3');
+  });
+
+  it('when more lanes are due than there are free slots, then the rest are claimed as slots free, without a sweep', async () => {
+    const queue = backend();
+    const ids = Array.from({ length: 40 }, (_, i) => `busy-${i}`);
+    const lanes = ids.map((id) => laneOf(delivery(id, 'x')));
+    const partition = queue.partitionOf(lanes[0]!);
+    const same = ids.filter((_, i) => queue.partitionOf(lanes[i]!) === partition).slice(0, 3);
+    expect(same).toHaveLength(3);
+    for (const id of same) await queue.enqueue(laneOf(delivery(id, 'x')), [delivery(id, `${id}-e1`)], 60_000);
+
+    const claimed = [];
+    for (let slot = 0; slot < 3; slot++) claimed.push(...(await queue.claim(1, 'w1', 30_000, false)));
+    expect(claimed.sort()).toEqual(same.map((id) => laneOf(delivery(id, 'x'))).sort());
+  });
+
+  it('when another instance enqueues, then this one claims it between sweeps; unannounced due work waits for a sweep', async () => {
+    const here = backend();
+    const there = backend();
+    let woken = 0;
+    here.onWork(() => (woken += 1));
+    await eventually(async () => {
+      // The subscription is asynchronous: enqueue until this instance hears of it.
+      const lane = laneOf(delivery(`probe-${woken}`, 'x'));
+      await there.enqueue(lane, [delivery(`probe-${woken}`, `p-${Date.now()}`)], 60_000);
+      expect(woken).toBeGreaterThan(0);
+    });
+    expect((await here.claim(100, 'w1', 30_000, false)).length).toBeGreaterThan(0);
+
+    // A lane whose work became due without an announcement (a lapsed lease) is found only by a sweep.
+    const lane = laneOf(delivery('c2', 'x'));
+    const before = woken;
+    await there.enqueue(lane, [delivery('c2', 'e1')], 60_000);
+    await eventually(() => expect(woken).toBeGreaterThan(before));
+    expect(await here.claim(100, 'w-crashed', 1, false)).toContain(lane);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await here.claim(100, 'w1', 30_000, false)).not.toContain(lane);
+    expect(await here.claim(100, 'w1', 30_000, true)).toContain(lane);
+  });
+});
