@@ -34,9 +34,10 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   });
 
   app.get('/metrics', async (_req, res) => {
-    const [depth, dead] = await Promise.allSettled([bridge.queue.depth(), bridge.queue.deadLetterCount()]);
-    if (depth.status === 'fulfilled') bridge.metrics.queueDepth.set(depth.value);
-    if (dead.status === 'fulfilled') bridge.metrics.deadLetterDepth.set(dead.value);
+    // The queue-depth gauge is kept current by the bridge (it also drives back-pressure); only the
+    // dead-letter count is read per scrape.
+    const dead = await bridge.queue.deadLetterCount().catch(() => undefined);
+    if (dead !== undefined) bridge.metrics.deadLetterDepth.set(dead);
     res.type(bridge.metrics.registry.contentType).send(await bridge.metrics.registry.metrics());
   });
 
