@@ -178,7 +178,7 @@ export class Bridge {
         result = await connector.send(event, ctx);
       }
     } catch (err) {
-      if (err instanceof ConversationGoneError) return this.endOtherSide(delivery, conversation.nativeId(), err);
+      if (err instanceof ConversationGoneError) return this.endOtherSide(delivery, conversation, err);
       throw err;
     }
     if (result.status === 'dropped') {
@@ -192,12 +192,13 @@ export class Bridge {
   }
 
   /** The target says the conversation is over there: end it on the side that is still talking. */
-  private async endOtherSide(delivery: Delivery, nativeId: string | undefined, err: ConversationGoneError): Promise<void> {
+  private async endOtherSide(delivery: Delivery, conversation: StoredConversation, err: ConversationGoneError): Promise<void> {
     const { event, target } = delivery;
     eventLogger(this.logger, event).info('conversation ended on the target: ending it on the other side', { target, reason: err.message });
+    const nativeId = conversation.nativeId();
     if (!nativeId) return;
-    const record = await this.store.getConversation(event.tenant, event.conversationId);
-    const endedBy = record?.attrs.customer === target ? 'customer' : 'agent';
+    // The side that is gone ended it: the target's own role in the conversation.
+    const endedBy = conversation.role;
     await this.ingest(event.tenant, target, [
       {
         kind: 'conversation.ended',
