@@ -39,14 +39,14 @@ function integrity(r: LoadResult): string {
   return parts.filter(Boolean).join(', ') || 'ok';
 }
 
-function table(report: Report): string[] {
-  const base = report.scenarios.find((s) => s.route === 'baseline')!;
-  const { rate } = report.settings;
+function table(settings: Settings, scenarios: Scenario[]): string[] {
+  const base = scenarios.find((s) => s.route === 'baseline')!;
+  const { rate } = settings;
   const lines = [
     `| route | store | events/s at max | x baseline | CPU µs/event at max | x baseline | p50 / p99 / max ms at ${rate}/s | added p99 ms | p99 ms at max | at ${rate}/s, at max | RSS MiB (peak) |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
   ];
-  for (const s of report.scenarios) {
+  for (const s of scenarios) {
     const l = s.rate.latencyMs;
     lines.push(
       `| ${s.route} | ${s.store} | ${s.max.eventsPerS} | ${ratio(s.max.eventsPerS, base.max.eventsPerS)} | ` +
@@ -90,7 +90,7 @@ export function markdown(report: Report, date: string): string {
       : []),
     `Load: ${s.conversations} conversations per route; ${s.rate} events/s for ${s.rateSeconds} s (open loop), then maximum rate for ${s.maxSeconds} s over ${s.connections} connections (closed loop).`,
     '',
-    ...table(report),
+    ...table(report.settings, report.scenarios),
     '',
     `Memory per live conversation mapping, ${conversations.toLocaleString('en')} conversations: **${memory.bytesPerMapping} B** in the memory store ` +
       `(${memory.heapBytesPerMapping} B of heap; plus ${(memory.fixedBytes / 1048576).toFixed(1)} MiB allocated once by the LRU for maxEntries ${memory.maxEntries.toLocaleString('en')}), ` +
@@ -101,15 +101,28 @@ export function markdown(report: Report, date: string): string {
   ].join('\n');
 }
 
-export async function writeReport(report: Report): Promise<void> {
+/** A run over part of the scenarios (BENCH_STORES): the table on stdout and the JSON, nothing else. */
+export function writePartialReport(settings: Settings, scenarios: Scenario[]): void {
   const date = new Date().toISOString();
-  const text = markdown(report, date);
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${table(settings, scenarios).join('\n')}\n`);
+  const file = writeJson(date, { settings, scenarios, partial: true });
+  process.stdout.write(`\nwritten: ${path.relative(process.cwd(), file)}\n`);
+}
+
+function writeJson(date: string, body: object): string {
   const resultsDir = path.join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${date.replace(/[:.]/g, '-')}.json`);
   const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model, node: process.version, commit: commit(), date };
-  writeFileSync(file, `${JSON.stringify({ machine, ...report }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine, ...body }, null, 2)}\n`);
+  return file;
+}
+
+export async function writeReport(report: Report): Promise<void> {
+  const date = new Date().toISOString();
+  const text = markdown(report, date);
+  process.stdout.write(`${text}\n`);
+  const file = writeJson(date, report);
   const readmePath = path.join(benchDir, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const start = readme.indexOf(START);

@@ -9,7 +9,7 @@ import type { MappingMemory } from './mapping-memory.js';
 import { type Harness, rateAndMax, type Scenario, type Settings, warmUpEgain, warmUpRightNow } from './measure.js';
 import { processMemory } from './process-stats.js';
 import { deleteKeys } from './redis-keys.js';
-import { writeReport } from './report.js';
+import { writePartialReport, writeReport } from './report.js';
 import type { SimsReady } from './sims.js';
 
 /**
@@ -17,12 +17,15 @@ import type { SimsReady } from './sims.js';
  * vendor simulators on loopback, in memory and Redis mode, next to a minimal pass-through relay measured
  * in the same run with the same load. Every part runs in its own process; everything started here is
  * stopped here. Environment: BENCH_SECONDS (length of each load run), BENCH_CPU_PROF (a folder: the
- * bridge writes V8 CPU profiles there), REDIS_URL.
+ * bridge writes V8 CPU profiles there), BENCH_STORES (`memory`, `redis` or both, the default; a partial
+ * run is for profiling: it prints its table but neither measures mappings nor touches the README), REDIS_URL.
  */
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const settings: Settings = { conversations: 200, rate: 500, rateSeconds: seconds, maxSeconds: seconds, connections: 32 };
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const allStores = ['memory', 'redis'] as const;
+const stores = allStores.filter((s) => (process.env.BENCH_STORES ?? allStores.join(',')).split(',').includes(s));
 const started: Child[] = [];
 
 function log(line: string): void {
@@ -90,7 +93,11 @@ async function main(): Promise<void> {
   const { child: generatorChild, ready: generator } = await start<GeneratorReady>('load-generator');
   const h: Harness = { sims: simsChild, generator: generatorChild, settings };
   const scenarios: Scenario[] = [await baseline(h, sims.livepersonUrl)];
-  for (const store of ['memory', 'redis'] as const) scenarios.push(...(await bridge(h, store, sims, generator)));
+  for (const store of stores) scenarios.push(...(await bridge(h, store, sims, generator)));
+  if (stores.length < allStores.length) {
+    writePartialReport(settings, scenarios);
+    return;
+  }
   log('memory per conversation mapping (100k conversations)');
   const { child: mappingChild, ready: mappings } = await start<MappingMemory>('mapping-memory', ['100000', redisUrl], ['--expose-gc']);
   await mappingChild.stop();
