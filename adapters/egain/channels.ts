@@ -32,14 +32,18 @@ export class ChannelDirectory {
     return this.store.key('egain', 'channel', this.tenant, conversationId);
   }
 
-  /** Remembers the channel a callback named for its conversation. */
+  /**
+   * Remembers the channel a callback named for its conversation. A conversation stays on its channel,
+   * so the store is written only when it does not hold this channel yet (not once per callback).
+   */
   async remember(conversationId: string, channelType: string): Promise<void> {
-    await this.store.set(this.key(conversationId), channelType, CHANNEL_TYPE_TTL_MS);
+    const key = this.key(conversationId);
+    if ((await this.store.getStable(key)) !== channelType) await this.store.set(key, channelType, CHANNEL_TYPE_TTL_MS);
   }
 
   async forConversation(conversationId: string | undefined): Promise<ChannelRules> {
     const own: ChannelRules = { ...this.config.channel };
-    const type = conversationId ? await this.store.get(this.key(conversationId)) : undefined;
+    const type = conversationId ? await this.store.getStable(this.key(conversationId)) : undefined;
     if (!type || type === own.type) return own;
     const known = await this.lookup(type);
     return known ?? own;

@@ -67,7 +67,7 @@ export class LivePersonCredentials {
   async consumer(conversationId: string): Promise<ConsumerIdentity> {
     const extConsumerId = this.extConsumerId(conversationId);
     const key = this.store.key(PLATFORM, this.tenantId, 'consumer', extConsumerId);
-    const stored = await this.store.get(key);
+    const stored = await this.store.getStable(key);
     if (stored) return JSON.parse(stored) as ConsumerIdentity;
     const created = await this.createConsumer(extConsumerId);
     if (await this.store.setIfAbsent(key, JSON.stringify(created), CONSUMER_TTL_MS)) return created;

@@ -57,9 +57,12 @@ export class LivePersonOutbound {
 
   /** The LivePerson conversation, created on the first event that needs one. */
   private async open(ctx: DeliveryContext, customer?: CustomerProfile): Promise<Dialog> {
-    const consumer = await this.credentials.consumer(ctx.conversation.id);
     const known = ctx.conversation.nativeId();
-    if (known && (await this.states.isClosed(known))) {
+    const [consumer, closed] = await Promise.all([
+      this.credentials.consumer(ctx.conversation.id),
+      known ? this.states.isClosed(known) : false,
+    ]);
+    if (closed) {
       throw new ConversationGoneError(`${PLATFORM} conversation was closed on the LivePerson side`);
     }
     if (known) return { dialogId: known, consumer };

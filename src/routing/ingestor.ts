@@ -58,14 +58,16 @@ export class Ingestor {
     const events = inputs.map((input, i) => this.validate(platform, input, i));
     const result: IngestResult = { accepted: 0, duplicates: 0, dropped: 0 };
     const lanes = new Map<string, Delivery[]>();
-    const resolved = new Map<string, Resolved | undefined>();
     const routes = new Map<string, string>();
     const acceptedAt = Date.now();
+    // A poll batch can span many conversations: they are looked up together, one round trip for all.
+    const natives = [...new Set(events.map((e) => e.origin.conversationId))];
+    const found = await Promise.all(natives.map((native) => this.resolve(tenant, platform, native)));
+    const resolved = new Map(natives.map((native, i) => [native, found[i]]));
+    const writes: Promise<void>[] = [];
 
     for (const event of events) {
-      const native = event.origin.conversationId;
-      if (!resolved.has(native)) resolved.set(native, await this.resolve(tenant, platform, native));
-      const target = resolved.get(native);
+      const target = resolved.get(event.origin.conversationId);
       if (!target) {
         result.dropped += 1;
         this.deps.metrics.dropped.inc({ tenant: tenant.id, platform, kind: event.kind, reason: 'unknown-conversation' });
@@ -78,9 +80,9 @@ export class Ingestor {
         continue;
       }
       const full = { ...event, tenant: tenant.id, conversationId: target.conversationId } as ConversationEvent;
-      if (full.kind === 'conversation.ended') await this.live.ended(tenant.id, full.conversationId);
+      if (full.kind === 'conversation.ended') writes.push(this.live.ended(tenant.id, full.conversationId));
       if (full.kind === 'message' && full.origin.messageId) {
-        await this.deps.store.linkMessage(tenant.id, full.id, platform, full.origin.messageId);
+        writes.push(this.deps.store.linkMessage(tenant.id, full.id, platform, full.origin.messageId));
       }
       const delivery: Delivery = { event: full, target: target.target, acceptedAt };
       routes.set(full.conversationId, target.route);
@@ -88,9 +90,19 @@ export class Ingestor {
       lanes.set(lane, [...(lanes.get(lane) ?? []), delivery]);
     }
 
-    for (const [lane, deliveries] of lanes) {
-      const accepted = await this.deps.queue.enqueue(lane, deliveries, this.deps.dedupeTtlMs);
-      for (const [i, ok] of accepted.entries()) {
+    /*
+     * Links and enqueues go out together (one round trip, not one per step). A failed link still fails
+     * the ingest, so the vendor redelivers (or the poll batch is handled again): links are written again
+     * then, while the queue's dedupe drops the events it already holds.
+     */
+    const laneList = [...lanes];
+    const [acceptedPerLane] = await Promise.all([
+      Promise.all(laneList.map(([lane, deliveries]) => this.deps.queue.enqueue(lane, deliveries, this.deps.dedupeTtlMs))),
+      Promise.all(writes),
+    ]);
+
+    for (const [n, [, deliveries]] of laneList.entries()) {
+      for (const [i, ok] of (acceptedPerLane[n] as boolean[]).entries()) {
         const { event } = deliveries[i] as Delivery;
         if (!ok) {
           result.duplicates += 1;
@@ -173,11 +185,16 @@ export class Ingestor {
    * An existing conversation keeps its platforms for life (sticky). A new native conversation on a
    * platform that is the customer side of a route gets an agent platform by weight.
    */
-  private async resolve(tenant: TenantConfig, platform: string, nativeId: string): Promise<Resolved | undefined> {
+  private async resolve(tenant: TenantConfig, platform: string, nativeId: string, fresh = false): Promise<Resolved | undefined> {
     const { store } = this.deps;
     const found = await store.resolveConversation(tenant.id, platform, nativeId);
     if (found) {
       const record = await store.getConversation(tenant.id, found.id);
+      // Expired: the id may be this process's copy of an index that expired too, so look again.
+      if (!record && !fresh) {
+        store.forgetNative(tenant.id, platform, nativeId);
+        return this.resolve(tenant, platform, nativeId, true);
+      }
       const customer = record?.attrs.customer;
       const agent = record?.attrs.agent;
       // A platform the conversation was handed away from no longer takes part in it.

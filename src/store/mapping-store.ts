@@ -38,6 +38,19 @@ export abstract class MappingStore {
   abstract readonly kind: 'memory' | 'redis';
 
   abstract get(key: string): Promise<string | undefined>;
+  /**
+   * A read of a key whose value, once written, stays the same for the life of what it names (a native
+   * id's canonical conversation, a LivePerson consumer identity, the channel a conversation is on).
+   * A store in another process may answer repeats from a process-local copy kept up to a minute: one
+   * round trip less per event on the hot path. What this process writes or deletes replaces its copy
+   * at once. Never for values that change (leases, counters, conversation records).
+   */
+  getStable(key: string): Promise<string | undefined> {
+    return this.get(key);
+  }
+
+  /** Drops any process-local copy of `key` kept by getStable, so the next read goes to the store. */
+  protected forgetStable(_key: string): void {}
   abstract set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** True when the key was absent and is now set (the caller won). */
   abstract setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
@@ -85,7 +98,7 @@ export abstract class MappingStore {
     create?: { attrs: Record<string, string> },
   ): Promise<{ id: string; created: boolean } | undefined> {
     const index = this.nativeKey(tenant, platform, nativeId);
-    const existing = await this.get(index);
+    const existing = await this.getStable(index);
     if (existing) return { id: existing, created: false };
     if (!create) return undefined;
     const id = randomUUID();
@@ -94,6 +107,14 @@ export abstract class MappingStore {
     await this.delete(this.convKey(tenant, id));
     const winner = await this.get(index);
     return winner ? { id: winner, created: false } : undefined;
+  }
+
+  /**
+   * Forgets what this process remembers of a native id's conversation: for a caller that found the
+   * conversation record gone (expired), so its next resolve sees what the store holds now.
+   */
+  forgetNative(tenant: string, platform: string, nativeId: string): void {
+    this.forgetStable(this.nativeKey(tenant, platform, nativeId));
   }
 
   async getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined> {

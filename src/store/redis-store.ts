@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { MappingStore, type StoreOptions } from './mapping-store.js';
 
 const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -19,9 +20,17 @@ if ARGV[1] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end`;
 
 type ScriptCall = (key: string, ...args: (string | number)[]) => Promise<unknown>;
 
+/**
+ * Bounds of the process-local copies `getStable` keeps. A minute is how long another instance's
+ * rewrite (after the key expired) can go unseen here; 50,000 keys cover the conversations a busy
+ * instance touches in that minute, at some 200 B each.
+ */
+const STABLE_COPIES = { max: 50_000, ttl: 60_000 };
+
 /** Shared by every instance; counters are Redis INCRBY, so sequence numbers never repeat. */
 export class RedisMappingStore extends MappingStore {
   readonly kind = 'redis' as const;
+  private readonly stable = new LRUCache<string, string>(STABLE_COPIES);
 
   constructor(
     readonly redis: Redis,
@@ -48,12 +57,26 @@ export class RedisMappingStore extends MappingStore {
     return (await this.redis.get(key)) ?? undefined;
   }
 
+  override async getStable(key: string): Promise<string | undefined> {
+    const copy = this.stable.get(key);
+    if (copy !== undefined) return copy;
+    const value = await this.get(key);
+    if (value !== undefined) this.stable.set(key, value);
+    return value;
+  }
+
+  protected override forgetStable(key: string): void {
+    this.stable.delete(key);
+  }
+
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.stable.delete(key);
     if (ttlMs) await this.redis.set(key, value, 'PX', Math.ceil(ttlMs));
     else await this.redis.set(key, value);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
+    this.stable.delete(key);
     const res = ttlMs
       ? await this.redis.set(key, value, 'PX', Math.ceil(ttlMs), 'NX')
       : await this.redis.set(key, value, 'NX');
@@ -61,6 +84,7 @@ export class RedisMappingStore extends MappingStore {
   }
 
   async delete(key: string): Promise<void> {
+    this.stable.delete(key);
     await this.redis.del(key);
   }
 
@@ -80,6 +104,7 @@ export class RedisMappingStore extends MappingStore {
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
+    this.stable.delete(key);
     return (await this.redis.eval(DELETE_IF_EQUALS, 1, key, value)) === 1;
   }
 

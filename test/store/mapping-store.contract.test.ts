@@ -271,6 +271,30 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
     });
   });
 
+  describe('stable values', () => {
+    it('when a stable key is read and then rewritten or deleted here, then getStable sees each change at once', async () => {
+      const k = store.key('stable');
+      expect(await store.getStable(k)).toBeUndefined();
+      await store.set(k, 'one');
+      expect(await store.getStable(k)).toBe('one');
+      await store.set(k, 'two');
+      expect(await store.getStable(k)).toBe('two');
+      await store.delete(k);
+      expect(await store.getStable(k)).toBeUndefined();
+      expect(await store.setIfAbsent(k, 'three')).toBe(true);
+      expect(await store.getStable(k)).toBe('three');
+    });
+
+    it('when a conversation expired after it was resolved, then forgetNative makes the next resolve see it gone', async () => {
+      const brief = open({ mappingTtlMs: SHORT_TTL_MS });
+      const { id } = (await brief.resolveConversation('acme', 'alpha', 'a-1', { attrs: {} }))!;
+      expect((await brief.resolveConversation('acme', 'alpha', 'a-1'))?.id).toBe(id);
+      await eventually(async () => expect(await brief.getConversation('acme', id)).toBeUndefined());
+      brief.forgetNative('acme', 'alpha', 'a-1');
+      await eventually(async () => expect(await brief.resolveConversation('acme', 'alpha', 'a-1')).toBeUndefined());
+    });
+  });
+
   describe('messages', () => {
     it('when an event is linked on two platforms, then both native ids map back to it', async () => {
       await store.linkMessage('acme', 'ev-1', 'alpha', 'm-a');
