@@ -49,7 +49,7 @@ const say = (conversationId: string, seq: number): InboundEventInput => ({
 
 async function queuedConversations(queue: MemoryQueueBackend): Promise<Map<string, string>> {
   const byEvent = new Map<string, string>();
-  for (const lane of await queue.claim(100, 'test', 60_000)) {
+  for (const lane of await queue.claim(100, 'test')) {
     for (let head = await queue.peek(lane); head; ) {
       byEvent.set(head.delivery.event.id, head.delivery.event.conversationId);
       const done = await queue.complete(lane, 'test', head.raw);
