@@ -103,15 +103,16 @@ export class ArrivalRecorder {
     return this.runs.get(run)?.seen.size ?? 0;
   }
 
-  summary(name: string): RunArrivals {
-    const run = this.runs.get(name);
-    if (!run) return { arrived: 0, duplicates: 0, latencyMs: percentiles([]), firstSentMs: Number.NaN, lastArrivalMs: Number.NaN };
+  /** The runs taken together: one set of percentiles over all their samples. */
+  summary(names: string[]): RunArrivals {
+    const runs = names.flatMap((name) => this.runs.get(name) ?? []);
+    if (runs.length === 0) return { arrived: 0, duplicates: 0, latencyMs: percentiles([]), firstSentMs: Number.NaN, lastArrivalMs: Number.NaN };
     return {
-      arrived: run.seen.size,
-      duplicates: run.duplicates,
-      latencyMs: percentiles(run.latencies),
-      firstSentMs: run.firstSentMs,
-      lastArrivalMs: run.lastArrivalMs,
+      arrived: runs.reduce((n, run) => n + run.seen.size, 0),
+      duplicates: runs.reduce((n, run) => n + run.duplicates, 0),
+      latencyMs: percentiles(runs.flatMap((run) => run.latencies)),
+      firstSentMs: Math.min(...runs.map((run) => run.firstSentMs)),
+      lastArrivalMs: Math.max(...runs.map((run) => run.lastArrivalMs)),
     };
   }
 

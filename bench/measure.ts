@@ -8,7 +8,9 @@ export interface Settings {
   /** Conversations warmed up per route; the load is spread over them. */
   conversations: number;
   rate: number;
+  /** Length of each fixed-rate window, and how many baseline/bridge window pairs each bridge scenario runs. */
   rateSeconds: number;
+  pairs: number;
   maxSeconds: number;
   /** Closed-loop concurrency of the maximum-rate runs. */
   connections: number;
@@ -42,6 +44,8 @@ export interface Scenario {
   store: 'none' | 'memory' | 'redis';
   rate: LoadResult;
   max: LoadResult;
+  /** Bridge scenarios: the fixed-rate windows, each paired with a baseline window just before it. */
+  pairs?: Pair[];
   /** Of the process under test (relay or bridge), read after its runs. */
   memory: ProcessMemory;
 }
@@ -74,42 +78,104 @@ export async function waitForArrivals(sims: Child, run: string, expected: number
   }
 }
 
+interface Window {
+  run: string;
+  counts: SendCounts;
+  cpuMs: number;
+  arrivals: RunArrivals;
+}
+
 /** Runs one load against the process `pid`, waits for its backlog to drain, and reads the arrivals. */
-export async function measure(h: Harness, pid: number, target: Target, run: string, load: LoadRequest['load']): Promise<LoadResult> {
+async function window(h: Harness, pid: number, target: Target, run: string, load: LoadRequest['load']): Promise<Window> {
   const cpuBefore = processCpuMs(pid);
   const counts = await h.generator.call<SendCounts>('load', { target, run, load } satisfies LoadRequest);
   await waitForArrivals(h.sims, run, counts.ok);
   const cpuMs = processCpuMs(pid) - cpuBefore;
-  const arrivals = await h.sims.call<RunArrivals>('arrivals', { run });
-  await h.sims.call('forget', { run });
-  const spanS = (arrivals.lastArrivalMs - arrivals.firstSentMs) / 1000;
+  return { run, counts, cpuMs, arrivals: await h.sims.call<RunArrivals>('arrivals', { runs: [run] }) };
+}
+
+/** One result over several windows of the same load: sums, and percentiles over all their samples. */
+async function result(h: Harness, load: LoadRequest['load'], windows: Window[]): Promise<LoadResult> {
+  const sum = (f: (w: Window) => number) => windows.reduce((n, w) => n + f(w), 0);
+  const runs = windows.map((w) => w.run);
+  const all = await h.sims.call<RunArrivals>('arrivals', { runs });
+  for (const run of runs) await h.sims.call('forget', { run });
+  const spanS = sum((w) => w.arrivals.lastArrivalMs - w.arrivals.firstSentMs) / 1000;
+  const acked = sum((w) => w.counts.ok);
   return {
     mode: load.mode,
     offeredPerS: load.mode === 'rate' ? load.rate : null,
     connections: load.mode === 'max' ? load.connections : null,
-    sent: counts.sent,
-    acked: counts.ok,
-    errors: counts.errors,
-    delivered: arrivals.arrived,
-    duplicates: arrivals.duplicates,
-    lost: Math.max(0, counts.ok - arrivals.arrived),
-    intakePerS: Math.round(counts.ok / counts.elapsedS),
-    eventsPerS: spanS > 0 ? Math.round(arrivals.arrived / spanS) : 0,
-    latencyMs: arrivals.latencyMs,
-    cpuUsPerEvent: arrivals.arrived > 0 ? Math.round((cpuMs * 1000) / arrivals.arrived) : 0,
+    sent: sum((w) => w.counts.sent),
+    acked,
+    errors: sum((w) => w.counts.errors),
+    delivered: all.arrived,
+    duplicates: all.duplicates,
+    lost: Math.max(0, acked - all.arrived),
+    intakePerS: Math.round(acked / sum((w) => w.counts.elapsedS)),
+    eventsPerS: spanS > 0 ? Math.round(all.arrived / spanS) : 0,
+    latencyMs: all.latencyMs,
+    cpuUsPerEvent: all.arrived > 0 ? Math.round((sum((w) => w.cpuMs) * 1000) / all.arrived) : 0,
   };
 }
 
+export async function measure(h: Harness, pid: number, target: Target, run: string, load: LoadRequest['load']): Promise<LoadResult> {
+  return result(h, load, [await window(h, pid, target, run, load)]);
+}
+
+/** A process under load and where its load goes. */
+export interface System {
+  pid: number;
+  target: Target;
+}
+
+/** The baseline's p99 and the bridge's p99 in two windows run back to back. */
+export interface Pair {
+  baselineP99: number;
+  p99: number;
+}
+
 /**
- * The fixed-rate run, then the maximum-rate run, against the process `pid`, after an unmeasured
- * stretch at the fixed rate so that every process runs optimized code when measured.
+ * The fixed-rate run, then the maximum-rate run, against `system`, after an unmeasured stretch at the
+ * fixed rate so that every process runs optimized code when measured. With `baseline`, the fixed rate
+ * runs as `pairs` windows, each right after a baseline window at the same rate: the p99 a machine
+ * shared with other work gives moves by tens of ms within a minute, so added latency is judged per
+ * pair (median of bridge p99 - baseline p99), not between runs a minute apart.
  */
-export async function rateAndMax(h: Harness, pid: number, target: Target, label: string): Promise<{ rate: LoadResult; max: LoadResult }> {
-  const { rate, rateSeconds, maxSeconds, connections } = h.settings;
-  await measure(h, pid, target, `${label}-exercise`, { mode: 'rate', rate, total: rate * EXERCISE_SECONDS });
-  const atRate = await measure(h, pid, target, `${label}-rate`, { mode: 'rate', rate, total: rate * rateSeconds });
-  const atMax = await measure(h, pid, target, `${label}-max`, { mode: 'max', durationS: maxSeconds, connections });
-  return { rate: atRate, max: atMax };
+export async function rateAndMax(
+  h: Harness,
+  system: System,
+  label: string,
+  baseline?: System,
+): Promise<{ rate: LoadResult; max: LoadResult; pairs?: Pair[] }> {
+  const { rate, rateSeconds, maxSeconds, connections, pairs: pairCount } = h.settings;
+  const atRate = { mode: 'rate' as const, rate, total: rate * rateSeconds };
+  await measure(h, system.pid, system.target, `${label}-exercise`, { mode: 'rate', rate, total: rate * EXERCISE_SECONDS });
+  let rateResult: LoadResult;
+  let pairs: Pair[] | undefined;
+  if (baseline) {
+    const windows: Window[] = [];
+    pairs = [];
+    for (let i = 1; i <= pairCount; i++) {
+      const base = await window(h, baseline.pid, baseline.target, `${label}-base-${i}`, atRate);
+      await h.sims.call('forget', { run: base.run });
+      const own = await window(h, system.pid, system.target, `${label}-rate-${i}`, atRate);
+      windows.push(own);
+      pairs.push({ baselineP99: base.arrivals.latencyMs.p99, p99: own.arrivals.latencyMs.p99 });
+    }
+    rateResult = await result(h, atRate, windows);
+  } else {
+    rateResult = await measure(h, system.pid, system.target, `${label}-rate`, atRate);
+  }
+  const atMax = await measure(h, system.pid, system.target, `${label}-max`, { mode: 'max', durationS: maxSeconds, connections });
+  return { rate: rateResult, max: atMax, pairs };
+}
+
+/** Median of bridge p99 - baseline p99 over the pairs. */
+export function addedP99(pairs: Pair[]): number {
+  const added = pairs.map((p) => p.p99 - p.baselineP99).sort((a, b) => a - b);
+  const mid = Math.floor(added.length / 2);
+  return added.length % 2 === 1 ? added[mid]! : (added[mid - 1]! + added[mid]!) / 2;
 }
 
 /**

@@ -4,7 +4,7 @@ import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MappingMemory } from './mapping-memory.js';
-import type { LoadResult, Scenario, Settings } from './measure.js';
+import { addedP99, type LoadResult, type Scenario, type Settings } from './measure.js';
 
 /** The results as a markdown table (stdout and bench/README.md) and as JSON (bench/results/). */
 
@@ -39,6 +39,11 @@ function integrity(r: LoadResult): string {
   return parts.filter(Boolean).join(', ') || 'ok';
 }
 
+/** Added p99 at the fixed rate: the median over the paired windows, else against the baseline's own run. */
+function addedOf(s: Scenario, base: Scenario): number {
+  return s.pairs ? addedP99(s.pairs) : s.rate.latencyMs.p99 - base.rate.latencyMs.p99;
+}
+
 function table(settings: Settings, scenarios: Scenario[]): string[] {
   const base = scenarios.find((s) => s.route === 'baseline')!;
   const { rate } = settings;
@@ -51,7 +56,7 @@ function table(settings: Settings, scenarios: Scenario[]): string[] {
     lines.push(
       `| ${s.route} | ${s.store} | ${s.max.eventsPerS} | ${ratio(s.max.eventsPerS, base.max.eventsPerS)} | ` +
         `${s.max.cpuUsPerEvent} | ${ratio(s.max.cpuUsPerEvent, base.max.cpuUsPerEvent)} | ${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)} | ` +
-        `${s === base ? '-' : ms(l.p99 - base.rate.latencyMs.p99)} | ${ms(s.max.latencyMs.p99)} | ` +
+        `${s === base ? '-' : ms(addedOf(s, base))} | ${ms(s.max.latencyMs.p99)} | ` +
         `${integrity(s.rate)}, ${integrity(s.max)} | ${s.memory.rssMiB} (${s.memory.peakRssMiB}) |`,
     );
   }
@@ -66,7 +71,7 @@ function targets(report: Report): string[] {
     const text = rows.map(({ s, r }) => `${s.route}: ${r.toFixed(2)}`).join('; ');
     return `| throughput, ${store} mode >= ${goal} x baseline | ${text} | ${met(rows.every(({ r }) => r >= goal))} |`;
   };
-  const added = bridge.map((s) => ({ s, v: s.rate.latencyMs.p99 - base.rate.latencyMs.p99 }));
+  const added = bridge.map((s) => ({ s, v: addedOf(s, base) }));
   const { memory, redis } = report.mappings;
   return [
     '| target | measured | |',
@@ -88,7 +93,7 @@ export function markdown(report: Report, date: string): string {
     ...(Math.max(...report.loadAverage) > availableParallelism()
       ? ['**The machine was shared with other work during this run:** events/s and latencies include waiting for a core; CPU µs/event is the steadier comparison.']
       : []),
-    `Load: ${s.conversations} conversations per route; ${s.rate} events/s for ${s.rateSeconds} s (open loop), then maximum rate for ${s.maxSeconds} s over ${s.connections} connections (closed loop).`,
+    `Load: ${s.conversations} conversations per route; ${s.rate} events/s (open loop) in windows of ${s.rateSeconds} s, ${s.pairs} per bridge scenario, each right after a baseline window (added p99: median over the pairs), then maximum rate for ${s.maxSeconds} s over ${s.connections} connections (closed loop).`,
     '',
     ...table(report.settings, report.scenarios),
     '',

@@ -6,7 +6,7 @@ import { BridgeUnderTest } from './bridge.js';
 import { Child } from './ipc.js';
 import type { GeneratorReady } from './load-generator.js';
 import type { MappingMemory } from './mapping-memory.js';
-import { type Harness, rateAndMax, type Scenario, type Settings, warmUpEgain, warmUpRightNow } from './measure.js';
+import { type Harness, rateAndMax, type Scenario, type Settings, type System, warmUpEgain, warmUpRightNow } from './measure.js';
 import { processMemory } from './process-stats.js';
 import { deleteKeys } from './redis-keys.js';
 import { writePartialReport, writeReport } from './report.js';
@@ -22,7 +22,7 @@ import type { SimsReady } from './sims.js';
  */
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const settings: Settings = { conversations: 200, rate: 500, rateSeconds: seconds, maxSeconds: seconds, connections: 32 };
+const settings: Settings = { conversations: 200, rate: 500, rateSeconds: Math.max(1, Math.round(seconds / 2)), pairs: 3, maxSeconds: seconds, connections: 32 };
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const allStores = ['memory', 'redis'] as const;
 const stores = allStores.filter((s) => (process.env.BENCH_STORES ?? allStores.join(',')).split(',').includes(s));
@@ -38,20 +38,17 @@ async function start<T>(module: string, args: string[] = [], execArgv: string[] 
   return result;
 }
 
-async function baseline(h: Harness, livepersonUrl: string): Promise<Scenario> {
+/** The baseline relay stays up for the whole run: every bridge fixed-rate window is paired with one of its own. */
+async function baseline(h: Harness, livepersonUrl: string): Promise<{ scenario: Scenario; system: System }> {
   const { child: relay, ready } = await start<{ url: string }>('baseline-relay', [livepersonUrl]);
-  const target = { kind: 'egain' as const, url: `${ready.url}/webhooks/${TENANT}/egain` };
-  const pid = relay.process.pid!;
-  await warmUpEgain(h, pid, target, 'baseline');
+  const system: System = { pid: relay.process.pid!, target: { kind: 'egain', url: `${ready.url}/webhooks/${TENANT}/egain` } };
+  await warmUpEgain(h, system.pid, system.target, 'baseline');
   log('baseline relay: fixed rate, then maximum rate');
-  const runs = await rateAndMax(h, pid, target, 'baseline');
-  const memory = processMemory(pid);
-  await relay.stop();
-  return { route: 'baseline', store: 'none', ...runs, memory };
+  const runs = await rateAndMax(h, system, 'baseline');
+  return { scenario: { route: 'baseline', store: 'none', ...runs, memory: processMemory(system.pid) }, system };
 }
 
-
-async function bridge(h: Harness, store: 'memory' | 'redis', sims: SimsReady, generator: GeneratorReady): Promise<Scenario[]> {
+async function bridge(h: Harness, store: 'memory' | 'redis', sims: SimsReady, generator: GeneratorReady, base: System): Promise<Scenario[]> {
   const keyPrefix = `cbbench:${randomBytes(6).toString('hex')}:`;
   const { url: rightnowUrl } = await h.sims.call<{ url: string }>('rightnow.reset');
   const service = await BridgeUnderTest.start(
@@ -62,10 +59,10 @@ async function bridge(h: Harness, store: 'memory' | 'redis', sims: SimsReady, ge
     const egain = { kind: 'egain' as const, url: `${service.url}/webhooks/${TENANT}/egain` };
     await warmUpEgain(h, service.pid, egain, `egain-${store}`);
     log(`bridge (${store}) egain -> liveperson: fixed rate, then maximum rate`);
-    const egainRuns = await rateAndMax(h, service.pid, egain, `egain-${store}`);
+    const egainRuns = await rateAndMax(h, { pid: service.pid, target: egain }, `egain-${store}`, base);
     await warmUpRightNow(h, `rightnow-${store}`);
     log(`bridge (${store}) rightnow -> liveperson: fixed rate, then maximum rate`);
-    const rightnowRuns = await rateAndMax(h, service.pid, { kind: 'end-users', url: sims.endUsersUrl }, `rightnow-${store}`);
+    const rightnowRuns = await rateAndMax(h, { pid: service.pid, target: { kind: 'end-users', url: sims.endUsersUrl } }, `rightnow-${store}`, base);
     const memory = service.memory();
     return [
       { route: 'egain -> liveperson', store, ...egainRuns, memory },
@@ -92,8 +89,9 @@ async function main(): Promise<void> {
   const { child: simsChild, ready: sims } = await start<SimsReady>('sims');
   const { child: generatorChild, ready: generator } = await start<GeneratorReady>('load-generator');
   const h: Harness = { sims: simsChild, generator: generatorChild, settings };
-  const scenarios: Scenario[] = [await baseline(h, sims.livepersonUrl)];
-  for (const store of stores) scenarios.push(...(await bridge(h, store, sims, generator)));
+  const base = await baseline(h, sims.livepersonUrl);
+  const scenarios: Scenario[] = [base.scenario];
+  for (const store of stores) scenarios.push(...(await bridge(h, store, sims, generator, base.system)));
   if (stores.length < allStores.length) {
     writePartialReport(settings, scenarios);
     return;

@@ -72,7 +72,7 @@ serve(
       engagements.forEach((e, seq) => rightnow!.customerSays(e, stampText(run, seq)));
       return engagements.length;
     },
-    arrivals: ({ run }: { run: string }) => recorder.summary(run),
+    arrivals: ({ runs }: { runs: string[] }) => recorder.summary(runs),
     count: ({ run }: { run: string }) => recorder.count(run),
     forget: ({ run }: { run: string }) => recorder.forget(run),
     exit: async () => {

@@ -1,4 +1,5 @@
 import { ArrivalRecorder, percentiles, stampText } from '../../bench/arrivals.js';
+import { addedP99 } from '../../bench/measure.js';
 
 /** The benchmark's timing: stamps in message texts, latencies and drops counted where messages arrive. */
 describe('benchmark arrival recorder', () => {
@@ -10,11 +11,20 @@ describe('benchmark arrival recorder', () => {
     recorder.record(first);
     recorder.record('hello, no stamp');
     recorder.record(stampText('run-b', 0));
-    const summary = recorder.summary('run-a');
+    const summary = recorder.summary(['run-a']);
     expect(summary).toMatchObject({ arrived: 2, duplicates: 1 });
     expect(summary.latencyMs.max).toBeGreaterThanOrEqual(0);
     expect(summary.lastArrivalMs).toBeGreaterThanOrEqual(summary.firstSentMs);
     expect(recorder.count('run-b')).toBe(1);
+  });
+
+  it('when runs are taken together, then counts add up and the percentiles cover every sample', () => {
+    const recorder = new ArrivalRecorder();
+    for (let seq = 0; seq < 3; seq++) recorder.record(stampText('w-1', seq));
+    for (let seq = 0; seq < 2; seq++) recorder.record(stampText('w-2', seq));
+    recorder.record(stampText('w-2', 0));
+    expect(recorder.summary(['w-1', 'w-2', 'never'])).toMatchObject({ arrived: 5, duplicates: 1 });
+    expect(recorder.summary(['never']).arrived).toBe(0);
   });
 
   it('when a message is awaited, then the wait ends on its arrival, or false at the timeout', async () => {
@@ -29,5 +39,10 @@ describe('benchmark arrival recorder', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(percentiles(values)).toEqual({ p50: 50, p99: 99, max: 100 });
     expect(percentiles([]).p50).toBeNaN();
+  });
+
+  it('when windows are paired with baseline windows, then added p99 is the median of the per-pair differences', () => {
+    expect(addedP99([{ baselineP99: 40, p99: 43 }, { baselineP99: 6, p99: 30 }, { baselineP99: 10, p99: 11 }])).toBe(3);
+    expect(addedP99([{ baselineP99: 5, p99: 7 }, { baselineP99: 5, p99: 11 }])).toBe(4);
   });
 });
