@@ -187,7 +187,14 @@ export class Bridge {
       // The sender is told why, on the platform the event came from.
       if (result.notice) await this.ingestor.inject(systemMessage(event, 'notice', result.notice), event.origin.platform);
     } else if (result.nativeMessageId) {
-      await this.store.linkMessage(event.tenant, event.id, target, result.nativeMessageId);
+      /*
+       * Not awaited: the message is out, and failing the delivery now would only send it again. The
+       * link goes out ahead of the queue's COMPLETE on the same connection (no round trip of its own),
+       * so whatever later looks it up (a receipt, an echo) finds it.
+       */
+      void this.store.linkMessage(event.tenant, event.id, target, result.nativeMessageId).catch((err: unknown) =>
+        logger.warn('message link not stored: receipts for this message cannot be relayed', { target, error: (err as Error).message }),
+      );
     }
   }
 

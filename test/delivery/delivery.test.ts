@@ -174,4 +174,21 @@ describe.each(backends)('delivery through the bridge (%s store)', (store) => {
     const unknown = await postWebhook(`${base}/webhooks/acme/relay-b`, relayPayload('nobody', ['x'], 'agent'), 'token-for-relay-b');
     expect(await unknown.json()).toEqual({ accepted: 0, duplicates: 0, dropped: 1 });
   });
+
+  it('when the message link cannot be stored after the send, then the message is not sent again and the lane goes on', async () => {
+    await start();
+    const store = service.bridge.store;
+    const linkMessage = store.linkMessage.bind(store);
+    // Only the link of what was delivered to relay-b fails; the intake link still works.
+    store.linkMessage = async (tenant, eventId, platform, nativeId) => {
+      if (platform === 'relay-b') throw new Error('store down');
+      return linkMessage(tenant, eventId, platform, nativeId);
+    };
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('unlinked', ['1', '2']));
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:unlinked:1', 'relay-a:unlinked:2']));
+    await eventually(async () => expect(await service.bridge.queue.depth()).toBe(0));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(targetB.accepted).toHaveLength(2);
+    expect(await service.bridge.queue.deadLetterCount()).toBe(0);
+  });
 });
