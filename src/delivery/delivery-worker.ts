@@ -4,7 +4,7 @@ import pRetry from 'p-retry';
 import { type DeliveryError, toDeliveryError } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import type { Delivery, QueuedHead } from './delivery.js';
-import type { QueueBackend } from './queue-backend.js';
+import type { ClaimedLane, QueueBackend } from './queue-backend.js';
 
 export interface DeliveryWorkerOptions {
   concurrency: number;
@@ -108,7 +108,7 @@ export class DeliveryWorker {
   private async dispatch(): Promise<void> {
     while (this.running) {
       const free = this.options.concurrency - this.active.size;
-      let claimed: string[] = [];
+      let claimed: ClaimedLane[] = [];
       if (free > 0) {
         try {
           // Between polls, look only where work was announced; each poll interval, sweep everything.
@@ -119,8 +119,8 @@ export class DeliveryWorker {
           this.hooks.fault?.(err);
         }
       }
-      for (const lane of claimed) {
-        const task = this.processLane(lane).catch((err: unknown) => this.hooks.fault?.(err));
+      for (const { lane, head } of claimed) {
+        const task = this.processLane(lane, head).catch((err: unknown) => this.hooks.fault?.(err));
         this.active.add(task);
         void task.finally(() => {
           this.active.delete(task);
@@ -155,7 +155,8 @@ export class DeliveryWorker {
     else this.signalled = true;
   }
 
-  private async processLane(lane: string): Promise<void> {
+  /** Starts from the head the claim read (no peek); a lane claimed empty is only released. */
+  private async processLane(lane: string, first: QueuedHead | undefined): Promise<void> {
     let lost = false;
     let parked = false;
     let released = false;
@@ -166,7 +167,7 @@ export class DeliveryWorker {
       );
     }, Math.max(Math.floor(this.options.leaseMs / 3), 50));
     try {
-      let head = await this.backend.peek(lane);
+      let head = first;
       for (let done = 0; head && done < this.options.laneBatch && !lost && !this.hardStop.signal.aborted; done++) {
         if (!this.running && !this.draining) break;
         const outcome = await this.attempt(head);

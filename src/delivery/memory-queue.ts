@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
-import type { Completion, QueueBackend } from './queue-backend.js';
+import type { ClaimedLane, Completion, QueueBackend } from './queue-backend.js';
 
 interface Lane {
   items: string[];
@@ -67,23 +67,21 @@ export class MemoryQueueBackend implements QueueBackend {
    * One process owns every lane, so a claim lasts until it is given up: a lease that lapsed while the
    * event loop was busy would only let a second worker of the same process deliver the same head.
    */
-  async claim(max: number, token: string): Promise<string[]> {
+  async claim(max: number, token: string): Promise<ClaimedLane[]> {
     const now = this.now();
-    const claimed: string[] = [];
+    const claimed: ClaimedLane[] = [];
     for (const [name, lane] of this.lanes) {
       if (claimed.length >= max) break;
       if (lane.items.length === 0 || lane.dueAt > now || lane.owner) continue;
       lane.owner = token;
-      claimed.push(name);
+      claimed.push({ lane: name, head: headOf(lane) });
     }
     return claimed;
   }
 
   async peek(name: string): Promise<QueuedHead | undefined> {
     const lane = this.lanes.get(name);
-    const raw = lane?.items[0];
-    if (!lane || raw === undefined) return undefined;
-    return { raw, delivery: JSON.parse(raw) as Delivery, attempts: lane.attempts };
+    return lane && headOf(lane);
   }
 
   private pop(name: string, lane: Lane, raw: string): boolean {
@@ -168,4 +166,9 @@ export class MemoryQueueBackend implements QueueBackend {
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+function headOf(lane: Lane): QueuedHead | undefined {
+  const raw = lane.items[0];
+  return raw === undefined ? undefined : { raw, delivery: JSON.parse(raw) as Delivery, attempts: lane.attempts };
 }

@@ -7,6 +7,16 @@ import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
 export type Completion = { popped: true; next: QueuedHead | undefined } | { popped: false };
 
 /**
+ * A lane just claimed, with its head read in the same step (no separate peek). `head` undefined: the
+ * lane is empty (its last event left while the claim was kept, say by an owner that then crashed);
+ * the claimer releases it so it leaves the schedule.
+ */
+export interface ClaimedLane {
+  lane: string;
+  head: QueuedHead | undefined;
+}
+
+/**
  * Storage for the per-lane queues. The engine (DeliveryWorker) is written once against this;
  * MemoryQueueBackend and RedisQueueBackend keep the same contract (one suite tests both).
  *
@@ -24,7 +34,7 @@ export interface QueueBackend {
    * work was announced since (`onWork`); a sweep (the worker's poll) also finds lanes that became due
    * unannounced: postponed lanes, lapsed leases, lost announcements.
    */
-  claim(max: number, token: string, leaseMs: number, sweep?: boolean): Promise<string[]>;
+  claim(max: number, token: string, leaseMs: number, sweep?: boolean): Promise<ClaimedLane[]>;
   peek(lane: string): Promise<QueuedHead | undefined>;
   /** Pops the head if it is still `raw` and the claim is ours; not popped when the claim was lost. */
   complete(lane: string, token: string, raw: string): Promise<Completion>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
-import type { Completion, QueueBackend } from './queue-backend.js';
+import type { ClaimedLane, Completion, QueueBackend } from './queue-backend.js';
 import * as scripts from './redis-queue-scripts.js';
 
 type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
@@ -87,8 +87,8 @@ export class RedisQueueBackend implements QueueBackend {
    * One script per partition looked at (each touches one hash tag), so a sweep costs `partitions`
    * round trips; between sweeps only the announced partitions are looked at.
    */
-  async claim(max: number, token: string, leaseMs: number, sweep = true): Promise<string[]> {
-    const claimed: string[] = [];
+  async claim(max: number, token: string, leaseMs: number, sweep = true): Promise<ClaimedLane[]> {
+    const claimed: ClaimedLane[] = [];
     // Start at a rotating partition so no partition is favoured when there is more work than slots.
     const order = Array.from({ length: this.options.partitions }, (_, i) => (this.nextPartition + i) % this.options.partitions);
     for (const p of sweep ? order : order.filter((q) => this.announced.has(q))) {
@@ -97,10 +97,14 @@ export class RedisQueueBackend implements QueueBackend {
       this.announced.delete(p);
       const k = this.keys(p);
       const wanted = max - claimed.length;
-      const lanes = (await this.run('CLAIM', [k.ready, k.claims], [this.now(), leaseMs, token, wanted])) as string[];
+      const lanes = (await this.run('CLAIM', [k.ready, k.claims, k.attempts, k.lane('')], [this.now(), leaseMs, token, wanted])) as [
+        string,
+        string | null,
+        string,
+      ][];
       // It may hold more due lanes than there were free slots: look there again next time.
       if (lanes.length === wanted) this.announced.add(p);
-      claimed.push(...lanes);
+      for (const [lane, raw, attempts] of lanes) claimed.push({ lane, head: raw === null ? undefined : head(raw, attempts) });
     }
     this.nextPartition = (this.nextPartition + 1) % this.options.partitions;
     return claimed;
