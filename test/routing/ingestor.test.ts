@@ -49,8 +49,8 @@ const say = (conversationId: string, seq: number): InboundEventInput => ({
 
 async function queuedConversations(queue: MemoryQueueBackend): Promise<Map<string, string>> {
   const byEvent = new Map<string, string>();
-  for (const lane of await queue.claim(100, 'test')) {
-    for (let head = await queue.peek(lane); head; ) {
+  for (const { lane, head: first } of await queue.claim(100, 'test')) {
+    for (let head = first; head; ) {
       byEvent.set(head.delivery.event.id, head.delivery.event.conversationId);
       const done = await queue.complete(lane, 'test', head.raw);
       head = done.popped ? done.next : undefined;
