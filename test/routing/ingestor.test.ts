@@ -61,7 +61,7 @@ async function queuedConversations(queue: MemoryQueueBackend): Promise<Map<strin
 
 (redis ? describe : describe.skip)('Ingestor on the Redis store', () => {
   it('when a conversation expired after this instance resolved it, then the next customer event starts a new one', async () => {
-    const store = new RedisMappingStore(redis!, { keyPrefix: `${prefix}${(n += 1)}:`, mappingTtlMs: 80 });
+    const store = new RedisMappingStore(redis!, { keyPrefix: `${prefix}${(n += 1)}:`, mappingTtlMs: 400 });
     const { queue, ingestor } = setup(store);
     await ingestor.ingest('acme', 'cust', [say('c1', 1)]);
     await ingestor.ingest('acme', 'cust', [say('c1', 2)]);
