@@ -2,7 +2,7 @@ import type { Percentiles, RunArrivals } from './arrivals.js';
 import type { Child } from './ipc.js';
 import type { LoadRequest, Target } from './load-generator.js';
 import type { SendCounts } from './pacer.js';
-import { type ProcessMemory, processCpuMs } from './process-stats.js';
+import { machineLoad, machineTicks, type ProcessMemory, processCpuMs } from './process-stats.js';
 
 export interface Settings {
   /** Conversations warmed up per route; the load is spread over them. */
@@ -37,6 +37,11 @@ export interface LoadResult {
   latencyMs: Percentiles;
   /** CPU time (user + system) of the process under test per delivered event, in µs: robust to a busy machine. */
   cpuUsPerEvent: number;
+  /**
+   * Share of the whole machine's CPU (every process, every core) busy during the load, and taken by the
+   * hypervisor (steal): near 1 means latencies include waiting for a core.
+   */
+  machine: { busy: number; steal: number };
 }
 
 export interface Scenario {
@@ -82,16 +87,20 @@ interface Window {
   run: string;
   counts: SendCounts;
   cpuMs: number;
+  machine: { busy: number; steal: number };
   arrivals: RunArrivals;
 }
 
 /** Runs one load against the process `pid`, waits for its backlog to drain, and reads the arrivals. */
 async function window(h: Harness, pid: number, target: Target, run: string, load: LoadRequest['load']): Promise<Window> {
   const cpuBefore = processCpuMs(pid);
+  const ticksBefore = machineTicks();
   const counts = await h.generator.call<SendCounts>('load', { target, run, load } satisfies LoadRequest);
+  // Read before the drain wait, which is mostly idle polling.
+  const machine = machineLoad(ticksBefore, machineTicks());
   await waitForArrivals(h.sims, run, counts.ok);
   const cpuMs = processCpuMs(pid) - cpuBefore;
-  return { run, counts, cpuMs, arrivals: await h.sims.call<RunArrivals>('arrivals', { runs: [run] }) };
+  return { run, counts, cpuMs, machine, arrivals: await h.sims.call<RunArrivals>('arrivals', { runs: [run] }) };
 }
 
 /** One result over several windows of the same load: sums, and percentiles over all their samples. */
@@ -116,6 +125,10 @@ async function result(h: Harness, load: LoadRequest['load'], windows: Window[]):
     eventsPerS: spanS > 0 ? Math.round(all.arrived / spanS) : 0,
     latencyMs: all.latencyMs,
     cpuUsPerEvent: all.arrived > 0 ? Math.round((sum((w) => w.cpuMs) * 1000) / all.arrived) : 0,
+    machine: {
+      busy: Math.max(...windows.map((w) => w.machine.busy)),
+      steal: Math.max(...windows.map((w) => w.machine.steal)),
+    },
   };
 }
 

@@ -25,3 +25,26 @@ export function processCpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
+
+/** The whole machine's CPU time counters (all cores, in ticks), from the first line of /proc/stat. */
+export interface MachineTicks {
+  busy: number;
+  steal: number;
+  total: number;
+}
+
+export function machineTicks(): MachineTicks {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user).
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = values.slice(0, 8).map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq!;
+  return { busy, steal: steal!, total: busy + idle! + iowait! + steal! };
+}
+
+/** Share of the machine's CPU time that was busy, and taken by the hypervisor (steal), between two readings. */
+export function machineLoad(before: MachineTicks, after: MachineTicks): { busy: number; steal: number } {
+  const total = after.total - before.total;
+  if (total <= 0) return { busy: 0, steal: 0 };
+  const share = (v: number) => Math.round((v / total) * 100) / 100;
+  return { busy: share(after.busy - before.busy), steal: share(after.steal - before.steal) };
+}

@@ -39,6 +39,12 @@ function integrity(r: LoadResult): string {
   return parts.filter(Boolean).join(', ') || 'ok';
 }
 
+/** Machine CPU busy during the fixed-rate windows (the busiest window), with the hypervisor's steal when it took any. */
+function busy(r: LoadResult): string {
+  const { busy: b, steal } = r.machine;
+  return `${Math.round(b * 100)} %${steal >= 0.01 ? ` (steal ${Math.round(steal * 100)} %)` : ''}`;
+}
+
 /** Added p99 at the fixed rate: the median over the paired windows, else against the baseline's own run. */
 function addedOf(s: Scenario, base: Scenario): number {
   return s.pairs ? addedP99(s.pairs) : s.rate.latencyMs.p99 - base.rate.latencyMs.p99;
@@ -48,15 +54,15 @@ function table(settings: Settings, scenarios: Scenario[]): string[] {
   const base = scenarios.find((s) => s.route === 'baseline')!;
   const { rate } = settings;
   const lines = [
-    `| route | store | events/s at max | x baseline | CPU µs/event at max | x baseline | p50 / p99 / max ms at ${rate}/s | added p99 ms | p99 ms at max | at ${rate}/s, at max | RSS MiB (peak) |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    `| route | store | events/s at max | x baseline | CPU µs/event at max | x baseline | p50 / p99 / max ms at ${rate}/s | added p99 ms | machine busy at ${rate}/s | p99 ms at max | at ${rate}/s, at max | RSS MiB (peak) |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
   ];
   for (const s of scenarios) {
     const l = s.rate.latencyMs;
     lines.push(
       `| ${s.route} | ${s.store} | ${s.max.eventsPerS} | ${ratio(s.max.eventsPerS, base.max.eventsPerS)} | ` +
         `${s.max.cpuUsPerEvent} | ${ratio(s.max.cpuUsPerEvent, base.max.cpuUsPerEvent)} | ${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)} | ` +
-        `${s === base ? '-' : ms(addedOf(s, base))} | ${ms(s.max.latencyMs.p99)} | ` +
+        `${s === base ? '-' : ms(addedOf(s, base))} | ${busy(s.rate)} | ${ms(s.max.latencyMs.p99)} | ` +
         `${integrity(s.rate)}, ${integrity(s.max)} | ${s.memory.rssMiB} (${s.memory.peakRssMiB}) |`,
     );
   }
