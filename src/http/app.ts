@@ -17,6 +17,8 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are small JSON no client caches: hashing each one for an ETag is wasted work per webhook.
+  app.set('etag', false);
   app.set('trust proxy', false);
 
   app.get('/healthz', (_req, res) => {

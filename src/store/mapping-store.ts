@@ -167,7 +167,11 @@ function prefixAttrs(attrs: Record<string, string>): Record<string, string> {
  */
 const SPECIAL = /[%:{}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Any character SPECIAL could match: most parts (uuids, vendor ids) have none and are used as they are. */
+const MAYBE_SPECIAL = /[%:{}\uD800-\uDFFF]/;
+
 function escapePart(part: string): string {
+  if (!MAYBE_SPECIAL.test(part)) return part;
   return part.replace(SPECIAL, (c) => {
     const code = c.charCodeAt(0);
     return code > 0xff ? `%u${code.toString(16).toUpperCase()}` : `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
