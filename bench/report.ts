@@ -50,11 +50,18 @@ function addedOf(s: Scenario, base: Scenario): number {
   return s.pairs ? addedP99(s.pairs) : s.rate.latencyMs.p99 - base.rate.latencyMs.p99;
 }
 
+/** The median, and the spread over the pairs: a negative pair means the baseline's window was the slower one. */
+function addedCell(s: Scenario, base: Scenario): string {
+  if (!s.pairs) return ms(addedOf(s, base));
+  const added = s.pairs.map((p) => p.p99 - p.baselineP99);
+  return `${ms(addedOf(s, base))} (${ms(Math.min(...added))} to ${ms(Math.max(...added))})`;
+}
+
 function table(settings: Settings, scenarios: Scenario[]): string[] {
   const base = scenarios.find((s) => s.route === 'baseline')!;
   const { rate } = settings;
   const lines = [
-    `| route | store | events/s at max | x baseline | CPU µs/event at max | x baseline | p50 / p99 / max ms at ${rate}/s | added p99 ms | machine busy at ${rate}/s | p99 ms at max | at ${rate}/s, at max | RSS MiB (peak) |`,
+    `| route | store | events/s at max | x baseline | CPU µs/event at max | x baseline | p50 / p99 / max ms at ${rate}/s | added p99 ms (pairs) | machine busy at ${rate}/s | p99 ms at max | at ${rate}/s, at max | RSS MiB (peak) |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
   ];
   for (const s of scenarios) {
@@ -62,7 +69,7 @@ function table(settings: Settings, scenarios: Scenario[]): string[] {
     lines.push(
       `| ${s.route} | ${s.store} | ${s.max.eventsPerS} | ${ratio(s.max.eventsPerS, base.max.eventsPerS)} | ` +
         `${s.max.cpuUsPerEvent} | ${ratio(s.max.cpuUsPerEvent, base.max.cpuUsPerEvent)} | ${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)} | ` +
-        `${s === base ? '-' : ms(addedOf(s, base))} | ${busy(s.rate)} | ${ms(s.max.latencyMs.p99)} | ` +
+        `${s === base ? '-' : addedCell(s, base)} | ${busy(s.rate)} | ${ms(s.max.latencyMs.p99)} | ` +
         `${integrity(s.rate)}, ${integrity(s.max)} | ${s.memory.rssMiB} (${s.memory.peakRssMiB}) |`,
     );
   }
