@@ -1,4 +1,5 @@
 import type { DeliveryContext, PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
+import { attachmentLine } from '../../src/model/attachment-text.js';
 import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
 import { ConversationGoneError } from '../../src/errors.js';
 import type { LivePersonApi } from './api.js';
@@ -92,7 +93,7 @@ export class LivePersonOutbound {
   private async message(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
     const hosted = this.config.fileSharing ? event.attachments.filter(isHostable) : [];
     // What LivePerson cannot host still reaches the agent, as links under the text.
-    const links = event.attachments.filter((a) => !hosted.includes(a)).map((a) => `${a.name}: ${a.url ?? '(not downloadable)'}`);
+    const links = event.attachments.filter((a) => !hosted.includes(a)).map(attachmentLine);
     const text = [event.text, ...links].filter((t) => t.trim() !== '').join('\n');
     if (text === '' && hosted.length === 0) return { status: 'dropped', reason: 'empty-message' };
     const dialog = await this.open(ctx);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConversationGoneError, PermanentError } from '../../src/errors.js';
-import type { EventOfKind } from '../../src/model/events.js';
-import type { ConversationEvent } from '../../src/model/events.js';
+import { attachmentLine } from '../../src/model/attachment-text.js';
+import type { ConversationEvent, EventOfKind } from '../../src/model/events.js';
 import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
 import type { RightNowConfig } from './config.js';
 import type { AgentSession } from './session.js';
@@ -24,7 +24,7 @@ export async function sendToRightNow(
   switch (event.kind) {
     case 'message': {
       const body = messageText(event);
-      if (body === undefined) return { status: 'dropped', reason: 'attachments without a url: RightNow agent posts are text only' };
+      if (body === undefined) return { status: 'dropped', reason: 'empty-message' };
       return post(deps.session, engagementId, event.id, body, event.richText);
     }
     case 'participant.joined':
@@ -75,9 +75,9 @@ async function post(
   return { status: 'sent', nativeMessageId: messageId };
 }
 
-/** The text to post, with attachment links appended; undefined when nothing can be said. */
+/** The text to post, with a line per attachment (agent posts are text only); undefined when nothing can be said. */
 export function messageText(event: EventOfKind<'message'>): string | undefined {
-  const links = event.attachments.filter((a) => a.url).map((a) => `${a.name}: ${a.url}`);
+  const links = event.attachments.map(attachmentLine);
   const parts = [event.text, ...links].filter((p) => p.length > 0);
   return parts.length > 0 ? parts.join('\n') : undefined;
 }

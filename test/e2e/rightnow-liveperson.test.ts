@@ -54,10 +54,10 @@ describe.each(STORE_MODES)('route rightnow -> liveperson (%s store)', (store) =>
       expect(await bridge().dropped({ tenant: 'acme', platform: 'rightnow', kind: 'receipt' })).toBe(1),
     );
     // LivePerson hands the agent's image over as a hosted file with no URL the bridge could link to, and
-    // RightNow posts are text only: dropped, on purpose and counted.
+    // RightNow posts are text only: the end user is told a file was sent rather than left unaware of it.
     await lp.agentSharesFile(conv, { name: 'scan.png', fileType: 'PNG' });
-    await eventually(async () =>
-      expect(await bridge().dropped({ tenant: 'acme', platform: 'rightnow', kind: 'message', reason: 'attachments without a url: RightNow agent posts are text only' })).toBe(1),
+    await eventually(() =>
+      expect(rn.postsFor(engagement).map((p) => p.body)).toEqual([AGENT_JOINED_TEXT, REPLY, LONG, 'scan.png: (not downloadable)']),
     );
     return { engagement, conv };
   }

@@ -165,12 +165,15 @@ describe('rightnow outbound', () => {
     expect(receipt.status).toBe('dropped');
   });
 
-  it('when a message has attachments, then links are sent as text and url-less files alone are dropped', async () => {
+  it('when a message has attachments, then each is a line under the text, marked when it cannot be downloaded', async () => {
     const withUrl = agentEvent({ kind: 'message', text: 'see', attachments: [{ name: 'a.pdf', contentType: 'application/pdf', size: 3, url: 'https://files.test/a.pdf' }] });
     await conn.send(withUrl, ctx());
     expect(sim.postsFor(engagementId).at(-1)!.body).toBe('see\na.pdf: https://files.test/a.pdf');
-    const bare = agentEvent({ kind: 'message', text: '', attachments: [{ name: 'b.png', contentType: 'image/png', size: 3 }] });
-    expect((await conn.send(bare, ctx())).status).toBe('dropped');
+    const captioned = agentEvent({ kind: 'message', text: 'my scan', attachments: [{ name: 'b.png', contentType: 'image/png', size: 3 }] });
+    await conn.send(captioned, ctx());
+    expect(sim.postsFor(engagementId).at(-1)!.body).toBe('my scan\nb.png: (not downloadable)');
+    const empty = agentEvent({ kind: 'message', text: '' });
+    expect(await conn.send(empty, ctx())).toEqual({ status: 'dropped', reason: 'empty-message' });
   });
 
   it('when the canonical event id is too long for messageId, then a stable digest is sent', async () => {
