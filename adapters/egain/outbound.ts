@@ -1,5 +1,6 @@
 import { PermanentError, RetryableError } from '../../src/errors.js';
-import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
+import { attachmentLine } from '../../src/model/attachment-text.js';
+import type { Attachment, ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
 import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { EgainApi } from './api.js';
@@ -8,6 +9,8 @@ import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
 import { attachmentRefusalNotice, checkAttachment, hasFeature, splitText } from './restrictions.js';
 import type { ClientType, DirectionRestrictions, WireConversation, WireMessage } from './wire.js';
+
+type Fetchable = Attachment & { url: string };
 
 type Content = NonNullable<WireMessage['content']>;
 interface Draft {
@@ -89,6 +92,10 @@ export class EgainOutbound {
 
   private async sendMessage(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
     const { rules, r } = await this.channel(ctx);
+    // The channel's policy applies to every file the sender shared; one the channel allows but that has no
+    // address to fetch it from (hosted by the sender's vendor) is named in the text instead of uploaded.
+    const files = event.attachments.filter((a): a is Fetchable => a.url !== undefined);
+    const text = [event.text, ...event.attachments.filter((a) => a.url === undefined).map(attachmentLine)].filter((t) => t !== '').join('\n');
     for (const file of event.attachments) {
       const refusal = checkAttachment(r, file);
       if (refusal) {
@@ -99,11 +106,11 @@ export class EgainOutbound {
       }
     }
     const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};
-    const parts = event.text.length > 0 ? splitText(event.text, r?.maxTextLength) : [];
-    const drafts: Draft[] = parts.map((text) => ({ type: 'text', content: { text, ...format } }));
-    if (event.attachments.length > 0) {
+    const parts = text.length > 0 ? splitText(text, r?.maxTextLength) : [];
+    const drafts: Draft[] = parts.map((part) => ({ type: 'text', content: { text: part, ...format } }));
+    if (files.length > 0) {
       const ids: { id: string }[] = [];
-      for (const file of event.attachments) ids.push({ id: await this.uploadAttachment(file, ctx, rules.type, r) });
+      for (const file of files) ids.push({ id: await this.uploadAttachment(file, ctx, rules.type, r) });
       const last = drafts.at(-1);
       if (last?.content) last.content.attachments = { attachment: ids };
       else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
@@ -113,12 +120,11 @@ export class EgainOutbound {
   }
 
   private async uploadAttachment(
-    file: EventOfKind<'message'>['attachments'][number],
+    file: Fetchable,
     ctx: DeliveryContext,
     channelType: string,
     r: DirectionRestrictions | undefined,
   ): Promise<string> {
-    if (!file.url) throw new PermanentError('egain attachment: the origin gave no URL to fetch the bytes from');
     const { bytes } = await this.api.download(file.url);
     if (checkAttachment(r, { name: file.name, size: bytes.length })) {
       throw new PermanentError('egain attachment: the downloaded file breaks the channel policy its declared size passed');

@@ -42,6 +42,18 @@ describe('eGain attachments through the Asset API and the channel attachment pol
     expect(sim.messages[0]!.message.content).toEqual({ text: 'see photo', attachments: { attachment: [{ id: asset!.id }] } });
   });
 
+  it('when a file has no download address, then it is named in the text and only the fetchable one is uploaded', async () => {
+    const { connector, ctx } = await setup();
+    const hosted = { name: 'scan.png', contentType: 'image/png', size: 500 };
+    const result = await connector.send(event({ kind: 'message', text: 'two files', attachments: [hosted, attachment('photo.png', '/photo.png', png.length)] }), ctx);
+    expect(result.status).toBe('sent');
+    expect(sim.assets.map((a) => a.name)).toEqual(['photo.png']);
+    expect(sim.messages[0]!.message.content).toEqual({
+      text: 'two files\nscan.png: (not downloadable)',
+      attachments: { attachment: [{ id: sim.assets[0]!.id }] },
+    });
+  });
+
   it('when the extension is blocked, then nothing is sent and the sender is told in their language', async () => {
     const { connector, ctx } = await setup({ 'egain.language': 'fr-FR' });
     const result = await connector.send(event({ kind: 'message', text: 'x', attachments: [attachment('tool.EXE', '/photo.png', 10)] }), ctx);
