@@ -81,11 +81,13 @@ describeWithRedis('Redis queue backend', () => {
     const here = backend();
     const there = backend();
     let woken = 0;
+    let probes = 0;
     here.onWork(() => (woken += 1));
     await eventually(async () => {
-      // The subscription is asynchronous: enqueue until this instance hears of it.
-      const lane = laneOf(delivery(`probe-${woken}`, 'x'));
-      await there.enqueue(lane, [delivery(`probe-${woken}`, `p-${Date.now()}`)], 60_000);
+      // The subscription is asynchronous: enqueue until this instance hears of it. A new lane each time,
+      // because only a lane entering the schedule is announced.
+      probes += 1;
+      await there.enqueue(laneOf(delivery(`probe-${probes}`, 'x')), [delivery(`probe-${probes}`, 'p')], 60_000);
       expect(woken).toBeGreaterThan(0);
     });
     expect((await here.claim(100, 'w1', 30_000, false)).length).toBeGreaterThan(0);

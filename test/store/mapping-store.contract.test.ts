@@ -268,6 +268,8 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
       const { id } = (await brief.resolveConversation('acme', 'alpha', 'a-1', { attrs: {} }))!;
       await eventually(async () => {
         expect(await brief.getConversation('acme', id)).toBeUndefined();
+        // A read between the record's expiry and the index's may have kept a copy of the index: look past it.
+        brief.forgetNative('acme', 'alpha', 'a-1');
         expect(await brief.resolveConversation('acme', 'alpha', 'a-1')).toBeUndefined();
       });
     });
