@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Bridge, type BridgeOptions } from './bridge.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { PeerReloads } from './config/peer-reloads.js';
 import type { ReloadOutcome } from './config/reload-plan.js';
 import type { BridgeConfig } from './config/schema.js';
 import { createApp } from './http/app.js';
 import type { PlatformRegistry } from './platform/registry.js';
+import { RedisMappingStore } from './store/redis-store.js';
 
 export interface ServiceOptions extends BridgeOptions {
   /** The YAML file or folder the configuration came from: `POST /admin/reload` and SIGHUP re-read it. */
@@ -19,6 +21,8 @@ export class ChatbridgeService {
   readonly bridge: Bridge;
   private server: Server | undefined;
   private stopping: Promise<void> | undefined;
+  /** Redis mode with a configuration source: an admin reload here is announced to the other instances. */
+  private readonly peers: PeerReloads | undefined;
 
   constructor(
     config: BridgeConfig,
@@ -26,6 +30,10 @@ export class ChatbridgeService {
     private readonly options: ServiceOptions = {},
   ) {
     this.bridge = new Bridge(config, registry, options);
+    const { store } = this.bridge;
+    if (store instanceof RedisMappingStore && this.canReload) {
+      this.peers = new PeerReloads(store.redis, `${config.store.keyPrefix}config-reload`);
+    }
   }
 
   get canReload(): boolean {
@@ -50,6 +58,22 @@ export class ChatbridgeService {
     return this.bridge.reload(next);
   }
 
+  /**
+   * The admin API's reload: this instance re-reads its source and, once that applied, the other
+   * instances on the same Redis are told to re-read theirs (`peersNotified`: how many heard it).
+   */
+  async reloadEverywhere(): Promise<ReloadOutcome & { peersNotified?: number }> {
+    const outcome = await this.reload();
+    if (!outcome.reloaded || !this.peers) return outcome;
+    return { ...outcome, peersNotified: await this.peers.announce() };
+  }
+
+  /** Another instance reloaded through the admin API: re-read this one's source (the outcome is logged by reload). */
+  private reloadForPeer(): void {
+    this.bridge.logger.info('configuration reload asked by another instance');
+    this.reload().catch((err: unknown) => this.bridge.logger.error('configuration reload failed', { error: err }));
+  }
+
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
     if (!address) throw new Error('not listening');
@@ -59,8 +83,9 @@ export class ChatbridgeService {
 
   async start(): Promise<this> {
     await this.bridge.start();
+    await this.peers?.listen(() => this.reloadForPeer());
     const { port, host } = this.bridge.config.server;
-    const app = createApp(this.bridge, { reload: this.canReload ? () => this.reload() : undefined });
+    const app = createApp(this.bridge, { reload: this.canReload ? () => this.reloadEverywhere() : undefined });
     await new Promise<void>((resolve, reject) => {
       const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve()));
       server.on('error', reject);
@@ -80,6 +105,7 @@ export class ChatbridgeService {
         server.closeIdleConnections();
         await closed;
       }
+      await this.peers?.close();
       await this.bridge.stop();
     })();
     return this.stopping;

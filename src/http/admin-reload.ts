@@ -5,9 +5,10 @@ import { requireAdmin } from './admin.js';
 import { sendError } from './errors.js';
 
 /**
- * `POST /admin/reload`: re-reads the configuration source. 200 with what changed (and which changes
- * wait for a restart); 400 with every problem when the new configuration is invalid, the running one
- * kept; 409 when the instance has no source to re-read (the sandbox).
+ * `POST /admin/reload`: re-reads the configuration source (in Redis mode, then tells the other
+ * instances to re-read theirs). 200 with what changed (and which changes wait for a restart); 400 with
+ * every problem when the new configuration is invalid, the running one kept; 409 when the instance has
+ * no source to re-read (the sandbox).
  */
 export function adminReloadRouter(bridge: Bridge, reload: (() => Promise<ReloadOutcome>) | undefined): Router {
   const router = express.Router();
