@@ -2,16 +2,9 @@ import { LiveConversations } from '../../src/routing/live-conversations.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { RedisMappingStore } from '../../src/store/redis-store.js';
-import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
+import { suiteRedis } from '../support/redis.js';
 
-const redis = await connectTestRedis();
-const prefix = uniqueTestPrefix();
-
-afterAll(async () => {
-  if (!redis) return;
-  await deleteKeysWithPrefix(redis, prefix);
-  await redis.quit();
-});
+const { redis, prefix } = await suiteRedis();
 
 const stores: [string, () => MappingStore][] = [
   ['memory', () => new MemoryMappingStore()],

@@ -1,30 +1,14 @@
 import type { Redis } from 'ioredis';
-import type { Delivery } from '../../src/delivery/delivery.js';
 import { laneOf } from '../../src/delivery/delivery.js';
 import { MemoryQueueBackend } from '../../src/delivery/memory-queue.js';
 import type { QueueBackend } from '../../src/delivery/queue-backend.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
+import { messageDelivery as delivery } from '../support/deliveries.js';
 import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
 
 const redis: Redis | undefined = await connectTestRedis();
 const stores: ('memory' | 'redis')[] = redis ? ['memory', 'redis'] : ['memory'];
 
-function delivery(conversationId: string, id: string): Delivery {
-  return {
-    event: {
-      kind: 'message',
-      id,
-      tenant: 't1',
-      conversationId,
-      origin: { platform: 'a', conversationId: `native-${conversationId}` },
-      sender: { role: 'customer' },
-      timestamp: new Date(0).toISOString(),
-      text: id,
-    },
-    target: 'b',
-    acceptedAt: 0,
-  } as Delivery;
-}
 
 afterAll(async () => {
   await redis?.quit();

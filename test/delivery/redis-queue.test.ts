@@ -1,29 +1,13 @@
 import type { Redis } from 'ioredis';
-import type { Delivery } from '../../src/delivery/delivery.js';
 import { laneOf } from '../../src/delivery/delivery.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
+import { messageDelivery as delivery } from '../support/deliveries.js';
 import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
 import { eventually } from '../support/eventually.js';
 
 const redis: Redis | undefined = await connectTestRedis();
 const describeWithRedis = redis ? describe : describe.skip;
 
-function delivery(conversationId: string, id: string): Delivery {
-  return {
-    event: {
-      kind: 'message',
-      id,
-      tenant: 't1',
-      conversationId,
-      origin: { platform: 'a', conversationId: `native-${conversationId}` },
-      sender: { role: 'customer' },
-      timestamp: new Date(0).toISOString(),
-      text: id,
-    },
-    target: 'b',
-    acceptedAt: 0,
-  } as Delivery;
-}
 
 /** The Redis queue's own bookkeeping: what the worker no longer asks for in separate commands. */
 describeWithRedis('Redis queue backend', () => {

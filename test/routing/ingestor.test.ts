@@ -1,41 +1,18 @@
-import type { TenantConfig } from '../../src/config/schema.js';
 import { MemoryQueueBackend } from '../../src/delivery/memory-queue.js';
 import type { InboundEventInput } from '../../src/model/events.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { Metrics } from '../../src/observability/metrics.js';
-import { Ingestor } from '../../src/routing/ingestor.js';
-import { RouteLedger } from '../../src/routing/route-ledger.js';
 import { RedisMappingStore } from '../../src/store/redis-store.js';
 import { eventually } from '../support/eventually.js';
-import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
+import { testIngestor } from '../support/ingestor.js';
+import { suiteRedis } from '../support/redis.js';
 
 /** The ingestor over the real Redis store: what its batching and the store's stable copies must not change. */
 
-const redis = await connectTestRedis();
-const prefix = uniqueTestPrefix();
-const TENANT: TenantConfig = { id: 'acme', routes: [{ customer: 'cust', agents: [{ platform: 'agent', weight: 100 }] }], platforms: {} };
-
-afterAll(async () => {
-  if (!redis) return;
-  await deleteKeysWithPrefix(redis, prefix);
-  await redis.quit();
-});
+const { redis, prefix } = await suiteRedis();
 
 let n = 0;
 function setup(store: RedisMappingStore) {
   const queue = new MemoryQueueBackend();
-  const metrics = new Metrics();
-  const logger = createLogger({ silent: true });
-  const ingestor = new Ingestor({
-    store,
-    queue,
-    metrics,
-    logger,
-    ledger: new RouteLedger(store, metrics, logger, 60_000),
-    dedupeTtlMs: 60_000,
-    tenant: (id) => (id === 'acme' ? TENANT : undefined),
-  });
-  return { queue, ingestor };
+  return { queue, ingestor: testIngestor(store, queue) };
 }
 
 const say = (conversationId: string, seq: number): InboundEventInput => ({

@@ -1,16 +1,9 @@
 import { RedisMappingStore } from '../../src/store/redis-store.js';
-import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
+import { suiteRedis } from '../support/redis.js';
 
 /** Redis-only behaviour the memory store has no counterpart for (it cannot hold a key of the wrong type). */
 
-const redis = await connectTestRedis();
-const prefix = uniqueTestPrefix();
-
-afterAll(async () => {
-  if (!redis) return;
-  await deleteKeysWithPrefix(redis, prefix);
-  await redis.quit();
-});
+const { redis, prefix } = await suiteRedis();
 
 (redis ? describe : describe.skip)('RedisMappingStore', () => {
   it('when a command inside a transaction fails, then the write rejects instead of passing as done', async () => {

@@ -73,3 +73,18 @@ export async function deletePrefix(url: string, prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/**
+ * For a suite of its own keys: a client (undefined when Redis is unreachable outside CI) and a unique
+ * prefix, with every key under it deleted and the client closed after the suite. Call at module level.
+ */
+export async function suiteRedis(): Promise<{ redis: Redis | undefined; prefix: string }> {
+  const redis = await connectTestRedis();
+  const prefix = uniqueTestPrefix();
+  afterAll(async () => {
+    if (!redis) return;
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
+  return { redis, prefix };
+}

@@ -1,15 +1,9 @@
-import type { TenantConfig } from '../../src/config/schema.js';
 import type { Delivery } from '../../src/delivery/delivery.js';
 import type { QueueBackend } from '../../src/delivery/queue-backend.js';
 import type { InboundEventInput } from '../../src/model/events.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { Metrics } from '../../src/observability/metrics.js';
-import { Ingestor } from '../../src/routing/ingestor.js';
-import { RouteLedger } from '../../src/routing/route-ledger.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { Transcripts } from '../../src/transcripts/transcripts.js';
-
-const TENANT: TenantConfig = { id: 'acme', routes: [{ customer: 'cust', agents: [{ platform: 'agent', weight: 100 }] }], platforms: {} };
+import { testIngestor } from '../support/ingestor.js';
 
 function setup(transcripts?: (store: MemoryMappingStore) => Transcripts) {
   const store = new MemoryMappingStore({ keyPrefix: 'ih:' });
@@ -20,18 +14,7 @@ function setup(transcripts?: (store: MemoryMappingStore) => Transcripts) {
       return deliveries.map(() => true);
     },
   } as unknown as QueueBackend;
-  const metrics = new Metrics();
-  const logger = createLogger({ silent: true });
-  const ingestor = new Ingestor({
-    store,
-    queue,
-    metrics,
-    logger,
-    ledger: new RouteLedger(store, metrics, logger, 60_000),
-    dedupeTtlMs: 60_000,
-    tenant: (id) => (id === 'acme' ? TENANT : undefined),
-    transcripts: transcripts?.(store),
-  });
+  const ingestor = testIngestor(store, queue, transcripts?.(store));
   return { store, queued, ingestor };
 }
 
