@@ -142,10 +142,10 @@ export interface System {
   target: Target;
 }
 
-/** The baseline's p99 and the bridge's p99 in two windows run back to back. */
+/** The baseline's latencies and the bridge's in two windows run back to back. */
 export interface Pair {
-  baselineP99: number;
-  p99: number;
+  baseline: Percentiles;
+  bridge: Percentiles;
 }
 
 /**
@@ -174,7 +174,7 @@ export async function rateAndMax(
       await h.sims.call('forget', { run: base.run });
       const own = await window(h, system.pid, system.target, `${label}-rate-${i}`, atRate);
       windows.push(own);
-      pairs.push({ baselineP99: base.arrivals.latencyMs.p99, p99: own.arrivals.latencyMs.p99 });
+      pairs.push({ baseline: base.arrivals.latencyMs, bridge: own.arrivals.latencyMs });
     }
     rateResult = await result(h, atRate, windows);
   } else {
@@ -184,9 +184,9 @@ export async function rateAndMax(
   return { rate: rateResult, max: atMax, pairs };
 }
 
-/** Median of bridge p99 - baseline p99 over the pairs. */
-export function addedP99(pairs: Pair[]): number {
-  const added = pairs.map((p) => p.p99 - p.baselineP99).sort((a, b) => a - b);
+/** Median over the pairs of the bridge's percentile minus the baseline's. */
+export function added(pairs: Pair[], percentile: keyof Percentiles): number {
+  const added = pairs.map((p) => p.bridge[percentile] - p.baseline[percentile]).sort((a, b) => a - b);
   const mid = Math.floor(added.length / 2);
   return added.length % 2 === 1 ? added[mid]! : (added[mid - 1]! + added[mid]!) / 2;
 }

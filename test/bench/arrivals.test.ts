@@ -1,5 +1,5 @@
 import { ArrivalRecorder, percentiles, stampText } from '../../bench/arrivals.js';
-import { addedP99 } from '../../bench/measure.js';
+import { added } from '../../bench/measure.js';
 
 /** The benchmark's timing: stamps in message texts, latencies and drops counted where messages arrive. */
 describe('benchmark arrival recorder', () => {
@@ -41,8 +41,11 @@ describe('benchmark arrival recorder', () => {
     expect(percentiles([]).p50).toBeNaN();
   });
 
-  it('when windows are paired with baseline windows, then added p99 is the median of the per-pair differences', () => {
-    expect(addedP99([{ baselineP99: 40, p99: 43 }, { baselineP99: 6, p99: 30 }, { baselineP99: 10, p99: 11 }])).toBe(3);
-    expect(addedP99([{ baselineP99: 5, p99: 7 }, { baselineP99: 5, p99: 11 }])).toBe(4);
+  it('when windows are paired with baseline windows, then added latency is the median of the per-pair differences', () => {
+    const pair = (baseline: number, bridge: number) => ({ baseline: { p50: 1, p99: baseline, max: 100 }, bridge: { p50: 3, p99: bridge, max: 90 } });
+    expect(added([pair(40, 43), pair(6, 30), pair(10, 11)], 'p99')).toBe(3);
+    expect(added([pair(5, 7), pair(5, 11)], 'p99')).toBe(4);
+    expect(added([pair(5, 7), pair(5, 11)], 'p50')).toBe(2);
+    expect(added([pair(5, 7)], 'max')).toBe(-10);
   });
 });
