@@ -4,7 +4,7 @@ import pRetry from 'p-retry';
 import { type DeliveryError, toDeliveryError } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import type { Delivery, QueuedHead } from './delivery.js';
-import type { ClaimedLane, QueueBackend } from './queue-backend.js';
+import type { ClaimedLane, Completion, QueueBackend } from './queue-backend.js';
 
 export interface DeliveryWorkerOptions {
   concurrency: number;
@@ -155,7 +155,7 @@ export class DeliveryWorker {
     else this.signalled = true;
   }
 
-  /** Starts from the head the claim read (no peek); a lane claimed empty is only released. */
+  /** Starts from the head the claim read; a lane claimed empty is only released. */
   private async processLane(lane: string, first: QueuedHead | undefined): Promise<void> {
     let lost = false;
     let parked = false;
@@ -173,34 +173,40 @@ export class DeliveryWorker {
         const outcome = await this.attempt(head);
         // Cut short by a stop: the event stays at the head for whoever claims the lane next.
         if (!outcome.ok && this.hardStop.signal.aborted) break;
-        if (outcome.ok) {
-          const completion = await this.backend.complete(lane, this.token, head.raw);
-          if (!completion.popped) {
-            lost = true;
-            continue;
-          }
-          this.hooks.delivered?.(head.delivery);
-          head = completion.next;
-          released = head === undefined;
+        if (!outcome.ok && outcome.error.retryable && outcome.attempts < this.options.maxAttempts) {
+          const delay = backoffDelay(outcome.attempts, { ...this.options, retryAfterMs: outcome.error.retryAfterMs });
+          parked = await this.backend.postpone(lane, this.token, Date.now() + delay, outcome.attempts - head.attempts);
+          break;
+        }
+        const completion = await this.settle(lane, head, outcome);
+        if (!completion.popped) {
+          lost = true;
           continue;
         }
-        const { error, attempts } = outcome;
-        if (!error.retryable || attempts >= this.options.maxAttempts) {
-          const reason = `${error.retryable ? `gave up after ${attempts} attempts: ` : ''}${error.message}`;
-          if (await this.backend.deadLetter(lane, this.token, { ...head, attempts }, reason)) {
-            this.hooks.deadLettered?.(head.delivery, reason);
-            head = await this.backend.peek(lane);
-          } else lost = true;
-          continue;
-        }
-        const delay = backoffDelay(attempts, { ...this.options, retryAfterMs: error.retryAfterMs });
-        parked = await this.backend.postpone(lane, this.token, Date.now() + delay, attempts - head.attempts);
-        break;
+        head = completion.next;
+        released = head === undefined;
       }
     } finally {
       clearInterval(renewal);
       if (!parked && !lost && !released) await this.backend.release(lane, this.token);
     }
+  }
+
+  /**
+   * The head leaves its lane, delivered or dead-lettered (a permanent error, or no attempts left); the
+   * backend hands back the next head in the same step, and gives up an emptied lane's claim.
+   */
+  private async settle(lane: string, head: QueuedHead, outcome: Outcome): Promise<Completion> {
+    if (outcome.ok) {
+      const completion = await this.backend.complete(lane, this.token, head.raw);
+      if (completion.popped) this.hooks.delivered?.(head.delivery);
+      return completion;
+    }
+    const { error, attempts } = outcome;
+    const reason = `${error.retryable ? `gave up after ${attempts} attempts: ` : ''}${error.message}`;
+    const completion = await this.backend.deadLetter(lane, this.token, { ...head, attempts }, reason);
+    if (completion.popped) this.hooks.deadLettered?.(head.delivery, reason);
+    return completion;
   }
 
   /** Runs the head's attempts that fit in this claim; reports the total attempts made so far. */

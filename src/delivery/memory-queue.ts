@@ -79,11 +79,6 @@ export class MemoryQueueBackend implements QueueBackend {
     return claimed;
   }
 
-  async peek(name: string): Promise<QueuedHead | undefined> {
-    const lane = this.lanes.get(name);
-    return lane && headOf(lane);
-  }
-
   private pop(name: string, lane: Lane, raw: string): boolean {
     if (lane.items[0] !== raw) return false;
     lane.items.shift();
@@ -95,7 +90,12 @@ export class MemoryQueueBackend implements QueueBackend {
   async complete(name: string, token: string, raw: string): Promise<Completion> {
     const lane = this.owned(name, token);
     if (!lane || !this.pop(name, lane, raw)) return { popped: false };
-    const next = await this.peek(name);
+    return this.next(name, lane, token);
+  }
+
+  /** After a pop: the new head, or, when the lane is empty, no head and the claim given up. */
+  private async next(name: string, lane: Lane, token: string): Promise<Completion> {
+    const next = headOf(lane);
     if (!next) await this.release(name, token);
     return { popped: true, next };
   }
@@ -110,14 +110,14 @@ export class MemoryQueueBackend implements QueueBackend {
     return true;
   }
 
-  async deadLetter(name: string, token: string, head: QueuedHead, reason: string): Promise<boolean> {
+  async deadLetter(name: string, token: string, head: QueuedHead, reason: string): Promise<Completion> {
     const lane = this.owned(name, token);
-    if (!lane || !this.pop(name, lane, head.raw)) return false;
+    if (!lane || !this.pop(name, lane, head.raw)) return { popped: false };
     const id = randomUUID();
     this.deadLetters.set(id, { id, delivery: head.delivery, reason, attempts: head.attempts, at: new Date(this.now()).toISOString() });
     const max = this.options.maxDeadLetters ?? 10_000;
     while (this.deadLetters.size > max) this.deadLetters.delete(this.deadLetters.keys().next().value as string);
-    return true;
+    return this.next(name, lane, token);
   }
 
   async release(name: string, token: string): Promise<void> {

@@ -1,13 +1,13 @@
 import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
 
 /**
- * What `complete` did: popped the head and read the next one in the same step (no separate peek).
+ * What `complete` did: popped the head and read the next one in the same step (no separate read).
  * `next` undefined: the lane is empty and the claim was given up with it (no separate release).
  */
 export type Completion = { popped: true; next: QueuedHead | undefined } | { popped: false };
 
 /**
- * A lane just claimed, with its head read in the same step (no separate peek). `head` undefined: the
+ * A lane just claimed, with its head read in the same step (no separate read). `head` undefined: the
  * lane is empty (its last event left while the claim was kept, say by an owner that then crashed);
  * the claimer releases it so it leaves the schedule.
  */
@@ -35,13 +35,12 @@ export interface QueueBackend {
    * unannounced: postponed lanes, lapsed leases, lost announcements.
    */
   claim(max: number, token: string, leaseMs: number, sweep?: boolean): Promise<ClaimedLane[]>;
-  peek(lane: string): Promise<QueuedHead | undefined>;
   /** Pops the head if it is still `raw` and the claim is ours; not popped when the claim was lost. */
   complete(lane: string, token: string, raw: string): Promise<Completion>;
   /** Adds failed attempts to the head's count and hides the lane until `dueAt`; gives up the claim. */
   postpone(lane: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean>;
-  /** Moves the head to the dead-letter list. */
-  deadLetter(lane: string, token: string, head: QueuedHead, reason: string): Promise<boolean>;
+  /** Moves the head to the dead-letter list; like `complete`, returns the next head and gives up an emptied lane's claim. */
+  deadLetter(lane: string, token: string, head: QueuedHead, reason: string): Promise<Completion>;
   /** Gives up the claim; the lane is due again at once if it still has work. */
   release(lane: string, token: string): Promise<void>;
   /** Extends the claim. False when it was lost. */

@@ -43,7 +43,7 @@ return 1`;
 /**
  * KEYS: ready, claims, attempts, lane key prefix; ARGV: now, leaseMs, token, max. Hides claimed lanes
  * until the lease ends and returns { lane, head, attempts } for each (head false when the lane is
- * empty), so the worker needs no PEEK, one round trip less per claimed lane. The lane keys are built
+ * empty), so the worker needs no read of its own, one round trip less per claimed lane. The lane keys are built
  * here from the prefix rather than declared, because which lanes are due is known only inside the
  * script; the prefix carries the partition's hash tag, so they are on the declared keys' Cluster slot.
  */
@@ -57,13 +57,9 @@ for i, lane in ipairs(lanes) do
 end
 return res`;
 
-/** KEYS: lane, attempts; ARGV: lane. The head and its attempts (the head is false when the lane is empty). */
-export const PEEK = `
-return { redis.call('LINDEX', KEYS[1], 0), redis.call('HGET', KEYS[2], ARGV[1]) or '0' }`;
-
 /**
  * KEYS: claims, attempts, lane, depth, ready; ARGV: lane, token, raw. Pops the head and returns
- * { 1, next head }, saving the worker a peek; when the lane is now empty the claim is given up here
+ * { 1, next head }, saving the worker a read; when the lane is now empty the claim is given up here
  * too (next head false), saving a release. { 0 } head changed, { -1 } claim lost.
  */
 export const COMPLETE = `
@@ -87,15 +83,23 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`;
 
-/** KEYS: claims, attempts, lane, depth, dlq; ARGV: lane, token, raw, id, letter */
+/**
+ * KEYS: claims, attempts, lane, depth, ready, dlq; ARGV: lane, token, raw, id, letter. Moves the head to
+ * the dead-letter hash and, like COMPLETE, returns { 1, next head } and gives up an emptied lane's claim.
+ */
 export const DEAD_LETTER = `
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return 0 end
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return { -1 } end
+if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return { 0 } end
 redis.call('LPOP', KEYS[3])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('DECR', KEYS[4])
-redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
-return 1`;
+redis.call('HSET', KEYS[6], ARGV[4], ARGV[5])
+local head = redis.call('LINDEX', KEYS[3], 0)
+if not head then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[5], ARGV[1])
+end
+return { 1, head }`;
 
 /** KEYS: ready, claims, lane; ARGV: lane, token, now, channel, message. 1 when work remains (announced). */
 export const RELEASE = `

@@ -110,20 +110,9 @@ export class RedisQueueBackend implements QueueBackend {
     return claimed;
   }
 
-  async peek(lane: string): Promise<QueuedHead | undefined> {
-    const k = this.keys(this.partitionOf(lane));
-    const [raw, attempts] = (await this.run('PEEK', [k.lane(lane), k.attempts], [lane])) as [string | null, string];
-    return raw === null ? undefined : head(raw, attempts);
-  }
-
   async complete(lane: string, token: string, raw: string): Promise<Completion> {
     const k = this.keys(this.partitionOf(lane));
-    const [status, next] = (await this.run('COMPLETE', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready], [lane, token, raw])) as [
-      number,
-      string | null | undefined,
-    ];
-    if (status !== 1) return { popped: false };
-    return { popped: true, next: next ? head(next, '0') : undefined };
+    return completion(await this.run('COMPLETE', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready], [lane, token, raw]));
   }
 
   async postpone(lane: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean> {
@@ -131,13 +120,13 @@ export class RedisQueueBackend implements QueueBackend {
     return (await this.run('POSTPONE', [k.ready, k.claims, k.attempts], [lane, token, dueAt, failedAttempts])) === 1;
   }
 
-  async deadLetter(lane: string, token: string, head: QueuedHead, reason: string): Promise<boolean> {
+  async deadLetter(lane: string, token: string, head: QueuedHead, reason: string): Promise<Completion> {
     const p = this.partitionOf(lane);
     const k = this.keys(p);
     const id = `${p}.${randomUUID()}`;
     const letter: DeadLetter = { id, delivery: head.delivery, reason, attempts: head.attempts, at: new Date(this.now()).toISOString() };
-    return (
-      (await this.run('DEAD_LETTER', [k.claims, k.attempts, k.lane(lane), k.depth, k.dlq], [lane, token, head.raw, id, JSON.stringify(letter)])) === 1
+    return completion(
+      await this.run('DEAD_LETTER', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready, k.dlq], [lane, token, head.raw, id, JSON.stringify(letter)]),
     );
   }
 
@@ -217,6 +206,14 @@ export class RedisQueueBackend implements QueueBackend {
   async close(): Promise<void> {
     if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
   }
+}
+
+/** COMPLETE's and DEAD_LETTER's answer: { 1, next head or false } when popped, { 0 } or { -1 } when not. */
+function completion(reply: unknown): Completion {
+  const [status, next] = reply as [number, string | null | undefined];
+  if (status !== 1) return { popped: false };
+  // The next head's attempts were never counted: only a head that failed has any.
+  return { popped: true, next: next ? head(next, '0') : undefined };
 }
 
 function head(raw: string, attempts: string): QueuedHead {

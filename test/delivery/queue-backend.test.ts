@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { laneOf } from '../../src/delivery/delivery.js';
+import { laneOf, type QueuedHead } from '../../src/delivery/delivery.js';
 import { MemoryQueueBackend } from '../../src/delivery/memory-queue.js';
 import type { QueueBackend } from '../../src/delivery/queue-backend.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
@@ -8,7 +8,6 @@ import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../sup
 
 const redis: Redis | undefined = await connectTestRedis();
 const stores: ('memory' | 'redis')[] = redis ? ['memory', 'redis'] : ['memory'];
-
 
 afterAll(async () => {
   await redis?.quit();
@@ -55,5 +54,19 @@ describe.each(stores)('queue backend (%s)', (store) => {
     clock += 1_000;
     const again = await queue.claim(10, 'w2', 30_000);
     expect(again.map((c) => [c.lane, c.head?.delivery.event.id, c.head?.attempts])).toEqual([[lane, 'e1', 3]]);
+  });
+
+  it('when the last event is dead-lettered, then the claim is given up with it and the lane leaves the schedule', async () => {
+    const lane = laneOf(delivery('c4', 'x'));
+    await queue.enqueue(lane, [delivery('c4', 'e1'), delivery('c4', 'e2')], 60_000);
+    const claimed = (await queue.claim(100, 'w1', 30_000)).find((c) => c.lane === lane);
+    const first = await queue.deadLetter(lane, 'w1', claimed!.head!, 'refused');
+    expect(first).toMatchObject({ popped: true, next: { attempts: 0 } });
+    expect(first.popped && first.next?.delivery.event.id).toBe('e2');
+    expect(await queue.deadLetter(lane, 'w1', (first as { next: QueuedHead }).next, 'refused')).toEqual({ popped: true, next: undefined });
+    // No release was needed: another worker finds nothing to claim, and the claim is not ours any more.
+    expect((await queue.claim(100, 'w2', 1)).map((c) => c.lane)).not.toContain(lane);
+    expect(await queue.renew(lane, 'w1', 30_000)).toBe(false);
+    expect((await queue.listDeadLetters(10)).map((l) => l.delivery.event.id)).toEqual(expect.arrayContaining(['e1', 'e2']));
   });
 });

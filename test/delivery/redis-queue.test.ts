@@ -93,9 +93,10 @@ describeWithRedis('Redis queue backend', () => {
     const lane = laneOf(delivery('c3', 'x'));
     await queue.enqueue(lane, [delivery('c3', 'e1')], 60_000);
     // Lanes of the tests above share the prefix: pick this one out.
-    const claimed = (await queue.claim(100, 'w-crashed', 1)).find((c) => c.lane === lane);
-    // Its owner dead-letters the last event and crashes before releasing; the lease lapses.
-    expect(await queue.deadLetter(lane, 'w-crashed', claimed!.head!, 'refused')).toBe(true);
+    await queue.claim(100, 'w-crashed', 1);
+    // The list emptied behind the schedule's back (an operator, or an instance of an older version that
+    // popped the last event and crashed before releasing); the lease lapses.
+    await redis!.del(`${prefix}{q${queue.partitionOf(lane)}}:lane:${lane}`);
     await new Promise((r) => setTimeout(r, 5));
 
     const again = (await queue.claim(100, 'w1', 30_000)).filter((c) => c.lane === lane);
