@@ -189,7 +189,7 @@ export class Bridge {
     } else if (result.nativeMessageId) {
       /*
        * Not awaited: the message is out, and failing the delivery now would only send it again. The
-       * link goes out ahead of the queue's COMPLETE on the same connection (no round trip of its own),
+       * link goes out ahead of the queue's pop on the same connection (no round trip of its own),
        * so whatever later looks it up (a receipt, an echo) finds it.
        */
       void this.store.linkMessage(event.tenant, event.id, target, result.nativeMessageId).catch((err: unknown) =>

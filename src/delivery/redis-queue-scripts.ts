@@ -58,16 +58,18 @@ end
 return res`;
 
 /**
- * KEYS: claims, attempts, lane, depth, ready; ARGV: lane, token, raw. Pops the head and returns
- * { 1, next head }, saving the worker a read; when the lane is now empty the claim is given up here
- * too (next head false), saving a release. { 0 } head changed, { -1 } claim lost.
+ * KEYS: claims, attempts, lane, depth, ready[, dlq]; ARGV: lane, token, raw[, id, letter]. Pops the head
+ * (delivered; with a dead-letter hash and a letter, dead-lettered) and returns { 1, next head }, saving
+ * the worker a read; when the lane is now empty the claim is given up here too (next head false),
+ * saving a release. { 0 } head changed, { -1 } claim lost.
  */
-export const COMPLETE = `
+export const POP = `
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return { -1 } end
 if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return { 0 } end
 redis.call('LPOP', KEYS[3])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('DECR', KEYS[4])
+if KEYS[6] then redis.call('HSET', KEYS[6], ARGV[4], ARGV[5]) end
 local head = redis.call('LINDEX', KEYS[3], 0)
 if not head then
   redis.call('HDEL', KEYS[1], ARGV[1])
@@ -82,24 +84,6 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], tonumber(ARGV[4]))
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`;
-
-/**
- * KEYS: claims, attempts, lane, depth, ready, dlq; ARGV: lane, token, raw, id, letter. Moves the head to
- * the dead-letter hash and, like COMPLETE, returns { 1, next head } and gives up an emptied lane's claim.
- */
-export const DEAD_LETTER = `
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return { -1 } end
-if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return { 0 } end
-redis.call('LPOP', KEYS[3])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('DECR', KEYS[4])
-redis.call('HSET', KEYS[6], ARGV[4], ARGV[5])
-local head = redis.call('LINDEX', KEYS[3], 0)
-if not head then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  redis.call('ZREM', KEYS[5], ARGV[1])
-end
-return { 1, head }`;
 
 /** KEYS: ready, claims, lane; ARGV: lane, token, now, channel, message. 1 when work remains (announced). */
 export const RELEASE = `

@@ -112,7 +112,7 @@ export class RedisQueueBackend implements QueueBackend {
 
   async complete(lane: string, token: string, raw: string): Promise<Completion> {
     const k = this.keys(this.partitionOf(lane));
-    return completion(await this.run('COMPLETE', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready], [lane, token, raw]));
+    return completion(await this.run('POP', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready], [lane, token, raw]));
   }
 
   async postpone(lane: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean> {
@@ -126,7 +126,7 @@ export class RedisQueueBackend implements QueueBackend {
     const id = `${p}.${randomUUID()}`;
     const letter: DeadLetter = { id, delivery: head.delivery, reason, attempts: head.attempts, at: new Date(this.now()).toISOString() };
     return completion(
-      await this.run('DEAD_LETTER', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready, k.dlq], [lane, token, head.raw, id, JSON.stringify(letter)]),
+      await this.run('POP', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready, k.dlq], [lane, token, head.raw, id, JSON.stringify(letter)]),
     );
   }
 
@@ -208,7 +208,7 @@ export class RedisQueueBackend implements QueueBackend {
   }
 }
 
-/** COMPLETE's and DEAD_LETTER's answer: { 1, next head or false } when popped, { 0 } or { -1 } when not. */
+/** POP's answer: { 1, next head or false } when popped, { 0 } or { -1 } when not. */
 function completion(reply: unknown): Completion {
   const [status, next] = reply as [number, string | null | undefined];
   if (status !== 1) return { popped: false };
