@@ -153,7 +153,7 @@ export interface Pair {
  * fixed rate so that every process runs optimized code when measured. With `baseline`, the fixed rate
  * runs as `pairs` windows, each right after a baseline window at the same rate: the p99 a machine
  * shared with other work gives moves by tens of ms within a minute, so added latency is judged per
- * pair (median of bridge p99 - baseline p99), not between runs a minute apart.
+ * pair (medians of bridge - baseline), not between runs a minute apart.
  */
 export async function rateAndMax(
   h: Harness,
