@@ -190,9 +190,10 @@ export class Ingestor {
     const found = await store.resolveConversation(tenant.id, platform, nativeId);
     if (found) {
       const record = await store.getConversation(tenant.id, found.id);
-      // Expired: the id may be this process's copy of an index that expired too, so look again.
+      // Expired: the id may be this process's copy of an index that expired too, or an index that
+      // outlives its record by a moment; either way the conversation is over, so look again.
       if (!record && !fresh) {
-        store.forgetNative(tenant.id, platform, nativeId);
+        await store.retireNative(tenant.id, platform, nativeId, found.id);
         return this.resolve(tenant, platform, nativeId, true);
       }
       const customer = record?.attrs.customer;

@@ -110,11 +110,15 @@ export abstract class MappingStore {
   }
 
   /**
-   * Forgets what this process remembers of a native id's conversation: for a caller that found the
-   * conversation record gone (expired), so its next resolve sees what the store holds now.
+   * Retires a native id's index that points at a conversation whose record is gone (expired): the
+   * record expires a moment before the index written after it, and in that moment a new customer
+   * event would otherwise be dropped for a conversation nobody knows. Deleted only while it still
+   * names the dead conversation, so one another instance has just created stays.
    */
-  forgetNative(tenant: string, platform: string, nativeId: string): void {
-    this.forgetStable(this.nativeKey(tenant, platform, nativeId));
+  async retireNative(tenant: string, platform: string, nativeId: string, deadId: string): Promise<void> {
+    const index = this.nativeKey(tenant, platform, nativeId);
+    this.forgetStable(index);
+    await this.deleteIfEquals(index, deadId);
   }
 
   async getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined> {

@@ -50,6 +50,19 @@ async function queuedConversations(queue: MemoryQueueBackend): Promise<Map<strin
     expect(third).not.toBe(first);
   });
 
+  it('when the record is gone but its native index is not yet, then the next customer event starts a new conversation', async () => {
+    const store = new RedisMappingStore(redis!, { keyPrefix: `${prefix}${(n += 1)}:` });
+    const { queue, ingestor } = setup(store);
+    await ingestor.ingest('acme', 'cust', [say('c1', 1)]);
+    const first = (await queuedConversations(queue)).get('cust:c1:1')!;
+    // The record expires a moment before the index written after it: the moment, made to last.
+    await redis!.del(store.key('conv', 'acme', first));
+    expect(await ingestor.ingest('acme', 'cust', [say('c1', 2)])).toMatchObject({ accepted: 1, dropped: 0 });
+    const second = (await queuedConversations(queue)).get('cust:c1:2');
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+  });
+
   it('when one batch spans conversations, then every event is queued under its own conversation, in order', async () => {
     const store = new RedisMappingStore(redis!, { keyPrefix: `${prefix}${(n += 1)}:` });
     const { queue, ingestor } = setup(store);

@@ -269,7 +269,7 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
       await eventually(async () => {
         expect(await brief.getConversation('acme', id)).toBeUndefined();
         // A read between the record's expiry and the index's may have kept a copy of the index: look past it.
-        brief.forgetNative('acme', 'alpha', 'a-1');
+        await brief.retireNative('acme', 'alpha', 'a-1', id);
         expect(await brief.resolveConversation('acme', 'alpha', 'a-1')).toBeUndefined();
       });
     });
@@ -289,13 +289,22 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
       expect(await store.getStable(k)).toBe('three');
     });
 
-    it('when a conversation expired after it was resolved, then forgetNative makes the next resolve see it gone', async () => {
+    it('when a conversation expired after it was resolved, then retiring its native id makes the next resolve see it gone', async () => {
       const brief = open({ mappingTtlMs: REWRITE_TTL_MS });
       const { id } = (await brief.resolveConversation('acme', 'alpha', 'a-1', { attrs: {} }))!;
       expect((await brief.resolveConversation('acme', 'alpha', 'a-1'))?.id).toBe(id);
       await eventually(async () => expect(await brief.getConversation('acme', id)).toBeUndefined());
-      brief.forgetNative('acme', 'alpha', 'a-1');
-      await eventually(async () => expect(await brief.resolveConversation('acme', 'alpha', 'a-1')).toBeUndefined());
+      await brief.retireNative('acme', 'alpha', 'a-1', id);
+      expect(await brief.resolveConversation('acme', 'alpha', 'a-1')).toBeUndefined();
+    });
+
+    it('when a native index outlives its record, then retiring it deletes it, but never an index naming another conversation', async () => {
+      const { id } = (await store.resolveConversation('acme', 'alpha', 'a-1', { attrs: {} }))!;
+      await store.delete(store.key('conv', 'acme', id));
+      await store.retireNative('acme', 'alpha', 'a-1', 'some-other-conversation');
+      expect((await store.resolveConversation('acme', 'alpha', 'a-1'))?.id).toBe(id);
+      await store.retireNative('acme', 'alpha', 'a-1', id);
+      expect(await store.resolveConversation('acme', 'alpha', 'a-1')).toBeUndefined();
     });
   });
 

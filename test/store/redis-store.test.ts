@@ -32,7 +32,7 @@ const { redis, prefix } = await suiteRedis();
     // Only an expired index changes; a rewrite by another instance stands in for that here.
     await other.set(store.key('native', 'acme', 'alpha', 'a-1'), 'replaced');
     expect((await store.resolveConversation('acme', 'alpha', 'a-1'))?.id).toBe(id);
-    store.forgetNative('acme', 'alpha', 'a-1');
+    await store.retireNative('acme', 'alpha', 'a-1', id);
     expect((await store.resolveConversation('acme', 'alpha', 'a-1'))?.id).toBe('replaced');
   });
 });
