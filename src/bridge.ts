@@ -9,7 +9,11 @@ import { RedisQueueBackend } from './delivery/redis-queue.js';
 import { AuthExpiredError, ConversationGoneError, InboundError, PermanentError } from './errors.js';
 import type { InboundEventInput } from './model/events.js';
 import { createLogger, eventLogger, type Logger } from './observability/logger.js';
+import { createVendorHttp, reportingOutcomes } from './http/vendor-client.js';
+import { ConnectorHealth } from './observability/connector-health.js';
+import { InboundCapture } from './observability/inbound-capture.js';
 import { Metrics } from './observability/metrics.js';
+import { UnrecognizedInbound } from './observability/unrecognized.js';
 import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
 import { ConnectorSet } from './platform/connector-set.js';
 import type { PlatformRegistry } from './platform/registry.js';
@@ -45,6 +49,9 @@ export class Bridge {
   readonly transcripts: Transcripts;
   readonly worker: DeliveryWorker;
   readonly routeLedger: RouteLedger;
+  readonly unrecognized: UnrecognizedInbound;
+  readonly capture: InboundCapture;
+  readonly health: ConnectorHealth;
   private readonly connectors: ConnectorSet;
   private tenants = new Map<string, TenantConfig>();
   private current: BridgeConfig;
@@ -71,6 +78,9 @@ export class Bridge {
       this.queue = new MemoryQueueBackend();
     }
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
+    this.unrecognized = new UnrecognizedInbound(this.metrics, this.logger);
+    this.capture = new InboundCapture(config.logging.captureInbound);
+    this.health = new ConnectorHealth(this.metrics);
     this.transcripts = new Transcripts(this.store, config.transcripts);
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
@@ -131,6 +141,15 @@ export class Bridge {
       drop: (kind, reason, details) => {
         this.metrics.dropped.inc({ tenant: tenantId, platform, kind, reason });
         this.logger.debug('event dropped on purpose', { tenant: tenantId, platform, kind, reason, ...details });
+      },
+      unrecognized: (what, detail, payload) => this.unrecognized.report(tenantId, platform, what, detail, payload),
+      received: (payload) => this.capture.record(tenantId, platform, payload),
+      vendorHttp: (options) => {
+        this.health.known(tenantId, platform);
+        return reportingOutcomes(createVendorHttp(options), {
+          succeeded: () => this.health.succeeded(tenantId, platform),
+          failed: (operation, message) => this.health.failed(tenantId, platform, operation, message),
+        });
       },
     };
   }
@@ -239,6 +258,7 @@ export class Bridge {
       this.tenants = new Map(next.tenants.map((t) => [t.id, t]));
       this.current = { ...next, server: this.current.server, store: this.current.store, delivery: this.current.delivery };
       this.logger.level = next.logging.level;
+      this.capture.configure(next.logging.captureInbound);
       const connectors = await this.connectors.apply(plan, next.tenants);
       const result: ReloadResult = {
         reloaded: true,

@@ -69,8 +69,17 @@ export const TranscriptsConfig = z.strictObject({
   summaryMessages: z.number().int().min(0).max(100).default(10),
 });
 
+/** Opt-in, time-boxed capture of one platform's inbound payloads, to calibrate the adapter's readings. */
+export const CaptureInboundConfig = z.strictObject({
+  platform: PlatformName,
+  until: z.iso.datetime({ offset: true, message: 'an ISO 8601 time such as 2026-12-01T18:00:00Z' }),
+  /** Newest payloads kept (masked) in memory. */
+  max: z.number().int().min(1).max(1000).default(200),
+});
+
 export const LoggingConfig = z.strictObject({
   level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  captureInbound: CaptureInboundConfig.optional(),
 });
 
 export const CoreConfig = z.strictObject({

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { TenantConfig } from '../config/schema.js';
 import type { DeadLetter } from '../delivery/delivery.js';
+import type { ConnectorHealthView } from '../observability/connector-health.js';
+import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
+import { connectorsTable, unrecognizedTable } from './admin-page-vendors.js';
+import { code, escapeHtml, table } from './html.js';
+
+export { escapeHtml } from './html.js';
 
 /** What the status page shows; gathered by admin-page.ts, rendered here. */
 export interface StatusView {
@@ -12,6 +18,8 @@ export interface StatusView {
   deadLetters: DeadLetter[];
   tenants: { tenant: TenantConfig; live: ConversationRecord[] }[];
   liveLimit: number;
+  connectors: ConnectorHealthView[];
+  unrecognized: UnrecognizedSample[];
 }
 
 const STYLE = `
@@ -35,19 +43,6 @@ export const ADMIN_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Every value on the page passes through here: tenant ids, native ids and dead-letter reasons come from outside. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const code = (value: unknown) => `<code>${escapeHtml(value)}</code>`;
-
-function table(headers: string[], rows: string[][], empty: string): string {
-  if (rows.length === 0) return `<p class="empty">${escapeHtml(empty)}</p>`;
-  const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
 
 function routeCell(tenant: TenantConfig): string {
   return tenant.routes
@@ -118,6 +113,10 @@ export function renderStatusPage(view: StatusView): string {
 <div class="figures">${figure('queued deliveries', view.queueDepth)}${figure('dead letters', view.deadLetterCount, true)}</div>
 <h2>Tenants and routes</h2>
 ${tenants}
+<h2>Connectors</h2>
+${connectorsTable(view.connectors)}
+<h2>Payloads not recognised <span class="meta">(a reading of a vendor format may be wrong)</span></h2>
+${unrecognizedTable(view.unrecognized)}
 <h2>Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>
 ${conversations}
 <h2>Latest dead letters</h2>

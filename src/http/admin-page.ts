@@ -95,6 +95,8 @@ export function adminPageRouter(bridge: Bridge): Router {
         deadLetters,
         tenants,
         liveLimit: LIVE_PER_TENANT,
+        connectors: bridge.health.list(),
+        unrecognized: bridge.unrecognized.list(),
       }),
     );
   });

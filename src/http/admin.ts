@@ -24,7 +24,10 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
   };
 }
 
-/** Dead letters: list them, replay one (it goes to the back of its conversation's lane). */
+/**
+ * Dead letters (list, replay one: it goes to the back of its conversation's lane), what adapters could not
+ * read, the opt-in inbound capture, and each connector's health.
+ */
 export function adminRouter(bridge: Bridge): Router {
   const router = express.Router();
   router.use('/admin', requireAdmin(bridge.config.server.adminToken));
@@ -33,6 +36,19 @@ export function adminRouter(bridge: Bridge): Router {
     const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
     const letters = await bridge.queue.listDeadLetters(limit);
     res.json({ count: await bridge.queue.deadLetterCount(), deadLetters: letters });
+  });
+
+  router.get('/admin/unrecognized', (req, res) => {
+    const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
+    res.json({ samples: bridge.unrecognized.list(tenant) });
+  });
+
+  router.get('/admin/captured', (_req, res) => {
+    res.json({ payloads: bridge.capture.list() });
+  });
+
+  router.get('/admin/health', (_req, res) => {
+    res.json({ connectors: bridge.health.list() });
   });
 
   router.post('/admin/dead-letters/:id/replay', async (req, res) => {

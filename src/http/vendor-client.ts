@@ -1,9 +1,9 @@
 import { AuthExpiredError, DeliveryError, PermanentError, RetryableError } from '../errors.js';
 import { createAxiosVendorHttp } from './axios-vendor-http.js';
 import { createNodeVendorHttp } from './node-vendor-http.js';
-import { SETUP_ERROR_CODES, type VendorHttp, type VendorRequest, type VendorResponse, VendorTransportError } from './vendor-http.js';
+import { type CallOutcomes, SETUP_ERROR_CODES, type VendorHttp, type VendorRequest, type VendorResponse, VendorTransportError } from './vendor-http.js';
 
-export type { VendorHttp, VendorRequest, VendorResponse } from './vendor-http.js';
+export type { CallOutcomes, VendorHttp, VendorRequest, VendorResponse } from './vendor-http.js';
 
 /**
  * The one outbound HTTP path for every adapter: keep-alive sockets, a bounded timeout, and the
@@ -77,6 +77,16 @@ export function classifyTransportError(err: unknown, call: CallDescription): Del
   return new RetryableError(`${call.vendor} ${call.operation}: ${message}`, { cause: err });
 }
 
+/** The same client, reporting each call's outcome to `outcomes` (what a running bridge lends adapters). */
+export function reportingOutcomes(client: VendorHttp, outcomes: CallOutcomes): VendorHttp {
+  return { request: (request) => client.request(request), outcomes };
+}
+
+function reportFailure(client: VendorHttp, call: CallDescription, error: DeliveryError): void {
+  if (error instanceof PermanentError && error.status !== undefined) return;
+  client.outcomes?.failed(call.operation, error.message);
+}
+
 /** Sends one request; resolves with a 2xx response or rejects with a classified DeliveryError. */
 export async function vendorCall<T = unknown>(
   client: VendorHttp,
@@ -87,9 +97,15 @@ export async function vendorCall<T = unknown>(
   try {
     res = await client.request<T>(request);
   } catch (err) {
-    throw classifyTransportError(err, call);
+    const error = classifyTransportError(err, call);
+    reportFailure(client, call, error);
+    throw error;
   }
   const failure = classifyResponse(res, call);
-  if (failure) throw failure;
+  if (failure) {
+    reportFailure(client, call, failure);
+    throw failure;
+  }
+  client.outcomes?.succeeded();
   return res;
 }

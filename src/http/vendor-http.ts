@@ -31,6 +31,17 @@ export interface VendorResponse<T = unknown> {
 
 export interface VendorHttp {
   request<T = unknown>(request: VendorRequest): Promise<VendorResponse<T>>;
+  /** Where vendorCall reports whether the vendor works (connector health); absent outside a running bridge. */
+  readonly outcomes?: CallOutcomes;
+}
+
+/**
+ * A 2xx says the vendor works; no answer, a 5xx, a 429 or a refused credential says it does not. Other
+ * 4xx answers are about one request (a payload the vendor refuses), not the vendor, and report nothing.
+ */
+export interface CallOutcomes {
+  succeeded(): void;
+  failed(operation: string, message: string): void;
 }
 
 export interface VendorHttpOptions {

@@ -45,6 +45,8 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         } catch {
           throw new PayloadError('the body is not valid JSON');
         }
+        // Only authenticated bodies: the capture is for comparing what the vendor sends with our readings.
+        bridge.capture.record(tenantId, platform, body);
         const events = await connector.normalize!(body, raw);
         const result = await bridge.ingest(tenantId, platform, events);
         const answer = connector.inboundResponse?.(result) ?? { status: 200, body: result };

@@ -7,8 +7,13 @@ import winston from 'winston';
  */
 export type Logger = winston.Logger;
 
-const SECRET_KEY = /(secret|password|passwd|token|authorization|on-behalf|jws|jwt|cookie|session|api[-_]?key|signature)/i;
+const SECRET_KEY = /(secret|password|passwd|token|authorization|on-behalf|jws|jwt|cookie|session|api[-_]?key|signature|credential|(^|_)sig$)/i;
 const MASK = '[redacted]';
+
+/** Whether a key names a credential: its value is masked in logs and in kept payload samples alike. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;

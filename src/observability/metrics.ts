@@ -58,6 +58,24 @@ export class Metrics {
     labelNames: ['platform', 'status'] as const,
     registers: [this.registry],
   });
+  readonly inboundUnrecognized = new client.Counter({
+    name: 'chatbridge_inbound_unrecognized_total',
+    help: 'Inbound payloads an adapter could not read (what: envelope, type, field, enum): a reading of the vendor format may be wrong',
+    labelNames: ['tenant', 'platform', 'what'] as const,
+    registers: [this.registry],
+  });
+  readonly connectorUp = new client.Gauge({
+    name: 'chatbridge_connector_up',
+    help: 'Whether the last vendor call of a connector that settled it worked (token, logon, poll, send): 1 or 0',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+  });
+  readonly connectorLastSuccess = new client.Gauge({
+    name: 'chatbridge_connector_last_success_timestamp_seconds',
+    help: 'When a vendor call of the connector last worked (Unix seconds)',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+  });
   readonly deliveryLatency = new client.Histogram({
     name: 'chatbridge_delivery_latency_seconds',
     help: 'From acceptance of an event to its delivery at the target',

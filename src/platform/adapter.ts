@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
+import type { VendorHttp } from '../http/vendor-http.js';
 import type { ConversationEvent, InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { UnrecognizedWhat } from '../observability/unrecognized.js';
 import type { MappingStore } from '../store/mapping-store.js';
 
 /**
@@ -39,6 +41,15 @@ export interface PlatformRuntime {
   ingest(events: InboundEventInput[]): Promise<IngestResult>;
   /** Reports an event dropped on purpose (debug log + metric), never an error. */
   drop(kind: string, reason: string, details?: Record<string, unknown>): void;
+  /**
+   * Reports what the adapter could not read (warn log with the payload's shape, a metric, a masked
+   * sample for the admin API). Loud on purpose: it is how a wrong reading of a vendor format shows.
+   */
+  unrecognized(what: UnrecognizedWhat, detail: string, payload: unknown): void;
+  /** Hands a raw inbound payload to the opt-in capture (`logging.captureInbound`); webhooks are captured by the core. */
+  received(payload: unknown): void;
+  /** An outbound HTTP client whose call outcomes drive this connector's health (`chatbridge_connector_up`). */
+  vendorHttp(options?: { baseURL?: string; timeoutMs?: number }): VendorHttp;
 }
 
 /** A live view of one canonical conversation, given to `send`. */

@@ -8,6 +8,7 @@ import { ConnectorSet } from '../../src/platform/connector-set.js';
 import { PlatformRegistry } from '../../src/platform/registry.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { TestPlatformConfig } from '../support/test-platform.js';
+import { observingRuntime } from '../support/observing-runtime.js';
 
 /**
  * A platform whose connectors log start and stop with the key they were created with. A hand-over
@@ -48,6 +49,7 @@ describe('connectors across a reload', () => {
     store,
     logger: createLogger({ silent: true }),
     metrics: new Metrics(),
+    ...observingRuntime(),
     ingest: async () => ({ accepted: 0, duplicates: 0, dropped: 0 }),
     drop: () => undefined,
   });

@@ -23,6 +23,7 @@ export interface FixtureOptions {
   targetB: string;
   delivery?: Record<string, unknown>;
   server?: Record<string, unknown>;
+  logging?: Record<string, unknown>;
   tenants?: string[];
 }
 
@@ -34,7 +35,7 @@ export function relayConfig(options: FixtureOptions): BridgeConfig {
       server: { port: 0, host: '127.0.0.1', adminToken: 'admin-token-0123456789', ...options.server },
       store: { kind: options.store, url: options.redisUrl ?? 'redis://127.0.0.1:6379', keyPrefix },
       delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 5000, partitions: 4, ...options.delivery },
-      logging: { level: 'error' },
+      logging: { level: 'error', ...options.logging },
       tenants: (options.tenants ?? ['acme']).map((id) => ({
         id,
         routes: [{ customer: 'relay-a', agents: [{ platform: 'relay-b', weight: 100 }] }],

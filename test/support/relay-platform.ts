@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AuthenticationError, PayloadError } from '../../src/errors.js';
-import { createVendorHttp, vendorCall } from '../../src/http/vendor-client.js';
+import { vendorCall } from '../../src/http/vendor-client.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformFactory, RouteRole } from '../../src/platform/adapter.js';
 
@@ -24,6 +24,8 @@ const RelayMessage = z.object({
   role: z.enum(['customer', 'agent']).default('customer'),
 });
 const RelayBody = z.object({ messages: z.array(RelayMessage).min(1) });
+/** A keep-alive the relay documents and the bridge ignores on purpose (a drop, not an unrecognised payload). */
+const RelayPing = z.strictObject({ ping: z.literal(true) });
 
 /** How often the core asked each relay platform to refresh its credential (after a 401). */
 export const authRefreshes = new Map<string, number>();
@@ -33,8 +35,8 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
     platform: name,
     roles,
     configSchema: RelayConfig,
-    create({ config }) {
-      const http = createVendorHttp({ baseURL: config.targetUrl, timeoutMs: config.timeoutMs });
+    create({ config, runtime }) {
+      const http = runtime.vendorHttp({ baseURL: config.targetUrl, timeoutMs: config.timeoutMs });
       const expected = Buffer.from(config.token);
       return {
         platform: name,
@@ -43,8 +45,13 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
           if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AuthenticationError();
         },
         normalize(body): InboundEventInput[] {
+          if (RelayPing.safeParse(body).success) {
+            runtime.drop('ping', 'keep-alive');
+            return [];
+          }
           const parsed = RelayBody.safeParse(body);
           if (!parsed.success) {
+            runtime.unrecognized('envelope', 'not a relay payload', body);
             throw new PayloadError(
               'not a relay payload',
               parsed.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.message })),

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { AuthExpiredError, PermanentError, RetryableError } from '../../src/errors.js';
-import { createVendorHttp, parseRetryAfter, vendorCall } from '../../src/http/vendor-client.js';
+import { createVendorHttp, parseRetryAfter, reportingOutcomes, vendorCall } from '../../src/http/vendor-client.js';
 import { useNock } from '../support/nock.js';
 
 const call = { vendor: 'acme', operation: 'send', vendorCode: (b: unknown) => (b as { code?: string })?.code };
@@ -99,5 +99,39 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('3')).toBe(3000);
     expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('vendorCall reports whether the vendor works', () => {
+  useNock();
+  const outcomes: string[] = [];
+  const http = reportingOutcomes(createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 200 }), {
+    succeeded: () => void outcomes.push('ok'),
+    failed: (operation, message) => void outcomes.push(`failed ${operation}: ${message}`),
+  });
+  beforeEach(() => (outcomes.length = 0));
+
+  it.each([
+    [200, 'ok'],
+    [500, 'failed send: acme send answered 500'],
+    [429, 'failed send: acme send answered 429'],
+    [401, 'failed send: acme send answered 401'],
+  ])('when the vendor answers %i, then it reports %p', async (status, reported) => {
+    nock('https://vendor.test').post('/x').reply(status, {});
+    await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
+    expect(outcomes).toEqual([reported]);
+  });
+
+  it('when the vendor refuses one request (400, 404), then nothing is reported: the vendor works, the request does not', async () => {
+    nock('https://vendor.test').post('/x').reply(400, { code: 'BAD' }).post('/x').reply(404, {});
+    await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
+    await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
+    expect(outcomes).toEqual([]);
+  });
+
+  it('when nothing answers, then the transport failure is reported', async () => {
+    nock('https://vendor.test').post('/x').replyWithError({ code: 'ECONNREFUSED' });
+    await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
+    expect(outcomes).toEqual([expect.stringMatching(/^failed send: acme send: E[A-Z]+$/)]);
   });
 });

@@ -11,6 +11,7 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
+import { observingRuntime } from '../../support/observing-runtime.js';
 
 export const TENANT = 't1';
 export const CHANNEL_TYPE = 'custom_chatbridge';
@@ -76,6 +77,7 @@ export function makeRuntime(): TestRuntime {
     store: new MemoryMappingStore({ keyPrefix: `t-${randomUUID()}:` }),
     logger: createLogger({ silent: true }),
     metrics: new Metrics(),
+    ...observingRuntime(),
     drops,
     ingested,
     async ingest(events) {

@@ -16,6 +16,7 @@ import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
+import { observingRuntime } from '../../support/observing-runtime.js';
 
 export const TENANT = 'acme';
 const logger = createLogger({ silent: true });
@@ -35,6 +36,7 @@ export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
     store,
     logger,
     metrics: new Metrics(),
+    ...observingRuntime(),
     drops,
     ingest: async (events) => ({ accepted: events.length, duplicates: 0, dropped: 0 }),
     drop: (kind, reason) => void drops.push({ kind, reason }),

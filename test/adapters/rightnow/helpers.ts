@@ -7,6 +7,7 @@ import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
+import { observingRuntime } from '../../support/observing-runtime.js';
 
 export const TENANT = 'acme';
 
@@ -26,6 +27,7 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
     store,
     logger: createLogger({ silent: true }),
     metrics: new Metrics(),
+    ...observingRuntime(),
     events: [],
     attempts: [],
     drops: [],
