@@ -1,25 +1,64 @@
 import { decodeJwt } from 'jose';
 import { createVendorHttp } from '../../src/http/vendor-client.js';
 import type { PlatformCommand } from '../../src/platform/adapter.js';
+import { runCheckSteps, vendorAdvice } from '../../src/platform/check-steps.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import type { LivePersonConfig } from './config.js';
 import { LivePersonCredentials } from './credentials.js';
 import { LivePersonDomains } from './domains.js';
-import { LP_SERVICES } from './vendor-facts.js';
+import { livePersonSignature } from './signature.js';
+import { LP_SERVICES, SIGNATURE_EXAMPLE, WEBHOOK_EVENT_TYPES } from './vendor-facts.js';
 
 /**
- * `chatbridge liveperson check --tenant T`: resolves the account's domains and obtains an AppJWT, so an
- * operator learns about a wrong account id or client secret before traffic does. Prints no secret.
+ * `chatbridge liveperson check --tenant T`: resolves the account's domains, obtains an AppJWT, and proves
+ * the webhook signing against LivePerson's published example, so a wrong account id, client secret or
+ * webhook registration shows before traffic does. Prints no secret.
  */
 export const checkCommand: PlatformCommand<LivePersonConfig> = {
   name: 'check',
-  description: 'Resolve the LivePerson domains and obtain an AppJWT with the tenant credentials',
+  description: 'Resolve the LivePerson domains, obtain an AppJWT, check webhook signing and list the webhooks to register',
   async run({ tenantId, config, print }) {
     const http = createVendorHttp({ timeoutMs: config.requestTimeoutMs });
     const domains = new LivePersonDomains(http, config);
-    for (const service of LP_SERVICES) print(`${service}: ${await domains.baseUrl(service)}`);
     const credentials = new LivePersonCredentials(http, config, domains, new MemoryMappingStore({ maxEntries: 1000 }), tenantId);
-    const exp = decodeJwt(await credentials.appToken()).exp;
-    print(`AppJWT obtained${exp ? `, valid until ${new Date(exp * 1000).toISOString()}` : ''}`);
+    const hints = {
+      credentials: 'check liveperson.clientId and clientSecret: the API key of the connector app installed on this account',
+      address: `check liveperson.domainApiUrl and accountId (${config.accountId})`,
+    };
+    const passed = await runCheckSteps(
+      [
+        {
+          name: 'domains',
+          run: async () => (await Promise.all(LP_SERVICES.map(async (s) => `${s} ${await domains.baseUrl(s)}`))).join(', '),
+          advice: (err) => vendorAdvice(err, hints),
+        },
+        {
+          name: 'AppJWT',
+          run: async () => {
+            const exp = decodeJwt(await credentials.appToken()).exp;
+            return exp ? `valid until ${new Date(exp * 1000).toISOString()}` : 'obtained (no expiry claim)';
+          },
+          advice: (err) => vendorAdvice(err, hints),
+        },
+        {
+          name: 'webhook signing',
+          run: async () => {
+            const example = Buffer.from(SIGNATURE_EXAMPLE.body, 'utf8');
+            const signed = livePersonSignature(SIGNATURE_EXAMPLE.secret, example);
+            if (signed !== SIGNATURE_EXAMPLE.signature) throw new Error(`LivePerson's published example signs as ${SIGNATURE_EXAMPLE.signature}, this build as ${signed}`);
+            return `reproduces LivePerson's published example; webhooks for account ${config.accountId} must be signed with this tenant's clientSecret`;
+          },
+          advice: () => 'this build signs differently from LivePerson: report it; do not register webhooks until fixed',
+        },
+        {
+          name: 'webhooks to register',
+          run: async () =>
+            `one subscription per event type, each to https://<bridge public address>/webhooks/${tenantId}/liveperson: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+          advice: () => 'register them in the connector app (capabilities.webhooks); a change takes up to 2 minutes',
+        },
+      ],
+      print,
+    );
+    return passed;
   },
 };

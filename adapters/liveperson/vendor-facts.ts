@@ -79,3 +79,25 @@ export const ENDED_BY: Record<string, 'customer' | 'agent' | 'system'> = {
  * at the same moment by two instances can both pass the staleness check; LivePerson guarantees order within
  * a conversation outside its retry drain period, which makes that rare.
  */
+
+/**
+ * The webhook subscriptions a connector app must register, one per event type ("Webhooks: configuration"):
+ * the bridge reads each of them at `/webhooks/<tenant>/liveperson`.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'ms.MessagingEventNotification.ContentEvent',
+  'ms.MessagingEventNotification.RichContentEvent',
+  'ms.MessagingEventNotification.AcceptStatusEvent',
+  'ms.MessagingEventNotification.ChatStateEvent',
+  'cqm.ExConversationChangeNotification',
+] as const;
+
+/**
+ * A published signature example (LivePerson's connector demo app tests): this secret over this exact body
+ * gives this header. The check command signs it to prove the signing matches LivePerson's before traffic does.
+ */
+export const SIGNATURE_EXAMPLE = {
+  secret: 'rl9hacst6kqilbofup64n11ga3',
+  body: '{"kind":"notification","body":{"changes":[{"originatorId":"2969e404f3be1c8cdda63f0b72d205ab5afb3fe3e3d7d72ab58245f564fdfd91","originatorMetadata":{"id":"2969e404f3be1c8cdda63f0b72d205ab5afb3fe3e3d7d72ab58245f564fdfd91","role":"CONSUMER"},"event":{"type":"ChatStateEvent","chatState":"PAUSE"},"conversationId":"b8b83fe9-75f0-46f2-baaa-2930f7192cfb","dialogId":"b8b83fe9-75f0-46f2-baaa-2930f7192cfb"}]},"type":"ms.MessagingEventNotification"}',
+  signature: 'sha1=e/TfS0wv1HbvEsMqcBMmFLcMslI=',
+} as const;

@@ -10,6 +10,11 @@ import { requestSay, SANDBOX_STATE_FILE, type SandboxControl, serveSandboxContro
 import type { SayReport } from '../sandbox-say.js';
 import { ChatbridgeService } from '../service.js';
 
+/** Commander's name for a `--kebab-case` option's value. */
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
 function configSource(source: string): string {
   if (!existsSync(source)) throw new ConfigError([{ path: source, problem: 'no such file or folder' }]);
   return source;
@@ -146,12 +151,13 @@ for (const platform of registry.names()) {
   if (!factory.commands?.length) continue;
   const group = program.command(platform).description(`${platform} operator commands`);
   for (const command of factory.commands) {
-    group
+    const sub = group
       .command(command.name)
       .description(command.description)
       .requiredOption('-t, --tenant <id>', 'tenant id')
-      .option('-c, --config <file>', 'YAML file or folder')
-      .action(async (opts: { tenant: string; config?: string }) => {
+      .option('-c, --config <file>', 'YAML file or folder');
+    for (const flag of command.flags ?? []) sub.option(`--${flag.name}`, flag.description);
+    sub.action(async (opts: { tenant: string; config?: string } & Record<string, unknown>) => {
         let config;
         try {
           config = loadConfig(commandConfigSource(opts.config), registry);
@@ -163,12 +169,15 @@ for (const platform of registry.names()) {
           process.stderr.write(`tenant ${opts.tenant} has no ${platform} block\n`);
           process.exit(2);
         }
-        await command.run({
+        const flags = Object.fromEntries((command.flags ?? []).map((f) => [f.name, opts[camelCase(f.name)] === true]));
+        const outcome = await command.run({
           tenantId: tenant.id,
           config: tenant.platforms[platform],
           logger: createLogger({ level: config.logging.level, stderr: true }),
+          flags,
           print: (line) => process.stdout.write(`${line}\n`),
         });
+        if (outcome === false) process.exitCode = 1;
       });
   }
 }

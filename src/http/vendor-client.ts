@@ -83,7 +83,9 @@ export function reportingOutcomes(client: VendorHttp, outcomes: CallOutcomes): V
 }
 
 function reportFailure(client: VendorHttp, call: CallDescription, error: DeliveryError): void {
-  if (error instanceof PermanentError && error.status !== undefined) return;
+  // A token endpoint refusing the client's credentials is permanent for the call, and the connector is down.
+  const refusedCredential = error.status === 401 || error.status === 403;
+  if (error instanceof PermanentError && error.status !== undefined && !refusedCredential) return;
   client.outcomes?.failed(call.operation, error.message);
 }
 

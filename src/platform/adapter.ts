@@ -112,7 +112,10 @@ export interface PlatformConnector {
 export interface PlatformCommand<C = unknown> {
   readonly name: string;
   readonly description: string;
-  run(args: { tenantId: string; config: C; logger: Logger; print(line: string): void }): Promise<void>;
+  /** On/off switches of this command (`--<name>`). */
+  readonly flags?: readonly { name: string; description: string }[];
+  /** Resolves false when the command failed (the CLI exits 1), e.g. a check with a failed step. */
+  run(args: { tenantId: string; config: C; logger: Logger; flags?: Record<string, boolean>; print(line: string): void }): Promise<void | boolean>;
 }
 
 /** The platform's simulator, started for the sandbox (`npm start` with no configuration). */

@@ -129,6 +129,12 @@ describe('vendorCall reports whether the vendor works', () => {
     expect(outcomes).toEqual([]);
   });
 
+  it('when a token endpoint refuses the credentials (a permanent 401 for that call), then the connector is reported down', async () => {
+    nock('https://vendor.test').post('/token').reply(401, {});
+    await vendorCall(http, { method: 'POST', url: '/token', data: {} }, { ...call, operation: 'token', authStatuses: [] }).catch(() => undefined);
+    expect(outcomes).toEqual(['failed token: acme token answered 401']);
+  });
+
   it('when nothing answers, then the transport failure is reported', async () => {
     nock('https://vendor.test').post('/x').replyWithError({ code: 'ECONNREFUSED' });
     await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);

@@ -41,10 +41,39 @@ describe('LivePerson check command', () => {
         scheme: 'http',
       });
       const check = livepersonPlatform.commands!.find((c) => c.name === 'check')!;
-      await check.run({ tenantId: 'acme', config, logger: createLogger({ silent: true }), print: (l) => lines.push(l) });
-      expect(lines.slice(0, 4)).toEqual(['asyncMessagingEnt', 'sentinel', 'idp', 'swift'].map((s) => `${s}: ${sim.url}`));
-      expect(lines[4]).toMatch(/^AppJWT obtained, valid until \d{4}-/);
-      expect(lines.join('\n')).not.toMatch(/eyJ/);
+      const passed = await check.run({ tenantId: 'acme', config, logger: createLogger({ silent: true }), print: (l) => lines.push(l) });
+      expect(passed).toBe(true);
+      expect(lines[0]).toBe(`OK    domains: ${['asyncMessagingEnt', 'sentinel', 'idp', 'swift'].map((s) => `${s} ${sim.url}`).join(', ')}`);
+      expect(lines[1]).toMatch(/^OK {4}AppJWT: valid until \d{4}-/);
+      expect(lines[2]).toMatch(/^OK {4}webhook signing: reproduces LivePerson's published example/);
+      expect(lines[3]).toContain('/webhooks/acme/liveperson: ms.MessagingEventNotification.ContentEvent');
+      expect(lines[3]).toContain('cqm.ExConversationChangeNotification');
+      expect(lines.at(-1)).toBe('all checks passed');
+      expect(lines.join('\n')).not.toMatch(/eyJ|secret-/);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('when the client secret is wrong, then the AppJWT step fails with what to do, later steps are skipped, and it reports failure', async () => {
+    const sim = await startLivePersonSimulator();
+    try {
+      const lines: string[] = [];
+      const config = livepersonPlatform.configSchema.parse({
+        accountId: sim.accountId,
+        domainApiUrl: sim.url,
+        clientId: sim.clientId,
+        clientSecret: 'not-the-secret-0000',
+        scheme: 'http',
+      });
+      const check = livepersonPlatform.commands!.find((c) => c.name === 'check')!;
+      expect(await check.run({ tenantId: 'acme', config, logger: createLogger({ silent: true }), print: (l) => lines.push(l) })).toBe(false);
+      expect(lines[0]).toMatch(/^OK {4}domains/);
+      expect(lines[1]).toMatch(/^FAIL {2}AppJWT: /);
+      expect(lines[2]).toContain('what to do: check liveperson.clientId and clientSecret');
+      expect(lines[3]).toBe('SKIP  webhook signing: needs "AppJWT"');
+      expect(lines.at(-1)).toBe('check failed at "AppJWT"');
+      expect(lines.join('\n')).not.toContain('not-the-secret-0000');
     } finally {
       await sim.close();
     }
