@@ -46,7 +46,10 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
   const accountId = options.accountId ?? '12345678';
   const clientId = options.clientId ?? 'sim-client';
   const clientSecret = options.clientSecret ?? 'sim-secret';
-  const settings = { appJwtTtlSeconds: options.appJwtTtlSeconds ?? 3600, webhookUrl: options.webhookUrl };
+  const settings: { appJwtTtlSeconds: number; webhookUrl?: string; sendOutage?: number } = {
+    appJwtTtlSeconds: options.appJwtTtlSeconds ?? 3600,
+    webhookUrl: options.webhookUrl,
+  };
   const tokens = new SimulatedTokens(accountId, clientId);
   const state: SimState = {
     accountId,
@@ -83,6 +86,7 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
         nextTs(conv);
         track(post(conversationChange(conv, accountId)));
       },
+      sendOutage: () => settings.sendOutage,
     }),
   );
   app.use((_req, res) => void res.status(404).json({ kind: 'resp', code: 404, body: { title: 'Not Found' } }));
@@ -174,6 +178,10 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
     },
     setAppJwtTtlSeconds(seconds: number) {
       settings.appJwtTtlSeconds = seconds;
+    },
+    /** SEND answers `status` (e.g. 503) until called again with undefined: an outage of the messaging service. */
+    setSendOutage(status: number | undefined) {
+      settings.sendOutage = status;
     },
     /** Every AppJWT issued so far is refused with 401 / 40102 from now on. */
     expireTokens: () => tokens.expireAll(),
