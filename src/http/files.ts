@@ -1,4 +1,4 @@
-import express, { type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import type { Bridge } from '../bridge.js';
 import { DeliveryError, InboundError } from '../errors.js';
 import { sendError } from './errors.js';
@@ -18,28 +18,28 @@ export function filesRouter(bridge: Bridge): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (!bridge.tenant(tenant)) return sendError(res, 404, 'not_found', 'no such tenant');
-    const refuse = (r: Response, status: number, code: string, message: string) => {
+    const refuse = (status: number, code: string, message: string) => {
       bridge.metrics.fileLinkRequests.inc({ tenant, outcome: code });
-      sendError(r, status, code, message);
+      sendError(res, status, code, message);
     };
     try {
       const ref = bridge.fileLinks.read(tenant, String(req.params.token));
       const connector = bridge.connector(tenant, ref.platform);
-      if (!connector?.resolveFile) return refuse(res, 404, 'file_not_found', 'the platform that holds this file is not configured');
+      if (!connector?.resolveFile) return refuse(404, 'file_not_found', 'the platform that holds this file is not configured');
       const file = await connector.resolveFile(ref.nativeId);
       if (!/^https?:\/\//i.test(file.url)) throw new DeliveryError(`${ref.platform} gave a download address that is not http(s)`, false);
       bridge.metrics.fileLinkRequests.inc({ tenant, outcome: 'redirected' });
       return res.redirect(302, file.url);
     } catch (err) {
-      if (err instanceof InboundError) return refuse(res, err.status, err.code, err.message);
+      if (err instanceof InboundError) return refuse(err.status, err.code, err.message);
       const status = err instanceof DeliveryError ? err.status : undefined;
-      if (status === 404 || status === 410) return refuse(res, 404, 'file_not_found', 'the file is no longer available');
+      if (status === 404 || status === 410) return refuse(404, 'file_not_found', 'the file is no longer available');
       // The token stays out of the log: it opens the file until it expires.
       bridge.logger.warn('file link: the platform holding the file gave no download address', {
         tenant,
         error: err instanceof Error ? err.message : String(err),
       });
-      return refuse(res, 502, 'file_unavailable', 'the file cannot be fetched right now; try again later');
+      return refuse(502, 'file_unavailable', 'the file cannot be fetched right now; try again later');
     }
   });
   return router;

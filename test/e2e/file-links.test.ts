@@ -115,5 +115,15 @@ describe('files from eGain still open after their signed URL expired', () => {
       expect(await res.json()).toMatchObject({ error });
     }
     expect((await fetch(link, { redirect: 'manual' })).status).toBe(302);
+    const counted = (await bridge().metrics.fileLinkRequests.get()).values.map((v) => [v.labels.tenant, v.labels.outcome, v.value]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ['beta', 'invalid_link', 1],
+        ['gamma', 'invalid_link', 3],
+        ['gamma', 'link_expired', 1],
+        ['gamma', 'file_not_found', 2],
+        ['gamma', 'redirected', 1],
+      ]),
+    );
   });
 });
