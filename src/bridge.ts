@@ -7,6 +7,8 @@ import { MemoryQueueBackend } from './delivery/memory-queue.js';
 import type { QueueBackend } from './delivery/queue-backend.js';
 import { RedisQueueBackend } from './delivery/redis-queue.js';
 import { AuthExpiredError, ConversationGoneError, InboundError, PermanentError } from './errors.js';
+import { FileLinks } from './files/file-links.js';
+import { withFreshFiles } from './files/fresh-files.js';
 import type { InboundEventInput } from './model/events.js';
 import { createLogger, eventLogger, type Logger } from './observability/logger.js';
 import { createVendorHttp, reportingOutcomes } from './http/vendor-client.js';
@@ -52,6 +54,8 @@ export class Bridge {
   readonly unrecognized: UnrecognizedInbound;
   readonly capture: InboundCapture;
   readonly health: ConnectorHealth;
+  /** Signs and reads the bridge's own links to files other platforms hold (`GET /files/...`). */
+  readonly fileLinks: FileLinks;
   private readonly connectors: ConnectorSet;
   private tenants = new Map<string, TenantConfig>();
   private current: BridgeConfig;
@@ -81,6 +85,7 @@ export class Bridge {
     this.unrecognized = new UnrecognizedInbound(this.metrics, this.logger);
     this.capture = new InboundCapture(config.logging.captureInbound);
     this.health = new ConnectorHealth(this.metrics);
+    this.fileLinks = new FileLinks(config.server.fileLinks);
     this.transcripts = new Transcripts(this.store, config.transcripts);
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
@@ -176,15 +181,18 @@ export class Bridge {
   }
 
   private async deliver(delivery: Delivery, attempt: number): Promise<void> {
-    const { event, target } = delivery;
-    const connector = this.connector(event.tenant, target);
-    if (!connector) throw new PermanentError(`tenant ${event.tenant} has no ${target} platform configured`);
-    const record = await this.store.getConversation(event.tenant, event.conversationId);
+    const { target } = delivery;
+    const connector = this.connector(delivery.event.tenant, target);
+    if (!connector) throw new PermanentError(`tenant ${delivery.event.tenant} has no ${target} platform configured`);
+    const record = await this.store.getConversation(delivery.event.tenant, delivery.event.conversationId);
     if (!record) throw new PermanentError('the conversation mapping is gone (expired or never stored)');
     this.routeLedger.delivering(delivery, record);
     const role = record.attrs.customer === target ? 'customer' : 'agent';
     const conversation = new StoredConversation(this.store, record, target, role);
-    const logger = eventLogger(this.logger, event);
+    const logger = eventLogger(this.logger, delivery.event);
+    // Files are resolved at each attempt: a signed URL fetched earlier may have expired in the queue.
+    const origin = this.connector(delivery.event.tenant, delivery.event.origin.platform);
+    const event = await withFreshFiles(delivery.event, origin, this.fileLinks, logger);
     const ctx = { conversation, attempt, logger };
     let result;
     try {
@@ -277,6 +285,9 @@ export class Bridge {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.fileLinks.ephemeral) {
+      this.logger.warn('server.fileLinks.secret is not set: file links use a key of this process only, so they stop working on restart and on other instances');
+    }
     await this.store.ping();
     this.depthTimer = setInterval(() => {
       this.queue.depth().then(

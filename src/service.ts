@@ -94,6 +94,7 @@ export class ChatbridgeService {
       server.headersTimeout = 10_000;
       this.server = server;
     });
+    this.bridge.fileLinks.listeningAt(this.url);
     return this;
   }
 

@@ -3,7 +3,6 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AuthenticationError, PayloadError } from '../../src/errors.js';
 import type { Attachment, InboundEventInput, SenderRole } from '../../src/model/events.js';
 import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
-import type { EgainApi } from './api.js';
 import type { ChannelDirectory } from './channels.js';
 import type { CallbackAuthConfig } from './config.js';
 import { CallbackMessage, CallbackPayload, type ClientType } from './wire.js';
@@ -75,7 +74,6 @@ const NOT_CARRIED: Record<string, string> = {
 /** Hub callback body -> canonical events; one callback may carry several messages. */
 export class EgainInbound {
   constructor(
-    private readonly api: EgainApi,
     private readonly runtime: PlatformRuntime,
     private readonly channels: ChannelDirectory,
   ) {}
@@ -123,10 +121,8 @@ export class EgainInbound {
       timestamp: m.created ?? new Date().toISOString(),
     };
     switch (type) {
-      case 'text': {
-        const attachments = await this.attachments(m);
-        return { ...base, kind: 'message', text: m.content?.text ?? '', richText: m.content?.format === 'html', attachments };
-      }
+      case 'text':
+        return { ...base, kind: 'message', text: m.content?.text ?? '', richText: m.content?.format === 'html', attachments: attachmentsOf(m) };
       case 'typing.start':
       case 'typing.end':
         return { ...base, kind: 'typing', state: type === 'typing.start' ? 'start' : 'stop' };
@@ -157,16 +153,16 @@ export class EgainInbound {
     this.runtime.drop(type, reason, { messageId: m.id });
     return undefined;
   }
+}
 
-  private async attachments(m: CallbackMessage): Promise<Attachment[]> {
-    const refs = m.content?.attachments?.attachment ?? [];
-    const out: Attachment[] = [];
-    for (const ref of refs) {
-      const asset = await this.api.getAsset(ref.id);
-      out.push({ name: asset.name, contentType: asset.contentType, size: asset.size, url: asset.contentUrl, nativeId: asset.id });
-    }
-    return out;
-  }
+/**
+ * The callback names each file by asset id only (wire.ts). Its name, type, size and a signed URL come from
+ * `GET /assets/{id}`, which the core asks through `resolveFile` at delivery: never here, where the Hub
+ * waits at most 5 s for our answer, and never ahead of time, because the signed URL expires. Until then
+ * the asset id stands in for the name.
+ */
+function attachmentsOf(m: CallbackMessage): Attachment[] {
+  return (m.content?.attachments?.attachment ?? []).map((ref) => ({ name: ref.id, contentType: 'application/octet-stream', size: 0, nativeId: ref.id }));
 }
 
 function profileOf(m: CallbackMessage) {

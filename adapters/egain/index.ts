@@ -23,12 +23,17 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
     const api = new EgainApi(config);
     const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
     const outbound = new EgainOutbound(api, config, runtime.store, channels);
-    const inbound = new EgainInbound(api, runtime, channels);
+    const inbound = new EgainInbound(runtime, channels);
     return {
       platform: 'egain',
       verify: createVerifier(config.callbackAuth),
       normalize: (body) => inbound.normalize(body),
       send: (event, ctx) => outbound.send(event, ctx),
+      // A fresh signed download URL per call: the one in an earlier answer may have expired.
+      resolveFile: async (assetId) => {
+        const asset = await api.getAsset(assetId);
+        return { url: asset.contentUrl, expiresAt: asset.contentUrlExpiry, name: asset.name, contentType: asset.contentType, size: asset.size };
+      },
       refreshAuth: () => api.invalidateTokens(),
     };
   },

@@ -54,7 +54,12 @@ export const WireConversation = z.object({
 });
 export type WireConversation = z.infer<typeof WireConversation>;
 
-/** UNKNOWN: how a message points at an uploaded asset; eGain wraps lists as `{ item: [...] }` elsewhere. */
+/**
+ * UNKNOWN: how a message points at an uploaded asset; eGain wraps lists as `{ item: [...] }` elsewhere.
+ * We read only the id: the file's details and a signed download URL come from `GET /assets/{id}`, whose
+ * `contentUrl` expires at `contentUrlExpiry` (Asset API), so it is asked at delivery and at each click of
+ * a bridge file link, never kept.
+ */
 const AssetRef = z.object({ id: z.string().min(1).max(256) });
 
 /**

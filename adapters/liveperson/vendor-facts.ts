@@ -33,8 +33,12 @@ export const HOSTED_FILE_MAX_BYTES = 3 * 1024 * 1024;
  */
 export const EXT_CONSUMER_ID_PREFIX = 'cb-';
 
-/** Agent-side roles whose content reaches the customer. CONSUMER is our own echo. */
-export const AGENT_ROLES = new Set(['ASSIGNED_AGENT', 'AGENT']);
+/**
+ * Agent-side roles whose content (audience ALL) reaches the customer: a MANAGER who barges in writes to
+ * the customer like the assigned agent. CONSUMER is our own echo; READER and CONTROLLER never speak to
+ * the customer.
+ */
+export const AGENT_ROLES = new Set(['ASSIGNED_AGENT', 'AGENT', 'MANAGER']);
 
 /**
  * UNKNOWN: whether ChatStateEvent / AcceptStatusEvent changes carry `messageAudience`. ContentEvents must

@@ -19,6 +19,19 @@ export const TenantCore = z.looseObject({
   routes: z.array(Route).min(1),
 });
 
+/** The bridge's own links to files a vendor holds behind expiring signed URLs (`GET /files/:tenant/:token`). */
+export const FileLinksConfig = z.strictObject({
+  /** HMAC key of the links; without it each process draws a random one (links die on restart). */
+  secret: z.string().min(32, 'at least 32 characters').optional(),
+  /** How long a link opens, from the delivery that created it. */
+  ttlSeconds: z.number().int().min(60).default(7 * 24 * 3600),
+  /** The bridge's address as the people who click see it; by default the address it listens on. */
+  publicUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'an http:// or https:// URL without query or fragment')
+    .optional(),
+});
+
 export const ServerConfig = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().default('0.0.0.0'),
@@ -27,6 +40,7 @@ export const ServerConfig = z.strictObject({
     .regex(/^\d+(b|kb|mb)$/i, 'a size such as 512kb or 1mb')
     .default('1mb'),
   adminToken: z.string().min(16, 'at least 16 characters').optional(),
+  fileLinks: FileLinksConfig.default(FileLinksConfig.parse({})),
 });
 
 export const StoreConfig = z.strictObject({

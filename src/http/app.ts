@@ -6,6 +6,7 @@ import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
 import { adminReloadRouter } from './admin-reload.js';
 import { errorHandler, sendError } from './errors.js';
+import { filesRouter } from './files.js';
 import { webhookRouter } from './webhooks.js';
 
 const READY_TIMEOUT_MS = 2000;
@@ -44,6 +45,7 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   });
 
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
+  app.use(filesRouter(bridge));
   app.use(adminPageRouter(bridge));
   app.use(adminReloadRouter(bridge, options.reload));
   app.use(adminRouter(bridge));

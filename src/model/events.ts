@@ -35,8 +35,17 @@ export const Attachment = z.object({
   size: z.number().int().nonnegative(),
   /** A URL the target adapter can download the bytes from (vendor-signed, short-lived). */
   url: z.string().url().optional(),
-  /** The origin platform's asset id, when the bytes must be fetched through its API. */
+  /**
+   * The origin platform's asset id. When the origin's connector resolves files (`resolveFile`), the core
+   * asks it at delivery for a fresh `url` and the file's details: adapters never hold a signed URL across
+   * the queue, where it would expire.
+   */
   nativeId: z.string().max(256).optional(),
+  /**
+   * A lasting address for people to open (the bridge's own `/files/...` link, which fetches a fresh signed
+   * URL on each click), set by the core at delivery next to `url`. Text shows it instead of `url`.
+   */
+  link: z.string().url().optional(),
 });
 export type Attachment = z.infer<typeof Attachment>;
 

@@ -76,6 +76,12 @@ export class Metrics {
     labelNames: ['tenant', 'platform'] as const,
     registers: [this.registry],
   });
+  readonly fileLinkRequests = new client.Counter({
+    name: 'chatbridge_file_link_requests_total',
+    help: 'Bridge file links opened, by outcome (redirected, invalid_link, link_expired, file_not_found, file_unavailable)',
+    labelNames: ['tenant', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly deliveryLatency = new client.Histogram({
     name: 'chatbridge_delivery_latency_seconds',
     help: 'From acceptance of an event to its delivery at the target',

@@ -82,6 +82,16 @@ export type SendResult =
    */
   | { status: 'dropped'; reason: string; notice?: string };
 
+/** A file a platform holds, as its API describes it now: `url` is a fresh signed download address. */
+export interface ResolvedFile {
+  url: string;
+  /** When `url` stops working (ISO 8601), if the vendor says. */
+  expiresAt?: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
 /** One platform for one tenant. */
 export interface PlatformConnector {
   readonly platform: string;
@@ -96,6 +106,12 @@ export interface PlatformConnector {
   inboundResponse?(result: IngestResult): { status: number; body: unknown };
   /** Deliver one event. Throw a DeliveryError (src/errors.ts) to retry, dead-letter or end. */
   send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult>;
+  /**
+   * A fresh download address for a file this platform sent (an attachment's `nativeId`). The core asks
+   * at delivery (for the event's attachments) and on each click of a bridge file link, never during
+   * `normalize`: webhooks must be answered fast. Throw a DeliveryError; a 404 means the file is gone.
+   */
+  resolveFile?(nativeId: string): Promise<ResolvedFile>;
   /** After a AuthExpiredError: drop cached credentials so the next attempt fetches fresh ones. */
   refreshAuth?(): Promise<void> | void;
   /** Background work (RightNow's long-poll loop); resolved once running. */

@@ -38,7 +38,7 @@ function problemsOf(source: string, env: NodeJS.ProcessEnv = {}): ConfigProblem[
 describe('loadConfig', () => {
   it('when only tenants are given, then the embedded defaults fill the rest', () => {
     const config = loadConfig(write({ 'c.yaml': `tenants:\n${tenant('acme')}` }), registry, {});
-    expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: '1mb' });
+    expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: '1mb', fileLinks: { ttlSeconds: 604_800 } });
     expect(config.store).toEqual({ kind: 'memory', url: 'redis://127.0.0.1:6379', keyPrefix: 'cb:', maxEntries: 500_000, mappingTtlSeconds: 2_592_000 });
     expect(config.delivery).toMatchObject({ concurrency: 32, maxAttempts: 8, leaseMs: 15_000, partitions: 16 });
     expect(config.logging).toEqual({ level: 'info' });
@@ -78,6 +78,23 @@ describe('loadConfig', () => {
     const problems = problemsOf(source, { ALPHA_URL: `not a url ${SECRET}`, ADMIN: SECRET.slice(0, 8) });
     expect(problems.map((p) => p.path)).toEqual(['server.adminToken', 'tenants[0].alpha.url']);
     expect(JSON.stringify(problems)).not.toContain(SECRET.slice(0, 8));
+  });
+
+  it('when server.fileLinks is given, then its keys are read, and a short secret or a URL with a query is refused by path', () => {
+    const good = write({ 'c.yaml': `server:
+  fileLinks: { secret: "\${LINKS}", ttlSeconds: 3600, publicUrl: https://chat.example.com/bridge }
+tenants:
+${tenant('acme')}` });
+    expect(loadConfig(good, registry, { LINKS: SECRET.padEnd(32, 'x') }).server.fileLinks).toEqual({
+      secret: SECRET.padEnd(32, 'x'),
+      ttlSeconds: 3600,
+      publicUrl: 'https://chat.example.com/bridge',
+    });
+    const bad = write({ 'c.yaml': `server:
+  fileLinks: { secret: "\${LINKS}", publicUrl: "https://chat.example.com/?x=1" }
+tenants:
+${tenant('acme')}` });
+    expect(problemsOf(bad, { LINKS: SECRET.slice(0, 8) }).map((p) => p.path)).toEqual(['server.fileLinks.secret', 'server.fileLinks.publicUrl']);
   });
 
   it('when the source is a folder, then its YAML files are read in name order and tenants concatenated', () => {

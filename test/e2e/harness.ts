@@ -32,6 +32,8 @@ export interface TenantSpec {
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+/** `server.fileLinks.secret`: tests mint their own links with it (expired ones, say). */
+export const FILE_LINK_SECRET = 'e2e-file-link-secret-0123456789abcdef';
 export const AGENT_JOINED_TEXT = 'An agent has joined the chat.';
 /** The customers' eGain channel (eGain as the customer side): what our agents' messages must fit. */
 export const CUSTOMER_CHANNEL = 'web_chat';
@@ -152,7 +154,7 @@ export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge>
     }
     const config = parseConfig(
       {
-        server: { port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN },
+        server: { port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, fileLinks: { secret: FILE_LINK_SECRET } },
         store: { kind: options.store, url: TEST_REDIS_URL, keyPrefix },
         delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 2000, partitions: 4, drainTimeoutMs: 2000 },
         logging: { level: 'error' },

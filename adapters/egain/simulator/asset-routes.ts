@@ -19,19 +19,23 @@ function policyProblem(state: SimulatorState, channelType: string, senderType: s
 
 /**
  * The Asset API and the signed storage URLs the simulator serves itself: `POST /assets` checks the
- * channel's attachment policy and hands out an upload URL valid for `uploadTtlMs`; the upload must carry
- * exactly the declared size before expiry; `GET /assets/{id}` hands out a download URL.
+ * channel's attachment policy and hands out an upload URL valid for `ttl.uploadMs`; the upload must carry
+ * exactly the declared size before expiry; each `GET /assets/{id}` hands out a new download URL that
+ * stops working `ttl.downloadMs` later (its `contentUrlExpiry`), on the Hub's clock.
  */
-export function assetRouter(state: SimulatorState, baseUrl: () => string, uploadTtlMs: () => number): Router {
+export function assetRouter(state: SimulatorState, baseUrl: () => string, ttl: () => { uploadMs: number; downloadMs: number }): Router {
   const router = express.Router();
-  const describe = (a: SimAsset) => ({
-    id: a.id,
-    name: a.name,
-    contentType: a.contentType ?? 'application/octet-stream',
-    size: a.size,
-    contentUrl: `${baseUrl()}/storage/download?signature=${a.downloadSignature}`,
-    contentUrlExpiry: new Date(state.now() + 3600_000).toISOString(),
-  });
+  const describe = (a: SimAsset) => {
+    const download = state.signDownload(a.id, ttl().downloadMs);
+    return {
+      id: a.id,
+      name: a.name,
+      contentType: a.contentType ?? 'application/octet-stream',
+      size: a.size,
+      contentUrl: `${baseUrl()}/storage/download?signature=${download.signature}`,
+      contentUrlExpiry: new Date(download.expiresAt).toISOString(),
+    };
+  };
 
   router.post('/assets', requireScope(state, INTERACTION_SCOPE), express.json({ limit: '64kb' }), (req, res) => {
     const { client } = authedOf(res);
@@ -42,7 +46,7 @@ export function assetRouter(state: SimulatorState, baseUrl: () => string, upload
     if (!state.channelByType(channel.type)) return reject(state, req, res, 400, `unknown channel type ${channel.type}`);
     const problem = policyProblem(state, channel.type, sender.type, name, size);
     if (problem) return reject(state, req, res, 400, problem, [{ key: 'name', value: problem }]);
-    const asset = state.newAsset({ name, size, channelType: channel.type, senderType: sender.type, uploadExpiresAt: state.now() + uploadTtlMs() });
+    const asset = state.newAsset({ name, size, channelType: channel.type, senderType: sender.type, uploadExpiresAt: state.now() + ttl().uploadMs });
     res.status(201).json({
       id: asset.id,
       contentUrl: `${baseUrl()}/storage/upload?signature=${asset.uploadSignature}`,
@@ -78,8 +82,10 @@ export function assetRouter(state: SimulatorState, baseUrl: () => string, upload
   });
 
   router.get('/storage/download', (req, res) => {
-    const asset = [...state.assets.values()].find((a) => a.downloadSignature === String(req.query.signature ?? ''));
-    if (!asset?.bytes) return reject(state, req, res, 403, 'invalid signature');
+    const download = state.downloads.get(String(req.query.signature ?? ''));
+    const asset = download && state.assets.get(download.assetId);
+    if (!download || !asset?.bytes) return reject(state, req, res, 403, 'invalid signature');
+    if (download.expiresAt <= state.now()) return reject(state, req, res, 403, 'signed URL expired');
     res.type(asset.contentType ?? 'application/octet-stream').send(asset.bytes);
   });
   return router;

@@ -21,6 +21,8 @@ export interface EgainSimulatorOptions {
   tokenTtlSeconds?: number;
   /** How long a signed upload URL stays valid. */
   assetUploadTtlMs?: number;
+  /** How long a signed download URL from `GET /assets/{id}` stays valid (default one hour). */
+  assetDownloadTtlMs?: number;
   /** Where `agentSays` and friends deliver (the bridge's `/webhooks/{tenant}/egain`). */
   callback?: { url: string; auth?: CallbackCredentials };
 }
@@ -46,14 +48,22 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     options.clients ?? [{ clientId: 'bridge', clientSecret: 'bridge-secret', type: 'custom_agent', scopes: [INTERACTION_SCOPE, MANAGE_SCOPE] }],
   );
   for (const { id, ...body } of options.channels ?? []) state.addChannel(body, id);
-  const settings = { tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, assetUploadTtlMs: options.assetUploadTtlMs ?? 60_000 };
+  const settings = {
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    assetUploadTtlMs: options.assetUploadTtlMs ?? 60_000,
+    assetDownloadTtlMs: options.assetDownloadTtlMs ?? 3600_000,
+  };
   let url = '';
 
   const app = express();
   app.disable('x-powered-by');
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    state.requests.push({ method: req.method, path: req.path });
+    next();
+  });
   app.use(tokenRouter(state, () => settings.tokenTtlSeconds));
   // Before the JSON parser: uploads carry the file's own bytes, whatever their content type.
-  app.use(assetRouter(state, () => url, () => settings.assetUploadTtlMs));
+  app.use(assetRouter(state, () => url, () => ({ uploadMs: settings.assetUploadTtlMs, downloadMs: settings.assetDownloadTtlMs })));
   app.use(express.json({ limit: '1mb' }));
   app.use(messageRouter(state));
   app.use(channelRouter(state));
@@ -129,6 +139,10 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     get tokenRequests() {
       return state.tokenRequests;
     },
+    /** Every request received, in order (method and path). */
+    get requests() {
+      return state.requests;
+    },
     tokenUrl: `${url}/oauth2/token`,
     /** Makes every token issued so far expired (the next API call answers 401). */
     expireTokens(): void {
@@ -140,6 +154,9 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     },
     setAssetUploadTtl(ms: number): void {
       settings.assetUploadTtlMs = ms;
+    },
+    setAssetDownloadTtl(ms: number): void {
+      settings.assetDownloadTtlMs = ms;
     },
     /** A conversation a customer opened on an eGain channel (eGain as the customer side). */
     openConversation(channelType: string, customerAddress?: string): string {

@@ -44,7 +44,6 @@ export interface SimAsset {
   senderType: ClientType;
   uploadSignature: string;
   uploadExpiresAt: number;
-  downloadSignature: string;
   bytes?: Buffer;
   contentType?: string;
 }
@@ -54,6 +53,18 @@ export interface AcceptedMessage {
   conversationId: string;
   message: WireMessage & { id: string };
   metadata: SendRequest['metadata'];
+}
+
+/** A signed download URL handed out by `GET /assets/{id}`: it names one asset and stops working at expiresAt. */
+export interface SignedDownload {
+  assetId: string;
+  expiresAt: number;
+}
+
+/** Every request the fake Hub received, so tests can tell when (and whether) the bridge called an API. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
 }
 
 export interface Rejection {
@@ -69,8 +80,10 @@ export class SimulatorState {
   readonly channels = new Map<string, SimChannel>();
   readonly conversations = new Map<string, SimConversation>();
   readonly assets = new Map<string, SimAsset>();
+  readonly downloads = new Map<string, SignedDownload>();
   readonly messages: AcceptedMessage[] = [];
   readonly rejections: Rejection[] = [];
+  readonly requests: RecordedRequest[] = [];
   tokenRequests = 0;
   /** Added to Date.now(): tests move the Hub's clock instead of waiting. */
   clockOffsetMs = 0;
@@ -104,15 +117,18 @@ export class SimulatorState {
     return conversation;
   }
 
-  newAsset(input: Omit<SimAsset, 'id' | 'uploadSignature' | 'downloadSignature'>): SimAsset {
-    const asset = {
-      ...input,
-      id: randomUUID(),
-      uploadSignature: randomBytes(18).toString('base64url'),
-      downloadSignature: randomBytes(18).toString('base64url'),
-    };
+  newAsset(input: Omit<SimAsset, 'id' | 'uploadSignature'>): SimAsset {
+    const asset = { ...input, id: randomUUID(), uploadSignature: randomBytes(18).toString('base64url') };
     this.assets.set(asset.id, asset);
     return asset;
+  }
+
+  /** A new signed download URL's signature for the asset, valid for ttlMs of the Hub's clock. */
+  signDownload(assetId: string, ttlMs: number): { signature: string; expiresAt: number } {
+    const signature = randomBytes(18).toString('base64url');
+    const expiresAt = this.now() + ttlMs;
+    this.downloads.set(signature, { assetId, expiresAt });
+    return { signature, expiresAt };
   }
 }
 

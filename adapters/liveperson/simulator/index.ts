@@ -4,7 +4,7 @@ import express from 'express';
 import { identityRoutes } from './identity-routes.js';
 import { messagingRoutes } from './messaging-routes.js';
 import { conversationChange, messagingNotification, type Notification } from './notifications.js';
-import { nextTs, type RecordedEvent, reject, type SimConversation, type SimState } from './state.js';
+import { type LpRole, nextTs, type RecordedEvent, reject, type SimConversation, type SimState } from './state.js';
 import { SimulatedTokens } from './tokens.js';
 
 export type { Notification } from './notifications.js';
@@ -46,7 +46,10 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
   const accountId = options.accountId ?? '12345678';
   const clientId = options.clientId ?? 'sim-client';
   const clientSecret = options.clientSecret ?? 'sim-secret';
-  const settings = { appJwtTtlSeconds: options.appJwtTtlSeconds ?? 3600, webhookUrl: options.webhookUrl };
+  const settings: { appJwtTtlSeconds: number; webhookUrl?: string; sendOutage?: number } = {
+    appJwtTtlSeconds: options.appJwtTtlSeconds ?? 3600,
+    webhookUrl: options.webhookUrl,
+  };
   const tokens = new SimulatedTokens(accountId, clientId);
   const state: SimState = {
     accountId,
@@ -83,6 +86,7 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
         nextTs(conv);
         track(post(conversationChange(conv, accountId)));
       },
+      sendOutage: () => settings.sendOutage,
     }),
   );
   app.use((_req, res) => void res.status(404).json({ kind: 'resp', code: 404, body: { title: 'Not Found' } }));
@@ -133,11 +137,16 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
     return conv;
   }
 
-  function agentEvent(conv: SimConversation, event: Record<string, unknown>, audience: RecordedEvent['audience'] = 'ALL') {
+  function agentEvent(
+    conv: SimConversation,
+    event: Record<string, unknown>,
+    audience: RecordedEvent['audience'] = 'ALL',
+    role: Exclude<LpRole, 'CONSUMER'> = 'ASSIGNED_AGENT',
+  ) {
     const recorded: RecordedEvent = {
       sequence: event.type === 'ChatStateEvent' ? 0 : conv.nextSequence++,
-      role: 'ASSIGNED_AGENT',
-      originatorId: conv.agentId ?? 'sim-agent',
+      role,
+      originatorId: role === 'ASSIGNED_AGENT' ? (conv.agentId ?? 'sim-agent') : `sim-${role.toLowerCase()}`,
       event,
       serverTimestamp: Date.now(),
       audience,
@@ -170,6 +179,10 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
     setAppJwtTtlSeconds(seconds: number) {
       settings.appJwtTtlSeconds = seconds;
     },
+    /** SEND answers `status` (e.g. 503) until called again with undefined: an outage of the messaging service. */
+    setSendOutage(status: number | undefined) {
+      settings.sendOutage = status;
+    },
     /** Every AppJWT issued so far is refused with 401 / 40102 from now on. */
     expireTokens: () => tokens.expireAll(),
     lpConsumerId: (extConsumerId: string) => tokens.lpConsumerId(extConsumerId),
@@ -184,11 +197,18 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
       changeState(convId, (c) => void (c.agentId = agent.id)),
     closeConversation: (convId: string, by: 'CONSUMER' | 'AGENT' | 'SYSTEM' = 'AGENT') =>
       changeState(convId, (c) => Object.assign(c, { state: 'CLOSE', closeReason: by, endTs: Date.now() })),
-    /** One notification whose `changes` hold every text given (LivePerson batches). */
-    async agentSays(convId: string, text: string | string[], opts: { audience?: RecordedEvent['audience'] } = {}) {
+    /**
+     * One notification whose `changes` hold every text given (LivePerson batches). `role` MANAGER is a
+     * supervisor who joined the conversation; `audience` AGENTS_AND_MANAGERS a private note.
+     */
+    async agentSays(
+      convId: string,
+      text: string | string[],
+      opts: { audience?: RecordedEvent['audience']; role?: Exclude<LpRole, 'CONSUMER'> } = {},
+    ) {
       const conv = conversation(convId);
       const events = (Array.isArray(text) ? text : [text]).map((message) =>
-        agentEvent(conv, { type: 'ContentEvent', contentType: 'text/plain', message }, opts.audience),
+        agentEvent(conv, { type: 'ContentEvent', contentType: 'text/plain', message }, opts.audience, opts.role),
       );
       return { ...(await post(messagingNotification(conv, events))), sequences: events.map((e) => e.sequence) };
     },

@@ -13,6 +13,8 @@ export interface MessagingOptions {
   onConsumerEvent(conv: SimConversation, event: RecordedEvent): void;
   /** The consumer opened or closed a conversation. */
   onConversationChange(conv: SimConversation): void;
+  /** While set, SEND answers this status (an outage of LivePerson's messaging service). */
+  sendOutage(): number | undefined;
 }
 
 /** CONVERSATION, SEND and the swift upload, each refusing what the Connector API documents it refuses. */
@@ -86,6 +88,8 @@ export function messagingRoutes(state: SimState, tokens: SimulatedTokens, option
 
   router.post(`${base}/send`, express.json(), async (req, res) => {
     const ep = 'SEND';
+    const outage = options.sendOutage();
+    if (outage !== undefined) return reject(state, res, ep, outage, 'service unavailable');
     const consumer = await consumerOf(req, res, ep);
     if (!consumer) return;
     const parsed = SendRequest.safeParse(req.body);

@@ -2,7 +2,8 @@ import type { Response } from 'express';
 
 /** What the simulator remembers: conversations with every event it accepted, and every refusal. */
 
-export type LpRole = 'CONSUMER' | 'ASSIGNED_AGENT' | 'AGENT';
+/** Originator roles LivePerson's messaging notifications name (MANAGER: a supervisor who joined the conversation). */
+export type LpRole = 'CONSUMER' | 'ASSIGNED_AGENT' | 'AGENT' | 'MANAGER';
 
 export interface RecordedEvent {
   /** 0 for ChatStateEvents, as LivePerson answers. */

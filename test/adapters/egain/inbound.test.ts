@@ -181,12 +181,26 @@ describe('eGain inbound: normalize', () => {
     },
   );
 
-  it('when a text carries an attachment, then it is resolved through GET /assets/{id} to its download URL', async () => {
+  it('when a text carries an attachment, then normalize names the asset without calling the Asset API (the Hub waits 5 s)', async () => {
     const id = sim.addAsset({ name: 'invoice.txt', contentType: 'text/plain', bytes: Buffer.from('due: 10 EUR') });
+    const before = sim.requests.length;
     const { events } = await normalize('text', { text: 'here', attachmentIds: [id] });
-    const [attachment] = (events[0] as { attachments: { url: string }[] }).attachments;
-    expect(attachment).toMatchObject({ name: 'invoice.txt', contentType: 'text/plain', size: 11, nativeId: id });
-    expect(await (await fetch(attachment!.url)).text()).toBe('due: 10 EUR');
+    const [attachment] = (events[0] as { attachments: Record<string, unknown>[] }).attachments;
+    expect(attachment).toEqual({ name: id, contentType: 'application/octet-stream', size: 0, nativeId: id });
+    expect(sim.requests.slice(before)).toEqual([]);
+  });
+
+  it('when the connector resolves a file, then each call gives a fresh signed URL that works after the previous one expired', async () => {
+    const id = sim.addAsset({ name: 'invoice.txt', contentType: 'text/plain', bytes: Buffer.from('due: 10 EUR') });
+    const { connector } = connectorFor(egainConfig(sim));
+    const first = await connector.resolveFile!(id);
+    expect(first).toMatchObject({ name: 'invoice.txt', contentType: 'text/plain', size: 11, expiresAt: expect.any(String) });
+    expect(await (await fetch(first.url)).text()).toBe('due: 10 EUR');
+    sim.advanceClock(Date.parse(first.expiresAt!) - Date.now() + 1000);
+    expect((await fetch(first.url)).status).toBe(403);
+    const second = await connector.resolveFile!(id);
+    expect(second.url).not.toBe(first.url);
+    expect(await (await fetch(second.url)).text()).toBe('due: 10 EUR');
   });
 
   it('when one callback repeats a message id, then it yields one event; malformed messages are dropped, a malformed body is a PayloadError', async () => {

@@ -75,11 +75,21 @@ describe('LivePerson messaging notifications', () => {
     expect(runtime.drops.map((d) => d.reason)).toEqual(['private', 'private']);
   });
 
-  it('when a manager or controller writes, then nothing reaches the customer', async () => {
+  it('when a manager writes to ALL, then it reaches the customer as an agent; a controller or reader does not', async () => {
     const { connector, runtime } = setup();
-    const events = await connector.normalize!(messaging(change({ originatorMetadata: { id: 'm', role: 'MANAGER' } })), raw);
-    expect(events).toEqual([]);
-    expect(runtime.drops).toEqual([{ kind: 'ContentEvent', reason: 'not-agent' }]);
+    const events = await connector.normalize!(
+      messaging(
+        change({ sequence: 3, originatorMetadata: { id: 'm', role: 'MANAGER' } }),
+        change({ sequence: 4, originatorMetadata: { id: 'c', role: 'CONTROLLER' } }),
+        change({ sequence: 5, originatorMetadata: { id: 'r', role: 'READER' } }),
+      ),
+      raw,
+    );
+    expect(events.map((e) => [e.id, e.sender])).toEqual([[`liveperson:${CONV}:3`, { role: 'agent', id: 'm' }]]);
+    expect(runtime.drops).toEqual([
+      { kind: 'ContentEvent', reason: 'not-agent' },
+      { kind: 'ContentEvent', reason: 'not-agent' },
+    ]);
   });
 
   it('when the agent reads messages we delivered, then the receipt names their canonical ids', async () => {

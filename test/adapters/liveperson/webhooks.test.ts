@@ -74,6 +74,20 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
     expect(stack.receiver.events).toEqual([]);
   });
 
+  it('when a supervisor (MANAGER) writes to ALL, then the customer receives it as an agent message, but not a MANAGER private note', async () => {
+    stack = await startStack();
+    const { dialogId } = await openConversation();
+    await stack.simulator.agentSays(dialogId, 'Supervisor here, I will take it from now', { role: 'MANAGER' });
+    await stack.simulator.agentSays(dialogId, 'note to the agent', { role: 'MANAGER', audience: 'AGENTS_AND_MANAGERS' });
+    expect(stack.receiver.events).toHaveLength(1);
+    expect(stack.receiver.events[0]).toMatchObject({
+      kind: 'message',
+      text: 'Supervisor here, I will take it from now',
+      sender: { role: 'agent', id: 'sim-manager' },
+    });
+    expect(stack.runtime.drops).toContainEqual({ kind: 'ContentEvent', reason: 'private' });
+  });
+
   it('when an older conversation change arrives after a transfer, then it is ignored as stale', async () => {
     stack = await startStack();
     const { dialogId } = await openConversation();
