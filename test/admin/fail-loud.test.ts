@@ -91,7 +91,8 @@ describe('connector health follows the vendor', () => {
       expect(await (await fetch(`${service.url}/readyz`)).status).toBe(200);
       await targetB.start(port);
       await eventually(async () => expect(targetB.accepted).toHaveLength(1), 15_000);
-      expect(await metricValue(service, 'chatbridge_connector_up', { tenant: 'acme', platform: 'relay-b' })).toBe(1);
+      // The target counts the delivery as it answers; the bridge learns of it when the answer arrives.
+      await eventually(async () => expect(await metricValue(service, 'chatbridge_connector_up', { tenant: 'acme', platform: 'relay-b' })).toBe(1));
       expect(await metricValue(service, 'chatbridge_connector_last_success_timestamp_seconds', { tenant: 'acme', platform: 'relay-b' })).toBeGreaterThan(0);
       const page = await (await fetch(`${service.url}/admin`, { headers: ADMIN })).text();
       expect(page).toMatch(/relay-b<\/td><td>up</);
