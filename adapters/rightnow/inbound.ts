@@ -1,59 +1,114 @@
 import { createHash } from 'node:crypto';
 import type { InboundEventInput, SenderRole } from '../../src/model/events.js';
-import { type AgentMessage, parseAgentMessage, type RawAgentMessage } from './wire.js';
+import {
+  AGENT_CONCLUDED,
+  type AgentMessage,
+  END_USER_ROLE,
+  PARTICIPANT_LEFT,
+  parseAgentMessage,
+  poolOfConfigChange,
+  type RawAgentMessage,
+} from './wire.js';
 
 /**
  * One getMessages batch turned into canonical events, plus what the poll loop must do about it
- * (accept offers, re-establish the session, follow a pool change, ask for more work).
- * Event ids come from RightNow's own ids, so a batch seen twice yields the same ids (the core dedupes).
+ * (accept offers, conclude and release ended engagements, re-establish the session, follow a pool
+ * change, ask for more work). Event ids come from RightNow's own ids, so a batch seen twice yields the
+ * same ids (the core dedupes).
  */
 export interface InboundBatch {
   events: InboundEventInput[];
   /** Engagement ids offered to us, to accept once their events are ingested. */
   offers: string[];
-  /** The server ended our agent session (ChatDisconnectNotification without an engagement). */
+  /** Engagements that ended (either side): to conclude and release once their events are ingested. */
+  ended: string[];
+  /** Our own client was disconnected from the session: re-establish it. */
   sessionEnded: boolean;
   pool?: string;
   /** An engagement ended: capacity freed, ask for another assignment. */
   capacityFreed: boolean;
-  ignored: { type: string; reason: string }[];
+  /** End users' client ids seen in the batch, with their engagement. */
+  endUsers: Map<string, string>;
+  /** Items not turned into events; `shape` (keys and value types, never values) when we could not read them. */
+  ignored: { type: string; reason: string; shape?: Record<string, string> }[];
+}
+
+export interface InboundContext {
+  /** Our agent session's client id. */
+  ownClientId?: string;
+  /**
+   * The agent session's epoch: `logonOverride` restarts the engagement channel sequences at 0, so an id
+   * built from a server sequence number carries the session it came from.
+   */
+  epoch: string;
+  /** The engagement of an end user's client id seen before (by any instance). */
+  endUserEngagement(clientId: string): Promise<string | undefined>;
 }
 
 const PLATFORM = 'rightnow';
 
-export function normalizeBatch(raw: RawAgentMessage[], ownClientId: string | undefined): InboundBatch {
-  const batch: InboundBatch = { events: [], offers: [], sessionEnded: false, capacityFreed: false, ignored: [] };
+export async function normalizeBatch(raw: RawAgentMessage[], ctx: InboundContext): Promise<InboundBatch> {
+  const batch: InboundBatch = {
+    events: [], offers: [], ended: [], sessionEnded: false, capacityFreed: false, endUsers: new Map(), ignored: [],
+  };
   for (const item of raw) {
     const message = parseAgentMessage(item);
-    if (!message) batch.ignored.push({ type: item.type, reason: 'unknown-message-type' });
-    else if ('invalid' in message) batch.ignored.push({ type: item.type, reason: 'unreadable-message' });
-    else apply(batch, message, ownClientId);
+    if (!message) batch.ignored.push({ type: item.type, reason: 'unknown-message-type', shape: shapeOf(item.body) });
+    else if ('invalid' in message) batch.ignored.push({ type: item.type, reason: 'unreadable-message', shape: shapeOf(item.body) });
+    else await apply(batch, message, ctx);
   }
   return batch;
 }
 
-function apply(batch: InboundBatch, message: AgentMessage, ownClientId: string | undefined): void {
+async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundContext): Promise<void> {
   const ignore = (reason: string): void => {
     batch.ignored.push({ type: message.type, reason });
   };
+  const unrecognized = (reason: string): void => {
+    batch.ignored.push({ type: message.type, reason, shape: shapeOf(message.body) });
+  };
+  const endUserEngagement = async (clientId: string) => batch.endUsers.get(clientId) ?? ctx.endUserEngagement(clientId);
   if (message.type === 'ChatGetTimeout') return;
   if (message.type === 'ChatConfigChangeNotification') {
-    const pool = message.body.pool ?? message.body.poolId;
+    const pool = poolOfConfigChange(message.body);
     if (pool) batch.pool = pool;
+    else unrecognized('config-change-without-pool');
     return;
   }
-  const engagementId = message.body.engagementIdString ?? message.body.engagementId;
-  if (message.type === 'ChatDisconnectNotification' && !engagementId) {
-    batch.sessionEnded = true;
-    return;
+  const given = message.body.engagementIdString ?? message.body.engagementId;
+  if (message.type === 'ChatDisconnectNotification') {
+    const { clientId, reason } = message.body;
+    const client = clientId === undefined ? undefined : String(clientId);
+    if (reason === AGENT_CONCLUDED && (client === undefined || client === ctx.ownClientId)) {
+      // Our own concludeChat coming back; releasing is idempotent, so it is asked for once more.
+      batch.capacityFreed = true;
+      if (given) batch.ended.push(given);
+      return ignore('own-conclusion');
+    }
+    if (client !== undefined && client === ctx.ownClientId) {
+      if (!given) {
+        batch.sessionEnded = true;
+        return;
+      }
+      return ended(batch, given, 'system', reason, message.body.createdTime);
+    }
+    const endUsersEngagement = client === undefined ? undefined : await endUserEngagement(client);
+    if (endUsersEngagement && (!given || given === endUsersEngagement)) {
+      return ended(batch, endUsersEngagement, 'customer', reason, message.body.createdTime);
+    }
+    if (client === undefined && given) {
+      return ended(batch, given, reason === PARTICIPANT_LEFT || /END_USER/.test(reason ?? '') ? 'customer' : 'system', reason, message.body.createdTime);
+    }
+    // A client we do not know (another agent, or an end user we never saw): not ours to act on.
+    return unrecognized('unrecognized-disconnect');
   }
-  if (!engagementId) return ignore('no-engagement-id');
+  if (!given) return unrecognized('no-engagement-id');
+  const engagementId = given;
   const base = {
     origin: { platform: PLATFORM, conversationId: engagementId },
     timestamp: timestampOf(message.body.createdTime),
   };
-  const seqId = (suffix?: string) =>
-    `${PLATFORM}:${engagementId}:${message.body.sequenceNumber !== undefined ? `seq-${message.body.sequenceNumber}` : `h-${digest(message.type, message.body)}`}${suffix ?? ''}`;
+  const serverRef = serverRefOf(message.type, message.body, ctx.epoch);
 
   switch (message.type) {
     case 'ChatEngagementAssignmentNotification': {
@@ -78,12 +133,14 @@ function apply(batch: InboundBatch, message: AgentMessage, ownClientId: string |
     }
     case 'ChatPostMessage': {
       const b = message.body;
-      if (!isEndUser(b.senderType, b.senderId, ownClientId)) return ignore('not-an-end-user-post');
-      const messageId = b.messageId ?? (b.sequenceNumber !== undefined ? `seq-${b.sequenceNumber}` : undefined);
+      if (!isEndUser(b.senderType, b.senderId, ctx.ownClientId)) return ignore('not-an-end-user-post');
+      if (b.senderType === END_USER_ROLE && b.senderId !== undefined) batch.endUsers.set(String(b.senderId), engagementId);
+      // The end user's own message id survives a re-logon of ours; a server sequence number does not.
+      const messageId = b.messageId ?? serverRef;
       batch.events.push({
         ...base,
-        id: messageId ? `${PLATFORM}:${engagementId}:${messageId}` : seqId(),
-        origin: { ...base.origin, ...(messageId ? { messageId } : {}) },
+        id: `${PLATFORM}:${engagementId}:${messageId}`,
+        origin: { ...base.origin, messageId },
         kind: 'message',
         sender: { role: 'customer', ...(b.senderId !== undefined ? { id: String(b.senderId) } : {}), name: b.senderName },
         text: b.body,
@@ -93,10 +150,12 @@ function apply(batch: InboundBatch, message: AgentMessage, ownClientId: string |
     }
     case 'ChatActivitySignal': {
       const b = message.body;
-      if (!isEndUser(b.senderType, b.senderId ?? b.clientId, ownClientId)) return ignore('not-end-user-activity');
+      const sender = b.senderId ?? b.clientId;
+      if (!isEndUser(b.senderType, sender, ctx.ownClientId)) return ignore('not-end-user-activity');
+      if (b.senderType === END_USER_ROLE && sender !== undefined) batch.endUsers.set(String(sender), engagementId);
       batch.events.push({
         ...base,
-        id: seqId(),
+        id: `${PLATFORM}:${engagementId}:${serverRef}`,
         kind: 'typing',
         sender: { role: 'customer' },
         state: b.mode === 'RESPONDING' ? 'start' : 'stop',
@@ -105,50 +164,85 @@ function apply(batch: InboundBatch, message: AgentMessage, ownClientId: string |
     }
     case 'ChatParticipantLeftNotification': {
       const b = message.body;
-      const who = b.clientId !== undefined ? String(b.clientId) : (b.role ?? 'participant');
-      if (who === ownClientId) return ignore('own-leave');
-      const role: SenderRole = !b.role || b.role === 'END_USER' || b.role === 'LEAD' ? 'customer' : 'agent';
+      const client = b.clientId !== undefined ? String(b.clientId) : undefined;
+      if (client !== undefined && client === ctx.ownClientId) return ignore('own-leave');
+      if (b.role === END_USER_ROLE || (client !== undefined && (await endUserEngagement(client)) === engagementId)) {
+        return ended(batch, engagementId, 'customer', b.reason, b.createdTime);
+      }
+      if (!b.role) return unrecognized('unrecognized-participant');
+      // Another agent (conferee, supervisor) leaving: the conversation goes on.
+      const who = client ?? b.role;
       batch.events.push({
         ...base,
         id: `${PLATFORM}:${engagementId}:left-${who}`,
         kind: 'participant.left',
-        sender: { role },
-        participant: { id: who, role },
+        sender: { role: 'agent' },
+        participant: { id: who, role: 'agent' },
         reason: b.reason,
       });
       return;
     }
-    case 'ChatEngagementConcludedNotification':
-    case 'ChatDisconnectNotification': {
-      const reason = message.body.reason;
-      batch.capacityFreed = true;
-      // Our own concludeChat coming back: the other side ended it already.
-      if (reason === 'AGENT_CONCLUDED') return ignore('own-conclusion');
-      const endedBy: SenderRole = reason && /END_USER|CUSTOMER|USER/.test(reason) ? 'customer' : 'system';
-      batch.events.push({
-        ...base,
-        id: `${PLATFORM}:${engagementId}:ended`,
-        kind: 'conversation.ended',
-        sender: { role: endedBy },
-        endedBy,
-        reason,
-      });
-      return;
+    case 'ChatEngagementConcludedNotification': {
+      if (message.body.reason === AGENT_CONCLUDED) {
+        batch.capacityFreed = true;
+        batch.ended.push(engagementId);
+        return ignore('own-conclusion');
+      }
+      // Only the end user or we end an engagement, and ours is the AGENT_CONCLUDED above.
+      return ended(batch, engagementId, 'customer', message.body.reason, message.body.createdTime);
     }
   }
 }
 
+/** The engagement is over: one `conversation.ended` (whatever told us), and its slot to be given back. */
+function ended(batch: InboundBatch, engagementId: string, endedBy: SenderRole, reason: string | undefined, createdTime: number | string | undefined): void {
+  batch.capacityFreed = true;
+  if (!batch.ended.includes(engagementId)) batch.ended.push(engagementId);
+  if (batch.events.some((e) => e.id === `${PLATFORM}:${engagementId}:ended`)) return;
+  batch.events.push({
+    id: `${PLATFORM}:${engagementId}:ended`,
+    kind: 'conversation.ended',
+    origin: { platform: PLATFORM, conversationId: engagementId },
+    timestamp: timestampOf(createdTime),
+    sender: { role: endedBy },
+    endedBy,
+    reason,
+  });
+}
+
 function isEndUser(senderType: string | undefined, senderId: number | undefined, ownClientId: string | undefined): boolean {
   if (senderId !== undefined && ownClientId !== undefined && String(senderId) === ownClientId) return false;
-  return senderType === undefined || senderType === 'END_USER';
+  return senderType === undefined || senderType === END_USER_ROLE;
+}
+
+/**
+ * A server-side reference for a message: the session epoch and the channel sequence number (plus the
+ * creation time, when given, in case a session replays what an earlier one numbered), else a digest.
+ */
+function serverRefOf(type: string, body: { sequenceNumber?: number; createdTime?: number | string }, epoch: string): string {
+  if (body.sequenceNumber === undefined) return `h-${digest(type, body)}`;
+  const created = millisOf(body.createdTime);
+  return `seq-${epoch}.${body.sequenceNumber}${created === undefined ? '' : `@${created}`}`;
+}
+
+function millisOf(created: number | string | undefined): number | undefined {
+  const ms = typeof created === 'number' ? created : typeof created === 'string' ? Date.parse(created) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function timestampOf(created: number | string | undefined): string {
-  const ms = typeof created === 'number' ? created : typeof created === 'string' ? Date.parse(created) : Number.NaN;
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : new Date().toISOString();
+  const ms = millisOf(created);
+  return new Date(ms ?? Date.now()).toISOString();
 }
 
 /** A stable id for a message that carries neither a message id nor a sequence number. */
-function digest(type: string, body: Record<string, unknown>): string {
+function digest(type: string, body: object): string {
   return createHash('sha256').update(type).update(JSON.stringify(body)).digest('hex').slice(0, 24);
+}
+
+/** What a payload looked like, for a log line: its keys and their value types, never the values. */
+export function shapeOf(body: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [key, value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value]),
+  );
 }

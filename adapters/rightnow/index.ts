@@ -8,6 +8,8 @@ import type {
 } from '../../src/platform/adapter.js';
 import { AgentApi, ConnectRestClient } from './api.js';
 import { type RightNowConfig, RightNowConfigSchema } from './config.js';
+import { EndUserClients } from './end-users.js';
+import { EngagementRelease } from './engagement-release.js';
 import { PollLease } from './lease.js';
 import { sendToRightNow } from './outbound.js';
 import { PollLoop } from './poller.js';
@@ -25,6 +27,7 @@ export class RightNowConnector implements PlatformConnector {
   readonly session: AgentSession;
   private readonly lease: PollLease;
   private readonly loop: PollLoop;
+  private readonly release: EngagementRelease;
   private started = false;
 
   constructor(
@@ -42,7 +45,16 @@ export class RightNowConnector implements PlatformConnector {
     });
     const leaseKey = runtime.store.key('rightnow', 'lease', runtime.tenantId, config.agentAccountId);
     this.lease = new PollLease(runtime.store, leaseKey, config.leaseMs);
-    this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config });
+    this.release = new EngagementRelease({
+      session: this.session,
+      store: runtime.store,
+      tenantId: runtime.tenantId,
+      agentAccountId: config.agentAccountId,
+      logger: runtime.logger,
+      onReleased: () => this.loop.wantAssignment(),
+    });
+    const endUsers = new EndUserClients(runtime.store, runtime.tenantId, config.agentAccountId);
+    this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config, endUsers, release: this.release });
   }
 
   /** Whether this instance currently runs the session's long poll. */
@@ -51,7 +63,7 @@ export class RightNowConnector implements PlatformConnector {
   }
 
   send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    return sendToRightNow(event, ctx, { session: this.session, config: this.config });
+    return sendToRightNow(event, ctx, { session: this.session, config: this.config, release: this.release });
   }
 
   /** After ACCESS_DENIED/403: a fresh agent session (or the one another instance already made). */

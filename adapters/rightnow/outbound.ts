@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ConversationGoneError, PermanentError } from '../../src/errors.js';
+import { PermanentError } from '../../src/errors.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
 import type { ConversationEvent, EventOfKind } from '../../src/model/events.js';
 import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
 import type { RightNowConfig } from './config.js';
+import type { EngagementRelease } from './engagement-release.js';
 import type { AgentSession } from './session.js';
 import { MESSAGE_ID_MAX } from './wire.js';
 
@@ -14,7 +15,7 @@ import { MESSAGE_ID_MAX } from './wire.js';
 export async function sendToRightNow(
   event: ConversationEvent,
   ctx: DeliveryContext,
-  deps: { session: AgentSession; config: RightNowConfig },
+  deps: { session: AgentSession; config: RightNowConfig; release: EngagementRelease },
 ): Promise<SendResult> {
   const engagement = ctx.conversation.nativeId();
   if (!engagement) return { status: 'dropped', reason: 'no rightnow engagement linked to the conversation' };
@@ -41,14 +42,10 @@ export async function sendToRightNow(
       return { status: 'sent' };
     }
     case 'conversation.ended':
-      try {
-        await deps.session.call('concludeChat', { engagementId });
-      } catch (err) {
-        // The end user left first: the engagement is already over, which is what we wanted.
-        if (err instanceof ConversationGoneError) return { status: 'dropped', reason: 'engagement already over' };
-        throw err;
-      }
-      return { status: 'sent' };
+      // Concluded and released, so the slot is free for the next chat; done already when the end user left first.
+      return (await deps.release.release(engagement)) === 'released'
+        ? { status: 'sent' }
+        : { status: 'dropped', reason: 'engagement already released' };
     default:
       return { status: 'dropped', reason: `rightnow has no agent-side ${event.kind}` };
   }

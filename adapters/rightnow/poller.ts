@@ -2,15 +2,18 @@ import { AuthExpiredError, ConversationGoneError, PermanentError } from '../../s
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import type { AgentApi } from './api.js';
 import type { RightNowConfig } from './config.js';
+import type { EndUserClients } from './end-users.js';
+import type { EngagementRelease } from './engagement-release.js';
 import { type InboundBatch, normalizeBatch } from './inbound.js';
 import type { PollLease } from './lease.js';
 import type { AgentSession } from './session.js';
-import { unwrapGetMessages } from './wire.js';
+import { AssignmentAcknowledgementReply, END_USER_ROLE, unwrapGetMessages } from './wire.js';
 
 interface PendingBatch {
   batch: InboundBatch;
   ingested: boolean;
   accepted: Set<string>;
+  released: Set<string>;
 }
 
 /**
@@ -37,8 +40,15 @@ export class PollLoop {
       lease: PollLease;
       runtime: PlatformRuntime;
       config: RightNowConfig;
+      endUsers: EndUserClients;
+      release: EngagementRelease;
     },
   ) {}
+
+  /** A slot was given back elsewhere (an agent-side end): ask for work again on the next round. */
+  wantAssignment(): void {
+    this.needAssignment = true;
+  }
 
   start(): void {
     this.running ??= this.run();
@@ -83,7 +93,7 @@ export class PollLoop {
             continue;
           }
           lease.keepAlive(() => this.inflight?.abort());
-          this.pending = { batch: await this.fetch(), ingested: false, accepted: new Set() };
+          this.pending = { batch: await this.fetch(), ingested: false, accepted: new Set(), released: new Set() };
         }
         await this.handle(this.pending);
         this.pending = undefined;
@@ -109,12 +119,20 @@ export class PollLoop {
     this.inflight = new AbortController();
     // Tied to stop() too, in case stop() came while the previous step was still running.
     const signal = AbortSignal.any([this.inflight.signal, this.stopping.signal]);
-    const { reply, clientId } = await session.read(async (target, state) => ({
+    const { reply, state } = await session.read(async (target, state) => ({
       reply: await api.call('getMessages', target, { timeCreated: Date.now() }, { signal, timeoutMs: config.pollTimeoutMs }),
-      clientId: state.clientId,
+      state,
     }));
-    const batch = normalizeBatch(unwrapGetMessages(reply), clientId);
-    for (const { type, reason } of batch.ignored) runtime.drop('rightnow', reason, { type });
+    const batch = await normalizeBatch(unwrapGetMessages(reply), {
+      ownClientId: state.clientId,
+      epoch: state.epoch,
+      endUserEngagement: (clientId) => this.deps.endUsers.engagementOf(clientId),
+    });
+    for (const { type, reason, shape } of batch.ignored) {
+      // A shape we cannot read is loud: it may be a wrong guess about the vendor's format.
+      if (shape) runtime.logger.warn('rightnow getMessages item not recognised', { tenant: runtime.tenantId, type, reason, shape });
+      runtime.drop('rightnow', reason, { type });
+    }
     return batch;
   }
 
@@ -122,12 +140,18 @@ export class PollLoop {
     const { session, runtime } = this.deps;
     const { batch } = pending;
     if (batch.pool) await session.changePool(batch.pool);
+    if (batch.endUsers.size > 0) await this.deps.endUsers.remember(batch.endUsers);
     if (!pending.ingested && batch.events.length > 0) await runtime.ingest(batch.events);
     pending.ingested = true;
     for (const engagementId of batch.offers) {
       if (pending.accepted.has(engagementId)) continue;
       await this.accept(engagementId);
       pending.accepted.add(engagementId);
+    }
+    for (const engagementId of batch.ended) {
+      if (pending.released.has(engagementId)) continue;
+      await this.deps.release.release(engagementId);
+      pending.released.add(engagementId);
     }
     if (batch.capacityFreed) this.needAssignment = true;
     if (batch.sessionEnded) {
@@ -139,12 +163,15 @@ export class PollLoop {
   /** Accepts an offer; one that can no longer be accepted ends the conversation it started. */
   private async accept(engagementId: string): Promise<void> {
     try {
-      await this.deps.session.call('assignmentAcknowledgement', {
-        action: 'ACCEPT',
-        actionType: 'AUTO',
-        assignmentType: 'LEAD',
-        engagementId: Number(engagementId),
-      });
+      const { reply } = await this.deps.session.call(
+        'assignmentAcknowledgement',
+        { action: 'ACCEPT', actionType: 'AUTO', assignmentType: 'LEAD', engagementId: Number(engagementId) },
+        { reply: AssignmentAcknowledgementReply },
+      );
+      const clients = reply.chatAssignmentAcknowledgementResult?.clientList ?? [];
+      await this.deps.endUsers.remember(
+        clients.flatMap((c) => (c.role === END_USER_ROLE && c.clientId !== undefined ? [[String(c.clientId), engagementId] as [string, string]] : [])),
+      );
     } catch (err) {
       if (!(err instanceof PermanentError || err instanceof ConversationGoneError)) throw err;
       await this.deps.runtime.ingest([

@@ -1,11 +1,12 @@
+import type { z } from 'zod';
 import { TokenCache } from '../../src/auth/token-cache.js';
-import { AuthExpiredError } from '../../src/errors.js';
+import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import { type AgentApi, type ChatTarget, type ConnectRestClient } from './api.js';
 import type { RightNowConfig } from './config.js';
 import { SequenceRejectedError } from './errors.js';
-import { type AgentOperation, CreateAgentSessionReply } from './wire.js';
+import { type AgentOperation, CreateAgentSessionReply, type GenericReply } from './wire.js';
 
 /** The agent session as every instance of the tenant shares it through the store. */
 export interface SessionState {
@@ -14,6 +15,12 @@ export interface SessionState {
   chatServer: string;
   siteName: string;
   pool: string;
+  /**
+   * The sequence number our createAutomatedAgentSession carried: unique per session and never reused
+   * (the counter only goes up), so it tells sessions apart where the server's own numbers restart.
+   * '0' for a session stored before epochs were kept.
+   */
+  epoch: string;
 }
 
 const STATE_TTL_MS = 24 * 3600_000;
@@ -55,12 +62,18 @@ export class AgentSession {
   /** The session to use: this process's, else the shared one, else a new one. */
   async get(): Promise<SessionState> {
     if (this.current) return this.current;
-    const stored = await this.deps.store.hashGetAll(this.stateKey);
-    if (stored.sessionId && stored.chatServer && stored.siteName && stored.pool) {
-      this.current = stored as unknown as SessionState;
-      return this.current;
+    const stored = await this.stored();
+    if (stored) {
+      this.current = stored;
+      return stored;
     }
     return this.renew();
+  }
+
+  private async stored(): Promise<SessionState | undefined> {
+    const { sessionId, clientId, chatServer, siteName, pool, epoch } = await this.deps.store.hashGetAll(this.stateKey);
+    if (!sessionId || !chatServer || !siteName || !pool) return undefined;
+    return { sessionId, chatServer, siteName, pool, epoch: epoch ?? '0', ...(clientId ? { clientId } : {}) };
   }
 
   /**
@@ -76,10 +89,10 @@ export class AgentSession {
 
   private async establish(staleId: string | undefined): Promise<SessionState> {
     this.current = undefined;
-    const stored = await this.deps.store.hashGetAll(this.stateKey);
-    if (stored.sessionId && stored.sessionId !== staleId && stored.chatServer && stored.siteName && stored.pool) {
-      this.current = stored as unknown as SessionState;
-      return this.current;
+    const stored = await this.stored();
+    if (stored && stored.sessionId !== staleId) {
+      this.current = stored;
+      return stored;
     }
     const settings = await this.deps.connect.serviceSettings();
     const target: ChatTarget = {
@@ -88,11 +101,8 @@ export class AgentSession {
       pool: settings.pool,
       jwt: await this.jwt.get(),
     };
-    const body = {
-      logonOverride: this.deps.config.logonOverride,
-      sequenceNumber: await this.nextSequence(),
-      timeCreated: Date.now(),
-    };
+    const epoch = await this.nextSequence();
+    const body = { logonOverride: this.deps.config.logonOverride, sequenceNumber: epoch, timeCreated: Date.now() };
     const reply = await this.deps.api
       .call('createAutomatedAgentSession', target, body, { reply: CreateAgentSessionReply })
       .catch((err: unknown) => {
@@ -102,7 +112,13 @@ export class AgentSession {
     const sessionId = reply.sessionId ?? reply.chatLogonResult?.sessionId;
     if (!sessionId) throw new AuthExpiredError('rightnow createAutomatedAgentSession answered without a session id');
     const clientId = reply.clientId ?? reply.chatLogonResult?.clientId;
-    const state: SessionState = { sessionId, chatServer: target.chatServer, siteName: target.siteName, pool: target.pool };
+    const state: SessionState = {
+      sessionId,
+      chatServer: target.chatServer,
+      siteName: target.siteName,
+      pool: target.pool,
+      epoch: String(epoch),
+    };
     if (clientId !== undefined) state.clientId = String(clientId);
     await this.deps.store.hashSet(this.stateKey, { ...state }, STATE_TTL_MS);
     this.deps.logger.info('rightnow agent session established', { tenant: this.deps.tenantId });
@@ -110,11 +126,26 @@ export class AgentSession {
     return state;
   }
 
-  /** The chat server moved this session to another pool (ChatConfigChangeNotification). */
+  /**
+   * The chat server moved this session to another pool (ChatConfigChangeNotification). Stored, so the
+   * other instances move too (see call()).
+   */
   async changePool(pool: string): Promise<void> {
-    if (!this.current || this.current.pool === pool) return;
-    this.current = { ...this.current, pool };
+    const state = await this.get();
+    if (state.pool === pool) return;
+    this.current = { ...state, pool };
     await this.deps.store.hashSet(this.stateKey, { pool }, STATE_TTL_MS);
+  }
+
+  /**
+   * After a refusal: the same session under another pool in the store means the poller (maybe another
+   * instance) was told of a move this process has not seen. Adopted; undefined when nothing changed.
+   */
+  private async movedPool(used: SessionState): Promise<SessionState | undefined> {
+    const stored = await this.stored();
+    if (!stored || stored.sessionId !== used.sessionId || stored.pool === used.pool) return undefined;
+    this.current = stored;
+    return stored;
   }
 
   nextSequence(): Promise<number> {
@@ -129,23 +160,25 @@ export class AgentSession {
    * Sends one sequenced operation on the current session. A refused sequence number (another instance's
    * request overtook ours) is retried once with a fresh number; ACCESS_DENIED surfaces as AuthExpiredError.
    */
-  async call(
+  async call<S extends z.ZodType = typeof GenericReply>(
     operation: AgentOperation,
     body: Record<string, unknown>,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<{ state: SessionState; sequenceNumber: number }> {
-    const state = await this.get();
-    const target = await this.target(state);
-    const attempt = () =>
+    options: { signal?: AbortSignal; reply?: S } = {},
+  ): Promise<{ state: SessionState; sequenceNumber: number; reply: z.output<S> }> {
+    const attempt = (state: SessionState) =>
       this.serialized(async () => {
+        const target = await this.target(state);
         const sequenceNumber = await this.nextSequence();
-        await this.deps.api.call(operation, target, { ...body, sequenceNumber, timeCreated: Date.now() }, options);
-        return { state, sequenceNumber };
+        const reply = await this.deps.api.call(operation, target, { ...body, sequenceNumber, timeCreated: Date.now() }, options);
+        return { state, sequenceNumber, reply };
       });
+    const state = await this.get();
     try {
-      return await attempt();
+      return await attempt(state);
     } catch (err) {
-      if (err instanceof SequenceRejectedError) return attempt();
+      if (err instanceof SequenceRejectedError) return attempt(state);
+      const moved = err instanceof PermanentError ? await this.movedPool(state) : undefined;
+      if (moved) return attempt(moved);
       throw err;
     }
   }
@@ -153,7 +186,13 @@ export class AgentSession {
   /** A read that carries no sequence number (getMessages), not serialized behind the writes. */
   async read<T>(fn: (target: ChatTarget, state: SessionState) => Promise<T>): Promise<T> {
     const state = await this.get();
-    return fn(await this.target(state), state);
+    try {
+      return await fn(await this.target(state), state);
+    } catch (err) {
+      const moved = err instanceof PermanentError ? await this.movedPool(state) : undefined;
+      if (moved) return fn(await this.target(moved), moved);
+      throw err;
+    }
   }
 
   /** Logs the session off and forgets it, so the next owner starts a fresh one. */

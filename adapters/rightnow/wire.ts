@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The RightNow / B2C Service wire contract: every request and reply shape, enum and exception code
- * the adapter sends or reads, in ONE place. The simulator validates against the same schemas, so a
- * correction here changes both sides at once. This file holds vendor facts only, no adapter logic.
+ * the adapter sends or reads, in ONE place. The simulator has its own reading of the docs and never
+ * imports this file, so a misreading here is refused there. This file holds vendor facts only.
  *
  * Sources: vendor-docs/rightnow-chat-agent-postMessage.txt (seed), vendor-notes/rightnow.md, Oracle's
  * public cxscc reference (op-engagement-api-agent-*). Anything marked UNKNOWN is our best guess.
@@ -23,7 +23,8 @@ export type AgentOperation =
   | 'getMessages'
   | 'postMessage'
   | 'setInteractionStatus'
-  | 'concludeChat';
+  | 'concludeChat'
+  | 'releaseChat';
 
 /** Exception codes of the agent API (postMessage seed + per-operation lists). */
 export const EXCEPTION_CODES = [
@@ -148,6 +149,8 @@ export const SetInteractionStatusRequest = z.strictObject({
 });
 
 export const ConcludeChatRequest = z.strictObject({ engagementId: int64, ...sequenced });
+/** The notes: releaseChat takes the same body as concludeChat. */
+export const ReleaseChatRequest = ConcludeChatRequest;
 
 // ---------------------------------------------------------------- chat server replies
 
@@ -170,13 +173,32 @@ export const CreateAgentSessionReply = z.looseObject({
 
 export const GenericReply = z.looseObject(replyCommon);
 
-// ---------------------------------------------------------------- getMessages
+/** Participant roles (`clientList[].role`); the end user is END_USER, LEAD is the lead agent. */
+export const END_USER_ROLE = 'END_USER';
 
 /** Oracle's Customer Portal payloads carry enum values as `{value, chatMessageType}` objects. */
 const enumText = z.preprocess(
   (v) => (v && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v),
   z.string(),
 );
+
+/**
+ * `chatAssignmentAcknowledgementResult.clientList[]` names each participant with `clientId`, `role`,
+ * `type` (notes). UNKNOWN: whether every reply carries it; we read what is there.
+ */
+export const AssignmentAcknowledgementReply = z.looseObject({
+  ...replyCommon,
+  chatAssignmentAcknowledgementResult: z
+    .looseObject({
+      clientList: z
+        .array(z.looseObject({ clientId: z.number().int().optional(), role: enumText.optional(), type: enumText.optional() }))
+        .optional(),
+    })
+    .nullable()
+    .optional(),
+});
+
+// ---------------------------------------------------------------- getMessages
 const idText = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^\d+$/));
 
 const engagementRef = {
@@ -233,11 +255,49 @@ export const ChatEngagementConcludedNotification = z.looseObject({
   reason: enumText.optional(),
 });
 
-/** Documented name; with an engagement id it ends that engagement, without one it ends our session. */
-export const ChatDisconnectNotification = z.looseObject({ ...engagementRef, reason: enumText.optional() });
+/**
+ * Documented name: "a participant has disconnected" (Customer Portal), told apart by `clientId`. The only
+ * public sample is `{clientId, reason}` with no `engagementId`; UNKNOWN whether the agent API adds one.
+ */
+export const ChatDisconnectNotification = z.looseObject({
+  ...engagementRef,
+  clientId: z.number().int().optional(),
+  reason: enumText.optional(),
+});
 
-/** Documented: the pool changed. UNKNOWN: the field name (`pool`, else `poolId`). */
-export const ChatConfigChangeNotification = z.looseObject({ pool: z.string().optional(), poolId: z.string().optional() });
+/** `ChatDisconnectReason` values we act on: our own concludeChat coming back, and a participant leaving. */
+export const AGENT_CONCLUDED = 'AGENT_CONCLUDED';
+export const PARTICIPANT_LEFT = 'PARTICIPANT_LEFT';
+
+const configText = z.union([z.string(), z.number()]).transform(String);
+/** One configuration item, as the Customer Portal reads it: `name` (or `configName`) and `value`. */
+const ConfigItem = z.looseObject({ name: z.string().optional(), configName: z.string().optional(), value: configText.optional() });
+
+/**
+ * Documented: the pool changed. UNKNOWN: the shape. The reference's excerpt suggests a `pool` (or `poolId`)
+ * field; Oracle's Customer Portal reads the notification as the configuration item
+ * `{name: "CHAT_CLUSTER_POOL_ID", value}`; a list of such items under any field is plausible too.
+ */
+export const ChatConfigChangeNotification = z.looseObject({
+  pool: configText.optional(),
+  poolId: configText.optional(),
+  ...ConfigItem.shape,
+});
+export const POOL_CONFIG_NAME = 'CHAT_CLUSTER_POOL_ID';
+
+/** The new pool a ChatConfigChangeNotification names, in whichever shape it came; undefined when none. */
+export function poolOfConfigChange(body: Record<string, unknown>): string | undefined {
+  const direct = ChatConfigChangeNotification.safeParse(body);
+  if (!direct.success) return undefined;
+  const items = [body, ...Object.values(body).filter(Array.isArray).flat()];
+  for (const item of items) {
+    const parsed = ConfigItem.safeParse(item);
+    if (parsed.success && (parsed.data.name ?? parsed.data.configName) === POOL_CONFIG_NAME && parsed.data.value) {
+      return parsed.data.value;
+    }
+  }
+  return direct.data.pool ?? direct.data.poolId;
+}
 
 export const MESSAGE_TYPES = {
   ChatActivitySignal,

@@ -4,7 +4,7 @@ import type { ChannelBody } from '../../adapters/egain/wire.js';
 import { LivePersonConfig } from '../../adapters/liveperson/config.js';
 import { type LivePersonSimulator, startLivePersonSimulator } from '../../adapters/liveperson/simulator/index.js';
 import { RightNowConfigSchema } from '../../adapters/rightnow/config.js';
-import { type RightNowSimulator, startRightNowSimulator } from '../../adapters/rightnow/simulator/index.js';
+import { type RightNowSimulator, type ShapeSwitches, startRightNowSimulator } from '../../adapters/rightnow/simulator/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -29,6 +29,8 @@ export interface TenantSpec {
   agent: AgentPlatform;
   /** Further agent platforms of the route, weight 0: new conversations never go there, hand-offs may. */
   standby?: AgentPlatform[];
+  /** The RightNow simulator's shapes where the vendor docs are silent (defaults otherwise). */
+  rightnowShapes?: Partial<ShapeSwitches>;
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -76,7 +78,7 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
   const creds = (name: string) => ({ username: `${spec.id}-${name}-user`, password: `${spec.id}-${name}-password` });
   if (spec.customer === 'rightnow') {
     const user = creds('rn');
-    tenant.rightnow = await startRightNowSimulator({ ...user, agentAccountId: 12, pollHoldMs: 300 });
+    tenant.rightnow = await startRightNowSimulator({ ...user, agentAccountId: 12, pollHoldMs: 300, ...spec.rightnowShapes });
     config.rightnow = RightNowConfigSchema.parse({
       siteUrl: tenant.rightnow.url,
       ...user,

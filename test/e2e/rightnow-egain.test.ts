@@ -1,12 +1,13 @@
 import { eventually } from '../support/eventually.js';
-import { AGENT_JOINED_TEXT, BRIDGE_CHANNEL, bridgePerTest, EGAIN_MAX_TEXT, egainSent, STORE_MODES } from './harness.js';
+import { AGENT_JOINED_TEXT, BRIDGE_CHANNEL, bridgePerTest, EGAIN_MAX_TEXT, egainSent } from './harness.js';
+import { RIGHTNOW_CASES } from './rightnow-shapes.js';
 
 const GREETING = 'Hallo! Meine Bestellung Nr. 42 — wo ist sie? 🙂';
 const REPLY = 'Einen Moment bitte — 请稍等';
 const LONG = `${'Das ist eine sehr lange Nachricht, sauber geteilt. '.repeat(12)}Ende`;
 
-describe.each(STORE_MODES)('route rightnow -> egain (%s store)', (store) => {
-  const bridge = bridgePerTest({ store, tenants: [{ id: 'gamma', customer: 'rightnow', agent: 'egain' }] });
+describe.each(RIGHTNOW_CASES)('route rightnow -> egain (%s store; %s)', (store, _shapeSet, rightnowShapes) => {
+  const bridge = bridgePerTest({ store, tenants: [{ id: 'gamma', customer: 'rightnow', agent: 'egain', rightnowShapes }] });
   const gamma = () => bridge().tenant('gamma');
 
   async function converse() {
@@ -32,6 +33,8 @@ describe.each(STORE_MODES)('route rightnow -> egain (%s store)', (store) => {
     await eg.send(chat, 'typing.start', agent);
     await eventually(() => expect(rn.interactions).toEqual([{ engagementId: Number(engagement), mode: 'RESPONDING' }]));
 
+    // The chat server moves the session to another pool mid-conversation: everything after uses the new one.
+    rn.movePool('298:2');
     // eGain's channel takes at most EGAIN_MAX_TEXT characters: the long message arrives in parts, nothing lost.
     rn.customerSays(engagement, GREETING);
     rn.customerSays(engagement, LONG);
@@ -59,13 +62,17 @@ describe.each(STORE_MODES)('route rightnow -> egain (%s store)', (store) => {
     const { engagement, chat } = await converse();
     gamma().rightnow!.customerLeaves(engagement);
     await eventually(() => expect(egainSent(gamma().egain!, chat).at(-1)).toEqual(['conversation.end', undefined]));
-    expect(gamma().rightnow!.concluded).toEqual([]);
+    // The engagement's slot is given back, so the automated agent keeps being offered chats.
+    await eventually(() => expect(gamma().rightnow!.released).toEqual([Number(engagement)]));
+    expect(gamma().rightnow!.concluded).toEqual([Number(engagement)]);
+    expect(gamma().rightnow!.requests.filter((r) => r.operation === 'postMessage').at(-1)!.query.pool).toBe('298:2');
   });
 
   it('when the agent ends the chat, then the RightNow engagement is concluded', async () => {
     const { engagement, chat } = await converse();
     await gamma().egain!.send(chat, 'conversation.end', { senderType: 'egain_agent' });
-    await eventually(() => expect(gamma().rightnow!.concluded).toEqual([Number(engagement)]));
+    await eventually(() => expect(gamma().rightnow!.released).toEqual([Number(engagement)]));
+    expect(gamma().rightnow!.concluded).toEqual([Number(engagement)]);
     expect(egainSent(gamma().egain!, chat).map(([t]) => t)).not.toContain('conversation.end');
   });
 });

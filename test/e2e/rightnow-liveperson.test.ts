@@ -1,13 +1,14 @@
 import { eventually } from '../support/eventually.js';
-import { AGENT_JOINED_TEXT, bridgePerTest, consumerEvents, onlyConversation, STORE_MODES } from './harness.js';
+import { AGENT_JOINED_TEXT, bridgePerTest, consumerEvents, onlyConversation } from './harness.js';
+import { RIGHTNOW_CASES } from './rightnow-shapes.js';
 
 const GREETING = 'Grüße aus Köln — 你好 👋';
 const REPLY = 'Ça marche ✅ — ありがとう';
 // Neither side documents a length limit for these: the text must arrive whole, never cut.
 const LONG = `${'Ünïcödé long message. '.repeat(300)}end`;
 
-describe.each(STORE_MODES)('route rightnow -> liveperson (%s store)', (store) => {
-  const bridge = bridgePerTest({ store, tenants: [{ id: 'acme', customer: 'rightnow', agent: 'liveperson' }] });
+describe.each(RIGHTNOW_CASES)('route rightnow -> liveperson (%s store; %s)', (store, _shapeSet, rightnowShapes) => {
+  const bridge = bridgePerTest({ store, tenants: [{ id: 'acme', customer: 'rightnow', agent: 'liveperson', rightnowShapes }] });
   const acme = () => bridge().tenant('acme');
 
   /** Everything up to the end: open, join, typing, messages, receipt, attachment. */
@@ -34,6 +35,8 @@ describe.each(STORE_MODES)('route rightnow -> liveperson (%s store)', (store) =>
     await lp.agentTyping(conv, 'COMPOSING');
     await eventually(() => expect(rn.interactions).toEqual([{ engagementId: Number(engagement), mode: 'RESPONDING' }]));
 
+    // The chat server moves the session to another pool mid-conversation: everything after uses the new one.
+    rn.movePool('298:2');
     rn.customerSays(engagement, GREETING);
     rn.customerSays(engagement, LONG);
     await eventually(() =>
@@ -67,14 +70,18 @@ describe.each(STORE_MODES)('route rightnow -> liveperson (%s store)', (store) =>
     acme().rightnow!.customerLeaves(engagement);
     await eventually(() => expect(acme().liveperson!.conversations.get(conv)!.state).toBe('CLOSE'));
     expect(acme().liveperson!.conversations.get(conv)!.closeReason).toBe('CONSUMER');
-    expect(acme().rightnow!.concluded).toEqual([]);
+    // The engagement's slot is given back, so the automated agent keeps being offered chats.
+    await eventually(() => expect(acme().rightnow!.released).toEqual([Number(engagement)]));
+    expect(acme().rightnow!.concluded).toEqual([Number(engagement)]);
     expect(acme().liveperson!.state.rejections).toEqual([]);
+    expect(acme().rightnow!.requests.filter((r) => r.operation === 'postMessage').at(-1)!.query.pool).toBe('298:2');
   });
 
   it('when the agent ends the chat, then the RightNow engagement is concluded', async () => {
     const { engagement } = await converse();
     await acme().liveperson!.closeConversation(onlyConversation(acme().liveperson!), 'AGENT');
-    await eventually(() => expect(acme().rightnow!.concluded).toEqual([Number(engagement)]));
-    expect(acme().rightnow!.engagementState(engagement)).toBe('concluded');
+    await eventually(() => expect(acme().rightnow!.released).toEqual([Number(engagement)]));
+    expect(acme().rightnow!.concluded).toEqual([Number(engagement)]);
+    expect(acme().rightnow!.engagementState(engagement)).toBe('released');
   });
 });

@@ -82,7 +82,7 @@ describe.each(STORE_MODES)('transcripts (%s store)', (store) => {
         'rightnow conversation.started',
         'liveperson participant.joined',
         'rightnow message',
-        'rightnow participant.left',
+        // The end user leaving is the end of the conversation, however RightNow words it: one event.
         'rightnow conversation.ended',
       ]);
     });

@@ -1,25 +1,26 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import { jwtVerify } from 'jose';
-import {
-  type AgentOperation,
-  AssignmentAcknowledgementRequest,
-  ConcludeChatRequest,
-  CreateAgentSessionRequest,
-  GetMessagesRequest,
-  LogoffRequest,
-  PostMessageRequest,
-  RequestAssignmentRequest,
-  SetInteractionStatusRequest,
-} from '../wire.js';
 import { parse, recorded, refuse, type RouteContext } from './http.js';
-import type { SimSession } from './state.js';
+import type { SimEngagement, SimSession } from './state.js';
+import { envelope } from './variants.js';
+import {
+  AcknowledgementBody,
+  AssignmentBody,
+  EngagementBody,
+  InteractionBody,
+  LogoffBody,
+  LogonBody,
+  type Operation,
+  PostBody,
+  RetrievalBody,
+} from './vendor-schemas.js';
 
 /** The chat server's agent API: strict about headers, pool, enums, sequence numbers and engagements. */
 export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
   const handle = recorded(ctx);
   const base = `/engagement/api/agent/${ctx.options.siteName}/v1`;
-  const chat = (operation: AgentOperation, fn: (req: Request, session: SimSession, res: Response) => Promise<unknown>) =>
+  const chat = (operation: Operation, fn: (req: Request, session: SimSession, res: Response) => Promise<unknown>) =>
     app.post(`${base}/${operation}`, handle(operation, async (req, res) => {
       const session = sessionOf(req);
       checkPool(req, session.pool);
@@ -52,46 +53,52 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
     session.lastSequence = sequenceNumber;
   };
 
-  const engagementOf = (session: SimSession, id: number) => {
+  const engagementOf = (session: SimSession, id: number): SimEngagement => {
     const e = ctx.state.engagements.get(id);
     if (!e || e.agentAccountId !== session.agentAccountId) throw refuse('INVALID_FIELD', 'engagementId: unknown engagement');
     return e;
   };
+  /** "CONFLICT - The lead participant has left the engagement." */
+  const gone = (e: SimEngagement) => e.state === 'left' || e.state === 'concluded' || e.state === 'released';
 
   app.post(`${base}/createAutomatedAgentSession`, handle('createAutomatedAgentSession', async (req) => {
     checkPool(req, ctx.options.pool);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const claims = bearer ? await jwtVerify(bearer, ctx.secret).catch(() => undefined) : undefined;
     if (!claims || claims.payload.aid !== ctx.options.agentAccountId) throw refuse('ACCESS_DENIED', 'invalid or missing JWT');
-    const body = parse(CreateAgentSessionRequest, req.body);
+    const body = parse(LogonBody, req.body);
     const session = ctx.state.createSession(ctx.options.agentAccountId, ctx.options.pool, body.logonOverride ?? false);
     if (body.sequenceNumber !== undefined) session.lastSequence = body.sequenceNumber;
     return { chatSystemError: null, sessionId: session.id, clientId: session.clientId, clientIdString: String(session.clientId), chatLogonResult: { resultCode: 'SUCCESS' } };
   }));
 
   chat('requestAssignment', async (req, session) => {
-    const body = parse(RequestAssignmentRequest, req.body);
+    const body = parse(AssignmentBody, req.body);
     takeSequence(session, body.sequenceNumber, false);
     if (body.assignmentRequested) ctx.state.requestAssignment(session, body.maxSessionCount);
     return { chatRequestAssignmentResult: { resultCode: 'SUCCESS' } };
   });
 
   chat('assignmentAcknowledgement', async (req, session) => {
-    const body = parse(AssignmentAcknowledgementRequest, req.body);
+    const body = parse(AcknowledgementBody, req.body);
     const e = engagementOf(session, body.engagementId);
     if (e.sessionId !== session.id || (e.state !== 'offered' && e.state !== 'active')) {
       throw refuse('INVALID_FIELD', 'engagementId: not offered to this session');
     }
     takeSequence(session, body.sequenceNumber, false);
     if (body.action === 'ACCEPT') e.state = 'active';
-    return { chatAssignmentAcknowledgementResult: { clientList: [{ clientId: session.clientId }, { clientId: e.endUserClientId }] } };
+    const clientList = [
+      { clientId: session.clientId, role: 'LEAD', type: 'AGENT' },
+      { clientId: e.endUserClientId, role: 'END_USER', type: 'END_USER' },
+    ];
+    return { chatAssignmentAcknowledgementResult: { clientList } };
   });
 
   chat('postMessage', async (req, session) => {
-    const body = parse(PostMessageRequest, req.body);
+    const body = parse(PostBody, req.body);
     if (body.destinationType !== 'ENGAGEMENT') throw refuse('INVALID_FIELD', 'destinationType: must be ENGAGEMENT');
     const e = engagementOf(session, body.destinationId);
-    if (e.endUserLeft || e.state === 'concluded') throw refuse('CONFLICT', 'the lead participant has left the engagement');
+    if (gone(e)) throw refuse('CONFLICT', 'the lead participant has left the engagement');
     if (e.state !== 'active' || e.sessionId !== session.id) throw refuse('INVALID_FIELD', 'destinationId: engagement not accepted by this session');
     takeSequence(session, body.sequenceNumber, true);
     ctx.state.posts.push({ engagementId: e.id, sessionId: session.id, ...body, sequenceNumber: body.sequenceNumber! });
@@ -102,33 +109,46 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
   });
 
   chat('setInteractionStatus', async (req, session) => {
-    const body = parse(SetInteractionStatusRequest, req.body);
+    const body = parse(InteractionBody, req.body);
     const e = engagementOf(session, body.engagementId);
     if (body.clientId !== session.clientId) throw refuse('INVALID_FIELD', 'clientId: not this session\'s client');
-    if (e.state !== 'active') throw refuse(e.state === 'concluded' ? 'CONFLICT' : 'INVALID_FIELD', 'engagement not active');
+    if (e.state !== 'active') throw refuse(gone(e) ? 'CONFLICT' : 'INVALID_FIELD', 'engagement not active');
     takeSequence(session, body.sequenceNumber, false);
     ctx.state.interactions.push({ engagementId: e.id, mode: body.mode });
     return {};
   });
 
+  /** The agent goes to wrap-up: allowed while the chat is live or after the end user left. */
   chat('concludeChat', async (req, session) => {
-    const body = parse(ConcludeChatRequest, req.body);
+    const body = parse(EngagementBody, req.body);
     const e = engagementOf(session, body.engagementId);
-    if (e.state === 'concluded') throw refuse('CONFLICT', 'the engagement is already concluded');
+    if (e.state === 'concluded' || e.state === 'released') throw refuse('CONFLICT', 'the engagement is already concluded');
+    if (e.state !== 'active' && e.state !== 'left') throw refuse('INVALID_FIELD', 'engagementId: not accepted by this agent');
     takeSequence(session, body.sequenceNumber, false);
     ctx.state.agentConcludes(session, e);
     return {};
   });
 
+  /** Gives the engagement's slot back; until then it counts against maxSessionCount. */
+  chat('releaseChat', async (req, session) => {
+    const body = parse(EngagementBody, req.body);
+    const e = engagementOf(session, body.engagementId);
+    if (e.state === 'released') throw refuse('CONFLICT', 'the engagement is already released');
+    if (e.state !== 'concluded' && e.state !== 'left') throw refuse('INVALID_FIELD', 'engagementId: conclude the engagement first');
+    takeSequence(session, body.sequenceNumber, false);
+    ctx.state.agentReleases(e);
+    return {};
+  });
+
   chat('logoff', async (req, session) => {
-    const body = parse(LogoffRequest, req.body);
+    const body = parse(LogoffBody, req.body);
     takeSequence(session, body.sequenceNumber, false);
     ctx.state.endSession(session.id);
     return {};
   });
 
   chat('getMessages', async (req, session, res) => {
-    parse(GetMessagesRequest, req.body);
+    parse(RetrievalBody, req.body);
     if (session.polling) throw refuse('BAD_REQUEST', 'only one getMessages at a time per agent session');
     session.polling = true;
     await holdUntilMessages(ctx, session, res);
@@ -136,8 +156,11 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
     if (res.destroyed) return undefined;
     if (!ctx.state.sessions.has(session.id)) throw refuse('ACCESS_DENIED', 'agent session ended');
     const items = session.queue.splice(0);
-    for (const m of items) if (m.type === 'ChatConfigChangeNotification') session.pool = String(m.body.pool);
-    return envelope(ctx, session, items.length > 0 ? items : [{ type: 'ChatGetTimeout', body: {} }]);
+    for (const m of items) {
+      if (m.movesToPool) session.pool = m.movesToPool;
+      ctx.state.emitted.push({ sessionId: session.id, type: m.type, body: m.body });
+    }
+    return envelope(ctx.options, session.id, items.length > 0 ? items : [{ type: 'ChatGetTimeout', body: {} }]);
   });
 }
 
@@ -155,10 +178,4 @@ function holdUntilMessages(ctx: RouteContext, session: SimSession, res: Response
     ctx.holds.add(done);
     res.on('close', done);
   });
-}
-
-function envelope(ctx: RouteContext, session: SimSession, items: { type: string; body: Record<string, unknown> }[]) {
-  if (ctx.options.envelope === 'reference') return { getResponseTypes: items.map((m) => ({ [m.type]: m.body })) };
-  const portal = items.map((m) => ({ ...m.body, chatMessageType: m.type }));
-  return { responses: [{ getResponseTypes: portal, sessionId: session.id, chatMessageType: 'ChatGetResponse' }], chatMessageType: 'ChatMessage' };
 }

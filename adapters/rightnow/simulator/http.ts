@@ -1,12 +1,13 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { type AgentOperation, APPLICATION_CONTEXT_HEADER, EXCEPTION_STATUS, type ExceptionCode } from '../wire.js';
+import { type Code, CONTEXT_HEADER, type Operation, STATUS_OF } from './vendor-schemas.js';
 import type { SimState } from './state.js';
+import type { SimOptions } from './variants.js';
 
 /** What every simulator route shares: recording, injected failures, refusals in the vendor's error shape. */
 
-export type SimOperation = AgentOperation | 'serviceSettings' | 'agentTokens';
+export type SimOperation = Operation | 'serviceSettings' | 'agentTokens';
 
 export interface RecordedRequest {
   operation: SimOperation;
@@ -16,13 +17,13 @@ export interface RecordedRequest {
 }
 
 export interface Injected {
-  failure: ExceptionCode | number;
+  failure: Code | number;
   inBody: boolean;
 }
 
 export interface RouteContext {
   state: SimState;
-  options: { username: string; password: string; agentAccountId: string; siteName: string; pool: string; pollHoldMs: number; envelope: 'reference' | 'portal' };
+  options: SimOptions;
   secret: Uint8Array;
   chatServerUrl: () => string;
   requests: RecordedRequest[];
@@ -31,12 +32,12 @@ export interface RouteContext {
 }
 
 export class Refusal extends Error {
-  constructor(readonly status: number, readonly code: ExceptionCode | undefined, message: string) {
+  constructor(readonly status: number, readonly code: Code | undefined, message: string) {
     super(message);
   }
 }
 
-export const refuse = (code: ExceptionCode, message: string) => new Refusal(EXCEPTION_STATUS[code], code, message);
+export const refuse = (code: Code, message: string) => new Refusal(STATUS_OF[code], code, message);
 
 export function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);
@@ -77,11 +78,11 @@ function answerInjected(res: Response, operation: SimOperation, injected: Inject
   } else if (injected.inBody) {
     res.status(200).json({ chatSystemError: { errorCondition: injected.failure, type: injected.failure, text: `injected on ${operation}` } });
   } else {
-    res.status(EXCEPTION_STATUS[injected.failure]).json({ exceptionCode: injected.failure, message: `injected on ${operation}` });
+    res.status(STATUS_OF[injected.failure]).json({ exceptionCode: injected.failure, message: `injected on ${operation}` });
   }
 }
 
 function pickHeaders(req: Request): Record<string, string | undefined> {
-  const names = ['authorization', 'x-aid', 'x-jsessionid', 'content-type', APPLICATION_CONTEXT_HEADER];
+  const names = ['authorization', 'x-aid', 'x-jsessionid', 'content-type', CONTEXT_HEADER];
   return Object.fromEntries(names.map((n) => [n, req.headers[n] as string | undefined]));
 }

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { ExceptionCode } from '../wire.js';
 import express from 'express';
 import { mountAgentApi } from './agent-routes.js';
 import { mountConnectRest } from './connect-routes.js';
 import { type Injected, jsonErrors, type RecordedRequest, type RouteContext, type SimOperation } from './http.js';
 import { type CustomerProfile, type PostRecord, SimState } from './state.js';
+import { DEFAULT_SHAPES, poolChangeBody, type ShapeSwitches } from './variants.js';
+import type { Code } from './vendor-schemas.js';
 
-export type { PostRecord, RecordedRequest, SimOperation };
+export type { PostRecord, RecordedRequest, ShapeSwitches, SimOperation };
 
-export interface RightNowSimulatorOptions {
+export interface RightNowSimulatorOptions extends Partial<ShapeSwitches> {
   port?: number;
   /** Connect REST API user (Basic auth). */
   username?: string;
@@ -20,8 +21,6 @@ export interface RightNowSimulatorOptions {
   pool?: string;
   /** How long getMessages holds an empty poll (the real server: about 30 s). */
   pollHoldMs?: number;
-  /** getMessages envelope: the reference's (type-keyed items) or the Customer Portal's (chatMessageType). */
-  envelope?: 'reference' | 'portal';
 }
 
 export interface RightNowSimulator {
@@ -34,40 +33,54 @@ export interface RightNowSimulator {
   posts: PostRecord[];
   postsFor(engagementId: string | number): PostRecord[];
   interactions: { engagementId: number; mode: string }[];
+  /** Engagements concluded by the agent (concludeChat accepted), and released (releaseChat accepted), in order. */
   concluded: number[];
+  released: number[];
+  /** Every message getMessages handed out, as queued (before the envelope), with the session it went to. */
+  emitted: { sessionId: string; type: string; body: Record<string, unknown> }[];
   /** Live agent session ids. */
   sessionIds(): string[];
   engagementState(engagementId: string | number): string | undefined;
   customerStartsChat(profile?: CustomerProfile): string;
+  /** An end-user post; `messageId` is sent when given, else as `endUserPosts` says. */
   customerSays(engagementId: string | number, text: string, options?: { messageId?: string }): void;
   customerTyping(engagementId: string | number, typing: boolean): void;
   customerLeaves(engagementId: string | number): void;
   /** Moves the chat server to another pool: each session is told (ChatConfigChangeNotification) and, once told, must use it. */
   movePool(pool: string): void;
+  /** Any message, straight to every live session: for shapes no scenario produces. */
+  notify(type: string, body: Record<string, unknown>): void;
   /** Forgets every live agent session (or the one named): later calls with it answer 403 ACCESS_DENIED. */
   expireSession(sessionId?: string): void;
   /**
    * The next `times` calls of `operation` fail: an exception code answers 200 with `chatSystemError`
    * (or its HTTP status with `{exceptionCode}` when `inBody` is false); a number answers that status.
    */
-  failNext(operation: SimOperation, failure: ExceptionCode | number, options?: { inBody?: boolean; times?: number }): void;
+  failNext(operation: SimOperation, failure: Code | number, options?: { inBody?: boolean; times?: number }): void;
   clearFailures(): void;
   count(operation: SimOperation): number;
 }
 
 export async function startRightNowSimulator(options: RightNowSimulatorOptions = {}): Promise<RightNowSimulator> {
-  const state = new SimState();
+  const shapes: ShapeSwitches = {
+    envelope: options.envelope ?? DEFAULT_SHAPES.envelope,
+    poolChange: options.poolChange ?? DEFAULT_SHAPES.poolChange,
+    disconnect: options.disconnect ?? DEFAULT_SHAPES.disconnect,
+    endUserLeaves: options.endUserLeaves ?? DEFAULT_SHAPES.endUserLeaves,
+    endUserPosts: options.endUserPosts ?? DEFAULT_SHAPES.endUserPosts,
+  };
+  const state = new SimState(shapes);
   let origin = '';
   const ctx: RouteContext = {
     state,
     options: {
+      ...shapes,
       username: options.username ?? 'api-user',
       password: options.password ?? 'api-password',
       agentAccountId: String(options.agentAccountId ?? '12'),
       siteName: options.siteName ?? 'acme_site__tst',
       pool: options.pool ?? '297:1',
       pollHoldMs: options.pollHoldMs ?? 30_000,
-      envelope: options.envelope ?? 'reference',
     },
     secret: randomBytes(32),
     chatServerUrl: () => origin,
@@ -95,17 +108,24 @@ export async function startRightNowSimulator(options: RightNowSimulatorOptions =
     postsFor: (e) => state.posts.filter((p) => p.engagementId === id(e)),
     interactions: state.interactions,
     concluded: state.concluded,
+    released: state.released,
+    emitted: state.emitted,
     sessionIds: () => [...state.sessions.keys()],
     engagementState: (e) => state.engagements.get(id(e))?.state,
     customerStartsChat: (profile = {}) => String(state.startEngagement(profile).id),
-    customerSays: (e, text, opts = {}) =>
-      state.fromEndUser(id(e), 'ChatPostMessage', { body: text, messageId: opts.messageId ?? `u-${randomBytes(6).toString('hex')}`, richText: false }),
+    customerSays: (e, text, opts = {}) => {
+      const messageId = opts.messageId ?? (shapes.endUserPosts === 'with-message-id' ? `u-${randomBytes(6).toString('hex')}` : undefined);
+      state.fromEndUser(id(e), 'ChatPostMessage', { body: text, ...(messageId ? { messageId } : {}), richText: false });
+    },
     customerTyping: (e, typing) =>
       state.fromEndUser(id(e), 'ChatActivitySignal', { mode: typing ? 'RESPONDING' : 'LISTENING', messageType: 'ACTIVITY_SIGNAL' }),
     customerLeaves: (e) => state.endUserLeaves(id(e)),
     movePool: (pool) => {
       ctx.options.pool = pool;
-      for (const session of state.sessions.values()) state.push(session, 'ChatConfigChangeNotification', { pool });
+      for (const session of state.sessions.values()) state.push(session, 'ChatConfigChangeNotification', poolChangeBody(shapes, pool), pool);
+    },
+    notify: (type, body) => {
+      for (const session of state.sessions.values()) state.push(session, type, body);
     },
     expireSession: (sessionId) => {
       for (const s of sessionId ? [sessionId] : [...state.sessions.keys()]) state.endSession(s);

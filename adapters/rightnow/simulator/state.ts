@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { disconnectBody, endUserLeftMessage, type ShapeSwitches } from './variants.js';
 
 /**
  * What the fake chat server knows: agent sessions with their message queues and long polls, and
- * engagements with what each side said. Independent of the adapter; the HTTP layer (routes.ts) only
- * validates requests and calls into this.
+ * engagements with what each side said. The HTTP layer (agent-routes.ts) only validates requests and
+ * calls into this.
  */
 
 export interface QueuedMessage {
   type: string;
   body: Record<string, unknown>;
+  /** A pool change takes effect for the session once this message has been handed out. */
+  movesToPool?: string;
 }
 
 export interface SimSession {
@@ -18,6 +21,8 @@ export interface SimSession {
   clientId: number;
   /** Highest client transaction sequence number accepted on this session. */
   lastSequence: number;
+  /** Sequence of messages that belong to no engagement (pool changes). */
+  channelSequence: number;
   queue: QueuedMessage[];
   /** Wakes the outstanding long poll, if any. */
   wake?: () => void;
@@ -33,7 +38,8 @@ export interface CustomerProfile {
   subject?: string;
 }
 
-export type EngagementState = 'queued' | 'offered' | 'active' | 'concluded';
+/** `left`: the end user is gone, the agent has not concluded; `concluded`: in wrap-up; `released`: the slot is free. */
+export type EngagementState = 'queued' | 'offered' | 'active' | 'left' | 'concluded' | 'released';
 
 export interface SimEngagement {
   id: number;
@@ -42,7 +48,8 @@ export interface SimEngagement {
   sessionId?: string;
   customer: CustomerProfile;
   endUserClientId: number;
-  endUserLeft: boolean;
+  /** The engagement channel's sequence: `logonOverride` resets it to 0. */
+  channelSequence: number;
   /** What the end user said before an agent was there, delivered with the offer. */
   backlog: QueuedMessage[];
 }
@@ -65,15 +72,20 @@ export class SimState {
   readonly posts: PostRecord[] = [];
   readonly interactions: { engagementId: number; mode: string }[] = [];
   readonly concluded: number[] = [];
+  readonly released: number[] = [];
+  /** Every message getMessages handed out, per session, as queued (before the envelope). */
+  readonly emitted: { sessionId: string; type: string; body: Record<string, unknown> }[] = [];
   /** Messages an ended session never retrieved, per agent account, for its next session. */
   private readonly undelivered = new Map<string, QueuedMessage[]>();
   private nextEngagementId = 1000;
   private nextClientId = 40;
-  private nextServerSequence = 1;
+
+  constructor(private readonly shapes: ShapeSwitches) {}
 
   createSession(agentAccountId: string, pool: string, logonOverride: boolean): SimSession {
     if (logonOverride) {
       for (const s of this.sessions.values()) if (s.agentAccountId === agentAccountId) this.endSession(s.id);
+      for (const e of this.engagements.values()) if (e.agentAccountId === agentAccountId) e.channelSequence = 0;
     }
     const session: SimSession = {
       id: `node0${randomBytes(12).toString('hex')}`,
@@ -81,17 +93,18 @@ export class SimState {
       pool,
       clientId: this.nextClientId++,
       lastSequence: 0,
+      channelSequence: 0,
       queue: [],
       polling: false,
       assignmentRequested: false,
       maxSessionCount: 0,
     };
     this.sessions.set(session.id, session);
-    // The agent's engagements, and what it had not retrieved yet, follow it to its new session.
+    // The agent's engagements, and what it had not retrieved yet (as it was numbered then), follow it.
     session.queue.push(...(this.undelivered.get(agentAccountId) ?? []));
     this.undelivered.delete(agentAccountId);
     for (const e of this.engagements.values()) {
-      if (e.agentAccountId !== agentAccountId || (e.state !== 'offered' && e.state !== 'active')) continue;
+      if (e.agentAccountId !== agentAccountId || e.state === 'queued' || e.state === 'released') continue;
       e.sessionId = session.id;
       if (e.state === 'offered') this.offer(e, session);
       else this.flushBacklog(e, session);
@@ -109,8 +122,11 @@ export class SimState {
     session.wake?.();
   }
 
-  push(session: SimSession, type: string, body: Record<string, unknown>): void {
-    session.queue.push({ type, body: { ...body, sequenceNumber: this.nextServerSequence++, createdTime: Date.now() } });
+  /** Queues a message, numbered on its engagement's channel (or the session's when it has none). */
+  push(session: SimSession, type: string, body: Record<string, unknown>, movesToPool?: string): void {
+    const e = typeof body.engagementId === 'number' ? this.engagements.get(body.engagementId) : undefined;
+    const sequenceNumber = e ? ++e.channelSequence : ++session.channelSequence;
+    session.queue.push({ type, body: { ...body, sequenceNumber, createdTime: Date.now() }, movesToPool });
     session.wake?.();
   }
 
@@ -120,9 +136,12 @@ export class SimState {
     this.assignQueued();
   }
 
-  private activeCount(session: SimSession): number {
+  /** Engagements the agent holds until it releases them, whatever became of them. */
+  private held(agentAccountId: string): number {
     let n = 0;
-    for (const e of this.engagements.values()) if (e.sessionId === session.id && e.state !== 'concluded') n += 1;
+    for (const e of this.engagements.values()) {
+      if (e.agentAccountId === agentAccountId && e.state !== 'queued' && e.state !== 'released') n += 1;
+    }
     return n;
   }
 
@@ -130,7 +149,7 @@ export class SimState {
     for (const e of this.engagements.values()) {
       if (e.state !== 'queued') continue;
       const session = [...this.sessions.values()].find(
-        (s) => s.assignmentRequested && this.activeCount(s) < s.maxSessionCount,
+        (s) => s.assignmentRequested && this.held(s.agentAccountId) < s.maxSessionCount,
       );
       if (!session) return;
       e.state = 'offered';
@@ -161,7 +180,7 @@ export class SimState {
       state: 'queued',
       customer,
       endUserClientId: this.nextClientId++,
-      endUserLeft: false,
+      channelSequence: 0,
       backlog: [],
     };
     this.engagements.set(e.id, e);
@@ -170,27 +189,38 @@ export class SimState {
   }
 
   /** Something the end user did: to the agent session holding the engagement, or kept until one does. */
-  fromEndUser(engagementId: number, type: string, body: Record<string, unknown>): void {
+  fromEndUser(engagementId: number, type: string, body: Record<string, unknown>, full = true): void {
     const e = this.engagements.get(engagementId);
-    if (!e || e.state === 'concluded') throw new Error(`engagement ${engagementId} is not open`);
-    const full = { engagementId: e.id, engagementIdString: String(e.id), senderId: e.endUserClientId, senderType: 'END_USER', ...body };
+    if (!e || (e.state !== 'queued' && e.state !== 'offered' && e.state !== 'active')) {
+      throw new Error(`engagement ${engagementId} is not open`);
+    }
+    const message = full
+      ? { engagementId: e.id, engagementIdString: String(e.id), senderId: e.endUserClientId, senderType: 'END_USER', ...body }
+      : body;
     const session = e.sessionId ? this.sessions.get(e.sessionId) : undefined;
-    if (session && e.state !== 'queued') this.push(session, type, full);
-    else e.backlog.push({ type, body: full });
+    if (session && e.state !== 'queued') this.push(session, type, message);
+    else e.backlog.push({ type, body: message });
   }
 
   endUserLeaves(engagementId: number): void {
     const e = this.engagements.get(engagementId);
-    if (!e || e.state === 'concluded') throw new Error(`engagement ${engagementId} is not open`);
-    this.fromEndUser(engagementId, 'ChatParticipantLeftNotification', { clientId: e.endUserClientId, role: 'END_USER', reason: 'DISCONNECTED' });
-    this.fromEndUser(engagementId, 'ChatEngagementConcludedNotification', { reason: 'END_USER_LEFT' });
-    e.endUserLeft = true;
-    e.state = 'concluded';
+    if (!e) throw new Error(`engagement ${engagementId} is not open`);
+    const { type, body } = endUserLeftMessage(this.shapes, e.id, e.endUserClientId);
+    this.fromEndUser(engagementId, type, body, false);
+    // A chat nobody accepted yet is withdrawn; an accepted one the agent holds until it releases it.
+    e.state = e.state === 'active' ? 'left' : 'released';
   }
 
   agentConcludes(session: SimSession, e: SimEngagement): void {
     e.state = 'concluded';
     this.concluded.push(e.id);
-    this.push(session, 'ChatDisconnectNotification', { engagementId: e.id, engagementIdString: String(e.id), reason: 'AGENT_CONCLUDED' });
+    const body = disconnectBody(this.shapes, { engagementId: e.id, clientId: session.clientId, reason: 'AGENT_CONCLUDED' });
+    this.push(session, 'ChatDisconnectNotification', body);
+  }
+
+  agentReleases(e: SimEngagement): void {
+    e.state = 'released';
+    this.released.push(e.id);
+    this.assignQueued();
   }
 }

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
@@ -16,21 +17,34 @@ export interface RecordingRuntime extends PlatformRuntime {
   /** Event ids of every ingest call, failed ones included. */
   attempts: string[][];
   drops: { kind: string; reason: string }[];
+  /** Every log line, parsed. */
+  logs: { level: string; message: string; [field: string]: unknown }[];
+  /** Ids of events dropped as redeliveries of one already accepted, as the core's dedupe would. */
+  duplicates: string[];
   /** Makes the next `n` ingest calls throw (the core being unavailable). */
   failIngest(n: number): void;
 }
 
 export function recordingRuntime(store: MappingStore): RecordingRuntime {
   let failures = 0;
+  const logs: RecordingRuntime['logs'] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
   const runtime: RecordingRuntime = {
     tenantId: TENANT,
     store,
-    logger: createLogger({ silent: true }),
+    logger: createLogger({ level: 'info', stream }),
+    logs,
     metrics: new Metrics(),
     ...observingRuntime(),
     events: [],
     attempts: [],
     drops: [],
+    duplicates: [],
     failIngest(n) {
       failures = n;
     },
@@ -40,8 +54,11 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
         failures -= 1;
         throw new Error('core unavailable');
       }
-      runtime.events.push(...events);
-      return { accepted: events.length, duplicates: 0, dropped: 0 };
+      const seen = new Set(runtime.events.map((e) => e.id));
+      const fresh = events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+      runtime.duplicates.push(...events.filter((e) => !fresh.includes(e)).map((e) => e.id));
+      runtime.events.push(...fresh);
+      return { accepted: fresh.length, duplicates: events.length - fresh.length, dropped: 0 };
     },
     drop(kind, reason) {
       runtime.drops.push({ kind, reason });

@@ -21,7 +21,7 @@ describe('rightnow long-poll loop', () => {
     await sim.close();
   });
 
-  it('when an end user chats, types, leaves, then the core receives started, message, typing, left, ended in order', async () => {
+  it('when an end user chats, types, leaves, then the core receives started, message, typing, ended in order', async () => {
     const engagementId = await acceptedEngagement(sim, conn, runtime);
     sim.customerSays(engagementId, 'hello', { messageId: 'u-1' });
     sim.customerTyping(engagementId, true);
@@ -31,7 +31,7 @@ describe('rightnow long-poll loop', () => {
     await waitFor(() => runtime.events.some((e) => e.kind === 'conversation.ended'), 'conversation.ended');
 
     expect(runtime.events.map((e) => e.kind)).toEqual([
-      'conversation.started', 'message', 'typing', 'typing', 'message', 'participant.left', 'conversation.ended',
+      'conversation.started', 'message', 'typing', 'typing', 'message', 'conversation.ended',
     ]);
     const [started, hello, typingOn, typingOff] = runtime.events;
     expect(started).toMatchObject({

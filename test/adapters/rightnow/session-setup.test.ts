@@ -51,7 +51,8 @@ describe('rightnow session set-up (request shapes)', () => {
       body: { destinationId: 27, sequenceNumber: 2, body: 'hi' },
     });
     const state = await store.hashGetAll(store.key('rightnow', 'session', TENANT, '12'));
-    expect(state).toEqual({ sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1' });
+    // The epoch is the sequence number the session was created with: no other session can have it.
+    expect(state).toEqual({ sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1', epoch: '1' });
   });
 
   it('when Connect REST refuses the API user, then the send fails as an expired credential without the password in it', async () => {

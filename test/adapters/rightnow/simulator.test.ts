@@ -112,6 +112,39 @@ describe('rightnow simulator strictness', () => {
     ]);
   });
 
+  it('when an engagement is released before it is concluded, or twice, then INVALID_FIELD, then CONFLICT', async () => {
+    const engagement = { engagementId: Number(engagementId) };
+    expect((await post('releaseChat', { ...engagement, sequenceNumber: 3 })).data.exceptionCode).toBe('INVALID_FIELD');
+    expect((await post('concludeChat', { ...engagement, sequenceNumber: 4 })).status).toBe(200);
+    expect((await post('releaseChat', { ...engagement, sequenceNumber: 5 })).status).toBe(200);
+    const again = await post('releaseChat', { ...engagement, sequenceNumber: 6 });
+    expect([again.status, again.data.exceptionCode]).toEqual([409, 'CONFLICT']);
+    expect(sim.released).toEqual([Number(engagementId)]);
+  });
+
+  it('when the session holds maxSessionCount unreleased engagements, then nothing more is offered until one is released', async () => {
+    await post('requestAssignment', { assignmentRequested: true, idleSessionCount: 0, maxSessionCount: 1, sequenceNumber: 3 });
+    const waiting = sim.customerStartsChat({ firstName: 'Bo' });
+    sim.customerLeaves(engagementId);
+    expect(sim.engagementState(waiting)).toBe('queued');
+    await post('concludeChat', { engagementId: Number(engagementId), sequenceNumber: 4 });
+    expect(sim.engagementState(waiting)).toBe('queued');
+    await post('releaseChat', { engagementId: Number(engagementId), sequenceNumber: 5 });
+    expect(sim.engagementState(waiting)).toBe('offered');
+  });
+
+  it('when the agent logs on again with logonOverride, then the engagement channel sequence starts again', async () => {
+    sim.customerSays(engagementId, 'one');
+    sim.customerSays(engagementId, 'two');
+    await post('getMessages', {});
+    const token = (await http.post('/services/rest/crossChannelServices/latest/agentTokens', {}, { headers: connect })).data.sessionToken as string;
+    sessionId = (await http.post(agent('createAutomatedAgentSession'), { logonOverride: true, sequenceNumber: 20 }, { headers: { authorization: `Bearer ${token}` } })).data.sessionId;
+    sim.customerSays(engagementId, 'three');
+    await post('getMessages', {});
+    const sequences = sim.emitted.filter((m) => m.type === 'ChatPostMessage').map((m) => m.body.sequenceNumber);
+    expect(sequences).toEqual([2, 3, 1]);
+  });
+
   it('when a second getMessages arrives while one is held, then it is refused', async () => {
     await post('getMessages', {});
     const first = post('getMessages', {});
