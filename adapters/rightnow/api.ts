@@ -26,12 +26,18 @@ export interface ChatTarget {
 
 const VENDOR = 'rightnow';
 
+type HttpFactory = (options: { baseURL?: string; timeoutMs?: number }) => VendorHttp;
+
 /** Connect REST: the chat server's coordinates and the JWT that opens an agent session. */
 export class ConnectRestClient {
   private readonly http: VendorHttp;
 
-  constructor(private readonly config: RightNowConfig) {
-    this.http = createVendorHttp({ baseURL: config.siteUrl.replace(/\/+$/, ''), timeoutMs: config.requestTimeoutMs });
+  /** `httpFor` is the runtime's client factory in a running bridge (connector health), a plain one in a CLI check. */
+  constructor(
+    private readonly config: RightNowConfig,
+    httpFor: HttpFactory = createVendorHttp,
+  ) {
+    this.http = httpFor({ baseURL: config.siteUrl.replace(/\/+$/, ''), timeoutMs: config.requestTimeoutMs });
   }
 
   private get headers(): Record<string, string> {
@@ -71,8 +77,9 @@ export class AgentApi {
   constructor(
     private readonly agentAccountId: string,
     timeoutMs: number,
+    httpFor: HttpFactory = createVendorHttp,
   ) {
-    this.http = createVendorHttp({ timeoutMs });
+    this.http = httpFor({ timeoutMs });
   }
 
   async call<S extends z.ZodType = typeof GenericReply>(

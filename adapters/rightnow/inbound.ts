@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InboundEventInput, SenderRole } from '../../src/model/events.js';
+import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
 import {
   AGENT_CONCLUDED,
   type AgentMessage,
@@ -29,8 +30,10 @@ export interface InboundBatch {
   capacityFreed: boolean;
   /** End users' client ids seen in the batch, with their engagement. */
   endUsers: Map<string, string>;
-  /** Items not turned into events; `shape` (keys and value types, never values) when we could not read them. */
-  ignored: { type: string; reason: string; shape?: Record<string, string> }[];
+  /** Items not turned into events on purpose (`reason` is a drop reason). */
+  ignored: { type: string; reason: string }[];
+  /** Items we could not read: perhaps a wrong reading of the vendor format, reported loudly by the poll loop. */
+  unreadable: { type: string; what: UnrecognizedWhat; reason: string; payload: Record<string, unknown> }[];
 }
 
 export interface InboundContext {
@@ -49,12 +52,12 @@ const PLATFORM = 'rightnow';
 
 export async function normalizeBatch(raw: RawAgentMessage[], ctx: InboundContext): Promise<InboundBatch> {
   const batch: InboundBatch = {
-    events: [], offers: [], ended: [], sessionEnded: false, capacityFreed: false, endUsers: new Map(), ignored: [],
+    events: [], offers: [], ended: [], sessionEnded: false, capacityFreed: false, endUsers: new Map(), ignored: [], unreadable: [],
   };
   for (const item of raw) {
     const message = parseAgentMessage(item);
-    if (!message) batch.ignored.push({ type: item.type, reason: 'unknown-message-type', shape: shapeOf(item.body) });
-    else if ('invalid' in message) batch.ignored.push({ type: item.type, reason: 'unreadable-message', shape: shapeOf(item.body) });
+    if (!message) batch.unreadable.push({ type: item.type, what: 'type', reason: 'unknown-message-type', payload: item.body });
+    else if ('invalid' in message) batch.unreadable.push({ type: item.type, what: 'field', reason: 'unreadable-message', payload: item.body });
     else await apply(batch, message, ctx);
   }
   return batch;
@@ -64,8 +67,8 @@ async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundCon
   const ignore = (reason: string): void => {
     batch.ignored.push({ type: message.type, reason });
   };
-  const unrecognized = (reason: string): void => {
-    batch.ignored.push({ type: message.type, reason, shape: shapeOf(message.body) });
+  const unrecognized = (reason: string, what: UnrecognizedWhat = 'field'): void => {
+    batch.unreadable.push({ type: message.type, what, reason, payload: message.body });
   };
   const endUserEngagement = async (clientId: string) => batch.endUsers.get(clientId) ?? ctx.endUserEngagement(clientId);
   if (message.type === 'ChatGetTimeout') return;
@@ -100,7 +103,7 @@ async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundCon
       return ended(batch, given, reason === PARTICIPANT_LEFT || /END_USER/.test(reason ?? '') ? 'customer' : 'system', reason, message.body.createdTime);
     }
     // A client we do not know (another agent, or an end user we never saw): not ours to act on.
-    return unrecognized('unrecognized-disconnect');
+    return unrecognized('unrecognized-disconnect', 'enum');
   }
   if (!given) return unrecognized('no-engagement-id');
   const engagementId = given;
@@ -238,11 +241,4 @@ function timestampOf(created: number | string | undefined): string {
 /** A stable id for a message that carries neither a message id nor a sequence number. */
 function digest(type: string, body: object): string {
   return createHash('sha256').update(type).update(JSON.stringify(body)).digest('hex').slice(0, 24);
-}
-
-/** What a payload looked like, for a log line: its keys and their value types, never the values. */
-export function shapeOf(body: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(body).map(([key, value]) => [key, value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value]),
-  );
 }

@@ -34,12 +34,12 @@ export class RightNowConnector implements PlatformConnector {
     private readonly config: RightNowConfig,
     private readonly runtime: PlatformRuntime,
   ) {
-    const api = new AgentApi(config.agentAccountId, config.requestTimeoutMs);
+    const api = new AgentApi(config.agentAccountId, config.requestTimeoutMs, runtime.vendorHttp);
     this.session = new AgentSession({
       tenantId: runtime.tenantId,
       config,
       store: runtime.store,
-      connect: new ConnectRestClient(config),
+      connect: new ConnectRestClient(config, runtime.vendorHttp),
       api,
       logger: runtime.logger,
     });

@@ -123,16 +123,17 @@ export class PollLoop {
       reply: await api.call('getMessages', target, { timeCreated: Date.now() }, { signal, timeoutMs: config.pollTimeoutMs }),
       state,
     }));
-    const batch = await normalizeBatch(unwrapGetMessages(reply), {
+    runtime.received(reply);
+    const items = unwrapGetMessages(reply);
+    if (!items) runtime.unrecognized('envelope', 'getMessages reply in neither known envelope', reply);
+    const batch = await normalizeBatch(items ?? [], {
       ownClientId: state.clientId,
       epoch: state.epoch,
       endUserEngagement: (clientId) => this.deps.endUsers.engagementOf(clientId),
     });
-    for (const { type, reason, shape } of batch.ignored) {
-      // A shape we cannot read is loud: it may be a wrong guess about the vendor's format.
-      if (shape) runtime.logger.warn('rightnow getMessages item not recognised', { tenant: runtime.tenantId, type, reason, shape });
-      runtime.drop('rightnow', reason, { type });
-    }
+    for (const { type, reason } of batch.ignored) runtime.drop('rightnow', reason, { type });
+    // Loud on purpose: what we cannot read may be a wrong guess about the vendor's format.
+    for (const { type, what, reason, payload } of batch.unreadable) runtime.unrecognized(what, `${type}: ${reason}`, payload);
     return batch;
   }
 

@@ -324,10 +324,12 @@ export interface RawAgentMessage {
  * getMessages answers in one of two envelopes (both seen in public sources):
  * the reference's `{getResponseTypes: [{"ChatActivitySignal": {...}}]}` (type as the wrapping key) and the
  * Customer Portal's `{responses: [{getResponseTypes: [{..., chatMessageType: "ChatActivitySignal"}]}]}`.
+ * undefined when the reply is in neither (a wrong reading of the format: reported, never taken for an empty batch).
  */
-export function unwrapGetMessages(reply: unknown): RawAgentMessage[] {
-  if (!reply || typeof reply !== 'object') return [];
+export function unwrapGetMessages(reply: unknown): RawAgentMessage[] | undefined {
+  if (!reply || typeof reply !== 'object') return undefined;
   const root = reply as { responses?: unknown; getResponseTypes?: unknown };
+  if (!Array.isArray(root.responses) && !Array.isArray(root.getResponseTypes)) return undefined;
   const containers = Array.isArray(root.responses) ? root.responses : [root];
   const out: RawAgentMessage[] = [];
   for (const container of containers) {
@@ -342,7 +344,9 @@ export function unwrapGetMessages(reply: unknown): RawAgentMessage[] {
       }
       const keys = Object.keys(record);
       const inner = keys.length === 1 ? record[keys[0]!] : undefined;
+      // An item in neither form keeps no type: the caller reports it as a type it does not know.
       if (inner && typeof inner === 'object') out.push({ type: keys[0]!, body: inner as Record<string, unknown> });
+      else out.push({ type: '(untyped item)', body: record });
     }
   }
   return out;

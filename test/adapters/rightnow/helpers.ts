@@ -8,12 +8,14 @@ import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { observingRuntime } from '../../support/observing-runtime.js';
+import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
 export const TENANT = 'acme';
 
 export interface RecordingRuntime extends PlatformRuntime {
   events: InboundEventInput[];
+  /** What the adapter reported it could not read. */
+  unrecognizedSeen: Unrecognized[];
   /** Event ids of every ingest call, failed ones included. */
   attempts: string[][];
   drops: { kind: string; reason: string }[];

@@ -7,7 +7,7 @@ const ctx: InboundContext = {
   epoch: '3',
   endUserEngagement: async (clientId) => (clientId === '40' ? '147' : undefined),
 };
-const read = (reply: unknown, context: InboundContext = ctx) => normalizeBatch(unwrapGetMessages(reply), context);
+const read = (reply: unknown, context: InboundContext = ctx) => normalizeBatch(unwrapGetMessages(reply)!, context);
 const items = (...list: Record<string, unknown>[]) => ({ getResponseTypes: list });
 
 describe('rightnow getMessages parsing', () => {
@@ -52,13 +52,22 @@ describe('rightnow getMessages parsing', () => {
     expect(before).not.toBe(after);
   });
 
-  it('when a type is unknown or unreadable, then it is reported with its shape (keys and types, no values), never thrown', async () => {
-    const batch = await read(items({ ChatSomethingNew: { a: 1, secret: 'hush' } }, { ChatActivitySignal: { engagementId: 'x' } }, { ChatGetTimeout: {} }));
+  it('when a type is unknown or unreadable, then it is reported as unreadable with its payload, never thrown', async () => {
+    const batch = await read(items({ ChatSomethingNew: { a: 1 } }, { ChatActivitySignal: { engagementId: 'x' } }, { ChatGetTimeout: {} }, { a: 1, b: 2 }));
     expect(batch.events).toEqual([]);
-    expect(batch.ignored).toEqual([
-      { type: 'ChatSomethingNew', reason: 'unknown-message-type', shape: { a: 'number', secret: 'string' } },
-      { type: 'ChatActivitySignal', reason: 'unreadable-message', shape: { engagementId: 'string' } },
+    expect(batch.ignored).toEqual([]);
+    expect(batch.unreadable).toEqual([
+      { type: 'ChatSomethingNew', what: 'type', reason: 'unknown-message-type', payload: { a: 1 } },
+      { type: 'ChatActivitySignal', what: 'field', reason: 'unreadable-message', payload: { engagementId: 'x' } },
+      { type: '(untyped item)', what: 'type', reason: 'unknown-message-type', payload: { a: 1, b: 2 } },
     ]);
+  });
+
+  it('when a reply is in neither envelope, then it is not taken for an empty batch', () => {
+    expect(unwrapGetMessages({ messages: [{ ChatPostMessage: {} }] })).toBeUndefined();
+    expect(unwrapGetMessages('')).toBeUndefined();
+    expect(unwrapGetMessages({ getResponseTypes: [] })).toEqual([]);
+    expect(unwrapGetMessages({ responses: [] })).toEqual([]);
   });
 
   it.each([
@@ -75,7 +84,9 @@ describe('rightnow getMessages parsing', () => {
   it('when a configuration change names no pool, then it is reported as not recognised', async () => {
     const batch = await read(items({ ChatConfigChangeNotification: { name: 'SOMETHING_ELSE', value: 'x' } }));
     expect(batch.pool).toBeUndefined();
-    expect(batch.ignored).toEqual([{ type: 'ChatConfigChangeNotification', reason: 'config-change-without-pool', shape: { name: 'string', value: 'string' } }]);
+    expect(batch.unreadable).toEqual([
+      { type: 'ChatConfigChangeNotification', what: 'field', reason: 'config-change-without-pool', payload: { name: 'SOMETHING_ELSE', value: 'x' } },
+    ]);
   });
 
   it('when the end user\'s client disconnects without an engagement id, then that conversation ends by the customer and is released', async () => {
@@ -104,7 +115,7 @@ describe('rightnow getMessages parsing', () => {
   ])('when %s disconnects, then nothing is re-established or ended, and it is reported as not recognised', async (_what, body) => {
     const batch = await read(items({ ChatDisconnectNotification: body }));
     expect(batch).toMatchObject({ sessionEnded: false, events: [], ended: [] });
-    expect(batch.ignored).toEqual([{ type: 'ChatDisconnectNotification', reason: 'unrecognized-disconnect', shape: expect.any(Object) }]);
+    expect(batch.unreadable).toEqual([{ type: 'ChatDisconnectNotification', what: 'enum', reason: 'unrecognized-disconnect', payload: body }]);
   });
 
   it('when our own conclusion comes back, then no event comes out but the engagement is to be released (once, idempotently)', async () => {

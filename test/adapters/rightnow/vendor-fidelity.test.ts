@@ -104,14 +104,15 @@ describe('rightnow vendor fidelity', () => {
     await waitFor(() => sim.released.includes(Number(leaving)), 'the release');
   });
 
-  it('when an unknown client disconnects, then nothing is re-established, and it is logged by shape and counted', async () => {
+  it('when an unknown client disconnects, then nothing is re-established, and it is reported as unrecognised', async () => {
     const conn = await setup();
     const engagementId = await acceptedEngagement(sim, conn, runtime);
     sim.notify('ChatDisconnectNotification', { clientId: 424242, reason: 'PARTICIPANT_LEFT' });
-    await waitFor(() => runtime.drops.some((d) => d.reason === 'unrecognized-disconnect'), 'the drop');
-    const warning = runtime.logs.find((l) => l.message === 'rightnow getMessages item not recognised');
-    expect(warning).toMatchObject({ level: 'warn', type: 'ChatDisconnectNotification', shape: { clientId: 'number', reason: 'string' } });
-    expect(JSON.stringify(warning)).not.toContain('424242');
+    await waitFor(() => runtime.unrecognizedSeen.length > 0, 'the report');
+    expect(runtime.unrecognizedSeen).toEqual([
+      { what: 'enum', detail: 'ChatDisconnectNotification: unrecognized-disconnect', payload: expect.objectContaining({ clientId: 424242, reason: 'PARTICIPANT_LEFT' }) },
+    ]);
+    expect(runtime.drops.some((d) => d.reason === 'unrecognized-disconnect')).toBe(false);
     expect(sim.count('createAutomatedAgentSession')).toBe(1);
     expect(sim.engagementState(engagementId)).toBe('active');
     expect(ended()).toEqual([]);
