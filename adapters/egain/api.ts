@@ -1,4 +1,5 @@
 import { TokenCache } from '../../src/auth/token-cache.js';
+import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorRequest, type VendorResponse } from '../../src/http/vendor-client.js';
 import type { EgainConfig } from './config.js';
@@ -72,7 +73,10 @@ export class EgainApi {
       { ...describe('token'), authStatuses: [] },
     );
     const token = parseReply(TokenResponse, res, 'token');
-    return { value: token.access_token, expiresAt: Date.now() + token.expires_in * 1000 };
+    return {
+      value: token.access_token,
+      expiresAt: tokenExpiresAt(token.access_token, token.expires_in, this.config.tokenDefaultTtlSeconds * 1000),
+    };
   }
 
   /** Drops every cached token (the core's refreshAuth). */

@@ -21,13 +21,27 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** UNKNOWN: eGain documents client credentials but not its reply; this is RFC 6749 section 5.1. */
+/**
+ * UNKNOWN: eGain documents client credentials but not its reply; this is RFC 6749 section 5.1, where
+ * `expires_in` is only RECOMMENDED. Without it the token's own `exp` (a JWT) or the configured
+ * `tokenDefaultTtlSeconds` decides how long it is reused.
+ */
 export const TokenResponse = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
-  expires_in: z.coerce.number().positive(),
+  expires_in: z.coerce.number().positive().nullish(),
   scope: z.string().optional(),
 });
+
+/**
+ * UNKNOWN: the unit `maxTextLength` counts. eGain's help speaks of characters (web chat 800); its
+ * backend is Java, whose String.length() counts UTF-16 code units. We count UTF-16 code units, the
+ * strictest of the readings of "characters" (never fewer than code points or grapheme clusters), so a
+ * part that fits here fits under any of them.
+ */
+export function textLength(text: string): number {
+  return text.length;
+}
 
 const Participant = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
 
@@ -119,6 +133,19 @@ export const CallbackPayload = z.object({
   metadata: Metadata.optional(),
   messages: z.object({ message: z.array(z.unknown()).min(1).max(100) }),
 });
+
+/**
+ * The channel texts (`l10nProperties`) that tell a sender why a file was not sent, with the en-US
+ * values of the seed's channel sample as the fallback. UNKNOWN: which of the two
+ * `msg_hub_invalid_content_type_*` texts eGain shows for attachments a channel does not take; we read
+ * the suffix as the person the text is addressed to (the one who sent the file).
+ */
+export const REFUSAL_TEXTS = {
+  msg_hub_blocked_file_extension: "Attachment file type '{0}' is not allowed.",
+  msg_hub_attachment_size_exceeds_limit: 'File could not be sent. It exceeded the maximum limit of {0}',
+  msg_hub_invalid_content_type_to_customer: 'This content type is not currently supported.',
+  msg_hub_invalid_content_type_to_agent: 'This content type is not currently supported.',
+} as const;
 
 /** Channel restrictions (seed: POST /channels). */
 export const AttachmentPolicy = z.object({

@@ -63,7 +63,15 @@ export interface DeliveryContext {
 }
 
 export type SendResult =
-  | { status: 'sent'; nativeMessageId?: string }
+  | {
+      status: 'sent';
+      nativeMessageId?: string;
+      /**
+       * Part of the event the target refused while the rest went out (a file its channel does not
+       * take, sent with a text): counted as a dropped `attachment`, and `notice` goes back as for a drop.
+       */
+      refused?: { reason: string; notice?: string };
+    }
   /**
    * `reason` is a short, fixed phrase (a metric label). `notice`, when given, is text for the sender,
    * in their language (why a file was refused): the core sends it back to the platform the event came

@@ -15,11 +15,12 @@ import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 export const TENANT = 't1';
 export const CHANNEL_TYPE = 'custom_chatbridge';
 
-const l10n = (language: string, blocked: string, size: string) => ({
+const l10n = (language: string, blocked: string, size: string, unsupported: string) => ({
   language,
   properties: [
     { name: 'msg_hub_blocked_file_extension', value: blocked },
     { name: 'msg_hub_attachment_size_exceeds_limit', value: size },
+    { name: 'msg_hub_invalid_content_type_to_customer', value: unsupported },
   ],
 });
 
@@ -41,8 +42,8 @@ export const CHANNEL: ChannelBody = {
     },
   },
   l10nProperties: [
-    l10n('en-US', "Attachment file type '{0}' is not allowed.", 'File could not be sent. It exceeded the maximum limit of {0}'),
-    l10n('fr-FR', "Le type de fichier '{0}' n'est pas autorisé.", 'Fichier trop volumineux (limite {0})'),
+    l10n('en-US', "Attachment file type '{0}' is not allowed.", 'File could not be sent. It exceeded the maximum limit of {0}', 'Files cannot be sent here.'),
+    l10n('fr-FR', "Le type de fichier '{0}' n'est pas autorisé.", 'Fichier trop volumineux (limite {0})', "Ce type de contenu n'est pas pris en charge."),
   ],
 };
 
