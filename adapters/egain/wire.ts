@@ -120,17 +120,63 @@ export const SendResponse = z.object({
 });
 
 /**
- * The callback body the Hub POSTs to a client application. UNKNOWN: assumed to be the send shape with
- * Hub-assigned ids filled in (`id`, `conversation.id`), which the GET /conversations sample suggests.
+ * UNKNOWN: how a callback describes the customer. The send parameters put `firstName`, `lastName`,
+ * `language` and `contacts` in `conversation.customer`; a single `name` and a plain `email` are read
+ * too. A block we cannot read is ignored rather than making the message unreadable (`catch`).
  */
-export const CallbackMessage = WireMessage.extend({
+export const CallbackCustomer = z
+  .object({
+    name: z.string().max(256).optional(),
+    firstName: z.string().max(256).optional(),
+    lastName: z.string().max(256).optional(),
+    language: z.string().max(35).optional(),
+    email: z.string().max(320).optional(),
+    contacts: z.object({ contact: z.array(Contact).max(10) }).optional(),
+  })
+  .optional()
+  .catch(undefined);
+export type CallbackCustomer = NonNullable<z.infer<typeof CallbackCustomer>>;
+
+/** The conversation block of a callback, wherever it travels (see CallbackMessage). */
+export const CallbackConversation = z.object({
+  id: z.string().min(1).max(256).optional(),
+  account: z
+    .object({ channel: z.object({ type: z.string().min(1).max(255) }) })
+    .optional()
+    .catch(undefined),
+  customer: CallbackCustomer,
+});
+
+/**
+ * A message the Hub POSTs to a client application. UNKNOWN: assumed to be the send shape with the
+ * Hub's ids filled in, which the GET /conversations sample suggests. Where the conversation is named
+ * is not documented: `conversation.id` or `conversationId` in the message, else the same in the
+ * callback's `metadata` (CallbackPayload); the customer likewise in the message, its conversation,
+ * or `metadata`. Every one of these is read; a message naming no conversation cannot be read.
+ */
+export const CallbackMessage = z.object({
   id: z.string().min(1).max(256),
-  conversation: WireConversation.extend({ id: z.string().min(1).max(256) }),
+  type: z.object({ value: z.string().min(1).max(64) }),
+  content: WireMessage.shape.content,
+  sender: z.object({ type: ClientType, participant: Participant.optional() }),
+  conversation: CallbackConversation.optional(),
+  conversationId: z.string().min(1).max(256).optional(),
+  customer: CallbackCustomer,
+  created: z.string().datetime({ offset: true }).optional().catch(undefined),
 });
 export type CallbackMessage = z.infer<typeof CallbackMessage>;
 
+/** Only what locates the conversation and customer is read from a callback's metadata. */
+export const CallbackMetadata = z.object({
+  conversation: CallbackConversation.optional(),
+  conversationId: z.string().min(1).max(256).optional(),
+  customer: CallbackCustomer,
+});
+export type CallbackMetadata = z.infer<typeof CallbackMetadata>;
+
+/** The envelope: the seed's callback sample shows `metadata`; `messages.message[]` as in the send body. */
 export const CallbackPayload = z.object({
-  metadata: Metadata.optional(),
+  metadata: CallbackMetadata.optional(),
   messages: z.object({ message: z.array(z.unknown()).min(1).max(100) }),
 });
 

@@ -58,6 +58,12 @@ export class Metrics {
     labelNames: ['platform', 'status'] as const,
     registers: [this.registry],
   });
+  readonly inboundUnrecognized = new client.Counter({
+    name: 'chatbridge_inbound_unrecognized_total',
+    help: 'Inbound payloads (or parts) in a shape the adapter cannot read, refused with 400: a wrong guess about a vendor format',
+    labelNames: ['tenant', 'platform', 'what'] as const,
+    registers: [this.registry],
+  });
   readonly deliveryLatency = new client.Histogram({
     name: 'chatbridge_delivery_latency_seconds',
     help: 'From acceptance of an event to its delivery at the target',

@@ -89,6 +89,19 @@ export function makeRuntime(): TestRuntime {
   };
 }
 
+/** Makes the store know an eGain conversation, as the core does once it has ingested its first event. */
+export async function knownConversation(runtime: TestRuntime, nativeId: string): Promise<void> {
+  await runtime.store.resolveConversation(TENANT, 'egain', nativeId, { attrs: { customer: 'egain', agent: 'liveperson' } });
+}
+
+/** The summed value of one of the runtime's counters, optionally for some labels only. */
+export async function counter(runtime: PlatformRuntime, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = runtime.metrics.registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want)).reduce((sum, v) => sum + v.value, 0);
+}
+
 export function connectorFor(config: EgainConfig, runtime = makeRuntime()) {
   return { runtime, connector: egainPlatform.create({ tenantId: TENANT, config, runtime }) };
 }
