@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
 /**
- * eGain Conversation Manager v3 wire shapes: the ONE place where we write down what the Hub sends and
- * accepts. The adapter parses with these schemas and the simulator enforces them, so a wrong guess
- * shows up in one file. Sources: vendor-docs/egain-*.txt, vendor-notes/egain.md, eGain's public v3
- * reference (apidev.egain.com) as quoted by third-party connectors. Whatever the seed pages collapse is
- * marked UNKNOWN with the evidence it rests on.
+ * eGain Conversation Manager v3 wire shapes: the one place where the adapter writes down what the Hub
+ * sends and accepts (the simulator keeps its own reading of the same docs). Sources: eGain's
+ * Conversation Manager v3 pages (Send message, Channel, Assets) and its public v3 reference as quoted by
+ * third-party connectors. Whatever those pages collapse is marked UNKNOWN with the evidence it rests on.
  */
 
 /** The seed's client application types (send message table, POST /clientapplications roles). */

@@ -207,6 +207,8 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     },
     callbackPayload,
     postCallback,
+    /** The Hub posts `payload` as it is to the configured callback (a body of any shape). */
+    deliver,
     /** The Hub delivers one message of `type` to the configured callback. */
     send: (conversationId: string, type: string, o: CallbackOptions = {}) => deliver(callbackPayload(conversationId, type, o)),
     agentSays: (conversationId: string, text: string, o: CallbackOptions = {}) =>
