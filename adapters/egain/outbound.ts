@@ -105,16 +105,20 @@ export class EgainOutbound {
     });
     const files = allowed.filter((a): a is Fetchable => a.url !== undefined);
     const text = [event.text, ...allowed.filter((a) => a.url === undefined).map(attachmentLine)].filter((t) => t !== '').join('\n');
+    const ids: { id: string }[] = [];
+    for (const file of files) {
+      const uploaded = await this.uploadAttachment(file, ctx, rules.type, r, noticeTo);
+      if (typeof uploaded === 'string') ids.push({ id: uploaded });
+      else refusals.push(uploaded);
+    }
     const refused = refusals.length > 0 ? this.refusal(refusals, rules.l10nProperties, noticeTo, ctx) : undefined;
-    if (text === '' && files.length === 0) {
+    if (text === '' && ids.length === 0) {
       return refused ? { status: 'dropped', reason: refused.reason, notice: refused.notice } : dropped('an empty message');
     }
     const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};
     const parts = text.length > 0 ? splitText(text, r?.maxTextLength) : [];
     const drafts: Draft[] = parts.map((part) => ({ type: 'text', content: { text: part, ...format } }));
-    if (files.length > 0) {
-      const ids: { id: string }[] = [];
-      for (const file of files) ids.push({ id: await this.uploadAttachment(file, ctx, rules.type, r, noticeTo) });
+    if (ids.length > 0) {
       const last = drafts.at(-1);
       if (last?.content) last.content.attachments = { attachment: ids };
       else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
@@ -139,11 +143,11 @@ export class EgainOutbound {
     channelType: string,
     r: DirectionRestrictions | undefined,
     noticeTo: 'customer' | 'agent',
-  ): Promise<string> {
+  ): Promise<string | AttachmentRefusal> {
     const { bytes } = await this.api.download(file.url);
-    if (checkAttachment(r, { name: file.name, size: bytes.length }, noticeTo)) {
-      throw new PermanentError('egain attachment: the downloaded file breaks the channel policy its declared size passed');
-    }
+    // The declared size passed; the bytes are what counts.
+    const refusal = checkAttachment(r, { name: file.name, size: bytes.length }, noticeTo);
+    if (refusal) return refusal;
     const request = { channelType, senderType: this.senderType(ctx), name: file.name, size: bytes.length };
     // The signed URL may already be stale when the Hub's clock is ahead of ours: ask once more.
     for (let i = 0; i < 2; i += 1) {

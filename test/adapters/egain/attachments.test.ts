@@ -82,6 +82,14 @@ describe('eGain attachments through the Asset API and the channel attachment pol
     expect(sim.messages[0]!.message.content).toEqual({ attachments: { attachment: [{ id: sim.assets[0]!.id }] } });
   });
 
+  it('when a file declared small turns out over the limit once downloaded, then it is refused for its size and the text still goes', async () => {
+    const { connector, ctx } = await setup();
+    const result = await connector.send(event({ kind: 'message', text: 'petit fichier', attachments: [attachment('big.png', '/big.png', 10)] }), ctx);
+    expect(result).toMatchObject({ status: 'sent', refused: { reason: 'msg_hub_attachment_size_exceeds_limit' } });
+    expect(sim.messages.map((m) => m.message.content)).toEqual([{ text: 'petit fichier' }]);
+    expect(sim.assets).toHaveLength(0);
+  });
+
   it('when the channel takes no attachments at all, then the notice is the unsupported-content text, not the blocked-extension one', async () => {
     const noFiles = { ...CHANNEL.restrictions!.inbound!, attachmentPolicy: { enabled: false } };
     const { connector, runtime } = connectorFor(
