@@ -213,7 +213,9 @@ export class Bridge {
       logger.debug('the target cannot express this event: dropped', { target, reason: result.reason });
       // The sender is told why, on the platform the event came from.
       if (result.notice) await this.ingestor.inject(systemMessage(event, 'notice', result.notice), event.origin.platform);
-    } else if (result.nativeMessageId) {
+      return;
+    }
+    if (result.nativeMessageId) {
       /*
        * Not awaited: the message is out, and failing the delivery now would only send it again. The
        * link goes out ahead of the queue's pop on the same connection (no round trip of its own),
@@ -222,6 +224,17 @@ export class Bridge {
       void this.store.linkMessage(event.tenant, event.id, target, result.nativeMessageId).catch((err: unknown) =>
         logger.warn('message link not stored: receipts for this message cannot be relayed', { target, error: (err as Error).message }),
       );
+    }
+    if (result.refused) {
+      const { reason, notice } = result.refused;
+      this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: 'attachment', reason });
+      logger.debug('the target refused part of this event: the rest was sent', { target, reason });
+      // The rest is out: a failing notice must not fail the delivery (a retry would send it twice).
+      if (notice) {
+        await this.ingestor.inject(systemMessage(event, 'notice', notice), event.origin.platform).catch((err: unknown) =>
+          logger.warn('refusal notice not queued', { target, reason, error: (err as Error).message }),
+        );
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { TokenCache } from '../../src/auth/token-cache.js';
+import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
-import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorRequest, type VendorResponse } from '../../src/http/vendor-client.js';
+import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory, type VendorRequest, type VendorResponse } from '../../src/http/vendor-client.js';
 import type { EgainConfig } from './config.js';
 import {
   AssetCreateResponse,
@@ -40,8 +41,12 @@ export class EgainApi {
   private readonly http: VendorHttp;
   private readonly tokens = new Map<string, TokenCache<string>>();
 
-  constructor(private readonly config: EgainConfig) {
-    this.http = createVendorHttp({ baseURL: config.apiBaseUrl.replace(/\/+$/, ''), timeoutMs: config.timeoutMs });
+  /** `httpFor` is the runtime's client factory in a running bridge (connector health), a plain one in a CLI command. */
+  constructor(
+    private readonly config: EgainConfig,
+    httpFor: VendorHttpFactory = createVendorHttp,
+  ) {
+    this.http = httpFor({ baseURL: config.apiBaseUrl.replace(/\/+$/, ''), timeoutMs: config.timeoutMs });
   }
 
   private cache(scope: string): TokenCache<string> {
@@ -72,7 +77,10 @@ export class EgainApi {
       { ...describe('token'), authStatuses: [] },
     );
     const token = parseReply(TokenResponse, res, 'token');
-    return { value: token.access_token, expiresAt: Date.now() + token.expires_in * 1000 };
+    return {
+      value: token.access_token,
+      expiresAt: tokenExpiresAt(token.access_token, token.expires_in, this.config.tokenDefaultTtlSeconds * 1000),
+    };
   }
 
   /** Drops every cached token (the core's refreshAuth). */

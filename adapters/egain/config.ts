@@ -66,6 +66,8 @@ export const EgainConfig = z.strictObject({
     .optional(),
   timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   tokenRefreshMarginMs: z.number().int().min(0).default(60_000),
+  /** How long a token is reused when the reply has no `expires_in` and the token is no JWT with `exp`. */
+  tokenDefaultTtlSeconds: z.number().int().min(1).default(300),
   /** Language of the attachment refusal text when the sender's is unknown. */
   defaultLanguage: z.string().min(2).max(35).default('en-US'),
 });

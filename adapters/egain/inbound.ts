@@ -5,7 +5,8 @@ import type { Attachment, InboundEventInput, SenderRole } from '../../src/model/
 import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
 import type { ChannelDirectory } from './channels.js';
 import type { CallbackAuthConfig } from './config.js';
-import { CallbackMessage, CallbackPayload, type ClientType } from './wire.js';
+import { type Problem, type ReadMessage, readEnvelope, readMessage } from './callback-reader.js';
+import type { CallbackMessage, ClientType } from './wire.js';
 
 const PLATFORM = 'egain';
 
@@ -71,7 +72,11 @@ const NOT_CARRIED: Record<string, string> = {
   undo: 'no canonical undo',
 };
 
-/** Hub callback body -> canonical events; one callback may carry several messages. */
+/**
+ * Hub callback body -> canonical events; one callback may carry several messages. A conversation the
+ * bridge does not know yet starts with `conversation.started` carrying the customer fields the
+ * callback has, so the agent side learns who it is talking to before the first message.
+ */
 export class EgainInbound {
   constructor(
     private readonly runtime: PlatformRuntime,
@@ -79,44 +84,79 @@ export class EgainInbound {
   ) {}
 
   async normalize(body: unknown): Promise<InboundEventInput[]> {
-    const payload = CallbackPayload.safeParse(body);
-    if (!payload.success) {
-      throw new PayloadError(
-        'not an eGain callback body',
-        payload.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', problem: i.message })),
-      );
+    const envelope = readEnvelope(body);
+    if (Array.isArray(envelope)) {
+      this.unrecognized('envelope', body, envelope);
+      throw new PayloadError('not an eGain callback body', envelope);
     }
     const events: InboundEventInput[] = [];
+    const unreadable: Problem[] = [];
     const seen = new Set<string>();
     const channelOf = new Map<string, string>();
-    for (const raw of payload.data.messages.message) {
-      const parsed = CallbackMessage.safeParse(raw);
-      if (!parsed.success) {
-        this.runtime.drop('unknown', 'malformed eGain message in a callback', { problems: parsed.error.issues.length });
+    for (const [index, raw] of envelope.messages.entries()) {
+      const read = readMessage(raw, index, envelope.metadata);
+      if (Array.isArray(read)) {
+        unreadable.push(...read);
         continue;
       }
-      const key = `${parsed.data.conversation.id}:${parsed.data.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, parsed.data.id)) {
-        this.runtime.drop(parsed.data.type.value, 'echo of a message the bridge sent', { messageId: parsed.data.id });
+      const { message: m, conversationId } = read;
+      const eventId = `${PLATFORM}:${conversationId}:${m.id}`;
+      if (seen.has(eventId)) {
+        this.runtime.metrics.duplicates.inc({ tenant: this.runtime.tenantId, platform: PLATFORM });
         continue;
       }
-      const channelType = parsed.data.conversation.account?.channel.type;
-      if (channelType) channelOf.set(parsed.data.conversation.id, channelType);
-      const event = await this.toEvent(parsed.data);
-      if (event) events.push(event);
+      seen.add(eventId);
+      // A message we received links to the event made from it: a redelivery, for the queue's dedupe
+      // to count. Only a link to another event is a message the bridge itself sent.
+      const linked = await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, m.id);
+      if (linked !== undefined && linked !== eventId) {
+        this.runtime.drop(m.type.value, 'echo of a message the bridge sent', { messageId: m.id });
+        continue;
+      }
+      if (read.channelType) channelOf.set(conversationId, read.channelType);
+      const event = await this.toEvent(read, eventId);
+      if (!event) continue;
+      if (!events.some((e) => e.origin.conversationId === conversationId)) {
+        const started = await this.startedIfNew(read);
+        if (started) events.push(started);
+      }
+      events.push(event);
     }
     for (const [conversationId, type] of channelOf) await this.channels.remember(conversationId, type);
+    if (unreadable.length > 0) {
+      this.unrecognized('field', body, unreadable);
+      // What could be read is kept: a Hub that redelivers the callback finds it deduplicated.
+      if (events.length > 0) await this.runtime.ingest(events);
+      throw new PayloadError('the callback has messages chatbridge cannot read', unreadable);
+    }
     return events;
   }
 
-  private async toEvent(m: CallbackMessage): Promise<InboundEventInput | undefined> {
+  /** A wrong guess about eGain's callback format must be loud: counted, logged by shape, sampled (masked). */
+  private unrecognized(what: 'envelope' | 'field', body: unknown, problems: Problem[]): void {
+    const detail = `answered 400: ${problems.slice(0, 10).map((p) => `${p.path}: ${p.problem}`).join('; ')}`;
+    this.runtime.unrecognized(what, detail, body);
+  }
+
+  private async startedIfNew(read: ReadMessage): Promise<InboundEventInput | undefined> {
+    if (await this.runtime.store.resolveConversation(this.runtime.tenantId, PLATFORM, read.conversationId)) return undefined;
+    return {
+      id: `${PLATFORM}:${read.conversationId}:started`,
+      kind: 'conversation.started',
+      origin: { platform: PLATFORM, conversationId: read.conversationId },
+      sender: { role: 'customer' },
+      timestamp: read.message.created ?? new Date().toISOString(),
+      customer: read.customer,
+    };
+  }
+
+  private async toEvent(read: ReadMessage, id: string): Promise<InboundEventInput | undefined> {
+    const { message: m, conversationId } = read;
     const type = m.type.value;
     const participant = m.sender.participant;
     const base = {
-      id: `${PLATFORM}:${m.conversation.id}:${m.id}`,
-      origin: { platform: PLATFORM, conversationId: m.conversation.id, messageId: m.id },
+      id,
+      origin: { platform: PLATFORM, conversationId, messageId: m.id },
       sender: { role: roleOf(m.sender.type), id: participant?.id, name: participant?.name },
       timestamp: m.created ?? new Date().toISOString(),
     };
@@ -129,7 +169,7 @@ export class EgainInbound {
       case 'conversation.end':
         return { ...base, kind: 'conversation.ended', endedBy: base.sender.role };
       case 'customer.info':
-        return { ...base, kind: 'customer.info', customer: profileOf(m) };
+        return { ...base, kind: 'customer.info', customer: read.customer };
       case 'agent.join':
       case 'agent.transfer':
         return {
@@ -149,8 +189,9 @@ export class EgainInbound {
     if (type.startsWith('richMessage.') && m.content?.text) {
       return { ...base, kind: 'message', text: m.content.text, richText: false, attachments: [] };
     }
-    const reason = NOT_CARRIED[type] ?? (type.startsWith('richMessage.') ? 'a rich message without text' : 'unknown eGain message type');
-    this.runtime.drop(type, reason, { messageId: m.id });
+    const reason = NOT_CARRIED[type] ?? (type.startsWith('richMessage.') ? 'a rich message without text' : undefined);
+    if (reason) this.runtime.drop(type, reason, { messageId: m.id });
+    else this.runtime.unrecognized('type', `message type ${type}`, m);
     return undefined;
   }
 }
@@ -163,16 +204,4 @@ export class EgainInbound {
  */
 function attachmentsOf(m: CallbackMessage): Attachment[] {
   return (m.content?.attachments?.attachment ?? []).map((ref) => ({ name: ref.id, contentType: 'application/octet-stream', size: 0, nativeId: ref.id }));
-}
-
-function profileOf(m: CallbackMessage) {
-  const c = m.conversation.customer;
-  const contacts = c?.contacts?.contact ?? [];
-  return {
-    firstName: c?.firstName,
-    lastName: c?.lastName,
-    language: c?.language,
-    email: contacts.find((x) => x.type === 'email')?.address,
-    phone: contacts.find((x) => x.type === 'phone')?.address,
-  };
 }

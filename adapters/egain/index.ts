@@ -20,7 +20,7 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   // As the agent side the bridge is the customer app and must say which account and entry point to open.
   requirementsFor: (role, config) => (role === 'agent' && !config.account ? [{ path: ['account'], problem: 'required' }] : []),
   create({ tenantId, config, runtime }): PlatformConnector {
-    const api = new EgainApi(config);
+    const api = new EgainApi(config, runtime.vendorHttp);
     const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
     const outbound = new EgainOutbound(api, config, runtime.store, channels);
     const inbound = new EgainInbound(runtime, channels);

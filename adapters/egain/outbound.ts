@@ -7,8 +7,9 @@ import type { EgainApi } from './api.js';
 import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
-import { attachmentRefusalNotice, checkAttachment, hasFeature, splitText } from './restrictions.js';
-import type { ClientType, DirectionRestrictions, WireConversation, WireMessage } from './wire.js';
+import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature } from './restrictions.js';
+import { splitText } from './split-text.js';
+import type { ClientType, DirectionRestrictions, L10nProperties, WireConversation, WireMessage } from './wire.js';
 
 type Fetchable = Attachment & { url: string };
 
@@ -92,31 +93,48 @@ export class EgainOutbound {
 
   private async sendMessage(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
     const { rules, r } = await this.channel(ctx);
-    // The channel's policy applies to every file the sender shared; one the channel allows but that has no
+    // The channel's policy applies to every file the sender shared. A refused file is left out and its
+    // sender told why; the text and the other files still go. One the channel allows but that has no
     // address to fetch it from (hosted by the sender's vendor) is named in the text instead of uploaded.
-    const files = event.attachments.filter((a): a is Fetchable => a.url !== undefined);
-    const text = [event.text, ...event.attachments.filter((a) => a.url === undefined).map(attachmentLine)].filter((t) => t !== '').join('\n');
-    for (const file of event.attachments) {
-      const refusal = checkAttachment(r, file);
-      if (refusal) {
-        const language = event.sender.role === 'customer' ? ctx.conversation.attr('egain.language') : undefined;
-        const notice = attachmentRefusalNotice(rules.l10nProperties, refusal, language ?? this.config.defaultLanguage);
-        // The code is the metric label; the localized text goes back to the sender (the core posts it).
-        return { status: 'dropped', reason: refusal.code, notice };
-      }
+    const noticeTo = event.sender.role === 'customer' ? 'customer' : 'agent';
+    const refusals: AttachmentRefusal[] = [];
+    const allowed = event.attachments.filter((file) => {
+      const refusal = checkAttachment(r, file, noticeTo);
+      if (refusal) refusals.push(refusal);
+      return refusal === undefined;
+    });
+    const files = allowed.filter((a): a is Fetchable => a.url !== undefined);
+    const text = [event.text, ...allowed.filter((a) => a.url === undefined).map(attachmentLine)].filter((t) => t !== '').join('\n');
+    const ids: { id: string }[] = [];
+    for (const file of files) {
+      const uploaded = await this.uploadAttachment(file, ctx, rules.type, r, noticeTo);
+      if (typeof uploaded === 'string') ids.push({ id: uploaded });
+      else refusals.push(uploaded);
+    }
+    const refused = refusals.length > 0 ? this.refusal(refusals, rules.l10nProperties, noticeTo, ctx) : undefined;
+    if (text === '' && ids.length === 0) {
+      return refused ? { status: 'dropped', reason: refused.reason, notice: refused.notice } : dropped('an empty message');
     }
     const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};
     const parts = text.length > 0 ? splitText(text, r?.maxTextLength) : [];
     const drafts: Draft[] = parts.map((part) => ({ type: 'text', content: { text: part, ...format } }));
-    if (files.length > 0) {
-      const ids: { id: string }[] = [];
-      for (const file of files) ids.push({ id: await this.uploadAttachment(file, ctx, rules.type, r) });
+    if (ids.length > 0) {
       const last = drafts.at(-1);
       if (last?.content) last.content.attachments = { attachment: ids };
       else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
     }
-    if (drafts.length === 0) return dropped('an empty message');
-    return this.deliver(event.id, drafts, ctx);
+    const result = await this.deliver(event.id, drafts, ctx);
+    return refused && result.status === 'sent' ? { ...result, refused } : result;
+  }
+
+  /**
+   * What the sender of refused files is told, in their language: one line per distinct reason. The
+   * first reason is the metric label. A customer's language is the one eGain or the other side gave.
+   */
+  private refusal(refusals: AttachmentRefusal[], l10n: L10nProperties[] | undefined, noticeTo: 'customer' | 'agent', ctx: DeliveryContext) {
+    const language = (noticeTo === 'customer' ? ctx.conversation.attr('egain.language') : undefined) ?? this.config.defaultLanguage;
+    const lines = [...new Set(refusals.map((refusal) => attachmentRefusalNotice(l10n, refusal, language)))];
+    return { reason: refusals[0]!.code, notice: lines.join('\n') };
   }
 
   private async uploadAttachment(
@@ -124,11 +142,12 @@ export class EgainOutbound {
     ctx: DeliveryContext,
     channelType: string,
     r: DirectionRestrictions | undefined,
-  ): Promise<string> {
+    noticeTo: 'customer' | 'agent',
+  ): Promise<string | AttachmentRefusal> {
     const { bytes } = await this.api.download(file.url);
-    if (checkAttachment(r, { name: file.name, size: bytes.length })) {
-      throw new PermanentError('egain attachment: the downloaded file breaks the channel policy its declared size passed');
-    }
+    // The declared size passed; the bytes are what counts.
+    const refusal = checkAttachment(r, { name: file.name, size: bytes.length }, noticeTo);
+    if (refusal) return refusal;
     const request = { channelType, senderType: this.senderType(ctx), name: file.name, size: bytes.length };
     // The signed URL may already be stale when the Hub's clock is ahead of ours: ask once more.
     for (let i = 0; i < 2; i += 1) {

@@ -2,8 +2,8 @@ import type { ClientType } from './wire.js';
 
 /**
  * The seed's table "which client app can send which type of message", as data. Columns in the
- * seed's order: customer, egain_agent, custom_agent, egain_bot, custom_bot. Both the adapter and the
- * simulator read it, so they can never disagree about what the Hub refuses.
+ * seed's order: customer, egain_agent, custom_agent, egain_bot, custom_bot. Types the sender may not
+ * send are dropped before they reach the Hub (the simulator checks its own copy of the table).
  */
 const COLUMNS: readonly ClientType[] = ['customer', 'egain_agent', 'custom_agent', 'egain_bot', 'custom_bot'];
 
@@ -39,12 +39,6 @@ const TABLE: Record<string, string> = {
   undo: 'YNNNN',
   'conversation.end': 'YYYYY',
 };
-
-export const MESSAGE_TYPES: readonly string[] = Object.keys(TABLE);
-
-export function isKnownMessageType(type: string): boolean {
-  return Object.hasOwn(TABLE, type);
-}
 
 /** True when the seed's table lets a client app of `sender` type send `type`. */
 export function maySend(sender: ClientType, type: string): boolean {

@@ -1,27 +1,9 @@
-import type { DirectionRestrictions, L10nProperties } from './wire.js';
-import { MAX_ASSET_SIZE } from './wire.js';
+import { type DirectionRestrictions, type L10nProperties, MAX_ASSET_SIZE, REFUSAL_TEXTS } from './wire.js';
 
 /**
  * A channel's restrictions applied before we send: pure functions, shared by the adapter and usable by
  * the core (the localized refusal text is meant to be posted back to the sender's side).
  */
-
-/** Splits text into parts no longer than `max`, preferring whitespace; never drops a character. */
-export function splitText(text: string, max: number | undefined): string[] {
-  if (max === undefined || text.length <= max) return [text];
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    const space = window.search(/\s\S*$/);
-    // A break inside the last tenth would leave tiny parts; cut hard instead.
-    const cut = space > max * 0.1 ? space + 1 : max;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
-  }
-  if (rest.length > 0) parts.push(rest);
-  return parts;
-}
 
 export function hasFeature(r: DirectionRestrictions | undefined, feature: 'typing_events' | 'attachments' | 'richText'): boolean {
   // A channel that lists no features restricts none (eGain's own channels omit the list).
@@ -33,23 +15,33 @@ export function extensionOf(name: string): string {
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
 }
 
-export type AttachmentRefusal =
-  | { code: 'msg_hub_blocked_file_extension'; argument: string }
-  | { code: 'msg_hub_attachment_size_exceeds_limit'; argument: string };
+export type RefusalCode = keyof typeof REFUSAL_TEXTS;
+export interface AttachmentRefusal {
+  /** The `msg_hub_*` property whose text tells the sender; also the metric label. */
+  code: RefusalCode;
+  /** `{0}` of the text: the extension or the size limit. */
+  argument: string;
+}
 
-/** Why the channel refuses this attachment, or undefined when it may be sent. */
+/**
+ * Why the channel refuses this attachment, or undefined when it may be sent. Each reason has its own
+ * text: attachments off on the channel is an unsupported content type (addressed to whoever sent the
+ * file, `noticeTo`), an extension the policy blocks or does not allow, a file over `maxSize`.
+ */
 export function checkAttachment(
   r: DirectionRestrictions | undefined,
   file: { name: string; size: number },
+  noticeTo: 'customer' | 'agent',
 ): AttachmentRefusal | undefined {
   const policy = r?.attachmentPolicy;
   const ext = extensionOf(file.name);
   if (!hasFeature(r, 'attachments') || policy?.enabled === false) {
-    return { code: 'msg_hub_blocked_file_extension', argument: ext || file.name };
+    return { code: noticeTo === 'customer' ? 'msg_hub_invalid_content_type_to_customer' : 'msg_hub_invalid_content_type_to_agent', argument: ext };
   }
   const listed = (policy?.extensions ?? []).map((e) => e.toLowerCase().replace(/^\./, '')).includes(ext);
-  if (policy?.type === 'allow' && !listed) return { code: 'msg_hub_blocked_file_extension', argument: ext || file.name };
-  if (policy?.type === 'block' && listed) return { code: 'msg_hub_blocked_file_extension', argument: ext };
+  if ((policy?.type === 'allow' && !listed) || (policy?.type === 'block' && listed)) {
+    return { code: 'msg_hub_blocked_file_extension', argument: ext || file.name };
+  }
   const limit = Math.min(policy?.maxSize ?? MAX_ASSET_SIZE, MAX_ASSET_SIZE);
   if (file.size > limit) return { code: 'msg_hub_attachment_size_exceeds_limit', argument: formatSize(limit) };
   return undefined;
@@ -60,12 +52,6 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 }
-
-/** eGain's own English texts (seed), used when the channel defines none in any language we can pick. */
-const BUILT_IN: Record<AttachmentRefusal['code'], string> = {
-  msg_hub_blocked_file_extension: "Attachment file type '{0}' is not allowed.",
-  msg_hub_attachment_size_exceeds_limit: 'File could not be sent. It exceeded the maximum limit of {0}',
-};
 
 function lookup(l10n: readonly L10nProperties[], language: string, name: string): string | undefined {
   const wanted = language.toLowerCase();
@@ -81,7 +67,7 @@ function lookup(l10n: readonly L10nProperties[], language: string, name: string)
 
 /**
  * The text to show the sender of a refused attachment: the channel's `l10nProperties` entry in the
- * sender's language (exact tag, then same primary language), else en-US, else eGain's default text;
+ * sender's language (exact tag, then same primary language), else en-US, else eGain's sample text;
  * `{0}` is the blocked extension or the size limit.
  */
 export function attachmentRefusalNotice(
@@ -93,6 +79,6 @@ export function attachmentRefusalNotice(
   const template =
     (language ? lookup(sets, language, refusal.code) : undefined) ??
     lookup(sets, 'en-US', refusal.code) ??
-    BUILT_IN[refusal.code];
+    REFUSAL_TEXTS[refusal.code];
   return template.split('{0}').join(refusal.argument);
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
 /**
- * eGain Conversation Manager v3 wire shapes: the ONE place where we write down what the Hub sends and
- * accepts. The adapter parses with these schemas and the simulator enforces them, so a wrong guess
- * shows up in one file. Sources: vendor-docs/egain-*.txt, vendor-notes/egain.md, eGain's public v3
- * reference (apidev.egain.com) as quoted by third-party connectors. Whatever the seed pages collapse is
- * marked UNKNOWN with the evidence it rests on.
+ * eGain Conversation Manager v3 wire shapes: the one place where the adapter writes down what the Hub
+ * sends and accepts (the simulator keeps its own reading of the same docs). Sources: eGain's
+ * Conversation Manager v3 pages (Send message, Channel, Assets) and its public v3 reference as quoted by
+ * third-party connectors. Whatever those pages collapse is marked UNKNOWN with the evidence it rests on.
  */
 
 /** The seed's client application types (send message table, POST /clientapplications roles). */
@@ -21,13 +20,27 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** UNKNOWN: eGain documents client credentials but not its reply; this is RFC 6749 section 5.1. */
+/**
+ * UNKNOWN: eGain documents client credentials but not its reply; this is RFC 6749 section 5.1, where
+ * `expires_in` is only RECOMMENDED. Without it the token's own `exp` (a JWT) or the configured
+ * `tokenDefaultTtlSeconds` decides how long it is reused.
+ */
 export const TokenResponse = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
-  expires_in: z.coerce.number().positive(),
+  expires_in: z.coerce.number().positive().nullish(),
   scope: z.string().optional(),
 });
+
+/**
+ * UNKNOWN: the unit `maxTextLength` counts. eGain's help speaks of characters (web chat 800); its
+ * backend is Java, whose String.length() counts UTF-16 code units. We count UTF-16 code units, the
+ * strictest of the readings of "characters" (never fewer than code points or grapheme clusters), so a
+ * part that fits here fits under any of them.
+ */
+export function textLength(text: string): number {
+  return text.length;
+}
 
 const Participant = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
 
@@ -111,19 +124,78 @@ export const SendResponse = z.object({
 });
 
 /**
- * The callback body the Hub POSTs to a client application. UNKNOWN: assumed to be the send shape with
- * Hub-assigned ids filled in (`id`, `conversation.id`), which the GET /conversations sample suggests.
+ * UNKNOWN: how a callback describes the customer. The send parameters put `firstName`, `lastName`,
+ * `language` and `contacts` in `conversation.customer`; a single `name` and a plain `email` are read
+ * too. A block we cannot read is ignored rather than making the message unreadable (`catch`).
  */
-export const CallbackMessage = WireMessage.extend({
+export const CallbackCustomer = z
+  .object({
+    name: z.string().max(256).optional(),
+    firstName: z.string().max(256).optional(),
+    lastName: z.string().max(256).optional(),
+    language: z.string().max(35).optional(),
+    email: z.string().max(320).optional(),
+    contacts: z.object({ contact: z.array(Contact).max(10) }).optional(),
+  })
+  .optional()
+  .catch(undefined);
+export type CallbackCustomer = NonNullable<z.infer<typeof CallbackCustomer>>;
+
+/** The conversation block of a callback, wherever it travels (see CallbackMessage). */
+export const CallbackConversation = z.object({
+  id: z.string().min(1).max(256).optional(),
+  account: z
+    .object({ channel: z.object({ type: z.string().min(1).max(255) }) })
+    .optional()
+    .catch(undefined),
+  customer: CallbackCustomer,
+});
+
+/**
+ * A message the Hub POSTs to a client application. UNKNOWN: assumed to be the send shape with the
+ * Hub's ids filled in, which the GET /conversations sample suggests. Where the conversation is named
+ * is not documented: `conversation.id` or `conversationId` in the message, else the same in the
+ * callback's `metadata` (CallbackPayload); the customer likewise in the message, its conversation,
+ * or `metadata`. Every one of these is read; a message naming no conversation cannot be read.
+ */
+export const CallbackMessage = z.object({
   id: z.string().min(1).max(256),
-  conversation: WireConversation.extend({ id: z.string().min(1).max(256) }),
+  type: z.object({ value: z.string().min(1).max(64) }),
+  content: WireMessage.shape.content,
+  sender: z.object({ type: ClientType, participant: Participant.optional() }),
+  conversation: CallbackConversation.optional(),
+  conversationId: z.string().min(1).max(256).optional(),
+  customer: CallbackCustomer,
+  created: z.string().datetime({ offset: true }).optional().catch(undefined),
 });
 export type CallbackMessage = z.infer<typeof CallbackMessage>;
 
+/** Only what locates the conversation and customer is read from a callback's metadata. */
+export const CallbackMetadata = z.object({
+  conversation: CallbackConversation.optional(),
+  conversationId: z.string().min(1).max(256).optional(),
+  customer: CallbackCustomer,
+});
+export type CallbackMetadata = z.infer<typeof CallbackMetadata>;
+
+/** The envelope: the seed's callback sample shows `metadata`; `messages.message[]` as in the send body. */
 export const CallbackPayload = z.object({
-  metadata: Metadata.optional(),
+  metadata: CallbackMetadata.optional(),
   messages: z.object({ message: z.array(z.unknown()).min(1).max(100) }),
 });
+
+/**
+ * The channel texts (`l10nProperties`) that tell a sender why a file was not sent, with the en-US
+ * values of the seed's channel sample as the fallback. UNKNOWN: which of the two
+ * `msg_hub_invalid_content_type_*` texts eGain shows for attachments a channel does not take; we read
+ * the suffix as the person the text is addressed to (the one who sent the file).
+ */
+export const REFUSAL_TEXTS = {
+  msg_hub_blocked_file_extension: "Attachment file type '{0}' is not allowed.",
+  msg_hub_attachment_size_exceeds_limit: 'File could not be sent. It exceeded the maximum limit of {0}',
+  msg_hub_invalid_content_type_to_customer: 'This content type is not currently supported.',
+  msg_hub_invalid_content_type_to_agent: 'This content type is not currently supported.',
+} as const;
 
 /** Channel restrictions (seed: POST /channels). */
 export const AttachmentPolicy = z.object({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { TokenCache } from '../../src/auth/token-cache.js';
+import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
@@ -92,13 +93,7 @@ export class LivePersonCredentials {
     );
     const token = res.data?.access_token;
     if (typeof token !== 'string' || token === '') throw new PermanentError(`${PLATFORM} app token: no access_token in the reply`);
-    let exp: number | undefined;
-    try {
-      exp = decodeJwt(token).exp;
-    } catch {
-      exp = undefined;
-    }
-    return { value: token, expiresAt: exp ? exp * 1000 : Date.now() + APP_JWT_ASSUMED_LIFETIME_MS };
+    return { value: token, expiresAt: tokenExpiresAt(token, undefined, APP_JWT_ASSUMED_LIFETIME_MS) };
   }
 
   private async createConsumer(extConsumerId: string): Promise<ConsumerIdentity> {

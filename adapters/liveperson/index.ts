@@ -1,4 +1,3 @@
-import { createVendorHttp } from '../../src/http/vendor-client.js';
 import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
 import { LivePersonApi } from './api.js';
 import { checkCommand } from './check-command.js';
@@ -25,7 +24,7 @@ export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
   commands: [checkCommand],
   sandbox: livepersonSandbox,
   create({ tenantId, config, runtime }): PlatformConnector {
-    const http = createVendorHttp({ timeoutMs: config.requestTimeoutMs });
+    const http = runtime.vendorHttp({ timeoutMs: config.requestTimeoutMs });
     const domains = new LivePersonDomains(http, config);
     const credentials = new LivePersonCredentials(http, config, domains, runtime.store, tenantId);
     const api = new LivePersonApi(http, config, domains, credentials);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DeliveryError } from '../../src/errors.js';
-import { createVendorHttp, vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
+import { createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory } from '../../src/http/vendor-client.js';
 import type { RightNowConfig } from './config.js';
 import { exceptionCodeOf, rightNowError, systemErrorFailure } from './errors.js';
 import {
@@ -26,8 +26,6 @@ export interface ChatTarget {
 
 const VENDOR = 'rightnow';
 
-type HttpFactory = (options: { baseURL?: string; timeoutMs?: number }) => VendorHttp;
-
 /** Connect REST: the chat server's coordinates and the JWT that opens an agent session. */
 export class ConnectRestClient {
   private readonly http: VendorHttp;
@@ -35,7 +33,7 @@ export class ConnectRestClient {
   /** `httpFor` is the runtime's client factory in a running bridge (connector health), a plain one in a CLI check. */
   constructor(
     private readonly config: RightNowConfig,
-    httpFor: HttpFactory = createVendorHttp,
+    httpFor: VendorHttpFactory = createVendorHttp,
   ) {
     this.http = httpFor({ baseURL: config.siteUrl.replace(/\/+$/, ''), timeoutMs: config.requestTimeoutMs });
   }
@@ -77,7 +75,7 @@ export class AgentApi {
   constructor(
     private readonly agentAccountId: string,
     timeoutMs: number,
-    httpFor: HttpFactory = createVendorHttp,
+    httpFor: VendorHttpFactory = createVendorHttp,
   ) {
     this.http = httpFor({ timeoutMs });
   }

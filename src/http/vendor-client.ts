@@ -18,6 +18,9 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
 /** Proxies come from the environment; looked up once at start. */
 const PROXY_FROM_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => process.env[name]);
 
+/** Makes the clients an adapter talks through: the runtime's (reporting connector health) or plain ones (CLI checks). */
+export type VendorHttpFactory = (options?: { baseURL?: string; timeoutMs?: number }) => VendorHttp;
+
 /** node:http on the hot path; axios only when a proxy is configured, because it honours the proxy variables. */
 export function createVendorHttp(options: { baseURL?: string; timeoutMs?: number; viaProxy?: boolean } = {}): VendorHttp {
   const settings = { baseURL: options.baseURL, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };

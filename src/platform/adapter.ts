@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
-import type { VendorHttp } from '../http/vendor-http.js';
+import type { VendorHttpFactory } from '../http/vendor-client.js';
 import type { ConversationEvent, InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -49,7 +49,7 @@ export interface PlatformRuntime {
   /** Hands a raw inbound payload to the opt-in capture (`logging.captureInbound`); webhooks are captured by the core. */
   received(payload: unknown): void;
   /** An outbound HTTP client whose call outcomes drive this connector's health (`chatbridge_connector_up`). */
-  vendorHttp(options?: { baseURL?: string; timeoutMs?: number }): VendorHttp;
+  vendorHttp: VendorHttpFactory;
 }
 
 /** A live view of one canonical conversation, given to `send`. */
@@ -74,7 +74,15 @@ export interface DeliveryContext {
 }
 
 export type SendResult =
-  | { status: 'sent'; nativeMessageId?: string }
+  | {
+      status: 'sent';
+      nativeMessageId?: string;
+      /**
+       * Part of the event the target refused while the rest went out (a file its channel does not
+       * take, sent with a text): counted as a dropped `attachment`, and `notice` goes back as for a drop.
+       */
+      refused?: { reason: string; notice?: string };
+    }
   /**
    * `reason` is a short, fixed phrase (a metric label). `notice`, when given, is text for the sender,
    * in their language (why a file was refused): the core sends it back to the platform the event came

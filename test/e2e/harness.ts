@@ -1,5 +1,5 @@
 import { EgainConfig } from '../../adapters/egain/config.js';
-import { type EgainSimulator, INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator } from '../../adapters/egain/simulator/index.js';
+import { type CallbackShape, type EgainSimulator, INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator } from '../../adapters/egain/simulator/index.js';
 import type { ChannelBody } from '../../adapters/egain/wire.js';
 import { LivePersonConfig } from '../../adapters/liveperson/config.js';
 import { type LivePersonSimulator, startLivePersonSimulator } from '../../adapters/liveperson/simulator/index.js';
@@ -31,6 +31,8 @@ export interface TenantSpec {
   standby?: AgentPlatform[];
   /** The RightNow simulator's shapes where the vendor docs are silent (defaults otherwise). */
   rightnowShapes?: Partial<ShapeSwitches>;
+  /** How the eGain simulator shapes what eGain's docs leave open in its callbacks. */
+  egainCallbacks?: CallbackShape;
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -104,6 +106,7 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
     tenant.egain = await startEgainSimulator({
       clients: [{ ...client, type: role === 'agent' ? 'customer' : 'custom_agent', scopes: [INTERACTION_SCOPE, READ_SCOPE] }],
       channels: [bridgeChannel, channel(CUSTOMER_CHANNEL, ['pdf'])],
+      callbackShape: spec.egainCallbacks,
     });
     config.egain = EgainConfig.parse({
       apiBaseUrl: tenant.egain.url,

@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import { AssetCreateRequest, MAX_ASSET_SIZE } from '../wire.js';
+import { ASSET_SIZE_LIMIT, SimAssetRequest } from './vendor-schemas.js';
 import { authedOf, requireScope } from './auth-routes.js';
 import { restrictionsFor } from './message-routes.js';
 import { INTERACTION_SCOPE, reject, type SimAsset, type SimulatorState, zodDetails } from './state.js';
@@ -39,7 +39,7 @@ export function assetRouter(state: SimulatorState, baseUrl: () => string, ttl: (
 
   router.post('/assets', requireScope(state, INTERACTION_SCOPE), express.json({ limit: '64kb' }), (req, res) => {
     const { client } = authedOf(res);
-    const parsed = AssetCreateRequest.safeParse(req.body);
+    const parsed = SimAssetRequest.safeParse(req.body);
     if (!parsed.success) return reject(state, req, res, 400, 'malformed asset request', zodDetails(parsed.error));
     const { channel, sender, name, size } = parsed.data;
     if (sender.type !== client.type) return reject(state, req, res, 403, `the client application is registered as ${client.type}`);
@@ -69,7 +69,7 @@ export function assetRouter(state: SimulatorState, baseUrl: () => string, ttl: (
     res.status(204).end();
   });
 
-  router.post('/storage/upload', express.raw({ type: () => true, limit: MAX_ASSET_SIZE + 1024 }), (req, res) => {
+  router.post('/storage/upload', express.raw({ type: () => true, limit: ASSET_SIZE_LIMIT + 1024 }), (req, res) => {
     const signature = String(req.query.signature ?? '');
     const asset = [...state.assets.values()].find((a) => a.uploadSignature === signature);
     if (!asset) return reject(state, req, res, 403, 'invalid signature');

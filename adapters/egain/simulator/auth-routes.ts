@@ -5,7 +5,7 @@ import { type IssuedToken, reject, type SimClient, type SimulatorState } from '.
  * The token endpoint (OAuth2 client credentials, form-encoded) and the bearer check every API route
  * runs: missing, unknown or expired token -> 401 `401-104`; a token without the route's scope -> 403.
  */
-export function tokenRouter(state: SimulatorState, ttlSeconds: () => number): Router {
+export function tokenRouter(state: SimulatorState, ttlSeconds: () => number, reply: () => { expiresIn?: boolean; jwt?: boolean }): Router {
   const router = express.Router();
   router.post('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     state.tokenRequests += 1;
@@ -24,8 +24,10 @@ export function tokenRouter(state: SimulatorState, ttlSeconds: () => number): Ro
       res.status(400).json({ error: 'invalid_scope' });
       return;
     }
-    const token = state.issueToken(client, requested, ttlSeconds());
-    res.json({ access_token: token.value, token_type: 'Bearer', expires_in: ttlSeconds(), scope: requested.join(' ') });
+    const { expiresIn = true, jwt = false } = reply();
+    const token = state.issueToken(client, requested, ttlSeconds(), jwt);
+    // RFC 6749 only recommends expires_in: a reply may leave it out.
+    res.json({ access_token: token.value, token_type: 'Bearer', ...(expiresIn ? { expires_in: ttlSeconds() } : {}), scope: requested.join(' ') });
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import { ChannelBody } from '../wire.js';
+import { SimChannelBody } from './vendor-schemas.js';
 import { requireScope } from './auth-routes.js';
 import { MANAGE_SCOPE, READ_SCOPE, reject, type SimulatorState, zodDetails } from './state.js';
 
@@ -8,7 +8,7 @@ export function channelRouter(state: SimulatorState): Router {
   const router = express.Router();
 
   router.post('/channels', requireScope(state, MANAGE_SCOPE), (req, res) => {
-    const parsed = ChannelBody.safeParse(req.body);
+    const parsed = SimChannelBody.safeParse(req.body);
     if (!parsed.success) return reject(state, req, res, 400, 'malformed channel', zodDetails(parsed.error));
     // UNKNOWN status for a duplicate type; `type` is documented as unique.
     if (state.channelByType(parsed.data.type)) return reject(state, req, res, 400, `channel type ${parsed.data.type} exists`);
@@ -28,7 +28,7 @@ export function channelRouter(state: SimulatorState): Router {
   router.put('/channels/:id', requireScope(state, MANAGE_SCOPE), (req: Request<{ id: string }>, res) => {
     const channel = state.channels.get(req.params.id);
     if (!channel) return reject(state, req, res, 404, 'no such channel');
-    const parsed = ChannelBody.safeParse(req.body);
+    const parsed = SimChannelBody.safeParse(req.body);
     if (!parsed.success) return reject(state, req, res, 400, 'malformed channel', zodDetails(parsed.error));
     const other = state.channelByType(parsed.data.type);
     if (other && other.id !== channel.id) return reject(state, req, res, 400, `channel type ${parsed.data.type} exists`);

@@ -1,14 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ChannelBody, ClientType } from '../wire.js';
 import { assetRouter } from './asset-routes.js';
 import { tokenRouter } from './auth-routes.js';
 import { channelRouter } from './channel-routes.js';
 import { messageRouter } from './message-routes.js';
-import { INTERACTION_SCOPE, MANAGE_SCOPE, reject, type SimClient, SimulatorState } from './state.js';
+import { INTERACTION_SCOPE, MANAGE_SCOPE, reject, type SimClient, type SimCustomer, SimulatorState } from './state.js';
+import type { SimChannelBody, SimClientType } from './vendor-schemas.js';
 
-export { INTERACTION_SCOPE, MANAGE_SCOPE, READ_SCOPE, type SimClient } from './state.js';
+export { INTERACTION_SCOPE, MANAGE_SCOPE, READ_SCOPE, type SimClient, type SimCustomer } from './state.js';
+
+/**
+ * How the fake Hub shapes what eGain's docs leave open in a callback, so tests can play each reading.
+ * `conversationIn`: the conversation block (id, account, customer) in each message (default) or in
+ * the callback's `metadata`. `customerName`: the customer's name as `firstName`/`lastName` (default)
+ * or as one `name`.
+ */
+export interface CallbackShape {
+  conversationIn?: 'message' | 'metadata';
+  customerName?: 'firstLast' | 'name';
+}
+
+/** What the token endpoint answers: with or without `expires_in`, an opaque token or a JWT with `exp`. */
+export interface TokenReplyShape {
+  expiresIn?: boolean;
+  jwt?: boolean;
+}
 
 /** How the fake Hub authenticates its callbacks (as registered with eGain's Authentication API). */
 export type CallbackCredentials = { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
@@ -17,8 +34,10 @@ export interface EgainSimulatorOptions {
   port?: number;
   /** Registered client applications; default one custom_agent app `bridge`/`bridge-secret` with both scopes. */
   clients?: SimClient[];
-  channels?: (ChannelBody & { id?: string })[];
+  channels?: (SimChannelBody & { id?: string })[];
   tokenTtlSeconds?: number;
+  tokenReply?: TokenReplyShape;
+  callbackShape?: CallbackShape;
   /** How long a signed upload URL stays valid. */
   assetUploadTtlMs?: number;
   /** How long a signed download URL from `GET /assets/{id}` stays valid (default one hour). */
@@ -30,10 +49,19 @@ export interface EgainSimulatorOptions {
 export interface CallbackOptions {
   id?: string;
   text?: string;
-  senderType?: ClientType;
+  senderType?: SimClientType;
   participant?: { id?: string; name?: string };
   attachmentIds?: string[];
-  customer?: { firstName?: string; lastName?: string; language?: string; contacts?: { contact: { type: string; address: string }[] } };
+  /** The customer block of this callback; default: the one the conversation was opened with. */
+  customer?: SimCustomer;
+}
+
+/** A customer block in the shape `customerName` asks for. */
+function customerIn(shape: CallbackShape, customer: SimCustomer): Record<string, unknown> {
+  if (shape.customerName !== 'name') return { ...customer };
+  const { firstName, lastName, ...rest } = customer;
+  const name = [firstName, lastName].filter(Boolean).join(' ');
+  return { ...(name ? { name } : {}), ...rest };
 }
 
 function authHeader(auth: CallbackCredentials | undefined): Record<string, string> {
@@ -50,8 +78,10 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
   for (const { id, ...body } of options.channels ?? []) state.addChannel(body, id);
   const settings = {
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    tokenReply: options.tokenReply ?? {},
     assetUploadTtlMs: options.assetUploadTtlMs ?? 60_000,
     assetDownloadTtlMs: options.assetDownloadTtlMs ?? 3600_000,
+    callbackShape: options.callbackShape ?? {},
   };
   let url = '';
 
@@ -61,7 +91,7 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     state.requests.push({ method: req.method, path: req.path });
     next();
   });
-  app.use(tokenRouter(state, () => settings.tokenTtlSeconds));
+  app.use(tokenRouter(state, () => settings.tokenTtlSeconds, () => settings.tokenReply));
   // Before the JSON parser: uploads carry the file's own bytes, whatever their content type.
   app.use(assetRouter(state, () => url, () => ({ uploadMs: settings.assetUploadTtlMs, downloadMs: settings.assetDownloadTtlMs })));
   app.use(express.json({ limit: '1mb' }));
@@ -86,15 +116,23 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     return { status: res.status, body: text };
   }
 
-  /** A callback body carrying one message, shaped as wire.ts CallbackMessage. */
+  /** A callback body carrying one message, its conversation where `callbackShape` puts it. */
   function callbackPayload(conversationId: string, type: string, o: CallbackOptions = {}) {
+    const shape = settings.callbackShape;
     const content = {
       ...(o.text !== undefined ? { text: o.text } : {}),
       ...(o.attachmentIds ? { attachments: { attachment: o.attachmentIds.map((id) => ({ id })) } } : {}),
     };
-    const conversation = state.conversations.get(conversationId);
+    const known = state.conversations.get(conversationId);
+    const customer = o.customer ?? known?.customer;
+    const conversation = {
+      id: conversationId,
+      ...(known ? { account: { address: 'sim', channel: { type: known.channelType } } } : {}),
+      ...(customer ? { customer: customerIn(shape, customer) } : {}),
+    };
+    const inMetadata = shape.conversationIn === 'metadata';
     return {
-      metadata: { attributes: [] },
+      metadata: { attributes: [], ...(inMetadata ? { conversation } : {}) },
       messages: {
         message: [
           {
@@ -102,11 +140,7 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
             type: { value: type },
             ...(Object.keys(content).length > 0 ? { content } : {}),
             sender: { type: o.senderType ?? 'egain_agent', ...(o.participant ? { participant: o.participant } : {}) },
-            conversation: {
-              id: conversationId,
-              ...(conversation ? { account: { address: 'sim', channel: { type: conversation.channelType } } } : {}),
-              ...(o.customer ? { customer: o.customer } : {}),
-            },
+            ...(inMetadata ? {} : { conversation }),
             created: new Date(state.now()).toISOString(),
           },
         ],
@@ -159,11 +193,17 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
       settings.assetDownloadTtlMs = ms;
     },
     /** A conversation a customer opened on an eGain channel (eGain as the customer side). */
-    openConversation(channelType: string, customerAddress?: string): string {
-      return state.openConversation(channelType, customerAddress).id;
+    openConversation(channelType: string, customerAddress?: string, customer?: SimCustomer): string {
+      const conversation = state.openConversation(channelType, customerAddress);
+      conversation.customer = customer;
+      return conversation.id;
+    },
+    /** How later callbacks are shaped (see CallbackShape). */
+    setCallbackShape(shape: CallbackShape): void {
+      settings.callbackShape = shape;
     },
     /** An uploaded asset, as if a participant had attached a file; returns its id. */
-    addAsset(input: { name: string; contentType: string; bytes: Buffer; channelType?: string; senderType?: ClientType }): string {
+    addAsset(input: { name: string; contentType: string; bytes: Buffer; channelType?: string; senderType?: SimClientType }): string {
       const asset = state.newAsset({
         name: input.name,
         size: input.bytes.length,
@@ -181,6 +221,8 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     },
     callbackPayload,
     postCallback,
+    /** The Hub posts `payload` as it is to the configured callback (a body of any shape). */
+    deliver,
     /** The Hub delivers one message of `type` to the configured callback. */
     send: (conversationId: string, type: string, o: CallbackOptions = {}) => deliver(callbackPayload(conversationId, type, o)),
     agentSays: (conversationId: string, text: string, o: CallbackOptions = {}) =>

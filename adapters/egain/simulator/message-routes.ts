@@ -1,26 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
-import { maySend } from '../permissions.js';
-import { type DirectionRestrictions, SendRequest, type WireMessage } from '../wire.js';
+import { hubAllows } from './vendor-permissions.js';
+import { type SimDirection, SimSendBody, type SimMessage } from './vendor-schemas.js';
 import { authedOf, requireScope } from './auth-routes.js';
 import { INTERACTION_SCOPE, reject, type SimConversation, type SimulatorState, zodDetails } from './state.js';
 
 /** Restrictions that apply to what `senderType` sends: inbound = from the customer (seed). */
-export function restrictionsFor(state: SimulatorState, channelType: string, senderType: string): DirectionRestrictions | undefined {
+export function restrictionsFor(state: SimulatorState, channelType: string, senderType: string): SimDirection | undefined {
   const r = state.channelByType(channelType)?.restrictions;
   return senderType === 'customer' ? r?.inbound : r?.outbound;
 }
 
 /** Why the Hub would refuse one message, or undefined. */
-function problemWith(state: SimulatorState, m: WireMessage, conversation: SimConversation): string | undefined {
+function problemWith(state: SimulatorState, m: SimMessage, conversation: SimConversation): string | undefined {
   const type = m.type.value;
-  if (!maySend(m.sender.type, type)) return `a ${m.sender.type} client application may not send ${type}`;
+  if (!hubAllows(m.sender.type, type)) return `a ${m.sender.type} client application may not send ${type}`;
   const r = restrictionsFor(state, conversation.channelType, m.sender.type);
   const text = m.content?.text;
   const refs = m.content?.attachments?.attachment ?? [];
   if (type === 'text' && !text && refs.length === 0) return 'a text message needs content.text or attachments';
+  // The docs say "characters" without a unit; the fake Hub counts UTF-16 code units (Java's
+  // String.length()), the strictest reading, so the bridge is never lenient by accident.
   if (text !== undefined && r?.maxTextLength !== undefined && text.length > r.maxTextLength) {
-    return `text is ${text.length} characters, the channel allows ${r.maxTextLength}`;
+    return `text is ${text.length} UTF-16 code units, the channel allows ${r.maxTextLength}`;
   }
   if (type.startsWith('typing.') && r?.features && !r.features.includes('typing_events')) return 'the channel has no typing events';
   const rich = type.startsWith('richMessage.') ? type.slice('richMessage.'.length) : undefined;
@@ -33,7 +35,7 @@ function problemWith(state: SimulatorState, m: WireMessage, conversation: SimCon
 }
 
 /** Opens a conversation for a customer app's first message, as in the seed's "start conversation" sample. */
-function startConversation(state: SimulatorState, m: WireMessage): SimConversation | string {
+function startConversation(state: SimulatorState, m: SimMessage): SimConversation | string {
   if (m.sender.type !== 'customer') return 'only a customer client application can start a conversation';
   const c = m.conversation;
   const address = c?.customer?.contacts?.contact[0]?.address;
@@ -48,7 +50,7 @@ export function messageRouter(state: SimulatorState): Router {
   const router = express.Router();
   router.post('/conversations/messages', requireScope(state, INTERACTION_SCOPE), (req, res) => {
     const { client } = authedOf(res);
-    const parsed = SendRequest.safeParse(req.body);
+    const parsed = SimSendBody.safeParse(req.body);
     if (!parsed.success) return reject(state, req, res, 400, 'malformed send message body', zodDetails(parsed.error));
     const list = parsed.data.messages.message;
     if (list.some((m) => m.sender.type !== client.type)) {
@@ -68,7 +70,7 @@ export function messageRouter(state: SimulatorState): Router {
     for (const message of accepted) {
       state.messages.push({ clientId: client.clientId, conversationId: conversation.id, message, metadata: parsed.data.metadata });
     }
-    // UNKNOWN shape of the 202 body (collapsed in the seed); wire.ts SendResponse reads the same.
+    // The 202 body is collapsed in the seed: per-message ids and the conversation id are a guess.
     res.status(202).json({ messages: { message: accepted.map((m) => ({ id: m.id, conversation: { id: conversation.id } })) } });
   });
   return router;

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import type { ChannelBody, ClientType, SendRequest, WireMessage } from '../wire.js';
+import type { SimChannelBody, SimClientType, SimMessage, SimSendBody } from './vendor-schemas.js';
 
 /** What the fake Hub knows and records: client apps, tokens, channels, conversations, assets, messages. */
 
@@ -13,7 +13,7 @@ export interface SimClient {
   clientId: string;
   clientSecret: string;
   /** The client application type it was registered as (its role). */
-  type: ClientType;
+  type: SimClientType;
   scopes: string[];
 }
 
@@ -24,16 +24,25 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
-export interface SimChannel extends ChannelBody {
+export interface SimChannel extends SimChannelBody {
   id: string;
   created: string;
   modified: string;
+}
+
+/** The customer of a conversation, as the fake Hub puts it in its callbacks (CallbackShape decides how). */
+export interface SimCustomer {
+  firstName?: string;
+  lastName?: string;
+  language?: string;
+  contacts?: { contact: { type: string; address: string }[] };
 }
 
 export interface SimConversation {
   id: string;
   channelType: string;
   customerAddress?: string;
+  customer?: SimCustomer;
 }
 
 export interface SimAsset {
@@ -41,7 +50,7 @@ export interface SimAsset {
   name: string;
   size: number;
   channelType: string;
-  senderType: ClientType;
+  senderType: SimClientType;
   uploadSignature: string;
   uploadExpiresAt: number;
   bytes?: Buffer;
@@ -51,8 +60,8 @@ export interface SimAsset {
 export interface AcceptedMessage {
   clientId: string;
   conversationId: string;
-  message: WireMessage & { id: string };
-  metadata: SendRequest['metadata'];
+  message: SimMessage & { id: string };
+  metadata: SimSendBody['metadata'];
 }
 
 /** A signed download URL handed out by `GET /assets/{id}`: it names one asset and stops working at expiresAt. */
@@ -94,13 +103,19 @@ export class SimulatorState {
     return Date.now() + this.clockOffsetMs;
   }
 
-  issueToken(client: SimClient, scopes: string[], ttlSeconds: number): IssuedToken {
-    const token = { value: randomBytes(24).toString('base64url'), clientId: client.clientId, scopes, expiresAt: this.now() + ttlSeconds * 1000 };
+  /** An opaque token, or a JWT whose `exp` says when it expires (signed with a key nobody checks). */
+  issueToken(client: SimClient, scopes: string[], ttlSeconds: number, jwt = false): IssuedToken {
+    const expiresAt = this.now() + ttlSeconds * 1000;
+    const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const value = jwt
+      ? `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: client.clientId, scope: scopes.join(' '), exp: Math.floor(expiresAt / 1000) })}.${randomBytes(32).toString('base64url')}`
+      : randomBytes(24).toString('base64url');
+    const token = { value, clientId: client.clientId, scopes, expiresAt };
     this.tokens.set(token.value, token);
     return token;
   }
 
-  addChannel(body: ChannelBody, id: string = randomUUID()): SimChannel {
+  addChannel(body: SimChannelBody, id: string = randomUUID()): SimChannel {
     const stamp = new Date(this.now()).toISOString();
     const channel = { ...body, id, created: stamp, modified: stamp };
     this.channels.set(id, channel);

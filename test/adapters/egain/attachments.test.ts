@@ -1,5 +1,6 @@
 import { attachmentRefusalNotice, checkAttachment } from '../../../adapters/egain/index.js';
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
+import type { DirectionRestrictions } from '../../../adapters/egain/wire.js';
 import { RetryableError } from '../../../src/errors.js';
 import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, startFileServer } from './helpers.js';
 
@@ -54,11 +55,49 @@ describe('eGain attachments through the Asset API and the channel attachment pol
     });
   });
 
-  it('when the extension is blocked, then nothing is sent and the sender is told in their language', async () => {
+  it('when a file with a text is refused, then the text is delivered, only the file is left out, and the sender is told why in their language', async () => {
     const { connector, ctx } = await setup({ 'egain.language': 'fr-FR' });
-    const result = await connector.send(event({ kind: 'message', text: 'x', attachments: [attachment('tool.EXE', '/photo.png', 10)] }), ctx);
-    expect(result).toEqual({ status: 'dropped', reason: 'msg_hub_blocked_file_extension', notice: "Le type de fichier 'exe' n'est pas autorisé." });
+    const result = await connector.send(event({ kind: 'message', text: 'voici', attachments: [attachment('tool.EXE', '/photo.png', 10)] }), ctx);
+    expect(result).toEqual({
+      status: 'sent',
+      nativeMessageId: sim.messages[0]!.message.id,
+      refused: { reason: 'msg_hub_blocked_file_extension', notice: "Le type de fichier 'exe' n'est pas autorisé." },
+    });
+    expect(sim.messages.map((m) => m.message.content)).toEqual([{ text: 'voici' }]);
     expect(sim.assets).toHaveLength(0);
+  });
+
+  it('when one file is refused for its size and another for its extension, then the allowed one still goes and each reason has its own text', async () => {
+    const { connector, ctx } = await setup();
+    const files = [attachment('big.png', '/big.png', big.length), attachment('run.bat', '/photo.png', 10), attachment('photo.png', '/photo.png', png.length)];
+    const result = await connector.send(event({ kind: 'message', text: '', attachments: files }), ctx);
+    expect(result).toMatchObject({
+      status: 'sent',
+      refused: {
+        reason: 'msg_hub_attachment_size_exceeds_limit',
+        notice: "File could not be sent. It exceeded the maximum limit of 1000 bytes\nAttachment file type 'bat' is not allowed.",
+      },
+    });
+    expect(sim.assets.map((a) => a.name)).toEqual(['photo.png']);
+    expect(sim.messages[0]!.message.content).toEqual({ attachments: { attachment: [{ id: sim.assets[0]!.id }] } });
+  });
+
+  it('when a file declared small turns out over the limit once downloaded, then it is refused for its size and the text still goes', async () => {
+    const { connector, ctx } = await setup();
+    const result = await connector.send(event({ kind: 'message', text: 'petit fichier', attachments: [attachment('big.png', '/big.png', 10)] }), ctx);
+    expect(result).toMatchObject({ status: 'sent', refused: { reason: 'msg_hub_attachment_size_exceeds_limit' } });
+    expect(sim.messages.map((m) => m.message.content)).toEqual([{ text: 'petit fichier' }]);
+    expect(sim.assets).toHaveLength(0);
+  });
+
+  it('when the channel takes no attachments at all, then the notice is the unsupported-content text, not the blocked-extension one', async () => {
+    const noFiles = { ...CHANNEL.restrictions!.inbound!, attachmentPolicy: { enabled: false } };
+    const { connector, runtime } = connectorFor(
+      egainConfig(sim, { clientId: 'cust', clientSecret: 'cust-secret', channel: { ...CHANNEL, restrictions: { inbound: noFiles } } }),
+    );
+    const ctx = await contextFor(runtime, 'agent', undefined, { 'egain.language': 'fr-FR' });
+    const result = await connector.send(event({ kind: 'message', text: '', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx);
+    expect(result).toEqual({ status: 'dropped', reason: 'msg_hub_invalid_content_type_to_customer', notice: "Ce type de contenu n'est pas pris en charge." });
     expect(sim.messages).toHaveLength(0);
   });
 
@@ -91,12 +130,23 @@ describe('attachment policy and localized notice (pure)', () => {
   const outbound = CHANNEL.restrictions!.outbound;
 
   it('when an allow-list does not name the extension, then it is blocked with that extension', () => {
-    expect(checkAttachment(outbound, { name: 'a.pdf', size: 1 })).toEqual({ code: 'msg_hub_blocked_file_extension', argument: 'pdf' });
-    expect(checkAttachment(outbound, { name: 'a.txt', size: 1 })).toBeUndefined();
+    expect(checkAttachment(outbound, { name: 'a.pdf', size: 1 }, 'agent')).toEqual({ code: 'msg_hub_blocked_file_extension', argument: 'pdf' });
+    expect(checkAttachment(outbound, { name: 'a.txt', size: 1 }, 'agent')).toBeUndefined();
   });
 
-  it('when attachments are not a channel feature, then every file is refused', () => {
-    expect(checkAttachment({ features: ['typing_events'] }, { name: 'a.txt', size: 1 })).toMatchObject({ code: 'msg_hub_blocked_file_extension' });
+  it.each<[string, DirectionRestrictions, 'customer' | 'agent', string]>([
+    ['attachments are not a channel feature', { features: ['typing_events'] }, 'customer', 'msg_hub_invalid_content_type_to_customer'],
+    ['the attachment policy is disabled', { attachmentPolicy: { enabled: false } }, 'agent', 'msg_hub_invalid_content_type_to_agent'],
+    ['a block list names the extension', { attachmentPolicy: { enabled: true, type: 'block', extensions: ['TXT'] } }, 'agent', 'msg_hub_blocked_file_extension'],
+    ['the file is over maxSize', { attachmentPolicy: { enabled: true, maxSize: 10 } }, 'agent', 'msg_hub_attachment_size_exceeds_limit'],
+  ])('when %s, then the refusal names that reason', (_why, restrictions, noticeTo, code) => {
+    expect(checkAttachment(restrictions, { name: 'a.txt', size: 11 }, noticeTo)?.code).toBe(code);
+  });
+
+  it('when the channel has no text for a reason, then the en-US fallback is eGain sample text for that reason', () => {
+    expect(attachmentRefusalNotice(undefined, { code: 'msg_hub_invalid_content_type_to_agent', argument: 'png' }, 'en-US')).toBe(
+      'This content type is not currently supported.',
+    );
   });
 
   it('when the language matches only by its primary subtag, then that language is used', () => {

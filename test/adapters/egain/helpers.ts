@@ -11,16 +11,17 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
-import { observingRuntime } from '../../support/observing-runtime.js';
+import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
 export const TENANT = 't1';
 export const CHANNEL_TYPE = 'custom_chatbridge';
 
-const l10n = (language: string, blocked: string, size: string) => ({
+const l10n = (language: string, blocked: string, size: string, unsupported: string) => ({
   language,
   properties: [
     { name: 'msg_hub_blocked_file_extension', value: blocked },
     { name: 'msg_hub_attachment_size_exceeds_limit', value: size },
+    { name: 'msg_hub_invalid_content_type_to_customer', value: unsupported },
   ],
 });
 
@@ -42,8 +43,8 @@ export const CHANNEL: ChannelBody = {
     },
   },
   l10nProperties: [
-    l10n('en-US', "Attachment file type '{0}' is not allowed.", 'File could not be sent. It exceeded the maximum limit of {0}'),
-    l10n('fr-FR', "Le type de fichier '{0}' n'est pas autorisé.", 'Fichier trop volumineux (limite {0})'),
+    l10n('en-US', "Attachment file type '{0}' is not allowed.", 'File could not be sent. It exceeded the maximum limit of {0}', 'Files cannot be sent here.'),
+    l10n('fr-FR', "Le type de fichier '{0}' n'est pas autorisé.", 'Fichier trop volumineux (limite {0})', "Ce type de contenu n'est pas pris en charge."),
   ],
 };
 
@@ -65,6 +66,7 @@ export function egainConfig(sim: EgainSimulator, overrides: Partial<EgainConfigI
 
 export interface TestRuntime extends PlatformRuntime {
   store: MemoryMappingStore;
+  unrecognizedSeen: Unrecognized[];
   drops: { kind: string; reason: string }[];
   ingested: InboundEventInput[];
 }
@@ -88,6 +90,19 @@ export function makeRuntime(): TestRuntime {
       drops.push({ kind, reason });
     },
   };
+}
+
+/** Makes the store know an eGain conversation, as the core does once it has ingested its first event. */
+export async function knownConversation(runtime: TestRuntime, nativeId: string): Promise<void> {
+  await runtime.store.resolveConversation(TENANT, 'egain', nativeId, { attrs: { customer: 'egain', agent: 'liveperson' } });
+}
+
+/** The summed value of one of the runtime's counters, optionally for some labels only. */
+export async function counter(runtime: PlatformRuntime, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = runtime.metrics.registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want)).reduce((sum, v) => sum + v.value, 0);
 }
 
 export function connectorFor(config: EgainConfig, runtime = makeRuntime()) {

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
-import { AuthenticationError, PayloadError } from '../../../src/errors.js';
+import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
-import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, makeRuntime, TENANT } from './helpers.js';
+import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, counter, egainConfig, event, knownConversation, makeRuntime, TENANT } from './helpers.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},
@@ -56,10 +56,11 @@ describe('eGain inbound: callback authentication', () => {
   });
 
   it('when the Hub posts a callback as registered, then events arrive; with a wrong password it is answered 401 and nothing is ingested', async () => {
-    const { connector } = connectorFor(egainConfig(sim));
+    const { connector, runtime } = connectorFor(egainConfig(sim));
     const ingress = await startIngress(connector);
     try {
       const conversationId = sim.openConversation(CHANNEL_TYPE);
+      await knownConversation(runtime, conversationId);
       const payload = sim.callbackPayload(conversationId, 'text', { text: 'hello from eGain', senderType: 'egain_agent' });
       expect((await sim.postCallback(ingress.url, payload, BASIC)).status).toBe(200);
       expect((await sim.postCallback(ingress.url, payload, { ...BASIC, password: 'nope-nope' })).status).toBe(401);
@@ -134,6 +135,7 @@ describe('eGain inbound: normalize', () => {
 
   const normalize = async (type: string, o: Parameters<EgainSimulator['callbackPayload']>[2] = {}) => {
     const runtime = makeRuntime();
+    await knownConversation(runtime, 'conv-1');
     const { connector } = connectorFor(egainConfig(sim), runtime);
     const payload = sim.callbackPayload('conv-1', type, { id: 'msg-1', ...o });
     const events = await connector.normalize!(payload, raw());
@@ -172,14 +174,22 @@ describe('eGain inbound: normalize', () => {
     expect(events[0]).toMatchObject({ kind: 'customer.info', customer: { firstName: 'Ann', language: 'fr-FR', email: 'ann@example.com' } });
   });
 
-  it.each(['customer.active', 'customer.inactive', 'agent.available', 'conversation.state', 'delete.soft', 'undo', 'error', 'pagePush', 'holo.gram'])(
+  it.each(['customer.active', 'customer.inactive', 'agent.available', 'conversation.state', 'delete.soft', 'undo', 'error', 'pagePush'])(
     'when a %s callback arrives, then it is dropped through the runtime, never an error',
     async (type) => {
       const { events, runtime } = await normalize(type, { senderType: 'customer' });
       expect(events).toEqual([]);
       expect(runtime.drops).toEqual([{ kind: type, reason: expect.any(String) }]);
+      expect(runtime.unrecognizedSeen).toEqual([]);
     },
   );
+
+  it('when a type eGain does not document arrives, then it is reported as unrecognised, never an error', async () => {
+    const { events, runtime } = await normalize('holo.gram', { senderType: 'customer' });
+    expect(events).toEqual([]);
+    expect(runtime.drops).toEqual([]);
+    expect(runtime.unrecognizedSeen).toEqual([expect.objectContaining({ what: 'type', detail: 'message type holo.gram' })]);
+  });
 
   it('when a text carries an attachment, then normalize names the asset without calling the Asset API (the Hub waits 5 s)', async () => {
     const id = sim.addAsset({ name: 'invoice.txt', contentType: 'text/plain', bytes: Buffer.from('due: 10 EUR') });
@@ -203,14 +213,14 @@ describe('eGain inbound: normalize', () => {
     expect(await (await fetch(second.url)).text()).toBe('due: 10 EUR');
   });
 
-  it('when one callback repeats a message id, then it yields one event; malformed messages are dropped, a malformed body is a PayloadError', async () => {
+  it('when one callback repeats a message id, then it yields one event and the repeat counts as a duplicate', async () => {
     const runtime = makeRuntime();
+    await knownConversation(runtime, 'conv-1');
     const { connector } = connectorFor(egainConfig(sim), runtime);
     const one = sim.callbackPayload('conv-1', 'text', { id: 'dup', text: 'a' }).messages.message[0];
-    const events = await connector.normalize!({ messages: { message: [one, one, { type: { value: 'text' } }] } }, raw());
+    const events = await connector.normalize!({ messages: { message: [one, one] } }, raw());
     expect(events.map((e) => e.id)).toEqual(['egain:conv-1:dup']);
-    expect(runtime.drops).toHaveLength(1);
-    await expect(Promise.resolve().then(() => connector.normalize!({ messages: {} }, raw()))).rejects.toBeInstanceOf(PayloadError);
+    expect(await counter(runtime, 'chatbridge_duplicates_total')).toBe(1);
   });
 });
 

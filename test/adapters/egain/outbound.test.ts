@@ -62,6 +62,17 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
       expect(parts.join('')).toBe(text);
     });
 
+    it('when emoji, flags and accented letters sit where the limit falls, then every part is accepted by the Hub and they join to the text', async () => {
+      const { connector, ctx } = await setup();
+      const text = `${'x'.repeat(39)}😀 ${'🇫🇷'.repeat(12)}e\u0301${'y'.repeat(38)}👨‍👩‍👧‍👦`;
+      const result = await connector.send(event({ kind: 'message', text }, 'agent'), ctx);
+      expect(result.status).toBe('sent');
+      expect(sim.rejections).toEqual([]);
+      const parts = sim.messages.map((m) => m.message.content?.text ?? '');
+      expect(parts.every((p) => p.length <= 40)).toBe(true);
+      expect(parts.join('')).toBe(text);
+    });
+
     it('when the canonical model has nothing eGain carries, then the event is dropped with its reason', async () => {
       const { connector, ctx } = await setup();
       const left = await connector.send(event({ kind: 'participant.left', participant: { id: 'a1', role: 'agent' } }, 'agent'), ctx);

@@ -1,5 +1,22 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { INTERACTION_SCOPE, MANAGE_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { CHANNEL, CHANNEL_TYPE } from './helpers.js';
+
+describe('eGain simulator independence', () => {
+  it('when any simulator file imports, then only from the simulator itself or a package, never from the adapter or the core', () => {
+    const dir = fileURLToPath(new URL('../../../adapters/egain/simulator/', import.meta.url));
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(3);
+    const outside = files.flatMap((file) =>
+      [...readFileSync(`${dir}${file}`, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)]
+        .map((m) => m[1]!)
+        .filter((spec) => spec.startsWith('/') || (spec.startsWith('.') && !spec.startsWith('./')))
+        .map((spec) => `${file}: ${spec}`),
+    );
+    expect(outside).toEqual([]);
+  });
+});
 
 /** The simulator must refuse what eGain refuses, with eGain's error body, and record nothing for it. */
 describe('eGain simulator strictness', () => {
@@ -65,6 +82,13 @@ describe('eGain simulator strictness', () => {
     expect((await call('POST', '/conversations/messages', t, send(conv, 'text', 'custom_agent', 'x'.repeat(41)))).status).toBe(400);
     expect((await call('POST', '/conversations/messages', t, send(conv, 'text', 'custom_agent', 'x'.repeat(40)))).status).toBe(202);
     expect(sim.messages).toHaveLength(1);
+  });
+
+  it('when a text would cut an emoji in half (a lone surrogate), then 400; the whole emoji is accepted', async () => {
+    const t = await token('agent');
+    const conv = sim.openConversation(CHANNEL_TYPE);
+    expect((await call('POST', '/conversations/messages', t, send(conv, 'text', 'custom_agent', 'ok \ud83d'))).status).toBe(400);
+    expect((await call('POST', '/conversations/messages', t, send(conv, 'text', 'custom_agent', 'ok \ud83d\ude00'))).status).toBe(202);
   });
 
   it('when a rich message type is not among the channel richMessageTypes, then 400; a listed one passes', async () => {

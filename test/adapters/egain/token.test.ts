@@ -46,6 +46,19 @@ describe('eGain OAuth2 client-credentials token', () => {
       expect(sim.messages.map((m) => m.message.content?.text)).toEqual(['before', 'after']);
     });
 
+    it.each([
+      ['a JWT with exp', { expiresIn: false, jwt: true }],
+      ['an opaque token', { expiresIn: false, jwt: false }],
+    ])('when the token reply has no expires_in and the token is %s, then sends work and the token is reused', async (_what, tokenReply) => {
+      await sim.close();
+      sim = await startEgainSimulator({ channels: [CHANNEL], tokenTtlSeconds: 3600, tokenReply });
+      const { connector, ctx } = await ready();
+      const results = [];
+      for (const text of ['a', 'b', 'c']) results.push(await connector.send(event({ kind: 'message', text }, 'agent'), ctx));
+      expect(results.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+      expect(sim.tokenRequests).toBe(1);
+    });
+
     it('when the client asks for a scope it was not granted, then the send fails permanently', async () => {
       const { connector, ctx } = await ready({ scope: 'app.conversation.conversationmgr.other' });
       await expect(connector.send(event({ kind: 'message', text: 'x' }, 'agent'), ctx)).rejects.toBeInstanceOf(PermanentError);
