@@ -7,6 +7,7 @@ import type {
   SendResult,
 } from '../../src/platform/adapter.js';
 import { AgentApi, ConnectRestClient } from './api.js';
+import { checkCommand } from './check-command.js';
 import { type RightNowConfig, RightNowConfigSchema } from './config.js';
 import { EndUserClients } from './end-users.js';
 import { EngagementRelease } from './engagement-release.js';
@@ -110,6 +111,7 @@ export const rightnowPlatform: PlatformFactory<RightNowConfig> = {
   platform: 'rightnow',
   roles: ['customer'],
   configSchema: RightNowConfigSchema,
+  commands: [checkCommand],
   sandbox: rightnowSandbox,
   create: ({ config, runtime }) => new RightNowConnector(config, runtime),
 };

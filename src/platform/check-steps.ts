@@ -11,12 +11,14 @@ export interface CheckStep {
   run(): Promise<string | undefined | void>;
   /** What the operator should do about this step's failure. */
   advice(err: unknown): string;
+  /** Runs even after an earlier step failed, when what it needs exists (a logoff after a failed poll). */
+  cleanup?: () => boolean;
 }
 
 export async function runCheckSteps(steps: CheckStep[], print: (line: string) => void): Promise<boolean> {
   let failed: string | undefined;
   for (const step of steps) {
-    if (failed) {
+    if (failed && !step.cleanup?.()) {
       print(`SKIP  ${step.name}: needs "${failed}"`);
       continue;
     }
@@ -24,7 +26,7 @@ export async function runCheckSteps(steps: CheckStep[], print: (line: string) =>
       const found = await step.run();
       print(`OK    ${step.name}${found ? `: ${found}` : ''}`);
     } catch (err) {
-      failed = step.name;
+      failed ??= step.name;
       print(`FAIL  ${step.name}: ${err instanceof Error ? err.message : String(err)}`);
       print(`      what to do: ${step.advice(err)}`);
     }
