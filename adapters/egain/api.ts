@@ -58,7 +58,13 @@ export class EgainApi {
     return cache;
   }
 
-  private async fetchToken(scope: string): Promise<{ value: string; expiresAt: number }> {
+  /** Asks for a token with `scope` (never cached) and answers the scopes eGain granted: what `check` shows. */
+  async grantedScopes(scope: string): Promise<string[]> {
+    const { granted } = await this.fetchToken(scope);
+    return granted;
+  }
+
+  private async fetchToken(scope: string): Promise<{ value: string; expiresAt: number; granted: string[] }> {
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       scope,
@@ -80,6 +86,8 @@ export class EgainApi {
     return {
       value: token.access_token,
       expiresAt: tokenExpiresAt(token.access_token, token.expires_in, this.config.tokenDefaultTtlSeconds * 1000),
+      // RFC 6749 5.1: a reply without `scope` granted what was asked.
+      granted: (token.scope ?? scope).split(/\s+/).filter(Boolean),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
 import { EgainApi } from './api.js';
+import { checkCommand } from './check-command.js';
 import { ChannelDirectory } from './channels.js';
 import { EgainConfig } from './config.js';
 import { createVerifier, EgainInbound } from './inbound.js';
@@ -15,7 +16,7 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   platform: 'egain',
   roles: ['customer', 'agent'],
   configSchema: EgainConfig,
-  commands: [registerChannelCommand],
+  commands: [registerChannelCommand, checkCommand],
   sandbox: egainSandbox,
   // As the agent side the bridge is the customer app and must say which account and entry point to open.
   requirementsFor: (role, config) => (role === 'agent' && !config.account ? [{ path: ['account'], problem: 'required' }] : []),
