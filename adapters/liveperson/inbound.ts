@@ -5,7 +5,18 @@ import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
 import type { LivePersonConversationState } from './conversation-state.js';
-import { AGENT_ROLES, PLATFORM, PUBLIC_AUDIENCE } from './vendor-facts.js';
+import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
+import {
+  AGENT_ROLES,
+  KNOWN_ACCEPT_STATUSES,
+  KNOWN_CHAT_STATES,
+  KNOWN_CONTENT_TYPES,
+  KNOWN_EVENT_TYPES,
+  KNOWN_NOTIFICATIONS,
+  KNOWN_ROLES,
+  PLATFORM,
+  PUBLIC_AUDIENCE,
+} from './vendor-facts.js';
 
 const MessagingChange = z.looseObject({
   sequence: z.number().int().optional(),
@@ -28,6 +39,10 @@ function problems(error: z.ZodError, at: string) {
   return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
 }
 
+function describe(found: { path: string; problem: string }[]): string {
+  return found.slice(0, 10).map((p) => `${p.path}: ${p.problem}`).join('; ');
+}
+
 /** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
 export class LivePersonInbound {
   private readonly changes: ConversationChanges;
@@ -41,10 +56,14 @@ export class LivePersonInbound {
 
   async normalize(body: unknown): Promise<InboundEventInput[]> {
     const envelope = Notification.safeParse(body);
-    if (!envelope.success) throw new PayloadError('not a LivePerson notification', problems(envelope.error, 'body'));
+    if (!envelope.success) {
+      const found = problems(envelope.error, 'body');
+      this.unrecognized('envelope', `answered 400: ${describe(found)}`, body);
+      throw new PayloadError('not a LivePerson notification', found);
+    }
     const { type, body: { changes } } = envelope.data;
-    if (type !== 'ms.MessagingEventNotification' && type !== 'cqm.ExConversationChangeNotification') {
-      this.drop(type, 'unsupported-notification');
+    if (!KNOWN_NOTIFICATIONS.has(type)) {
+      this.unrecognized('type', `notification type ${type}`, body);
       return [];
     }
     const events: InboundEventInput[] = [];
@@ -53,12 +72,12 @@ export class LivePersonInbound {
       // redeliver the same batch until it gives up.
       if (type === 'ms.MessagingEventNotification') {
         const change = MessagingChange.safeParse(raw);
-        const event = change.success ? await this.messaging(change.data) : this.drop(type, 'malformed');
+        const event = change.success ? await this.messaging(change.data) : this.malformed(type, change.error, raw);
         if (event) events.push(event);
       } else {
         const change = ExConversationChange.safeParse(raw);
         if (change.success) events.push(...(await this.changes.normalize(change.data)));
-        else this.drop(type, 'malformed');
+        else this.malformed(type, change.error, raw);
       }
     }
     return events;
@@ -69,10 +88,13 @@ export class LivePersonInbound {
     const role = change.originatorMetadata?.role;
     const audience = change.messageAudience;
     if (role === 'CONSUMER') return this.drop(type, 'echo');
+    if (!KNOWN_EVENT_TYPES.has(type)) return this.unrecognized('type', `event type ${type}`, change);
+    if (role === undefined) return this.unrecognized('field', `${type} without originatorMetadata.role`, change);
+    if (!KNOWN_ROLES.has(role)) return this.unrecognized('enum', `${type} from role ${role}`, change);
     if (type === 'ContentEvent' ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
       return this.drop(type, 'private');
     }
-    if (!role || !AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
+    if (!AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
     const base = {
       origin: { platform: PLATFORM, conversationId: change.conversationId ?? change.dialogId },
       sender: { role: 'agent' as const, id: change.originatorMetadata?.id ?? change.originatorId },
@@ -83,6 +105,7 @@ export class LivePersonInbound {
         return this.content(change, base);
       case 'ChatStateEvent': {
         const state = String(change.event.chatState ?? '');
+        if (!KNOWN_CHAT_STATES.has(state)) return this.unrecognized('enum', `ChatStateEvent chatState ${state || '(none)'}`, change);
         // ChatState events have no sequence and often no timestamp: they are lossy, so a fresh id is fine.
         const id = change.serverTimestamp === undefined ? randomUUID() : `${change.serverTimestamp}:${state}`;
         return { ...base, id: `${PLATFORM}:${change.dialogId}:chat:${id}`, kind: 'typing', state: state === 'COMPOSING' ? 'start' : 'stop' };
@@ -95,7 +118,7 @@ export class LivePersonInbound {
   }
 
   private content(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
-    if (change.sequence === undefined) return this.drop('ContentEvent', 'malformed');
+    if (change.sequence === undefined) return this.unrecognized('field', 'ContentEvent without sequence', change);
     const nativeId = `${change.dialogId}:${change.sequence}`;
     const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
     const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };
@@ -117,11 +140,13 @@ export class LivePersonInbound {
         ],
       };
     }
-    return this.drop('ContentEvent', 'unsupported-content');
+    if (!KNOWN_CONTENT_TYPES.has(String(contentType))) return this.unrecognized('enum', `ContentEvent contentType ${String(contentType)}`, change);
+    return this.unrecognized('field', `ContentEvent ${String(contentType)} with a message of type ${typeof message}`, change);
   }
 
   private async accept(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): Promise<InboundEventInput | undefined> {
     const { status, sequenceList } = change.event as { status?: unknown; sequenceList?: unknown };
+    if (!KNOWN_ACCEPT_STATUSES.has(String(status))) return this.unrecognized('enum', `AcceptStatusEvent status ${String(status)}`, change);
     if (status !== 'ACCEPT' && status !== 'READ') return this.drop('AcceptStatusEvent', 'unsupported-status');
     const sequences = Array.isArray(sequenceList) ? sequenceList.filter((s): s is number => Number.isInteger(s)) : [];
     const ids: string[] = [];
@@ -138,6 +163,16 @@ export class LivePersonInbound {
       status: status === 'READ' ? 'read' : 'delivered',
       messageIds: ids,
     };
+  }
+
+  private malformed(type: string, error: z.ZodError, raw: unknown): undefined {
+    return this.unrecognized('field', `${type} change: ${describe(problems(error, 'change'))}`, raw);
+  }
+
+  /** A wrong reading of LivePerson's format must be loud (counted, logged by shape, sampled), never a quiet drop. */
+  private unrecognized(what: UnrecognizedWhat, detail: string, payload: unknown): undefined {
+    this.runtime.unrecognized(what, detail, payload);
+    return undefined;
   }
 
   private drop(kind: string, reason: string): undefined {

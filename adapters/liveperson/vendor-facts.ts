@@ -41,6 +41,20 @@ export const EXT_CONSUMER_ID_PREFIX = 'cb-';
 export const AGENT_ROLES = new Set(['ASSIGNED_AGENT', 'AGENT', 'MANAGER']);
 
 /**
+ * Every value LivePerson documents for what a webhook can carry (Messaging Window API schemas, webhooks
+ * notification examples). A value outside these is not a quiet drop: it means our reading of the format is
+ * wrong or out of date, so it is reported as unrecognised.
+ */
+export const KNOWN_ROLES = new Set(['CONSUMER', 'ASSIGNED_AGENT', 'AGENT', 'MANAGER', 'READER', 'CONTROLLER']);
+export const KNOWN_EVENT_TYPES = new Set(['ContentEvent', 'RichContentEvent', 'AcceptStatusEvent', 'ChatStateEvent']);
+export const KNOWN_ACCEPT_STATUSES = new Set(['ACCEPT', 'READ', 'ACCESS', 'NACK', 'ACTION']);
+export const KNOWN_CHAT_STATES = new Set(['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE']);
+/** UNKNOWN: ContentEvent content types beyond these two (the Connector API SEND page names only them). */
+export const KNOWN_CONTENT_TYPES = new Set(['text/plain', 'hosted/file']);
+/** The notification types the webhooks we register deliver (see WEBHOOK_EVENT_TYPES). */
+export const KNOWN_NOTIFICATIONS = new Set(['ms.MessagingEventNotification', 'cqm.ExConversationChangeNotification']);
+
+/**
  * UNKNOWN: whether ChatStateEvent / AcceptStatusEvent changes carry `messageAudience`. ContentEvents must
  * say ALL (private agent notes must never reach the customer); the others are dropped only when they
  * name another audience.
