@@ -72,6 +72,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig(source, registry, {})).toThrow('tenants[0].alpha.apiKey: environment variable ALPHA_KEY is not set');
   });
 
+  it('when an unset variable stands where the schema wants a URL, then it is reported once, as unset', () => {
+    const body = '    alpha: { apiKey: a, url: "${ALPHA_URL}" }\n    beta: { apiKey: b }\n';
+    const source = write({ 'c.yaml': `tenants:\n${tenant('acme', body)}` });
+    expect(problemsOf(source)).toEqual([{ path: 'tenants[0].alpha.url', problem: 'environment variable ALPHA_URL is not set' }]);
+  });
+
+  it('when a key is misspelt, then the problem suggests the known key it resembles', () => {
+    const body = '    alpha: { apiKye: a }\n    beta: { apiKey: b }\n    betta: { apiKey: c }\n';
+    const source = write({ 'c.yaml': `server: { prot: 9000, colour: red }\ntenants:\n${tenant('acme', body)}` });
+    expect(problemsOf(source)).toEqual([
+      { path: 'server', problem: 'unknown keys prot (did you mean port?), colour' },
+      { path: 'tenants[0].alpha.apiKey', problem: 'required' },
+      { path: 'tenants[0].alpha', problem: 'unknown key apiKye (did you mean apiKey?)' },
+      { path: 'tenants[0].betta', problem: 'unknown platform (did you mean beta?) (known: alpha, beta)' },
+    ]);
+  });
+
+  it('when a key inside a route is misspelt, then the route names it with the known key', () => {
+    const source = write({
+      'c.yaml': 'tenants:\n  - id: acme\n    routes:\n      - customer: alpha\n        agent: [{ platform: beta }]\n    alpha: { apiKey: a }\n    beta: { apiKey: b }\n',
+    });
+    expect(problemsOf(source)).toContainEqual({ path: 'tenants[0].routes[0]', problem: 'unknown key agent (did you mean agents?)' });
+  });
+
+  it('when a file of a folder holds the problem, then the problem names that file', () => {
+    write({
+      '10-acme.yaml': `server: { port: 9000 }\ntenants:\n${tenant('acme')}`,
+      '20-globex.yaml': `store: { kind: nowhere }\ntenants:\n${tenant('globex', '    alpha: { apiKey: a }\n    beta: {}\n')}`,
+    });
+    const problems = problemsOf(dir);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: 'store.kind', file: path.join(dir, '20-globex.yaml') }),
+      { path: 'tenants[1].beta.apiKey', problem: 'required', file: path.join(dir, '20-globex.yaml') },
+    ]);
+    expect(() => loadConfig(dir, registry, {})).toThrow(`tenants[1].beta.apiKey: required (in ${path.join(dir, '20-globex.yaml')})`);
+  });
+
   it('when a substituted secret fails validation, then the error never prints the secret', () => {
     const body = '    alpha: { apiKey: a, url: "${ALPHA_URL}" }\n    beta: { apiKey: b }\n';
     const source = write({ 'c.yaml': `server:\n  adminToken: "\${ADMIN}"\ntenants:\n${tenant('acme', body)}` });
