@@ -109,7 +109,7 @@ export class Bridge {
         delivered: (delivery) => this.onDelivered(delivery),
         failedAttempt: (delivery, error, attempt) => {
           this.metrics.retries.inc({ tenant: delivery.event.tenant, platform: delivery.target });
-          eventLogger(this.logger, delivery.event).warn('delivery attempt failed', {
+          eventLogger(this.logger, delivery.event, delivery.requestId).warn('delivery attempt failed', {
             target: delivery.target,
             attempt,
             error: error.message,
@@ -119,7 +119,7 @@ export class Bridge {
         deadLettered: (delivery, reason) => {
           this.routeLedger.deadLettered(delivery);
           this.metrics.deadLetters.inc({ tenant: delivery.event.tenant, platform: delivery.target });
-          eventLogger(this.logger, delivery.event).error('event moved to the dead-letter list', { target: delivery.target, reason });
+          eventLogger(this.logger, delivery.event, delivery.requestId).error('event moved to the dead-letter list', { target: delivery.target, reason });
         },
         fault: (err) => this.logger.error('delivery worker fault', { error: err }),
       },
@@ -189,7 +189,7 @@ export class Bridge {
     this.routeLedger.delivering(delivery, record);
     const role = record.attrs.customer === target ? 'customer' : 'agent';
     const conversation = new StoredConversation(this.store, record, target, role);
-    const logger = eventLogger(this.logger, delivery.event);
+    const logger = eventLogger(this.logger, delivery.event, delivery.requestId);
     // Files are resolved at each attempt: a signed URL fetched earlier may have expired in the queue.
     const origin = this.connector(delivery.event.tenant, delivery.event.origin.platform);
     const event = await withFreshFiles(delivery.event, origin, this.fileLinks, logger);
@@ -262,8 +262,10 @@ export class Bridge {
   private onDelivered(delivery: Delivery): void {
     const { event, target } = delivery;
     this.metrics.eventsOut.inc({ tenant: event.tenant, platform: target, kind: event.kind });
-    this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, (Date.now() - delivery.acceptedAt) / 1000);
+    const latencyMs = Date.now() - delivery.acceptedAt;
+    this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, latencyMs / 1000);
     this.routeLedger.delivered(delivery);
+    eventLogger(this.logger, event, delivery.requestId).debug('event delivered', { target, latencyMs });
   }
 
   /**

@@ -6,6 +6,8 @@ export interface Delivery {
   target: string;
   /** Epoch ms when the event was accepted from its origin (for latency). */
   acceptedAt: number;
+  /** The inbound request that brought the event in, for its delivery's log lines. */
+  requestId?: string;
 }
 
 /** The head of a lane, with how many attempts it has had so far. */

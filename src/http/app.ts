@@ -5,6 +5,7 @@ import { adminRouter } from './admin.js';
 import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
 import { adminReloadRouter } from './admin-reload.js';
+import { requestIdFrom, withRequestId } from '../observability/request-context.js';
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
 import { webhookRouter } from './webhooks.js';
@@ -21,6 +22,11 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   // Answers are small JSON no client caches: hashing each one for an ETag is wasted work per webhook.
   app.set('etag', false);
   app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
+    withRequestId(requestId, next);
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -55,7 +55,8 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         if (err instanceof InboundError) {
           bridge.metrics.inboundRejected.inc({ platform, status: String(err.status) });
           if (err instanceof AuthenticationError) {
-            bridge.logger.warn('webhook refused: authentication failed', { tenant: tenantId, platform });
+            // The adapters' refusal reasons are fixed texts (which header, which check), never the credential.
+            bridge.logger.warn('webhook refused: authentication failed', { tenant: tenantId, platform, reason: err.message });
           }
         }
         next(err);
