@@ -317,6 +317,20 @@ export class Bridge {
     await this.connectors.start();
   }
 
+  /** Events still queued after a memory-mode drain; they die with the process, so it must not look like a clean stop. */
+  undeliveredAtStop = 0;
+
+  private async reportUndelivered(drainTimeoutMs: number): Promise<void> {
+    this.undeliveredAtStop = await this.queue.depth().catch(() => 0);
+    this.metrics.shutdownUndelivered.set(this.undeliveredAtStop);
+    if (this.undeliveredAtStop === 0) return;
+    this.logger.error('stopped with undelivered events: memory mode loses them with the process', {
+      undelivered: this.undeliveredAtStop,
+      drainTimeoutMs,
+      advice: 'raise delivery.drainTimeoutMs, or use store.kind redis to keep them for the next start',
+    });
+  }
+
   /** True while the queue holds `delivery.maxQueueDepth` events or more: intake answers 503. */
   get overloaded(): boolean {
     return this.queueDepth >= this.config.delivery.maxQueueDepth;
@@ -333,6 +347,7 @@ export class Bridge {
     clearInterval(this.depthTimer);
     await this.connectors.stop();
     await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
+    if (this.queue.kind === 'memory') await this.reportUndelivered(timeoutMs);
     await this.queue.close();
     await this.store.close();
   }

@@ -113,7 +113,8 @@ export class ChatbridgeService {
   }
 
   /**
-   * SIGTERM/SIGINT: stop once, exit 0 when drained; a second signal exits at once. SIGHUP: reload the
+   * SIGTERM/SIGINT: stop once, exit 0 when drained (1 when memory mode left events undelivered, logged
+   * with their count); a second signal exits at once. SIGHUP: reload the
    * configuration (the outcome is logged). Returns a function that removes the handlers.
    */
   installSignalHandlers(
@@ -128,7 +129,7 @@ export class ChatbridgeService {
       this.stop()
         .then(() => options.afterStop?.())
         .then(
-        () => exit(0),
+        () => exit(this.bridge.undeliveredAtStop > 0 ? 1 : 0),
         (err: unknown) => {
           this.bridge.logger.error('stop failed', { error: err });
           exit(1);

@@ -94,6 +94,11 @@ export class Metrics {
     help: 'Events waiting for delivery',
     registers: [this.registry],
   });
+  readonly shutdownUndelivered = new client.Gauge({
+    name: 'chatbridge_shutdown_undelivered_events',
+    help: 'Memory mode: events still queued when a stop gave up draining (lost with the process)',
+    registers: [this.registry],
+  });
   readonly deadLetterDepth = new client.Gauge({
     name: 'chatbridge_dead_letter_depth',
     help: 'Events in the dead-letter list',
