@@ -48,6 +48,20 @@ export class RouteLedger {
     }
   }
 
+  /**
+   * A live conversation moved to another agent platform: it is live on the new route now, not the old
+   * one, so a drain watched on the old route's gauge reaches 0 when the last conversation leaves it.
+   */
+  async handedOff(tenant: string, conversationId: string, from: string, to: string): Promise<void> {
+    try {
+      if ((await this.store.get(this.store.key('ended', tenant, conversationId))) !== undefined) return;
+      await this.store.increment(this.liveKey(tenant, from), -1);
+      await this.store.increment(this.liveKey(tenant, to), 1);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
   /** Live conversations of every route of the running configuration (drained agents included). */
   async live(tenants: TenantConfig[]): Promise<RouteLive[]> {
     const routes = tenants.flatMap((t) =>
