@@ -21,6 +21,7 @@ import { ConnectorSet } from './platform/connector-set.js';
 import type { PlatformRegistry } from './platform/registry.js';
 import { StoredConversation } from './routing/conversation-handle.js';
 import { Ingestor } from './routing/ingestor.js';
+import { RouteThroughput } from './observability/route-throughput.js';
 import { RouteLedger } from './routing/route-ledger.js';
 import type { MappingStore } from './store/mapping-store.js';
 import { MemoryMappingStore } from './store/memory-store.js';
@@ -54,6 +55,8 @@ export class Bridge {
   readonly unrecognized: UnrecognizedInbound;
   readonly capture: InboundCapture;
   readonly health: ConnectorHealth;
+  /** Messages per route and minute over the last hour, for the status page's charts. */
+  readonly throughput = new RouteThroughput();
   /** Signs and reads the bridge's own links to files other platforms hold (`GET /files/...`). */
   readonly fileLinks: FileLinks;
   private readonly connectors: ConnectorSet;
@@ -87,7 +90,7 @@ export class Bridge {
     this.health = new ConnectorHealth(this.metrics);
     this.fileLinks = new FileLinks(config.server.fileLinks);
     this.transcripts = new Transcripts(this.store, config.transcripts);
-    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
+    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs, this.throughput);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
     this.ingestor = new Ingestor({
       transcripts: this.transcripts,

@@ -41,7 +41,7 @@ function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
     `  bridge            ${bridgeUrl}   (health: /healthz, metrics: /metrics)`,
     ...sandbox.platforms.map((p) => `  ${p.platform.padEnd(17)} ${p.url}   (${p.role} side)`),
     `  tenant            ${tenant.id}: ${tenant.routes.map((r) => `${r.customer} -> ${r.agents.map((a) => a.platform).join(' + ')}`).join('; ')}`,
-    `  status page       ${bridgeUrl}/admin?token=${sandbox.config.server.adminToken}   (sandbox only token)`,
+    `  status page       ${bridgeUrl}/admin   (sign in with the sandbox-only token ${sandbox.config.server.adminToken})`,
     `  try it            ${selfCommand()} sandbox say --tenant ${tenant.id} --as customer "Hello"   (then --as agent)`,
     'A production configuration (--config FILE or CHATBRIDGE_CONFIG) starts the bridge alone.',
     '',

@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
-import { laneOf } from '../delivery/delivery.js';
+import { type DeadLetter, laneOf } from '../delivery/delivery.js';
 import { sendError } from './errors.js';
 
 /** Compares digests so neither the token's length nor its content leaks through timing. */
@@ -22,6 +22,15 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
     }
     next();
   };
+}
+
+/** Takes a dead letter and queues it again at the end of its conversation's lane (after later messages). */
+export async function replayDeadLetter(bridge: Bridge, id: string): Promise<DeadLetter | undefined> {
+  const letter = await bridge.queue.takeDeadLetter(id);
+  if (!letter) return undefined;
+  await bridge.queue.requeue(laneOf(letter.delivery), { ...letter.delivery, acceptedAt: Date.now() });
+  bridge.logger.info('dead letter replayed', { deadLetterId: letter.id, eventId: letter.delivery.event.id, tenant: letter.delivery.event.tenant });
+  return letter;
 }
 
 /**
@@ -52,10 +61,8 @@ export function adminRouter(bridge: Bridge): Router {
   });
 
   router.post('/admin/dead-letters/:id/replay', async (req, res) => {
-    const letter = await bridge.queue.takeDeadLetter(String(req.params.id));
+    const letter = await replayDeadLetter(bridge, String(req.params.id));
     if (!letter) return sendError(res, 404, 'not_found', 'no dead letter with that id');
-    await bridge.queue.requeue(laneOf(letter.delivery), { ...letter.delivery, acceptedAt: Date.now() });
-    bridge.logger.info('dead letter replayed', { deadLetterId: letter.id, eventId: letter.delivery.event.id, tenant: letter.delivery.event.tenant });
     res.status(202).json({ replayed: letter.id, eventId: letter.delivery.event.id });
   });
   return router;

@@ -3,6 +3,7 @@ import type { TenantConfig } from '../config/schema.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics, RouteLive } from '../observability/metrics.js';
+import type { RouteThroughput } from '../observability/route-throughput.js';
 import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 
 /** The route label of a conversation: `<customer platform>-><agent platform>` (bounded by the config, never an id). */
@@ -30,6 +31,7 @@ export class RouteLedger {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly endedTtlMs: number,
+    private readonly throughput?: RouteThroughput,
   ) {}
 
   async started(tenant: string, route: string): Promise<void> {
@@ -95,7 +97,9 @@ export class RouteLedger {
     if (!noted) return;
     const { tenant } = delivery.event;
     this.metrics.routeDeliveryLatency.observe({ tenant, route: noted.route }, (Date.now() - delivery.acceptedAt) / 1000);
-    if (delivery.event.kind === 'message') this.metrics.routeMessages.inc({ tenant, route: noted.route, direction: noted.direction });
+    if (delivery.event.kind !== 'message') return;
+    this.metrics.routeMessages.inc({ tenant, route: noted.route, direction: noted.direction });
+    this.throughput?.note(tenant, noted.route);
   }
 
   /** A dead letter may never have reached `delivering` (mapping gone): its route is then `unknown`. */
