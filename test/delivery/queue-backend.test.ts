@@ -49,7 +49,7 @@ describe.each(stores)('queue backend (%s)', (store) => {
     expect(first?.head?.attempts).toBe(0);
     expect(first?.head?.raw).toBe(JSON.stringify(delivery('c1', 'e1')));
 
-    expect(await queue.postpone(lane, 'w1', clock + 1_000, 3)).toBe(true);
+    expect(await queue.postpone(lane, 'w1', clock + 1_000, 3, first!.head!)).toBe(true);
     expect(await queue.claim(10, 'w2', 30_000)).toEqual([]);
     clock += 1_000;
     const again = await queue.claim(10, 'w2', 30_000);
