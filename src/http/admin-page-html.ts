@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { TenantConfig } from '../config/schema.js';
+import type { BreakerView } from '../delivery/circuit-breaker.js';
 import type { DeadLetter } from '../delivery/delivery.js';
+import type { ParkedTarget } from '../delivery/parked-lanes.js';
 import type { ConnectorHealthView } from '../observability/connector-health.js';
 import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
-import { connectorsTable, unrecognizedTable } from './admin-page-vendors.js';
+import { connectorsTable, deliveryTable, unrecognizedTable } from './admin-page-vendors.js';
 import { code, escapeHtml, table } from './html.js';
 
 export { escapeHtml } from './html.js';
@@ -19,6 +21,8 @@ export interface StatusView {
   tenants: { tenant: TenantConfig; live: ConversationRecord[] }[];
   liveLimit: number;
   connectors: ConnectorHealthView[];
+  targets: ParkedTarget[];
+  breakers: BreakerView[];
   unrecognized: UnrecognizedSample[];
 }
 
@@ -86,7 +90,7 @@ export function renderStatusPage(view: StatusView): string {
     })
     .join('\n');
   const letters = table(
-    ['when', 'tenant', 'conversation', 'event', 'target', 'attempts', 'reason'],
+    ['when', 'tenant', 'conversation', 'event', 'target', 'attempts', 'group (position)', 'reason'],
     [...view.deadLetters].reverse().map((l) => [
       escapeHtml(l.at),
       code(l.delivery.event.tenant),
@@ -94,6 +98,7 @@ export function renderStatusPage(view: StatusView): string {
       `${escapeHtml(l.delivery.event.kind)} ${code(l.delivery.event.id)}`,
       escapeHtml(l.delivery.target),
       escapeHtml(l.attempts),
+      l.group ? `${code(l.group)} (${escapeHtml(l.position)})` : '—',
       escapeHtml(l.reason),
     ]),
     'no dead letters',
@@ -115,6 +120,8 @@ export function renderStatusPage(view: StatusView): string {
 ${tenants}
 <h2>Connectors</h2>
 ${connectorsTable(view.connectors)}
+<h2>Delivery per target <span class="meta">(a vendor that fails pauses its conversations; they resume in order)</span></h2>
+${deliveryTable(view.targets, view.breakers)}
 <h2>Payloads not recognised <span class="meta">(a reading of a vendor format may be wrong)</span></h2>
 ${unrecognizedTable(view.unrecognized)}
 <h2>Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>

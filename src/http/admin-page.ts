@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
+import { parkedByTarget } from '../delivery/parked-lanes.js';
 import { LiveConversations } from '../routing/live-conversations.js';
 import { sameSecret } from './admin.js';
 import { ADMIN_PAGE_CSP, escapeHtml, renderStatusPage } from './admin-page-html.js';
@@ -80,10 +81,11 @@ export function adminPageRouter(bridge: Bridge): Router {
     }
 
     const live = new LiveConversations(bridge.store);
-    const [queueDepth, deadLetterCount, deadLetters, tenants] = await Promise.all([
+    const [queueDepth, deadLetterCount, deadLetters, parked, tenants] = await Promise.all([
       bridge.queue.depth(),
       bridge.queue.deadLetterCount(),
       bridge.queue.listDeadLetters(DEAD_LETTERS_SHOWN),
+      bridge.queue.parkedLanes(),
       Promise.all(bridge.config.tenants.map(async (tenant) => ({ tenant, live: await live.list(tenant.id, LIVE_PER_TENANT) }))),
     ]);
     res.type('html').send(
@@ -96,6 +98,8 @@ export function adminPageRouter(bridge: Bridge): Router {
         tenants,
         liveLimit: LIVE_PER_TENANT,
         connectors: bridge.health.list(),
+        targets: parkedByTarget(parked, bridge.config.tenants),
+        breakers: bridge.breaker.list(),
         unrecognized: bridge.unrecognized.list(),
       }),
     );

@@ -1,6 +1,6 @@
 import { eventually } from '../support/eventually.js';
 import { OutageProxy } from '../support/outage-proxy.js';
-import { consumerEvents, CUSTOMER_CHANNEL, type E2eBridge, STORE_MODES, startE2eBridge } from './harness.js';
+import { ADMIN_TOKEN, consumerEvents, CUSTOMER_CHANNEL, type E2eBridge, STORE_MODES, startE2eBridge } from './harness.js';
 
 const CONVERSATIONS = 4;
 /**
@@ -74,6 +74,10 @@ describe.each(STORE_MODES)('route egain -> liveperson through a LivePerson outag
     expect(await gauge(running, 'chatbridge_connector_state')).toBeGreaterThan(0);
     expect(await gauge(running, 'chatbridge_lanes_parked')).toBeGreaterThan(0);
     expect(await gauge(running, 'chatbridge_lane_oldest_age_seconds')).toBeGreaterThan(0);
+    const page = await (await fetch(`${running.service.url}/admin`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const delivery = page.slice(page.indexOf('<h2>Delivery per target'));
+    const row = delivery.split('\n').find((line) => line.includes('<td><code>beta</code></td><td>liveperson</td>'));
+    expect(row).toMatch(/<strong>(paused<\/strong> until|half-open<\/strong>).*answered 503.*<strong>\d+<\/strong>/);
 
     proxy!.mode = { kind: 'fail', status: 429, headers: { 'Retry-After': String(RETRY_AFTER_S) } };
     await talk(RATE_LIMITED_MS);
