@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import pRetry, { AbortError } from 'p-retry';
-import { type DeliveryError, toDeliveryError } from '../errors.js';
+import type { DeliveryError } from '../errors.js';
+import { type Outcome, attemptHead } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { Delivery, QueuedHead } from './delivery.js';
@@ -34,8 +34,6 @@ export interface DeliveryHooks {
   /** An unexpected fault of the worker itself (store unreachable); it keeps going. */
   fault?(error: unknown): void;
 }
-
-type Outcome = { ok: true } | { ok: false; error: DeliveryError; attempts: number };
 
 /** Why a lane's loop stopped: its claim is still held ('open', released after), parked, or gone with the lane. */
 type LaneEnd = 'open' | 'parked' | 'gone';
@@ -197,7 +195,16 @@ export class DeliveryWorker {
       const dueAt = this.withinBudget(head, gate.until + Math.round(Math.random() * this.options.minBackoffMs));
       return (await this.backend.postpone(lane, this.token, dueAt, 0, head)) ? 'parked' : 'gone';
     }
-    const outcome = await this.attempt(head, gate.probe);
+    const outcome = await attemptHead(head, {
+      deliver: this.hooks.deliver,
+      failed: (error, attempt) => this.hooks.failedAttempt?.(head.delivery, error, attempt),
+      breaker: this.breaker,
+      probe: gate.probe,
+      retries: this.options.inlineRetries,
+      minBackoffMs: this.options.minBackoffMs,
+      maxBackoffMs: this.options.maxBackoffMs,
+      signal: this.hardStop.signal,
+    });
     if (!outcome.ok && this.hardStop.signal.aborted) {
       if (gate.probe) this.breaker.abandoned(event.tenant, target);
       return 'open';
@@ -246,50 +253,5 @@ export class DeliveryWorker {
     const completion = await this.backend.deadLetter(lane, this.token, { ...head, attempts }, error.message);
     if (completion.popped) this.hooks.deadLettered?.(head.delivery, error.message);
     return completion;
-  }
-
-  /**
-   * Runs the head's attempts that fit in this claim and tells the breaker how each went; reports the
-   * total attempts made so far. A probe gets one attempt; no retry starts while the breaker is not closed.
-   */
-  private async attempt(head: QueuedHead, probe: boolean): Promise<Outcome> {
-    const { event, target } = head.delivery;
-    let made = 0;
-    let last: DeliveryError | undefined;
-    try {
-      await pRetry(
-        async () => {
-          // Another lane may have opened the breaker while this one waited to retry: the pause is for every lane.
-          if (last && !this.breaker.closed(event.tenant, target)) throw new AbortError(last);
-          made += 1;
-          try {
-            await this.hooks.deliver(head.delivery, head.attempts + made);
-          } catch (err) {
-            throw (last = toDeliveryError(err));
-          }
-          this.breaker.succeeded(event.tenant, target);
-        },
-        {
-          retries: probe ? 0 : this.options.inlineRetries,
-          factor: 2,
-          minTimeout: this.options.minBackoffMs,
-          maxTimeout: this.options.maxBackoffMs,
-          randomize: true,
-          signal: this.hardStop.signal,
-          shouldRetry: ({ error }) => (error as DeliveryError).retryable && this.breaker.closed(event.tenant, target),
-          onFailedAttempt: ({ error }) => {
-            if (this.hardStop.signal.aborted) return;
-            const failure = error as DeliveryError;
-            // A permanent refusal still means the vendor answered: it is up.
-            if (failure.retryable) this.breaker.failed(event.tenant, target, failure);
-            else this.breaker.succeeded(event.tenant, target);
-            this.hooks.failedAttempt?.(head.delivery, failure, head.attempts + made);
-          },
-        },
-      );
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, error: toDeliveryError(err), attempts: head.attempts + made };
-    }
   }
 }

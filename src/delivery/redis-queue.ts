@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type DeadLetter, type Delivery, type ParkedLane, type QueuedHead, laneOf } from './delivery.js';
 import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
+import { completion, head, partitionOfId, type QueueKeys, queueKeys } from './redis-queue-keys.js';
 import * as scripts from './redis-queue-scripts.js';
 
 type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
@@ -51,19 +52,8 @@ export class RedisQueueBackend implements QueueBackend {
     return (hash >>> 0) % this.options.partitions;
   }
 
-  private keys(p: number) {
-    const base = `${this.options.keyPrefix}{q${p}}:`;
-    return {
-      ready: `${base}ready`,
-      claims: `${base}claims`,
-      attempts: `${base}attempts`,
-      parked: `${base}parked`,
-      depth: `${base}depth`,
-      dlq: `${base}dlq`,
-      group: (group: string) => `${base}dlqgroup:${group}`,
-      lane: (lane: string) => `${base}lane:${lane}`,
-      seen: (d: Delivery) => `${base}seen:${d.event.tenant}:${d.event.id}`,
-    };
+  private keys(p: number): QueueKeys {
+    return queueKeys(this.options.keyPrefix, p);
   }
 
   async enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
@@ -273,24 +263,4 @@ export class RedisQueueBackend implements QueueBackend {
   async close(): Promise<void> {
     if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
   }
-}
-
-/** POP's answer: { 1, next head or false } when popped, { 0 } or { -1 } when not. */
-function completion(reply: unknown): Completion {
-  const [status, next] = reply as [number, string | null | undefined];
-  if (status !== 1) return { popped: false };
-  // The next head's attempts were never counted: only a head that failed has any.
-  return { popped: true, next: next ? head(next, '0') : undefined };
-}
-
-function head(raw: string, attempts: string, parked?: string | null): QueuedHead {
-  const queued: QueuedHead = { raw, delivery: JSON.parse(raw) as Delivery, attempts: Number(attempts) };
-  if (parked) queued.parkedSince = Number(parked.split(' ')[0]);
-  return queued;
-}
-
-/** The partition a dead letter or group id names in its first part, if it is one of ours. */
-function partitionOfId(id: string, partitions: number): number | undefined {
-  const p = Number(id.split('.')[0]);
-  return Number.isInteger(p) && p >= 0 && p < partitions ? p : undefined;
 }
