@@ -11,7 +11,7 @@ export function queueKeys(keyPrefix: string, partition: number) {
     ready: `${base}ready`,
     claims: `${base}claims`,
     attempts: `${base}attempts`,
-    /** lane -> "<parked since> <head accepted at>", from the head's first park until it leaves. */
+    /** lane -> "<parked since> <head accepted at> <head event id>", from the head's first park until it leaves. */
     parked: `${base}parked`,
     depth: `${base}depth`,
     dlq: `${base}dlq`,
@@ -32,9 +32,23 @@ export function completion(reply: unknown): Completion {
   return { popped: true, next: next ? head(next, '0') : undefined };
 }
 
+/** What POSTPONE records the first time a head is parked. */
+export function parkedValue(since: number, head: QueuedHead): string {
+  return `${since} ${head.delivery.acceptedAt} ${head.delivery.event.id}`;
+}
+
+/** The parked record's times; its event id may hold spaces, so it is the rest of the value. */
+export function readParked(value: string): { since: number; headAcceptedAt: number; eventId: string } {
+  const [since, headAcceptedAt, ...id] = value.split(' ');
+  return { since: Number(since), headAcceptedAt: Number(headAcceptedAt), eventId: id.join(' ') };
+}
+
 export function head(raw: string, attempts: string, parked?: string | null): QueuedHead {
   const queued: QueuedHead = { raw, delivery: JSON.parse(raw) as Delivery, attempts: Number(attempts) };
-  if (parked) queued.parkedSince = Number(parked.split(' ')[0]);
+  if (!parked) return queued;
+  // A record left for an earlier head (popped by an instance of a version that kept none) is not this head's.
+  const record = readParked(parked);
+  if (record.eventId === queued.delivery.event.id) queued.parkedSince = record.since;
   return queued;
 }
 

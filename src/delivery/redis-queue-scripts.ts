@@ -80,7 +80,7 @@ return { 1, head }`;
 
 /**
  * KEYS: ready, claims, attempts, parked; ARGV: lane, token, dueAt, failed attempts to add, parked
- * ("<since> <head acceptedAt>", kept from the head's first park until it leaves the lane)
+ * ("<since> <head acceptedAt> <head event id>", kept from the head's first park until it leaves the lane)
  */
 export const POSTPONE = `
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type DeadLetter, type Delivery, type ParkedLane, type QueuedHead, laneOf } from './delivery.js';
 import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
-import { completion, head, partitionOfId, type QueueKeys, queueKeys } from './redis-queue-keys.js';
+import { completion, head, parkedValue, partitionOfId, type QueueKeys, queueKeys, readParked } from './redis-queue-keys.js';
 import * as scripts from './redis-queue-scripts.js';
 
 type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
@@ -113,7 +113,7 @@ export class RedisQueueBackend implements QueueBackend {
 
   async postpone(lane: string, token: string, dueAt: number, failedAttempts: number, queued: QueuedHead): Promise<boolean> {
     const k = this.keys(this.partitionOf(lane));
-    const parked = `${this.now()} ${queued.delivery.acceptedAt}`;
+    const parked = parkedValue(this.now(), queued);
     return (await this.run('POSTPONE', [k.ready, k.claims, k.attempts, k.parked], [lane, token, dueAt, failedAttempts, parked])) === 1;
   }
 
@@ -176,8 +176,8 @@ export class RedisQueueBackend implements QueueBackend {
     const results = (await pipeline.exec()) ?? [];
     return results.flatMap(([, v]) =>
       Object.entries((v ?? {}) as Record<string, string>).map(([lane, value]) => {
-        const [since, headAcceptedAt] = value.split(' ').map(Number);
-        return { lane, since: since!, headAcceptedAt: headAcceptedAt! };
+        const { since, headAcceptedAt } = readParked(value);
+        return { lane, since, headAcceptedAt };
       }),
     );
   }
