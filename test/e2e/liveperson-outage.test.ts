@@ -70,7 +70,8 @@ describe.each(STORE_MODES)('route egain -> liveperson through a LivePerson outag
     proxy!.mode = { kind: 'fail', status: 503 };
     await talk(UNAVAILABLE_MS);
     // The target is paused as a whole, and the waiting conversations are counted with their age.
-    expect(running.service.bridge.breaker.list()).toEqual([expect.objectContaining({ tenant: 'beta', platform: 'liveperson', state: expect.stringMatching(/^(open|half-open)$/) })]);
+    const breaker = running.service.bridge.breaker.list().find((b) => b.tenant === 'beta' && b.platform === 'liveperson');
+    expect(breaker?.state).toMatch(/^(open|half-open)$/);
     expect(await gauge(running, 'chatbridge_connector_state')).toBeGreaterThan(0);
     expect(await gauge(running, 'chatbridge_lanes_parked')).toBeGreaterThan(0);
     expect(await gauge(running, 'chatbridge_lane_oldest_age_seconds')).toBeGreaterThan(0);
