@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
 import { planReload, type ReloadResult } from './config/reload-plan.js';
 import type { BridgeConfig, TenantConfig } from './config/schema.js';
+import { BREAKER_STATE_VALUE, CircuitBreaker } from './delivery/circuit-breaker.js';
 import type { Delivery } from './delivery/delivery.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { parkedByTarget } from './delivery/parked-lanes.js';
 import { MemoryQueueBackend } from './delivery/memory-queue.js';
 import type { QueueBackend } from './delivery/queue-backend.js';
 import { RedisQueueBackend } from './delivery/redis-queue.js';
@@ -51,6 +53,8 @@ export class Bridge {
   readonly ingestor: Ingestor;
   readonly transcripts: Transcripts;
   readonly worker: DeliveryWorker;
+  /** Per target (tenant + platform) in this process: pauses a failing vendor's lanes. */
+  readonly breaker: CircuitBreaker;
   readonly routeLedger: RouteLedger;
   readonly unrecognized: UnrecognizedInbound;
   readonly capture: InboundCapture;
@@ -92,6 +96,7 @@ export class Bridge {
     this.transcripts = new Transcripts(this.store, config.transcripts);
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs, this.throughput);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
+    this.metrics.readParkedLanesFrom(async () => parkedByTarget(await this.queue.parkedLanes(), [...this.tenants.values()]));
     this.ingestor = new Ingestor({
       transcripts: this.transcripts,
       store: this.store,
@@ -105,6 +110,11 @@ export class Bridge {
     this.connectors = new ConnectorSet(registry, (tenantId, platform) => this.runtime(tenantId, platform), this.logger);
     this.connectors.add(config.tenants);
     const d = config.delivery;
+    this.breaker = new CircuitBreaker(d.breaker, ({ tenant, platform, state, openUntil, reason }) => {
+      this.metrics.connectorState.set({ tenant, platform }, BREAKER_STATE_VALUE[state]);
+      // A breaker that never opened has no reason: its first sight is not news.
+      if (reason) this.logger[state === 'open' ? 'warn' : 'info'](`delivery circuit breaker ${state}`, { tenant, platform, openUntil, reason });
+    });
     this.worker = new DeliveryWorker(
       this.queue,
       {
@@ -124,11 +134,21 @@ export class Bridge {
           this.metrics.deadLetters.inc({ tenant: delivery.event.tenant, platform: delivery.target });
           eventLogger(this.logger, delivery.event, delivery.requestId).error('event moved to the dead-letter list', { target: delivery.target, reason });
         },
+        gaveUp: (head, { group, count }, reason) => {
+          this.routeLedger.deadLettered(head, count);
+          this.metrics.deadLetters.inc({ tenant: head.event.tenant, platform: head.target }, count);
+          eventLogger(this.logger, head.event).error('lane given up: its events moved to the dead-letter list as one group', {
+            target: head.target,
+            group,
+            count,
+            reason,
+          });
+        },
         fault: (err) => this.logger.error('delivery worker fault', { error: err }),
       },
       {
         concurrency: d.concurrency,
-        maxAttempts: d.maxAttempts,
+        retryForMs: d.retryFor,
         inlineRetries: options.worker?.inlineRetries ?? 2,
         minBackoffMs: d.minBackoffMs,
         maxBackoffMs: d.maxBackoffMs,
@@ -136,6 +156,7 @@ export class Bridge {
         pollMs: options.worker?.pollMs ?? 250,
         laneBatch: options.worker?.laneBatch ?? 20,
       },
+      this.breaker,
     );
   }
 

@@ -51,11 +51,37 @@ export const StoreConfig = z.strictObject({
   mappingTtlSeconds: z.number().int().min(60).default(30 * 24 * 3600),
 });
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration written as `<n><unit>` (`500ms`, `90s`, `30m`, `6h`, `2d`), read as milliseconds. */
+export const Duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 90s, 30m or 6h')
+  .transform((text) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(text)!;
+    return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+  });
+
+/** Pauses every lane of one target (tenant + platform) while its vendor fails: see delivery/circuit-breaker.ts. */
+export const BreakerConfig = z.strictObject({
+  /** Consecutive retryable failures of a target that open its breaker (a Retry-After opens it at once). */
+  failures: z.number().int().min(1).max(1000).default(5),
+  /** How long the first opening lasts before one lane probes; doubled after each failed probe. */
+  openMs: z.number().int().min(1).default(2000),
+  /** The longest an opening lasts (a vendor's Retry-After is honoured even when longer). */
+  maxOpenMs: z.number().int().min(1).default(60_000),
+});
+
 export const DeliveryConfig = z.strictObject({
   /** Conversations delivered in parallel by this instance. */
   concurrency: z.number().int().min(1).max(1024).default(32),
-  /** Attempts per event before the dead-letter list (the first one included). */
-  maxAttempts: z.number().int().min(1).max(100).default(8),
+  /** How long a lane keeps retrying its head, from its first failure, before the lane is given up as one group. */
+  retryFor: Duration.refine((ms) => ms >= 1000, 'at least 1s').prefault('6h'),
+  /** Removed: retries are bounded by time, not by a count. Named here so the error says what replaced it. */
+  maxAttempts: z
+    .never({ error: 'removed: retries are now bounded by time, set delivery.retryFor (a duration, default 6h) instead' })
+    .optional(),
+  breaker: BreakerConfig.default(BreakerConfig.parse({})),
   minBackoffMs: z.number().int().min(1).default(500),
   maxBackoffMs: z.number().int().min(1).default(5 * 60_000),
   /** How long a claim on a conversation's queue lasts without renewal (Redis mode: crash takeover time). */

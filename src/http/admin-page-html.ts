@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { TenantConfig } from '../config/schema.js';
+import type { BreakerView } from '../delivery/circuit-breaker.js';
 import type { DeadLetter } from '../delivery/delivery.js';
+import type { ParkedTarget } from '../delivery/parked-lanes.js';
 import type { ConnectorHealthView } from '../observability/connector-health.js';
 import type { RouteSeries } from '../observability/route-throughput.js';
 import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
 import { throughputCharts } from './admin-page-charts.js';
-import { connectorsTable, unrecognizedTable } from './admin-page-vendors.js';
+import { connectorsTable, deliveryTable, unrecognizedTable } from './admin-page-vendors.js';
 import { code, escapeHtml, table } from './html.js';
 
 export { escapeHtml } from './html.js';
@@ -21,6 +23,8 @@ export interface StatusView {
   tenants: { tenant: TenantConfig; live: ConversationRecord[] }[];
   liveLimit: number;
   connectors: ConnectorHealthView[];
+  targets: ParkedTarget[];
+  breakers: BreakerView[];
   unrecognized: UnrecognizedSample[];
   throughput: RouteSeries[];
   /** Set for a signed-in browser: its forms (replay, sign out) carry it. Scripts with a bearer token get no forms. */
@@ -140,7 +144,7 @@ export function renderStatusPage(view: StatusView): string {
     .join('\n');
   const { csrf } = view;
   const letters = table(
-    ['when', 'dead letter', 'tenant', 'conversation', 'event', 'target', 'attempts', 'reason'],
+    ['when', 'dead letter', 'tenant', 'conversation', 'event', 'target', 'attempts', 'group (position)', 'reason'],
     [...view.deadLetters].reverse().map((l) => [
       escapeHtml(l.at),
       `${code(l.id)}${csrf ? ` ${replayForm(l.id, csrf)}` : ''}`,
@@ -149,6 +153,7 @@ export function renderStatusPage(view: StatusView): string {
       `${escapeHtml(l.delivery.event.kind)} ${code(l.delivery.event.id)}`,
       escapeHtml(l.delivery.target),
       escapeHtml(l.attempts),
+      l.group ? `${code(l.group)} (${escapeHtml(l.position)})` : '—',
       escapeHtml(l.reason),
     ]),
     'no dead letters',
@@ -164,6 +169,8 @@ ${tenants}
 ${throughputCharts(view.throughput)}
 <h2>Connectors</h2>
 ${connectorsTable(view.connectors)}
+<h2>Delivery per target <span class="meta">(a vendor that fails pauses its conversations; they resume in order)</span></h2>
+${deliveryTable(view.targets, view.breakers)}
 <h2>Payloads not recognised <span class="meta">(a reading of a vendor format may be wrong)</span></h2>
 ${unrecognizedTable(view.unrecognized)}
 <h2>Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>

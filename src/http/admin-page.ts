@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
+import { parkedByTarget } from '../delivery/parked-lanes.js';
 import { LiveConversations } from '../routing/live-conversations.js';
 import { replayDeadLetter, sameSecret } from './admin.js';
 import { ADMIN_PAGE_CSP, NOTICES, renderSignInPage, renderStatusPage } from './admin-page-html.js';
@@ -89,10 +90,11 @@ export function adminPageRouter(bridge: Bridge): Router {
     }
 
     const live = new LiveConversations(bridge.store);
-    const [queueDepth, deadLetterCount, deadLetters, tenants] = await Promise.all([
+    const [queueDepth, deadLetterCount, deadLetters, parked, tenants] = await Promise.all([
       bridge.queue.depth(),
       bridge.queue.deadLetterCount(),
       bridge.queue.listDeadLetters(DEAD_LETTERS_SHOWN),
+      bridge.queue.parkedLanes(),
       Promise.all(bridge.config.tenants.map(async (tenant) => ({ tenant, live: await live.list(tenant.id, LIVE_PER_TENANT) }))),
     ]);
     const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
@@ -106,6 +108,8 @@ export function adminPageRouter(bridge: Bridge): Router {
         tenants,
         liveLimit: LIVE_PER_TENANT,
         connectors: bridge.health.list(),
+        targets: parkedByTarget(parked, bridge.config.tenants),
+        breakers: bridge.breaker.list(),
         unrecognized: bridge.unrecognized.list(),
         throughput: bridge.throughput.series(),
         csrf: session?.csrf,

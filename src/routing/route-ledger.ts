@@ -102,9 +102,12 @@ export class RouteLedger {
     this.throughput?.note(tenant, noted.route);
   }
 
-  /** A dead letter may never have reached `delivering` (mapping gone): its route is then `unknown`. */
-  deadLettered(delivery: Delivery): void {
-    this.metrics.routeDeadLetters.inc({ tenant: delivery.event.tenant, route: this.deliveries.get(delivery)?.route ?? 'unknown' });
+  /**
+   * A dead letter may never have reached `delivering` (mapping gone): its route is then `unknown`. A
+   * lane given up counts its head and the `count - 1` events behind it, all of the head's route.
+   */
+  deadLettered(delivery: Delivery, count = 1): void {
+    this.metrics.routeDeadLetters.inc({ tenant: delivery.event.tenant, route: this.deliveries.get(delivery)?.route ?? 'unknown' }, count);
   }
 
   private liveKey(tenant: string, route: string): string {

@@ -12,7 +12,7 @@ describe('GET /admin, the status page', () => {
 
   beforeAll(async () => {
     const [a, b] = await Promise.all([targetA.start(), targetB.start()]);
-    service = await startRelayBridge(relayConfig({ store: 'memory', targetA: a, targetB: b, delivery: { maxAttempts: 1 } }));
+    service = await startRelayBridge(relayConfig({ store: 'memory', targetA: a, targetB: b }));
   });
 
   afterAll(async () => {

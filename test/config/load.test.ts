@@ -40,7 +40,14 @@ describe('loadConfig', () => {
     const config = loadConfig(write({ 'c.yaml': `tenants:\n${tenant('acme')}` }), registry, {});
     expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: '1mb', fileLinks: { ttlSeconds: 604_800 } });
     expect(config.store).toEqual({ kind: 'memory', url: 'redis://127.0.0.1:6379', keyPrefix: 'cb:', maxEntries: 500_000, mappingTtlSeconds: 2_592_000 });
-    expect(config.delivery).toMatchObject({ concurrency: 32, maxAttempts: 8, leaseMs: 15_000, partitions: 16 });
+    expect(config.delivery).toMatchObject({
+      concurrency: 32,
+      retryFor: 6 * 3_600_000,
+      breaker: { failures: 5, openMs: 2000, maxOpenMs: 60_000 },
+      leaseMs: 15_000,
+      partitions: 16,
+    });
+    expect(config.delivery).not.toHaveProperty('maxAttempts');
     expect(config.logging).toEqual({ level: 'info' });
     expect(config.tenants).toEqual([
       {
@@ -187,6 +194,16 @@ ${tenant('acme')}` });
     expect(config.store).toMatchObject({ kind: 'redis', url: 'redis://env:6379' });
     expect(loadConfig(source, registry, { PORT: '' }).server.port).toBe(9000);
     expect(problemsOf(source, { PORT: 'eighty' }).map((p) => p.path)).toEqual(['server.port']);
+  });
+
+  it('when delivery.retryFor is a duration, then it is read as milliseconds; a bad one and the removed maxAttempts are refused saying why', () => {
+    const good = write({ 'c.yaml': `delivery: { retryFor: 90m }\ntenants:\n${tenant('acme')}` });
+    expect(loadConfig(good, registry, {}).delivery.retryFor).toBe(90 * 60_000);
+    const old = write({ 'old.yaml': `delivery: { maxAttempts: 8, retryFor: soon }\ntenants:\n${tenant('acme')}` });
+    expect(problemsOf(old)).toEqual([
+      { path: 'delivery.retryFor', problem: 'a duration such as 90s, 30m or 6h' },
+      { path: 'delivery.maxAttempts', problem: expect.stringMatching(/^removed: .*delivery\.retryFor/) },
+    ]);
   });
 
   it('when a file is not valid YAML, then the problem names the file', () => {
