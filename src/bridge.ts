@@ -8,7 +8,7 @@ import { parkedByTarget } from './delivery/parked-lanes.js';
 import { MemoryQueueBackend } from './delivery/memory-queue.js';
 import type { QueueBackend } from './delivery/queue-backend.js';
 import { RedisQueueBackend } from './delivery/redis-queue.js';
-import { AuthExpiredError, ConversationGoneError, InboundError, PermanentError } from './errors.js';
+import { AuthExpiredError, ConversationGoneError, PermanentError } from './errors.js';
 import { FileLinks } from './files/file-links.js';
 import { withFreshFiles } from './files/fresh-files.js';
 import type { InboundEventInput } from './model/events.js';
@@ -24,14 +24,17 @@ import type { PlatformRegistry } from './platform/registry.js';
 import { StoredConversation } from './routing/conversation-handle.js';
 import { Ingestor } from './routing/ingestor.js';
 import { RouteThroughput } from './observability/route-throughput.js';
+import { IntakeGate } from './routing/intake-gate.js';
 import { RouteLedger } from './routing/route-ledger.js';
 import type { MappingStore } from './store/mapping-store.js';
 import { MemoryMappingStore } from './store/memory-store.js';
 import { RedisMappingStore } from './store/redis-store.js';
 import { systemMessage } from './transcripts/system-message.js';
+import { within } from './time-limit.js';
 import { Transcripts } from './transcripts/transcripts.js';
 
-const DEPTH_REFRESH_MS = 250;
+/** How long start waits for the store to answer its first ping. */
+const STORE_START_TIMEOUT_MS = 10_000;
 
 export interface BridgeOptions {
   logger?: Logger;
@@ -68,9 +71,7 @@ export class Bridge {
   private current: BridgeConfig;
   private reloading: Promise<unknown> = Promise.resolve();
   private started = false;
-  /** Refreshed in the background: ingest must not pay a depth query per webhook. */
-  private queueDepth = 0;
-  private depthTimer: NodeJS.Timeout | undefined;
+  private readonly intake: IntakeGate;
 
   constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
     this.current = config;
@@ -89,6 +90,13 @@ export class Bridge {
       this.queue = new MemoryQueueBackend();
     }
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
+    this.intake = new IntakeGate({
+      queue: this.queue,
+      store: this.store,
+      metrics: this.metrics,
+      maxQueueDepth: config.delivery.maxQueueDepth,
+      ingestTimeoutMs: config.server.ingestTimeoutMs,
+    });
     this.unrecognized = new UnrecognizedInbound(this.metrics, this.logger);
     this.capture = new InboundCapture(config.logging.captureInbound);
     this.health = new ConnectorHealth(this.metrics);
@@ -196,12 +204,9 @@ export class Bridge {
     return this.tenants.get(tenantId);
   }
 
+  /** Fails fast with 503 (UnavailableError) while the queue is full or the store is down or slow. */
   async ingest(tenantId: string, platform: string, events: InboundEventInput[]): Promise<IngestResult> {
-    if (this.overloaded) {
-      this.metrics.inboundRejected.inc({ platform, status: '503' });
-      throw new InboundError(503, 'overloaded', 'the delivery queue is full; retry later');
-    }
-    return this.ingestor.ingest(tenantId, platform, events);
+    return this.intake.admit(events.length, () => this.ingestor.ingest(tenantId, platform, events));
   }
 
   private async deliver(delivery: Delivery, attempt: number): Promise<void> {
@@ -327,16 +332,8 @@ export class Bridge {
     if (this.fileLinks.ephemeral) {
       this.logger.warn('server.fileLinks.secret is not set: file links use a key of this process only, so they stop working on restart and on other instances');
     }
-    await this.store.ping();
-    this.depthTimer = setInterval(() => {
-      this.queue.depth().then(
-        (depth) => {
-          this.queueDepth = depth;
-          this.metrics.queueDepth.set(depth);
-        },
-        () => undefined,
-      );
-    }, DEPTH_REFRESH_MS).unref();
+    await this.reachStore();
+    this.intake.start();
     this.worker.start();
     await this.connectors.start();
   }
@@ -357,7 +354,21 @@ export class Bridge {
 
   /** True while the queue holds `delivery.maxQueueDepth` events or more: intake answers 503. */
   get overloaded(): boolean {
-    return this.queueDepth >= this.config.delivery.maxQueueDepth;
+    return this.intake.overloaded;
+  }
+
+  /**
+   * The store must answer before anything starts. When it does not, the error names it (without its
+   * password) and the connection is given up, so the process can exit instead of reconnecting forever.
+   */
+  private async reachStore(): Promise<void> {
+    try {
+      await within(this.store.ping(), STORE_START_TIMEOUT_MS);
+    } catch (err) {
+      this.started = false;
+      await within(Promise.all([this.queue.close(), this.store.close()]), STORE_START_TIMEOUT_MS).catch(() => undefined);
+      throw new Error(`the store at ${this.store.location} did not answer: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -368,7 +379,7 @@ export class Bridge {
     if (!this.started) return;
     this.started = false;
     const timeoutMs = this.config.delivery.drainTimeoutMs;
-    clearInterval(this.depthTimer);
+    this.intake.stop();
     await this.connectors.stop();
     await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
     if (this.queue.kind === 'memory') await this.reportUndelivered(timeoutMs);

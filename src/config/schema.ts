@@ -41,6 +41,17 @@ export const ServerConfig = z.strictObject({
     .default('1mb'),
   adminToken: z.string().min(16, 'at least 16 characters').optional(),
   fileLinks: FileLinksConfig.default(FileLinksConfig.parse({})),
+  /** A client must have sent its whole request head within this (Node checks every second). */
+  headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+  /** ... and its whole request, body included. */
+  requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Open connections beyond this are closed as they arrive. */
+  maxConnections: z.number().int().min(1).default(10_000),
+  /** How long a webhook waits for the store before answering 503 `store_unavailable`. */
+  ingestTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+}).refine((server) => server.headersTimeoutMs <= server.requestTimeoutMs, {
+  message: 'headersTimeoutMs must not be above requestTimeoutMs',
+  path: ['headersTimeoutMs'],
 });
 
 export const StoreConfig = z.strictObject({
@@ -89,10 +100,11 @@ export const DeliveryConfig = z.strictObject({
   /** How long SIGTERM waits for queued and in-flight deliveries. */
   drainTimeoutMs: z.number().int().min(0).default(10_000),
   /**
-   * Back-pressure: while this many events wait for delivery, webhooks answer 503 with Retry-After (the
-   * vendors retry) and pollers wait, instead of the queue growing without bound.
+   * Back-pressure: a batch that would take the queue past this many waiting events is refused whole
+   * (webhooks answer 503 with Retry-After, the vendors retry; pollers wait), instead of the queue
+   * growing without bound. Its default depends on the store (`defaultMaxQueueDepth`).
    */
-  maxQueueDepth: z.number().int().min(1).default(100_000),
+  maxQueueDepth: z.number().int().min(1).optional(),
   /** How long an event id is remembered to drop vendor redeliveries. */
   dedupeTtlSeconds: z.number().int().min(1).default(24 * 3600),
   /** Redis mode: the queue is split into this many partitions (hash tags), for Redis Cluster. */
@@ -100,6 +112,13 @@ export const DeliveryConfig = z.strictObject({
 });
 
 /** Every accepted event of a conversation is kept for the admin API and for hand-off summaries. */
+/**
+ * Memory mode keeps every queued event in the process (2.3-3.2 KB of RSS each once collected, up to
+ * 6.6 KB under load; `bench/queued-event-memory.ts`), so its queue stops lower; Redis holds the queue
+ * outside the process.
+ */
+export const DEFAULT_MAX_QUEUE_DEPTH = { memory: 20_000, redis: 100_000 } as const;
+
 export const TranscriptsConfig = z.strictObject({
   /** Newest events kept per conversation; older ones are trimmed. */
   maxEvents: z.number().int().min(1).max(100_000).default(500),
@@ -141,7 +160,8 @@ export interface TenantConfig {
 export interface BridgeConfig {
   server: z.infer<typeof ServerConfig>;
   store: z.infer<typeof StoreConfig>;
-  delivery: z.infer<typeof DeliveryConfig>;
+  /** `maxQueueDepth` is always set: the loader fills in the store's default. */
+  delivery: z.infer<typeof DeliveryConfig> & { maxQueueDepth: number };
   logging: z.infer<typeof LoggingConfig>;
   transcripts: z.infer<typeof TranscriptsConfig>;
   tenants: TenantConfig[];

@@ -9,12 +9,9 @@ import { requestIdFrom, withRequestId } from '../observability/request-context.j
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
 import { webhookRouter } from './webhooks.js';
+import { within } from '../time-limit.js';
 
 const READY_TIMEOUT_MS = 2000;
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
 
 export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
   const app = express();
@@ -33,10 +30,11 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   });
 
   app.get('/readyz', async (_req, res) => {
-    const checks = await Promise.allSettled([
-      within(bridge.store.ping(), READY_TIMEOUT_MS),
-      within(bridge.queue.ping(), READY_TIMEOUT_MS),
-    ]);
+    // In Redis mode the queue shares the store's connection. While it is down nothing is asked: a
+    // ping would only wait in the client's offline queue.
+    const ask = (ping: () => Promise<void>) =>
+      bridge.store.connected ? within(ping(), READY_TIMEOUT_MS) : Promise.reject(new Error('not connected'));
+    const checks = await Promise.allSettled([ask(() => bridge.store.ping()), ask(() => bridge.queue.ping())]);
     const [store, queue] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
     const ready = store === 'ok' && queue === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store, queue });

@@ -36,9 +36,30 @@ function problemsOf(source: string, env: NodeJS.ProcessEnv = {}): ConfigProblem[
 }
 
 describe('loadConfig', () => {
+  it('when delivery.maxQueueDepth is not set, then memory mode stops at 20,000 queued events and Redis mode at 100,000', () => {
+    const depth = (yaml: string) => loadConfig(write({ 'c.yaml': `${yaml}tenants:\n${tenant('acme')}` }), registry, {}).delivery.maxQueueDepth;
+    expect(depth('')).toBe(20_000);
+    expect(depth('store:\n  kind: redis\n')).toBe(100_000);
+    expect(depth('delivery:\n  maxQueueDepth: 50000\n')).toBe(50_000);
+  });
+
+  it('when headersTimeoutMs is above requestTimeoutMs, then the configuration is refused naming the key', () => {
+    const source = write({ 'c.yaml': `server:\n  headersTimeoutMs: 5000\n  requestTimeoutMs: 1000\ntenants:\n${tenant('acme')}` });
+    expect(problemsOf(source)).toEqual([{ path: 'server.headersTimeoutMs', problem: 'headersTimeoutMs must not be above requestTimeoutMs' }]);
+  });
+
   it('when only tenants are given, then the embedded defaults fill the rest', () => {
     const config = loadConfig(write({ 'c.yaml': `tenants:\n${tenant('acme')}` }), registry, {});
-    expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: '1mb', fileLinks: { ttlSeconds: 604_800 } });
+    expect(config.server).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      bodyLimit: '1mb',
+      fileLinks: { ttlSeconds: 604_800 },
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 10_000,
+      ingestTimeoutMs: 2000,
+    });
     expect(config.store).toEqual({ kind: 'memory', url: 'redis://127.0.0.1:6379', keyPrefix: 'cb:', maxEntries: 500_000, mappingTtlSeconds: 2_592_000 });
     expect(config.delivery).toMatchObject({
       concurrency: 32,
@@ -46,6 +67,7 @@ describe('loadConfig', () => {
       breaker: { failures: 5, openMs: 2000, maxOpenMs: 60_000 },
       leaseMs: 15_000,
       partitions: 16,
+      maxQueueDepth: 20_000,
     });
     expect(config.delivery).not.toHaveProperty('maxAttempts');
     expect(config.logging).toEqual({ level: 'info' });
