@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Request, RequestHandler, Response } from 'express';
 import { InboundError } from '../errors.js';
 import { sendError } from './errors.js';
@@ -47,7 +48,10 @@ function refuse(req: Request, res: Response, limit: string): void {
  */
 export function readBody(limit: string): RequestHandler {
   const max = parseByteSize(limit);
-  return (req, res, next) => {
+  return (req, res, proceed) => {
+    // Stream events run in the socket's async context: bound here, the rest of the request keeps its own
+    // (its request id on every log line).
+    const next = AsyncResource.bind(proceed);
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > max) return refuse(req, res, limit);
     const chunks: Buffer[] = [];
