@@ -89,6 +89,7 @@ export class Bridge {
     this.transcripts = new Transcripts(this.store, config.transcripts);
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
+    this.metrics.queueDepthLimit.set(config.delivery.maxQueueDepth);
     this.ingestor = new Ingestor({
       transcripts: this.transcripts,
       store: this.store,
