@@ -105,6 +105,7 @@ export class Bridge {
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs, this.throughput);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
     this.metrics.readParkedLanesFrom(async () => parkedByTarget(await this.queue.parkedLanes(), [...this.tenants.values()]));
+    this.metrics.queueDepthLimit.set(config.delivery.maxQueueDepth);
     this.ingestor = new Ingestor({
       transcripts: this.transcripts,
       store: this.store,

@@ -21,10 +21,10 @@ export interface Sandbox {
 export function bundledSandboxConfig(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = path.join(dir, 'config', 'sandbox.yaml');
+    const candidate = path.join(dir, 'sandbox', 'config.yaml');
     if (existsSync(candidate)) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('config/sandbox.yaml is missing from the installation');
+    if (parent === dir) throw new Error('sandbox/config.yaml is missing from the installation');
     dir = parent;
   }
 }
@@ -36,7 +36,7 @@ interface TenantDraft {
 }
 
 /**
- * The embedded default: the bundled `config/sandbox.yaml` with every platform its routes name played by
+ * The embedded default: the bundled `sandbox/config.yaml` with every platform its routes name played by
  * that platform's simulator on loopback (its block filled in here), the memory store, no credentials.
  */
 export async function startSandbox(

@@ -123,6 +123,11 @@ export class Metrics {
     help: 'Memory mode: events still queued when a stop gave up draining (lost with the process)',
     registers: [this.registry],
   });
+  readonly queueDepthLimit = new client.Gauge({
+    name: 'chatbridge_queue_depth_limit',
+    help: 'delivery.maxQueueDepth: at this queue depth webhooks answer 503 and pollers wait (alert before it)',
+    registers: [this.registry],
+  });
   readonly deadLetterDepth = new client.Gauge({
     name: 'chatbridge_dead_letter_depth',
     help: 'Events in the dead-letter list',
