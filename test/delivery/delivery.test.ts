@@ -13,7 +13,7 @@ describe.each(backends)('delivery through the bridge (%s store)', (store) => {
   let base: string;
 
   async function start(delivery: Record<string, unknown> = {}) {
-    const config = relayConfig({ store, targetA: await targetA.start(), targetB: await targetB.start(), delivery });
+    const config = relayConfig({ store, targetA: await targetA.start(), targetB: await targetB.start(), delivery, tenants: ['acme', 'globex'] });
     service = await startRelayBridge(config);
     base = service.url;
     return config;
@@ -181,6 +181,23 @@ describe.each(backends)('delivery through the bridge (%s store)', (store) => {
     await eventually(() => expect(targetB.attemptsFor('relay-a:wait:1')).toBeGreaterThan(8));
     targetB.failAll = undefined;
     await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:wait:1', 'relay-a:wait:2', 'relay-a:wait:3']));
+    expect(await service.bridge.queue.deadLetterCount()).toBe(0);
+  });
+
+  it('when a target asks to wait, then no conversation of that tenant and platform is tried meanwhile, and other tenants go on', async () => {
+    await start({ breaker: { failures: 2, openMs: 50, maxOpenMs: 200 } });
+    targetB.failMatching = { test: (key) => key.startsWith('relay-a:paused-'), fault: { status: 429, headers: { 'Retry-After': '2' } } };
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('paused-1', ['1']));
+    await eventually(() => expect(service.bridge.breaker.list()).toContainEqual(expect.objectContaining({ tenant: 'acme', platform: 'relay-b', state: 'open' })));
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('paused-2', ['1']));
+    await postWebhook(`${base}/webhooks/globex/relay-a`, relayPayload('going-on', ['1']), 'token-for-relay-a-globex');
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:going-on:1']));
+    // Inside the vendor's 2 s: acme's other conversation waits unattempted, the first one was tried once.
+    expect(service.bridge.breaker.list()).toContainEqual(expect.objectContaining({ tenant: 'acme', platform: 'relay-b', state: 'open' }));
+    expect(targetB.attemptsFor('relay-a:paused-2:1')).toBe(0);
+    expect(targetB.attemptsFor('relay-a:paused-1:1')).toBe(1);
+    targetB.failMatching = undefined;
+    await eventually(() => expect(targetB.accepted.map((r) => r.key).sort()).toEqual(['relay-a:going-on:1', 'relay-a:paused-1:1', 'relay-a:paused-2:1']));
     expect(await service.bridge.queue.deadLetterCount()).toBe(0);
   });
 
