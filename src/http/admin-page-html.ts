@@ -37,6 +37,7 @@ export interface StatusView {
 export const NOTICES: Record<string, string> = {
   replayed: 'Dead letter replayed: it is queued again at the end of its conversation, after any later messages.',
   'replay-missing': 'That dead letter is no longer there (replayed or taken by another operator).',
+  'group-replayed': 'Group replayed: its events are queued again together and in their original order, after any later messages.',
 };
 
 const STYLE = `
@@ -95,8 +96,9 @@ function hidden(csrf: string): string {
   return `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
 }
 
-function replayForm(id: string, csrf: string): string {
-  return `<form class="inline" method="post" action="/admin/page/dead-letters/${encodeURIComponent(id)}/replay">${hidden(csrf)}<button type="submit">replay</button></form>`;
+function replayForm(id: string, csrf: string, what: 'replay' | 'replay group' = 'replay'): string {
+  const path = what === 'replay' ? `dead-letters/${encodeURIComponent(id)}` : `dead-letters/groups/${encodeURIComponent(id)}`;
+  return `<form class="inline" method="post" action="/admin/page/${path}/replay">${hidden(csrf)}<button type="submit">${what}</button></form>`;
 }
 
 function page(body: string, head = ''): string {
@@ -153,7 +155,7 @@ export function renderStatusPage(view: StatusView): string {
       `${escapeHtml(l.delivery.event.kind)} ${code(l.delivery.event.id)}`,
       escapeHtml(l.delivery.target),
       escapeHtml(l.attempts),
-      l.group ? `${code(l.group)} (${escapeHtml(l.position)})` : '—',
+      l.group ? `${code(l.group)} (${escapeHtml(l.position)})${csrf ? ` ${replayForm(l.group, csrf, 'replay group')}` : ''}` : '—',
       escapeHtml(l.reason),
     ]),
     'no dead letters',

@@ -80,6 +80,15 @@ export function adminPageRouter(bridge: Bridge): Router {
     }),
   );
 
+  router.post(
+    '/admin/page/dead-letters/groups/:group/replay',
+    ...withSession(async (req, res) => {
+      const letters = await bridge.queue.replayGroup(String(req.params.group));
+      if (letters.length > 0) bridge.logger.info('dead-letter group replayed', { group: req.params.group, count: letters.length });
+      res.redirect(303, `/admin?notice=${letters.length > 0 ? 'group-replayed' : 'replay-missing'}#dead-letters`);
+    }),
+  );
+
   router.get('/admin', pageOn, async (req, res) => {
     const adminToken = bridge.config.server.adminToken!;
     const bearer = bearerOf(req);

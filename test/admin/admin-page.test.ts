@@ -158,3 +158,49 @@ describe('GET /admin, the status page', () => {
     expect(html).toContain('&#60;img src=x');
   });
 });
+
+describe('the status page replays a given-up conversation as one group', () => {
+  const targetA = new TargetServer();
+  const targetB = new TargetServer();
+  let service: ChatbridgeService;
+
+  beforeAll(async () => {
+    const [a, b] = await Promise.all([targetA.start(), targetB.start()]);
+    const delivery = { retryFor: '1s', breaker: { openMs: 50, maxOpenMs: 200 } };
+    service = await startRelayBridge(relayConfig({ store: 'memory', targetA: a, targetB: b, delivery }));
+  });
+  afterAll(async () => {
+    await service.stop();
+    await Promise.all([targetA.close(), targetB.close()]);
+  });
+
+  test('when a signed-in operator clicks replay group, then the group is delivered together and in order', async () => {
+    targetB.failAll = { status: 500 };
+    await postWebhook(`${service.url}/webhooks/acme/relay-a`, relayPayload('given-up', ['1', '2']));
+    await eventually(async () => expect(await service.bridge.queue.deadLetterCount()).toBe(2), 10_000);
+    targetB.failAll = undefined;
+    const group = (await service.bridge.queue.listDeadLetters(10))[0]!.group!;
+
+    const signIn = await fetch(`${service.url}/admin/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${ADMIN_TOKEN}`,
+      redirect: 'manual',
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const html = await (await fetch(`${service.url}/admin`, { headers: { cookie } })).text();
+    const action = `/admin/page/dead-letters/groups/${encodeURIComponent(group)}/replay`;
+    expect(html.match(new RegExp(`action="${action}"`, 'g'))).toHaveLength(2);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+
+    const res = await fetch(`${service.url}${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ csrf }).toString(),
+      redirect: 'manual',
+    });
+    expect(res.headers.get('location')).toBe('/admin?notice=group-replayed#dead-letters');
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:given-up:1', 'relay-a:given-up:2']));
+    expect(await service.bridge.queue.deadLetterCount()).toBe(0);
+  });
+});
