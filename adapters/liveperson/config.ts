@@ -15,6 +15,12 @@ export const LivePersonConfig = z
     engagementId: z.string().min(1).optional(),
     /** Send image attachments as hosted files (the account's file-sharing property must be on). */
     fileSharing: z.boolean().default(false),
+    /**
+     * Publish a customer side's rich messages (an eGain bot's list picker, say) as LivePerson structured
+     * content instead of their text. UNKNOWN whether the agent workspace shows structured content a
+     * consumer sent, so text is the default.
+     */
+    consumerRichContent: z.boolean().default(false),
     /** Scheme for Domain API base URIs, which are bare host names; a base URI that carries a scheme is used as-is. */
     scheme: z.enum(['https', 'http']).default('https'),
     requestTimeoutMs: z.number().int().min(1).max(60_000).default(10_000),

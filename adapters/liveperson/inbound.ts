@@ -5,7 +5,9 @@ import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
 import type { LivePersonConversationState } from './conversation-state.js';
+import { quickRepliesOf, structuredContentOf } from './rich-content.js';
 import { AGENT_ROLES, PLATFORM, PUBLIC_AUDIENCE } from './vendor-facts.js';
+import { richMessageBody } from '../../src/model/rich-text.js';
 
 const MessagingChange = z.looseObject({
   sequence: z.number().int().optional(),
@@ -23,6 +25,9 @@ const Notification = z.looseObject({
   type: z.string(),
   body: z.looseObject({ changes: z.array(z.unknown()) }),
 });
+
+/** Events that carry content for the customer: only audience ALL may reach them. */
+const CONTENT_TYPES = new Set(['ContentEvent', 'RichContentEvent']);
 
 function problems(error: z.ZodError, at: string) {
   return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
@@ -69,7 +74,7 @@ export class LivePersonInbound {
     const role = change.originatorMetadata?.role;
     const audience = change.messageAudience;
     if (role === 'CONSUMER') return this.drop(type, 'echo');
-    if (type === 'ContentEvent' ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
+    if (CONTENT_TYPES.has(type) ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
       return this.drop(type, 'private');
     }
     if (!role || !AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
@@ -81,6 +86,8 @@ export class LivePersonInbound {
     switch (type) {
       case 'ContentEvent':
         return this.content(change, base);
+      case 'RichContentEvent':
+        return this.richContent(change, base);
       case 'ChatStateEvent': {
         const state = String(change.event.chatState ?? '');
         // ChatState events have no sequence and often no timestamp: they are lossy, so a fresh id is fine.
@@ -99,7 +106,10 @@ export class LivePersonInbound {
     const nativeId = `${change.dialogId}:${change.sequence}`;
     const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
     const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };
-    if (contentType === 'text/plain' && typeof message === 'string') return { ...common, kind: 'message', text: message };
+    if (contentType === 'text/plain' && typeof message === 'string') {
+      const rich = quickRepliesOf(message, (change.event as { quickReplies?: unknown }).quickReplies);
+      return rich ? { ...common, kind: 'message', ...richMessageBody(rich) } : { ...common, kind: 'message', text: message };
+    }
     if (contentType === 'hosted/file' && message && typeof message === 'object') {
       const file = message as { caption?: unknown; relativePath?: unknown; fileType?: unknown };
       const path = String(file.relativePath ?? '');
@@ -118,6 +128,19 @@ export class LivePersonInbound {
       };
     }
     return this.drop('ContentEvent', 'unsupported-content');
+  }
+
+  /** Structured content (cards, lists, carousels) as canonical rich content; text alone as a message. */
+  private richContent(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
+    if (change.sequence === undefined) return this.drop('RichContentEvent', 'malformed');
+    const nativeId = `${change.dialogId}:${change.sequence}`;
+    const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
+    const read = structuredContentOf((change.event as { content?: unknown }).content);
+    if (!read) {
+      this.runtime.unrecognized('field', 'RichContentEvent content with no text, image or button', change.event);
+      return undefined;
+    }
+    return 'type' in read ? { ...common, kind: 'message', ...richMessageBody(read) } : { ...common, kind: 'message', text: read.text };
   }
 
   private async accept(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): Promise<InboundEventInput | undefined> {

@@ -8,6 +8,7 @@ import type { LivePersonConversationState } from './conversation-state.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import { isHostable, sendHostedFile } from './files.js';
 import * as req from './requests.js';
+import { publishedRich } from './rich-content.js';
 import { PLATFORM } from './vendor-facts.js';
 import type { VendorHttp } from '../../src/http/vendor-client.js';
 
@@ -98,13 +99,21 @@ export class LivePersonOutbound {
     if (text === '' && hosted.length === 0) return { status: 'dropped', reason: 'empty-message' };
     const dialog = await this.open(ctx);
     const sequences: unknown[] = [];
-    if (text !== '') sequences.push((await this.api.send(dialog.consumer, req.textMessage(dialog.dialogId, text))).sequence);
+    if (text !== '') sequences.push((await this.api.send(dialog.consumer, this.contentOf(event, dialog.dialogId, text))).sequence);
     for (const attachment of hosted) {
       sequences.push(await sendHostedFile(this.http, this.api, dialog.consumer, dialog.dialogId, attachment));
     }
     await this.stopComposing(dialog, ctx);
     const first = sequences.find((s) => typeof s === 'number');
     return { status: 'sent', nativeMessageId: first === undefined ? undefined : `${dialog.dialogId}:${first}` };
+  }
+
+  /** The text, or its rich content where the tenant lets the consumer publish structured content. */
+  private contentOf(event: EventOfKind<'message'>, dialogId: string, text: string) {
+    if (!event.rich || !this.config.consumerRichContent) return req.textMessage(dialogId, text);
+    // Links under the text (files LivePerson cannot host) would be lost in structured content: text then.
+    if (text !== event.text) return req.textMessage(dialogId, text);
+    return req.publish(dialogId, publishedRich(event.rich, event.text));
   }
 
   private async typing(event: EventOfKind<'typing'>, ctx: DeliveryContext): Promise<SendResult> {

@@ -37,3 +37,8 @@ function lines(parts: (string | undefined)[]): string {
 export function choiceText(option: Pick<RichOption, 'title' | 'value'>): string {
   return option.value ?? option.title;
 }
+
+/** The body of a canonical message carrying rich content: the content and its readable text. */
+export function richMessageBody(rich: RichContentInput): { text: string; rich: RichContentInput } {
+  return { text: richFallbackText(rich), rich };
+}
