@@ -33,6 +33,10 @@ export interface TenantSpec {
   rightnowShapes?: Partial<ShapeSwitches>;
   /** How the eGain simulator shapes what eGain's docs leave open in its callbacks. */
   egainCallbacks?: CallbackShape;
+  /** The rich message types the customers' eGain channel takes (feature richText); none by default. */
+  customerRichTypes?: string[];
+  /** `liveperson.consumerRichContent`: the customer side's rich messages go to LivePerson as structured content. */
+  consumerRichContent?: boolean;
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -47,10 +51,11 @@ export const EGAIN_MAX_TEXT = 120;
 
 const CALLBACK_AUTH = { type: 'basic' as const, username: 'hub', password: 'hub-callback-password' };
 
-function channel(type: string, allowed: string[]): ChannelBody {
+function channel(type: string, allowed: string[], richTypes?: string[]): ChannelBody {
   const rules = {
     maxTextLength: EGAIN_MAX_TEXT,
-    features: ['typing_events' as const, 'attachments' as const],
+    features: ['typing_events' as const, 'attachments' as const, ...(richTypes ? ['richText' as const] : [])],
+    ...(richTypes ? { richMessageTypes: richTypes } : {}),
     attachmentPolicy: { enabled: true, maxSize: 100_000, type: 'allow' as const, extensions: allowed },
   };
   return {
@@ -96,7 +101,14 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
   if (uses('liveperson')) {
     const account = { accountId: '12345678', clientId: `${spec.id}-lp-client`, clientSecret: `${spec.id}-lp-secret` };
     tenant.liveperson = await startLivePersonSimulator({ ...account, fileSharing: true });
-    config.liveperson = LivePersonConfig.parse({ ...account, domainApiUrl: tenant.liveperson.url, scheme: 'http', fileSharing: true, requestTimeoutMs: 2000 });
+    config.liveperson = LivePersonConfig.parse({
+      ...account,
+      domainApiUrl: tenant.liveperson.url,
+      scheme: 'http',
+      fileSharing: true,
+      requestTimeoutMs: 2000,
+      consumerRichContent: spec.consumerRichContent ?? false,
+    });
   }
   if (uses('egain')) {
     const role = spec.customer === 'egain' ? 'customer' : 'agent';
@@ -105,7 +117,7 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
     const bridgeChannel = channel(BRIDGE_CHANNEL, ['png', 'txt']);
     tenant.egain = await startEgainSimulator({
       clients: [{ ...client, type: role === 'agent' ? 'customer' : 'custom_agent', scopes: [INTERACTION_SCOPE, READ_SCOPE] }],
-      channels: [bridgeChannel, channel(CUSTOMER_CHANNEL, ['pdf'])],
+      channels: [bridgeChannel, channel(CUSTOMER_CHANNEL, ['pdf'], spec.customerRichTypes)],
       callbackShape: spec.egainCallbacks,
     });
     config.egain = EgainConfig.parse({
