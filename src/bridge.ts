@@ -14,6 +14,7 @@ import { createLogger, eventLogger, type Logger } from './observability/logger.j
 import { createVendorHttp, reportingOutcomes } from './http/vendor-client.js';
 import { ConnectorHealth } from './observability/connector-health.js';
 import { InboundCapture } from './observability/inbound-capture.js';
+import { InboundGaps } from './observability/inbound-gaps.js';
 import { Metrics } from './observability/metrics.js';
 import { UnrecognizedInbound } from './observability/unrecognized.js';
 import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
@@ -52,6 +53,7 @@ export class Bridge {
   readonly worker: DeliveryWorker;
   readonly routeLedger: RouteLedger;
   readonly unrecognized: UnrecognizedInbound;
+  readonly inboundGaps: InboundGaps;
   readonly capture: InboundCapture;
   readonly health: ConnectorHealth;
   /** Signs and reads the bridge's own links to files other platforms hold (`GET /files/...`). */
@@ -83,6 +85,7 @@ export class Bridge {
     }
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
     this.unrecognized = new UnrecognizedInbound(this.metrics, this.logger);
+    this.inboundGaps = new InboundGaps(this.metrics, this.logger, this.store);
     this.capture = new InboundCapture(config.logging.captureInbound);
     this.health = new ConnectorHealth(this.metrics);
     this.fileLinks = new FileLinks(config.server.fileLinks);
@@ -148,6 +151,7 @@ export class Bridge {
         this.logger.debug('event dropped on purpose', { tenant: tenantId, platform, kind, reason, ...details });
       },
       unrecognized: (what, detail, payload) => this.unrecognized.report(tenantId, platform, what, detail, payload),
+      inboundGap: (gap) => void this.inboundGaps.report(tenantId, platform, gap),
       received: (payload) => this.capture.record(tenantId, platform, payload),
       vendorHttp: (options) => {
         this.health.known(tenantId, platform);

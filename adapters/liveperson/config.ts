@@ -27,6 +27,13 @@ export const LivePersonConfig = z
     domainCacheSeconds: z.number().int().min(1).default(3600),
     /** Renew the AppJWT this long before its `exp`. */
     appJwtRefreshMarginSeconds: z.number().int().min(0).max(1800).default(60),
+    /**
+     * Loss detection: a gap in a dialog's `sequence` still open `waitMs` after a later event arrived is
+     * reported (metric, warning, status page). The wait leaves room for out-of-order and retried webhooks.
+     */
+    sequenceGaps: z
+      .strictObject({ enabled: z.boolean().default(true), waitMs: z.number().int().min(100).max(3_600_000).default(60_000) })
+      .default({ enabled: true, waitMs: 60_000 }),
     /** Fixed domains per service, skipping the Domain API (sandboxes, tests). */
     domainOverrides: z.partialRecord(z.enum(LP_SERVICES), z.string().min(1)).optional(),
   })

@@ -6,6 +6,7 @@ import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
 import type { LivePersonConversationState } from './conversation-state.js';
 import { quickRepliesOf, structuredContentOf } from './rich-content.js';
+import type { SequenceGaps } from './sequence-gaps.js';
 import { AGENT_ROLES, PLATFORM, PUBLIC_AUDIENCE } from './vendor-facts.js';
 import { richMessageBody } from '../../src/model/rich-text.js';
 
@@ -40,6 +41,7 @@ export class LivePersonInbound {
   constructor(
     private readonly runtime: PlatformRuntime,
     states: LivePersonConversationState,
+    private readonly gaps: SequenceGaps,
   ) {
     this.changes = new ConversationChanges(runtime, states);
   }
@@ -58,6 +60,10 @@ export class LivePersonInbound {
       // redeliver the same batch until it gives up.
       if (type === 'ms.MessagingEventNotification') {
         const change = MessagingChange.safeParse(raw);
+        // Every numbered change counts for loss detection, also those dropped below (echoes, private notes).
+        if (change.success && change.data.sequence !== undefined) {
+          void this.gaps.seen(change.data.conversationId ?? change.data.dialogId, change.data.dialogId, change.data.sequence);
+        }
         const event = change.success ? await this.messaging(change.data) : this.drop(type, 'malformed');
         if (event) events.push(event);
       } else {

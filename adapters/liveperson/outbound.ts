@@ -9,6 +9,7 @@ import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import { isHostable, sendHostedFile } from './files.js';
 import * as req from './requests.js';
 import { publishedRich } from './rich-content.js';
+import type { SequenceGaps } from './sequence-gaps.js';
 import { PLATFORM } from './vendor-facts.js';
 import type { VendorHttp } from '../../src/http/vendor-client.js';
 
@@ -29,6 +30,7 @@ export class LivePersonOutbound {
     private readonly credentials: LivePersonCredentials,
     private readonly runtime: PlatformRuntime,
     private readonly states: LivePersonConversationState,
+    private readonly gaps: SequenceGaps,
   ) {}
 
   async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
@@ -104,6 +106,8 @@ export class LivePersonOutbound {
       sequences.push(await sendHostedFile(this.http, this.api, dialog.consumer, dialog.dialogId, attachment));
     }
     await this.stopComposing(dialog, ctx);
+    // Our own events take numbers of the dialog too: known here, they are no gap even if no echo comes.
+    for (const s of sequences) if (typeof s === 'number') void this.gaps.seen(dialog.dialogId, dialog.dialogId, s);
     const first = sequences.find((s) => typeof s === 'number');
     return { status: 'sent', nativeMessageId: first === undefined ? undefined : `${dialog.dialogId}:${first}` };
   }
@@ -143,7 +147,8 @@ export class LivePersonOutbound {
     }
     if (sequences.length === 0) return { status: 'dropped', reason: 'unknown-messages' };
     const status = event.status === 'read' ? 'READ' : 'ACCEPT';
-    await this.api.send(dialog.consumer, req.acceptStatus(dialog.dialogId, status, [...new Set(sequences)]));
+    const { sequence } = await this.api.send(dialog.consumer, req.acceptStatus(dialog.dialogId, status, [...new Set(sequences)]));
+    if (typeof sequence === 'number') void this.gaps.seen(dialog.dialogId, dialog.dialogId, sequence);
     return { status: 'sent' };
   }
 }
