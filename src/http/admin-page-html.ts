@@ -4,7 +4,8 @@ import type { DeadLetter } from '../delivery/delivery.js';
 import type { ConnectorHealthView } from '../observability/connector-health.js';
 import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
-import { connectorsTable, unrecognizedTable } from './admin-page-vendors.js';
+import type { InboundGapRecord } from '../observability/inbound-gaps.js';
+import { connectorsTable, inboundGapsTable, unrecognizedTable } from './admin-page-vendors.js';
 import { code, escapeHtml, table } from './html.js';
 
 export { escapeHtml } from './html.js';
@@ -20,6 +21,7 @@ export interface StatusView {
   liveLimit: number;
   connectors: ConnectorHealthView[];
   unrecognized: UnrecognizedSample[];
+  inboundGaps: InboundGapRecord[];
 }
 
 const STYLE = `
@@ -117,6 +119,8 @@ ${tenants}
 ${connectorsTable(view.connectors)}
 <h2>Payloads not recognised <span class="meta">(a reading of a vendor format may be wrong)</span></h2>
 ${unrecognizedTable(view.unrecognized)}
+<h2>Events possibly lost <span class="meta">(numbered by the vendor, never delivered; seen by this instance)</span></h2>
+${inboundGapsTable(view.inboundGaps)}
 <h2>Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>
 ${conversations}
 <h2>Latest dead letters</h2>

@@ -1,8 +1,9 @@
 import type { ConnectorHealthView } from '../observability/connector-health.js';
+import type { InboundGapRecord } from '../observability/inbound-gaps.js';
 import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import { code, escapeHtml, table } from './html.js';
 
-/** The status page's view of the vendors: each connector's health, and what the adapters could not read. */
+/** The status page's view of the vendors: each connector's health, what the adapters could not read, events lost. */
 
 export function connectorsTable(connectors: ConnectorHealthView[]): string {
   return table(
@@ -30,5 +31,20 @@ export function unrecognizedTable(samples: UnrecognizedSample[]): string {
       code(JSON.stringify(s.shape)),
     ]),
     'nothing unrecognised: every inbound payload matched a reading',
+  );
+}
+
+export function inboundGapsTable(gaps: InboundGapRecord[]): string {
+  return table(
+    ['when', 'tenant', 'platform', 'bridge conversation', 'native conversation / dialog', 'missing'],
+    gaps.map((g) => [
+      escapeHtml(g.at),
+      code(g.tenant),
+      escapeHtml(g.platform),
+      g.bridgeConversationId ? code(g.bridgeConversationId) : '—',
+      `${code(g.conversationId)}${g.dialogId && g.dialogId !== g.conversationId ? ` / ${code(g.dialogId)}` : ''}`,
+      escapeHtml(g.from === g.to ? `${g.from}` : `${g.from}–${g.to}`),
+    ]),
+    'no gaps: every numbered event arrived',
   );
 }

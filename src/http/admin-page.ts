@@ -97,6 +97,7 @@ export function adminPageRouter(bridge: Bridge): Router {
         liveLimit: LIVE_PER_TENANT,
         connectors: bridge.health.list(),
         unrecognized: bridge.unrecognized.list(),
+        inboundGaps: bridge.inboundGaps.list(),
       }),
     );
   });

@@ -37,6 +37,8 @@ export interface TenantSpec {
   customerRichTypes?: string[];
   /** `liveperson.consumerRichContent`: the customer side's rich messages go to LivePerson as structured content. */
   consumerRichContent?: boolean;
+  /** `liveperson.sequenceGaps.waitMs` (default: the adapter's). */
+  sequenceGapWaitMs?: number;
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -108,6 +110,7 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
       fileSharing: true,
       requestTimeoutMs: 2000,
       consumerRichContent: spec.consumerRichContent ?? false,
+      ...(spec.sequenceGapWaitMs ? { sequenceGaps: { enabled: true, waitMs: spec.sequenceGapWaitMs } } : {}),
     });
   }
   if (uses('egain')) {
