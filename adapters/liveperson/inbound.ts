@@ -113,7 +113,9 @@ export class LivePersonInbound {
     const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
     const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };
     if (contentType === 'text/plain' && typeof message === 'string') {
-      const rich = quickRepliesOf(message, (change.event as { quickReplies?: unknown }).quickReplies);
+      const { quickReplies } = change.event as { quickReplies?: unknown };
+      const rich = quickRepliesOf(message, quickReplies);
+      if (quickReplies !== undefined && !rich) this.runtime.unrecognized('field', 'ContentEvent quickReplies without readable replies', change.event);
       return rich ? { ...common, kind: 'message', ...richMessageBody(rich) } : { ...common, kind: 'message', text: message };
     }
     if (contentType === 'hosted/file' && message && typeof message === 'object') {

@@ -71,6 +71,19 @@ describe('LivePerson rich content -> canonical', () => {
     expect(unrecognizedSeen).toEqual([{ what: 'field' }]);
   });
 
+  it('when quick replies come in a shape we cannot read, then the text still arrives and the shape is reported', async () => {
+    const runtime = makeRuntime();
+    const unrecognizedSeen: string[] = [];
+    runtime.unrecognized = (what, detail) => void unrecognizedSeen.push(`${what}: ${detail}`);
+    const [event] = await makeConnector(config, runtime).normalize!(
+      messaging(agentChange(8, { type: 'ContentEvent', contentType: 'text/plain', message: 'Pick', quickReplies: { options: ['a'] } })),
+      raw,
+    );
+    expect(event).toMatchObject({ kind: 'message', text: 'Pick' });
+    expect(event).not.toHaveProperty('rich');
+    expect(unrecognizedSeen).toEqual(['field: ContentEvent quickReplies without readable replies']);
+  });
+
   it('when a carousel holds cards, then each card is an option of a list', () => {
     const card = (t: string) => ({ type: 'vertical', elements: [{ type: 'text', text: t }, { type: 'button', title: 'Pick', click: { actions: [{ type: 'publishText', text: t }] } }] });
     expect(structuredContentOf({ type: 'carousel', elements: [card('Red'), card('Green')] })).toEqual({
