@@ -1,5 +1,5 @@
 import { eventually } from '../support/eventually.js';
-import { ADMIN_TOKEN, bridgePerTest, CUSTOMER_CHANNEL, egainSent, onlyConversation, STORE_MODES } from './harness.js';
+import { ADMIN_TOKEN, bridgePerTest, consumerEvents, CUSTOMER_CHANNEL, egainSent, onlyConversation, STORE_MODES } from './harness.js';
 
 describe.each(STORE_MODES)('LivePerson loss detection (%s store)', (store) => {
   const bridge = bridgePerTest({ store, tenants: [{ id: 'beta', customer: 'egain', agent: 'liveperson', sequenceGapWaitMs: 300 }] });
@@ -9,7 +9,8 @@ describe.each(STORE_MODES)('LivePerson loss detection (%s store)', (store) => {
     const lp = bridge().tenant('beta').liveperson!;
     const chat = eg.openConversation(CUSTOMER_CHANNEL, 'customer-1');
     await eg.customerSays(chat, 'Bonjour');
-    await eventually(() => void onlyConversation(lp));
+    // Once the first message is in, the bridge has linked LivePerson's conversation: agent webhooks find it.
+    await eventually(() => expect(consumerEvents(lp, onlyConversation(lp))).toHaveLength(1));
     const conv = onlyConversation(lp);
 
     await lp.agentSays(conv, 'Un');

@@ -33,7 +33,8 @@ describe('rich messages between eGain customers and LivePerson agents', () => {
     const lp = bridge().tenant('beta').liveperson!;
     const chat = eg.openConversation(CUSTOMER_CHANNEL, 'customer-1');
     await eg.customerSays(chat, 'Ma commande est abîmée');
-    await eventually(() => void onlyConversation(lp));
+    // Once the first message is in, the bridge has linked LivePerson's conversation: agent webhooks find it.
+    await eventually(() => expect(consumerEvents(lp, onlyConversation(lp))).toHaveLength(1));
     const conv = onlyConversation(lp);
 
     await lp.agentQuickReplies(conv, 'Le problème est-il réglé ?', QUICK_REPLIES);
@@ -86,7 +87,8 @@ describe('rich messages to an eGain channel whose restrictions exclude rich text
     const lp = bridge().tenant('beta').liveperson!;
     const chat = eg.openConversation(CUSTOMER_CHANNEL, 'customer-2');
     await eg.customerSays(chat, 'Bonjour');
-    await eventually(() => void onlyConversation(lp));
+    // Once the first message is in, the bridge has linked LivePerson's conversation: agent webhooks find it.
+    await eventually(() => expect(consumerEvents(lp, onlyConversation(lp))).toHaveLength(1));
     const conv = onlyConversation(lp);
 
     await lp.agentQuickReplies(conv, 'Le problème est-il réglé ?', QUICK_REPLIES);
@@ -116,6 +118,8 @@ describe('rich messages to RightNow (text only)', () => {
     const lp = bridge().tenant('acme').liveperson!;
     const engagement = rn.customerStartsChat({ firstName: 'Zoë' });
     await eventually(() => void onlyConversation(lp));
+    // The bridge links LivePerson's conversation just after creating it: agent webhooks before that are dropped.
+    await eventually(async () => expect(await bridge().service.bridge.store.resolveConversation('acme', 'liveperson', onlyConversation(lp))).toBeDefined());
     await lp.agentRichContent(onlyConversation(lp), CARD);
     await eventually(() => expect(rn.postsFor(engagement).map((p) => p.body)).toEqual([CARD_FALLBACK]));
   });
@@ -126,6 +130,7 @@ describe('rich messages to RightNow (text only)', () => {
     const engagement = rn.customerStartsChat({ firstName: 'Jörg' });
     await eventually(() => expect(eg.messages).toHaveLength(1));
     const chat = eg.messages[0]!.conversationId;
+    await eventually(async () => expect(await bridge().service.bridge.store.resolveConversation('gamma', 'egain', chat)).toBeDefined());
     const richMessage = { title: 'Le problème est-il réglé ?', options: { option: [{ title: 'Oui', value: 'Oui, merci' }, { title: 'Non' }] } };
     await eg.send(chat, 'richMessage.quickreply', { senderType: 'egain_agent', text: 'Le problème est-il réglé ?', richMessage });
     await eventually(() => expect(rn.postsFor(engagement).map((p) => p.body)).toEqual([QUICK_FALLBACK]));
