@@ -16,6 +16,7 @@ import { createLogger, eventLogger, type Logger } from './observability/logger.j
 import { createVendorHttp, reportingOutcomes } from './http/vendor-client.js';
 import { ConnectorHealth } from './observability/connector-health.js';
 import { InboundCapture } from './observability/inbound-capture.js';
+import { InboundGaps } from './observability/inbound-gaps.js';
 import { Metrics } from './observability/metrics.js';
 import { UnrecognizedInbound } from './observability/unrecognized.js';
 import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
@@ -60,6 +61,7 @@ export class Bridge {
   readonly breaker: CircuitBreaker;
   readonly routeLedger: RouteLedger;
   readonly unrecognized: UnrecognizedInbound;
+  readonly inboundGaps: InboundGaps;
   readonly capture: InboundCapture;
   readonly health: ConnectorHealth;
   /** Messages per route and minute over the last hour, for the status page's charts. */
@@ -98,6 +100,7 @@ export class Bridge {
       ingestTimeoutMs: config.server.ingestTimeoutMs,
     });
     this.unrecognized = new UnrecognizedInbound(this.metrics, this.logger);
+    this.inboundGaps = new InboundGaps(this.metrics, this.logger, this.store);
     this.capture = new InboundCapture(config.logging.captureInbound);
     this.health = new ConnectorHealth(this.metrics);
     this.fileLinks = new FileLinks(config.server.fileLinks);
@@ -181,6 +184,7 @@ export class Bridge {
         this.logger.debug('event dropped on purpose', { tenant: tenantId, platform, kind, reason, ...details });
       },
       unrecognized: (what, detail, payload) => this.unrecognized.report(tenantId, platform, what, detail, payload),
+      inboundGap: (gap) => void this.inboundGaps.report(tenantId, platform, gap),
       received: (payload) => this.capture.record(tenantId, platform, payload),
       vendorHttp: (options) => {
         this.health.known(tenantId, platform);

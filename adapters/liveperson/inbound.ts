@@ -17,6 +17,9 @@ import {
   PLATFORM,
   PUBLIC_AUDIENCE,
 } from './vendor-facts.js';
+import { quickRepliesOf, structuredContentOf } from './rich-content.js';
+import type { SequenceGaps } from './sequence-gaps.js';
+import { richMessageBody } from '../../src/model/rich-text.js';
 
 const MessagingChange = z.looseObject({
   sequence: z.number().int().optional(),
@@ -42,6 +45,9 @@ const Notification = z.looseObject({
   body: z.looseObject({ changes: z.array(z.unknown()) }),
 });
 
+/** Events that carry content for the customer: only audience ALL may reach them. */
+const CONTENT_TYPES = new Set(['ContentEvent', 'RichContentEvent']);
+
 function problems(error: z.ZodError, at: string) {
   return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
 }
@@ -57,6 +63,7 @@ export class LivePersonInbound {
   constructor(
     private readonly runtime: PlatformRuntime,
     states: LivePersonConversationState,
+    private readonly gaps: SequenceGaps,
   ) {
     this.changes = new ConversationChanges(runtime, states);
   }
@@ -80,6 +87,10 @@ export class LivePersonInbound {
       // redeliver the same batch until it gives up.
       if (type === 'ms.MessagingEventNotification') {
         const change = MessagingChange.safeParse(raw);
+        // Every numbered change counts for loss detection, also those dropped below (echoes, private notes).
+        if (change.success && change.data.sequence !== undefined) {
+          void this.gaps.seen(change.data.conversationId ?? change.data.dialogId, change.data.dialogId, change.data.sequence);
+        }
         const event = change.success ? await this.messaging(change.data) : this.malformed(type, change.error, raw);
         if (event) events.push(event);
       } else {
@@ -99,7 +110,7 @@ export class LivePersonInbound {
     if (!KNOWN_EVENT_TYPES.has(type)) return this.unrecognized('type', `event type ${type}`, change);
     if (role === undefined) return this.unrecognized('field', `${type} without originatorMetadata.role`, change);
     if (!KNOWN_ROLES.has(role)) return this.unrecognized('enum', `${type} from role ${role}`, change);
-    if (type === 'ContentEvent' ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
+    if (CONTENT_TYPES.has(type) ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
       return this.drop(type, 'private');
     }
     if (!AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
@@ -111,6 +122,8 @@ export class LivePersonInbound {
     switch (type) {
       case 'ContentEvent':
         return this.content(change, base);
+      case 'RichContentEvent':
+        return this.richContent(change, base);
       case 'ChatStateEvent': {
         const state = String(change.event.chatState ?? '');
         if (!KNOWN_CHAT_STATES.has(state)) return this.unrecognized('enum', `ChatStateEvent chatState ${state || '(none)'}`, change);
@@ -130,7 +143,12 @@ export class LivePersonInbound {
     const nativeId = `${change.dialogId}:${change.sequence}`;
     const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
     const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };
-    if (contentType === 'text/plain' && typeof message === 'string') return { ...common, kind: 'message', text: message };
+    if (contentType === 'text/plain' && typeof message === 'string') {
+      const { quickReplies } = change.event as { quickReplies?: unknown };
+      const rich = quickRepliesOf(message, quickReplies);
+      if (quickReplies !== undefined && !rich) this.runtime.unrecognized('field', 'ContentEvent quickReplies without readable replies', change.event);
+      return rich ? { ...common, kind: 'message', ...richMessageBody(rich) } : { ...common, kind: 'message', text: message };
+    }
     if (contentType === 'hosted/file' && message && typeof message === 'object') {
       const file = message as { caption?: unknown; relativePath?: unknown; fileType?: unknown };
       const path = String(file.relativePath ?? '');
@@ -150,6 +168,19 @@ export class LivePersonInbound {
     }
     if (!KNOWN_CONTENT_TYPES.has(String(contentType))) return this.unrecognized('enum', `ContentEvent contentType ${String(contentType)}`, change);
     return this.unrecognized('field', `ContentEvent ${String(contentType)} with a message of type ${typeof message}`, change);
+  }
+
+  /** Structured content (cards, lists, carousels) as canonical rich content; text alone as a message. */
+  private richContent(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
+    if (change.sequence === undefined) return this.unrecognized('field', 'RichContentEvent without sequence', change);
+    const nativeId = `${change.dialogId}:${change.sequence}`;
+    const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
+    const read = structuredContentOf((change.event as { content?: unknown }).content);
+    if (!read) {
+      this.runtime.unrecognized('field', 'RichContentEvent content with no text, image or button', change.event);
+      return undefined;
+    }
+    return 'type' in read ? { ...common, kind: 'message', ...richMessageBody(read) } : { ...common, kind: 'message', text: read.text };
   }
 
   private async accept(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): Promise<InboundEventInput | undefined> {

@@ -99,6 +99,17 @@ export const ENDED_BY: Record<string, 'customer' | 'agent' | 'system'> = {
  */
 
 /**
+ * Each dialog numbers its events with a consecutive `sequence` (the agent's and the consumer's, SEND's reply
+ * gives the consumer's), and the webhook retry policy admits loss: a hole is a lost event (sequence-gaps.ts).
+ * UNKNOWN: whether LivePerson numbers events a consumer webhook never receives (private notes if they are not
+ * delivered, system events): each would show as a gap. ChatStateEvents take no number (SEND answers 0 and
+ * their notifications carry none). UNKNOWN: the first number of a dialog; a loss before the first number the
+ * bridge sees is therefore not detected.
+ */
+
+/** Rich content readings (quick replies, structured content) are in rich-content.ts, with their UNKNOWNs. */
+
+/**
  * The webhook subscriptions a connector app must register, one per event type ("Webhooks: configuration"):
  * the bridge reads each of them at `/webhooks/<tenant>/liveperson`.
  */

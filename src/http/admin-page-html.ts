@@ -7,8 +7,9 @@ import type { ConnectorHealthView } from '../observability/connector-health.js';
 import type { RouteSeries } from '../observability/route-throughput.js';
 import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
+import type { InboundGapRecord } from '../observability/inbound-gaps.js';
 import { throughputCharts } from './admin-page-charts.js';
-import { connectorsTable, deliveryTable, unrecognizedTable } from './admin-page-vendors.js';
+import { connectorsTable, deliveryTable, inboundGapsTable, unrecognizedTable } from './admin-page-vendors.js';
 import { code, escapeHtml, table } from './html.js';
 
 export { escapeHtml } from './html.js';
@@ -31,6 +32,7 @@ export interface StatusView {
   csrf?: string;
   /** The outcome of the action that redirected here. */
   notice?: string;
+  inboundGaps: InboundGapRecord[];
 }
 
 /** What an action may report back on the page: fixed texts chosen by key, never text from the request. */
@@ -175,6 +177,8 @@ ${connectorsTable(view.connectors)}
 ${deliveryTable(view.targets, view.breakers)}
 <h2>Payloads not recognised <span class="meta">(a reading of a vendor format may be wrong)</span></h2>
 ${unrecognizedTable(view.unrecognized)}
+<h2>Events possibly lost <span class="meta">(numbered by the vendor, never delivered; seen by this instance)</span></h2>
+${inboundGapsTable(view.inboundGaps)}
 <h2>Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>
 ${conversations}
 <h2 id="dead-letters">Latest dead letters</h2>

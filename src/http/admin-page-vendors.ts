@@ -1,12 +1,13 @@
 import type { BreakerView } from '../delivery/circuit-breaker.js';
 import type { ParkedTarget } from '../delivery/parked-lanes.js';
 import type { ConnectorHealthView } from '../observability/connector-health.js';
+import type { InboundGapRecord } from '../observability/inbound-gaps.js';
 import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import { code, escapeHtml, table } from './html.js';
 
 /**
  * The status page's view of the vendors: each connector's health, delivery to each target (its circuit
- * breaker and parked conversations), and what the adapters could not read.
+ * breaker and parked conversations), what the adapters could not read, and events possibly lost.
  */
 
 export function connectorsTable(connectors: ConnectorHealthView[]): string {
@@ -63,5 +64,20 @@ export function unrecognizedTable(samples: UnrecognizedSample[]): string {
       code(JSON.stringify(s.shape)),
     ]),
     'nothing unrecognised: every inbound payload matched a reading',
+  );
+}
+
+export function inboundGapsTable(gaps: InboundGapRecord[]): string {
+  return table(
+    ['when', 'tenant', 'platform', 'bridge conversation', 'native conversation / dialog', 'missing'],
+    gaps.map((g) => [
+      escapeHtml(g.at),
+      code(g.tenant),
+      escapeHtml(g.platform),
+      g.bridgeConversationId ? code(g.bridgeConversationId) : '—',
+      `${code(g.conversationId)}${g.dialogId && g.dialogId !== g.conversationId ? ` / ${code(g.dialogId)}` : ''}`,
+      escapeHtml(g.from === g.to ? `${g.from}` : `${g.from}–${g.to}`),
+    ]),
+    'no gaps: every numbered event arrived',
   );
 }

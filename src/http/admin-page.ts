@@ -123,6 +123,7 @@ export function adminPageRouter(bridge: Bridge): Router {
         throughput: bridge.throughput.series(),
         csrf: session?.csrf,
         notice,
+        inboundGaps: bridge.inboundGaps.list(),
       }),
     );
   });

@@ -68,6 +68,12 @@ export class Metrics {
     labelNames: ['tenant', 'platform', 'what'] as const,
     registers: [this.registry],
   });
+  readonly inboundGaps = new client.Counter({
+    name: 'chatbridge_inbound_gaps_total',
+    help: 'Gaps in a vendor\'s consecutive event numbers (LivePerson dialog sequence) still open after the reordering wait: events possibly lost',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
   readonly connectorUp = new client.Gauge({
     name: 'chatbridge_connector_up',
     help: 'Whether the last vendor call of a connector that settled it worked (token, logon, poll, send): 1 or 0',

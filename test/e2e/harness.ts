@@ -35,6 +35,12 @@ export interface TenantSpec {
   egainCallbacks?: CallbackShape;
   /** Puts something (an outage proxy) in front of LivePerson's messaging service: gets the simulator's URL, returns the one to use. */
   livepersonMessagingVia?: (simulatorUrl: string) => Promise<string>;
+  /** The rich message types the customers' eGain channel takes (feature richText); none by default. */
+  customerRichTypes?: string[];
+  /** `liveperson.consumerRichContent`: the customer side's rich messages go to LivePerson as structured content. */
+  consumerRichContent?: boolean;
+  /** `liveperson.sequenceGaps.waitMs` (default: the adapter's). */
+  sequenceGapWaitMs?: number;
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -49,10 +55,11 @@ export const EGAIN_MAX_TEXT = 120;
 
 const CALLBACK_AUTH = { type: 'basic' as const, username: 'hub', password: 'hub-callback-password' };
 
-function channel(type: string, allowed: string[]): ChannelBody {
+function channel(type: string, allowed: string[], richTypes?: string[]): ChannelBody {
   const rules = {
     maxTextLength: EGAIN_MAX_TEXT,
-    features: ['typing_events' as const, 'attachments' as const],
+    features: ['typing_events' as const, 'attachments' as const, ...(richTypes ? ['richText' as const] : [])],
+    ...(richTypes ? { richMessageTypes: richTypes } : {}),
     attachmentPolicy: { enabled: true, maxSize: 100_000, type: 'allow' as const, extensions: allowed },
   };
   return {
@@ -106,6 +113,8 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
       fileSharing: true,
       requestTimeoutMs: 2000,
       ...(messaging ? { domainOverrides: { asyncMessagingEnt: messaging } } : {}),
+      consumerRichContent: spec.consumerRichContent ?? false,
+      ...(spec.sequenceGapWaitMs ? { sequenceGaps: { enabled: true, waitMs: spec.sequenceGapWaitMs } } : {}),
     });
   }
   if (uses('egain')) {
@@ -115,7 +124,7 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
     const bridgeChannel = channel(BRIDGE_CHANNEL, ['png', 'txt']);
     tenant.egain = await startEgainSimulator({
       clients: [{ ...client, type: role === 'agent' ? 'customer' : 'custom_agent', scopes: [INTERACTION_SCOPE, READ_SCOPE] }],
-      channels: [bridgeChannel, channel(CUSTOMER_CHANNEL, ['pdf'])],
+      channels: [bridgeChannel, channel(CUSTOMER_CHANNEL, ['pdf'], spec.customerRichTypes)],
       callbackShape: spec.egainCallbacks,
     });
     config.egain = EgainConfig.parse({
