@@ -15,6 +15,7 @@ import { createVendorHttp, reportingOutcomes } from './http/vendor-client.js';
 import { ConnectorHealth } from './observability/connector-health.js';
 import { InboundCapture } from './observability/inbound-capture.js';
 import { Metrics } from './observability/metrics.js';
+import { RefusalLog } from './observability/refusal-log.js';
 import { UnrecognizedInbound } from './observability/unrecognized.js';
 import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
 import { ConnectorSet } from './platform/connector-set.js';
@@ -57,6 +58,8 @@ export class Bridge {
   readonly unrecognized: UnrecognizedInbound;
   readonly capture: InboundCapture;
   readonly health: ConnectorHealth;
+  /** Refused webhooks: counted each, logged once per kind and interval. */
+  readonly refusals: RefusalLog;
   /** Signs and reads the bridge's own links to files other platforms hold (`GET /files/...`). */
   readonly fileLinks: FileLinks;
   private readonly connectors: ConnectorSet;
@@ -93,6 +96,7 @@ export class Bridge {
     this.unrecognized = new UnrecognizedInbound(this.metrics, this.logger);
     this.capture = new InboundCapture(config.logging.captureInbound);
     this.health = new ConnectorHealth(this.metrics);
+    this.refusals = new RefusalLog(this.logger, this.metrics);
     this.fileLinks = new FileLinks(config.server.fileLinks);
     this.transcripts = new Transcripts(this.store, config.transcripts);
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
@@ -340,6 +344,7 @@ export class Bridge {
     this.started = false;
     const timeoutMs = this.config.delivery.drainTimeoutMs;
     this.intake.stop();
+    this.refusals.close();
     await this.connectors.stop();
     await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
     await this.queue.close();

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { AuthenticationError, InboundError, PayloadError } from '../errors.js';
+import { InboundError, PayloadError } from '../errors.js';
 import type { Bridge } from '../bridge.js';
 import type { RawInbound } from '../platform/adapter.js';
 import { readBody } from './body-reader.js';
@@ -18,13 +18,14 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
     (req, res, next) => {
       const connector = bridge.connector(String(req.params.tenant), String(req.params.platform));
       if (!connector?.verify || !connector.normalize) {
-        bridge.metrics.inboundRejected.inc({ platform: 'unknown', status: '404' });
+        // Not the caller's names: they are not ours to keep, and would grow the refusal log's table.
+        bridge.refusals.refused('unknown', 'unknown', 404, 'not_found');
         return sendError(res, 404, 'not_found', 'no such tenant or platform');
       }
       res.locals.connector = connector;
       next();
     },
-    readBody(bodyLimit),
+    readBody(bodyLimit, (req) => bridge.refusals.refused(String(req.params.tenant), String(req.params.platform), 413, 'payload_too_large')),
     async (req, res, next) => {
       const platform = String(req.params.platform);
       const tenantId = String(req.params.tenant);
@@ -53,12 +54,7 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         const answer = connector.inboundResponse?.(result) ?? { status: 200, body: result };
         res.status(answer.status).json(answer.body);
       } catch (err) {
-        if (err instanceof InboundError) {
-          bridge.metrics.inboundRejected.inc({ platform, status: String(err.status) });
-          if (err instanceof AuthenticationError) {
-            bridge.logger.warn('webhook refused: authentication failed', { tenant: tenantId, platform });
-          }
-        }
+        if (err instanceof InboundError) bridge.refusals.refused(tenantId, platform, err.status, err.code);
         next(err);
       }
     },
