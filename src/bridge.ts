@@ -67,7 +67,8 @@ export class Bridge {
   private current: BridgeConfig;
   private reloading: Promise<unknown> = Promise.resolve();
   private started = false;
-  private readonly intake: IntakeGate;
+  /** Back-pressure and the store's limits, in front of every ingest. */
+  readonly intake: IntakeGate;
 
   constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
     this.current = config;

@@ -49,8 +49,8 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         }
         // Only authenticated bodies: the capture is for comparing what the vendor sends with our readings.
         bridge.capture.record(tenantId, platform, body);
-        const events = await connector.normalize!(body, raw);
-        const result = await bridge.ingest(tenantId, platform, events);
+        // Adapters may read the store while normalizing: the store's limits cover both steps.
+        const result = await bridge.intake.guard(async () => bridge.ingest(tenantId, platform, await connector.normalize!(body, raw)));
         const answer = connector.inboundResponse?.(result) ?? { status: 200, body: result };
         res.status(answer.status).json(answer.body);
       } catch (err) {
