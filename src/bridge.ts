@@ -317,11 +317,6 @@ export class Bridge {
     await this.connectors.start();
   }
 
-  /** True while the queue holds `delivery.maxQueueDepth` events or more: intake answers 503. */
-  get overloaded(): boolean {
-    return this.intake.overloaded;
-  }
-
   /**
    * The store must answer before anything starts. When it does not, the error names it (without its
    * password) and the connection is given up, so the process can exit instead of reconnecting forever.
