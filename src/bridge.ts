@@ -18,6 +18,7 @@ import { ConnectorHealth } from './observability/connector-health.js';
 import { InboundCapture } from './observability/inbound-capture.js';
 import { InboundGaps } from './observability/inbound-gaps.js';
 import { Metrics } from './observability/metrics.js';
+import { RefusalLog } from './observability/refusal-log.js';
 import { UnrecognizedInbound } from './observability/unrecognized.js';
 import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
 import { ConnectorSet } from './platform/connector-set.js';
@@ -66,6 +67,8 @@ export class Bridge {
   readonly health: ConnectorHealth;
   /** Messages per route and minute over the last hour, for the status page's charts. */
   readonly throughput = new RouteThroughput();
+  /** Refused webhooks: counted each, logged once per kind and interval. */
+  readonly refusals: RefusalLog;
   /** Signs and reads the bridge's own links to files other platforms hold (`GET /files/...`). */
   readonly fileLinks: FileLinks;
   private readonly connectors: ConnectorSet;
@@ -73,7 +76,8 @@ export class Bridge {
   private current: BridgeConfig;
   private reloading: Promise<unknown> = Promise.resolve();
   private started = false;
-  private readonly intake: IntakeGate;
+  /** Back-pressure and the store's limits, in front of every ingest. */
+  readonly intake: IntakeGate;
 
   constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
     this.current = config;
@@ -103,6 +107,7 @@ export class Bridge {
     this.inboundGaps = new InboundGaps(this.metrics, this.logger, this.store);
     this.capture = new InboundCapture(config.logging.captureInbound);
     this.health = new ConnectorHealth(this.metrics);
+    this.refusals = new RefusalLog(this.logger, this.metrics);
     this.fileLinks = new FileLinks(config.server.fileLinks);
     this.transcripts = new Transcripts(this.store, config.transcripts);
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs, this.throughput);
@@ -357,11 +362,6 @@ export class Bridge {
     });
   }
 
-  /** True while the queue holds `delivery.maxQueueDepth` events or more: intake answers 503. */
-  get overloaded(): boolean {
-    return this.intake.overloaded;
-  }
-
   /**
    * The store must answer before anything starts. When it does not, the error names it (without its
    * password) and the connection is given up, so the process can exit instead of reconnecting forever.
@@ -385,6 +385,7 @@ export class Bridge {
     this.started = false;
     const timeoutMs = this.config.delivery.drainTimeoutMs;
     this.intake.stop();
+    this.refusals.close();
     await this.connectors.stop();
     await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
     if (this.queue.kind === 'memory') await this.reportUndelivered(timeoutMs);

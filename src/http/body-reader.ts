@@ -46,20 +46,24 @@ function refuse(req: Request, res: Response, limit: string): void {
  * chunked body is answered 413 the moment it crosses the limit. (express.raw answers the same 413
  * only after reading the whole body off the wire, however big, or after the request timeout.)
  */
-export function readBody(limit: string): RequestHandler {
+export function readBody(limit: string, tooLarge: (req: Request) => void): RequestHandler {
   const max = parseByteSize(limit);
   return (req, res, proceed) => {
     // Stream events run in the socket's async context: bound here, the rest of the request keeps its own
     // (its request id on every log line).
     const next = AsyncResource.bind(proceed);
     const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > max) return refuse(req, res, limit);
+    if (declared !== undefined && Number(declared) > max) {
+      tooLarge(req);
+      return refuse(req, res, limit);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= max) return void chunks.push(chunk);
       stop();
+      tooLarge(req);
       refuse(req, res, limit);
     };
     const onEnd = () => {

@@ -18,13 +18,14 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
     (req, res, next) => {
       const connector = bridge.connector(String(req.params.tenant), String(req.params.platform));
       if (!connector?.verify || !connector.normalize) {
-        bridge.metrics.inboundRejected.inc({ platform: 'unknown', status: '404' });
+        // Not the caller's names: they are not ours to keep, and would grow the refusal log's table.
+        bridge.refusals.refused('unknown', 'unknown', 404, 'not_found');
         return sendError(res, 404, 'not_found', 'no such tenant or platform');
       }
       res.locals.connector = connector;
       next();
     },
-    readBody(bodyLimit),
+    readBody(bodyLimit, (req) => bridge.refusals.refused(String(req.params.tenant), String(req.params.platform), 413, 'payload_too_large')),
     async (req, res, next) => {
       const platform = String(req.params.platform);
       const tenantId = String(req.params.tenant);
@@ -48,17 +49,16 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         }
         // Only authenticated bodies: the capture is for comparing what the vendor sends with our readings.
         bridge.capture.record(tenantId, platform, body);
-        const events = await connector.normalize!(body, raw);
-        const result = await bridge.ingest(tenantId, platform, events);
+        // Adapters may read the store while normalizing: the store's limits cover both steps.
+        const result = await bridge.intake.guard(async () => bridge.ingest(tenantId, platform, await connector.normalize!(body, raw)));
         const answer = connector.inboundResponse?.(result) ?? { status: 200, body: result };
         res.status(answer.status).json(answer.body);
       } catch (err) {
         if (err instanceof InboundError) {
-          bridge.metrics.inboundRejected.inc({ platform, status: String(err.status) });
-          if (err instanceof AuthenticationError) {
-            // The adapters' refusal reasons are fixed texts (which header, which check), never the credential.
-            bridge.logger.warn('webhook refused: authentication failed', { tenant: tenantId, platform, reason: err.message });
-          }
+          // An auth refusal's message is the adapter's fixed text naming the check that failed (never the
+          // credential): it is the why an operator needs, and a bounded set, so it can key the aggregation.
+          const why = err instanceof AuthenticationError ? `${err.code}: ${err.message}` : err.code;
+          bridge.refusals.refused(tenantId, platform, err.status, why);
         }
         next(err);
       }

@@ -54,20 +54,32 @@ export class IntakeGate {
     return this.depth >= this.options.maxQueueDepth;
   }
 
+  /** Queues a batch of `size` events through `ingest`, or refuses it whole (UnavailableError). */
   async admit<T>(size: number, ingest: () => Promise<T>): Promise<T> {
-    const { store, maxQueueDepth, ingestTimeoutMs } = this.options;
-    if (!store.connected) throw refuse('store_unavailable', 'the store is not reachable; retry later');
-    if (this.overloaded || (this.depth > 0 && this.depth + size > maxQueueDepth)) {
+    // Nothing to store (a notification of echoes only): nothing to refuse either.
+    if (size === 0) return ingest();
+    if (this.overloaded || (this.depth > 0 && this.depth + size > this.options.maxQueueDepth)) {
       throw refuse('overloaded', 'the delivery queue is full; retry later');
     }
     this.depth += size;
+    return this.guard(ingest);
+  }
+
+  /**
+   * Runs work that needs the store within the store's limits: refused at once while its connection is
+   * down, 503 when it takes longer than `ingestTimeoutMs`. Webhooks run their whole handling in it
+   * (an adapter's normalize may read the store too), pollers and the bridge's own events their ingest.
+   */
+  async guard<T>(work: () => Promise<T>): Promise<T> {
+    const { store, ingestTimeoutMs } = this.options;
+    if (!store.connected) throw refuse('store_unavailable', 'the store is not reachable; retry later');
     try {
-      return await within(ingest(), ingestTimeoutMs);
+      return await within(work(), ingestTimeoutMs);
     } catch (err) {
-      // Out of time, or an error from a store whose connection went down meanwhile: the store failed, not the request.
       if (err instanceof TimeLimitError) {
         throw refuse('store_unavailable', `the store did not take the events within ${ingestTimeoutMs} ms; retry later`);
       }
+      // An error from a store whose connection went down meanwhile: the store failed, not the request.
       if (!(err instanceof InboundError) && !store.connected) throw refuse('store_unavailable', 'the store is not reachable; retry later');
       throw err;
     }
