@@ -45,7 +45,7 @@ describe('refused webhook log', () => {
     // One at once, one per interval that ended while they came (on a slow machine the run spans some), one at stop.
     expect(refusals.length).toBeGreaterThanOrEqual(2);
     expect(refusals.length).toBeLessThanOrEqual(2 + intervals + 1);
-    expect(refusals.slice(1).every((l) => l.seconds === 10 && l.reason === 'unauthenticated')).toBe(true);
+    expect(refusals.slice(1).every((l) => l.seconds === 10 && l.reason === 'unauthenticated: authentication failed')).toBe(true);
     expect(refusals.reduce((sum, l) => sum + Number(l.count), 0)).toBe(1000);
   });
 });
