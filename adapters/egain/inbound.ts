@@ -7,6 +7,8 @@ import type { ChannelDirectory } from './channels.js';
 import type { CallbackAuthConfig } from './config.js';
 import { type Problem, type ReadMessage, readEnvelope, readMessage } from './callback-reader.js';
 import type { CallbackMessage, ClientType } from './wire.js';
+import { readChoice, readRichMessage } from './rich-message.js';
+import type { RichContentInput } from '../../src/model/rich.js';
 
 const PLATFORM = 'egain';
 
@@ -186,14 +188,28 @@ export class EgainInbound {
           reason: 'transferred to a queue',
         };
     }
-    if (type.startsWith('richMessage.') && m.content?.text) {
-      return { ...base, kind: 'message', text: m.content.text, richText: false, attachments: [] };
+    if (type.startsWith('richMessage.')) {
+      const body = richBody(type.slice('richMessage.'.length), m);
+      if (body) return { ...base, kind: 'message', ...body };
     }
     const reason = NOT_CARRIED[type] ?? (type.startsWith('richMessage.') ? 'a rich message without text' : undefined);
     if (reason) this.runtime.drop(type, reason, { messageId: m.id });
     else this.runtime.unrecognized('type', `message type ${type}`, m);
     return undefined;
   }
+}
+
+/**
+ * A rich message as canonical content with its text; a customer's (a relayed answer) as the text of
+ * the choice; a type we do not map, or one we cannot read, as its `content.text`.
+ */
+function richBody(subtype: string, m: CallbackMessage): { text: string; rich?: RichContentInput } | undefined {
+  const content = m.content as Record<string, unknown> | undefined;
+  if (m.sender.type === 'customer') {
+    const choice = readChoice(content);
+    return choice ? { text: choice } : undefined;
+  }
+  return readRichMessage(subtype, content) ?? (m.content?.text ? { text: m.content.text } : undefined);
 }
 
 /**

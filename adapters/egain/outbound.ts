@@ -7,6 +7,7 @@ import type { EgainApi } from './api.js';
 import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
+import { richDraft, richRefusal } from './rich-message.js';
 import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature } from './restrictions.js';
 import { splitText } from './split-text.js';
 import type { ClientType, DirectionRestrictions, L10nProperties, WireConversation, WireMessage } from './wire.js';
@@ -93,6 +94,14 @@ export class EgainOutbound {
 
   private async sendMessage(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
     const { rules, r } = await this.channel(ctx);
+    if (event.rich && event.attachments.length === 0) {
+      const draft = richDraft(event.rich, event.text, r?.maxTextLength);
+      const sender = this.senderType(ctx);
+      const refusal = maySend(sender, draft.type) ? richRefusal(event.rich, r, r?.maxTextLength) : `a ${sender} app may not send ${draft.type}`;
+      // What the channel cannot show goes as its readable text (below), never dropped.
+      if (!refusal) return this.deliver(event.id, [draft], ctx);
+      ctx.logger.debug('rich message sent as its text', { reason: refusal });
+    }
     // The channel's policy applies to every file the sender shared. A refused file is left out and its
     // sender told why; the text and the other files still go. One the channel allows but that has no
     // address to fetch it from (hosted by the sender's vendor) is named in the text instead of uploaded.

@@ -76,6 +76,40 @@ export type WireConversation = z.infer<typeof WireConversation>;
 const AssetRef = z.object({ id: z.string().min(1).max(256) });
 
 /**
+ * UNKNOWN: the body of the `richMessage.*` types. The Send message page lists the types
+ * (`richMessage.quickreply`, `listpicker`, `richlink`, ...) and the channel restrictions name them
+ * (`richMessageTypes`, `features: richText`), but the message schema is collapsed. What we send: the
+ * readable text in `content.text` (so a client that discards the type still shows something) and the
+ * structure in `content.richMessage`, lists wrapped as eGain wraps them elsewhere (`{option: [...]}`).
+ * What we read: that shape, and the same fields under `content.<quickreply|listpicker|richlink>` or
+ * directly in `content`, lists as `options`/`items`/`replies`/`choices`, each bare or wrapped
+ * (`{option|item: [...]}`), items named `title`/`label`/`text`/`name` (see rich-message.ts).
+ */
+export const WireRichOption = z.object({
+  title: z.string().min(1).max(256),
+  value: z.string().max(1024).optional(),
+  subtitle: z.string().max(512).optional(),
+  imageUrl: z.string().url().optional(),
+  url: z.string().url().optional(),
+});
+export const WireRichMessage = z.object({
+  title: z.string().max(4096).optional(),
+  subtitle: z.string().max(2048).optional(),
+  multipleSelection: z.boolean().optional(),
+  url: z.string().url().optional(),
+  imageUrl: z.string().url().optional(),
+  options: z.object({ option: z.array(WireRichOption).min(1).max(100) }).optional(),
+});
+export type WireRichMessage = z.infer<typeof WireRichMessage>;
+
+/**
+ * UNKNOWN: how the Hub relays a customer's answer to a quick reply or list picker. A chat widget most
+ * likely posts the chosen title as `text`; a `richMessage.*` from the customer (the table lets no
+ * customer send one, but a relayed answer may keep its type) is read for its selection under
+ * `selected`/`selection`/`response`/`reply` or options marked `selected: true`.
+ */
+
+/**
  * The message object. Evidence: `type.value`, `content.text`, `content.redact`, `sender.type`,
  * `sender.participant.name`, `id`, `created` (GET /conversations/{id} sample). UNKNOWN:
  * `content.attachments.attachment[]` and `content.format` (rich text).
@@ -89,6 +123,7 @@ export const WireMessage = z.object({
       redact: z.boolean().optional(),
       format: z.enum(['plain', 'html']).optional(),
       attachments: z.object({ attachment: z.array(AssetRef).min(1).max(20) }).optional(),
+      richMessage: WireRichMessage.optional(),
     })
     .optional(),
   sender: z.object({ type: ClientType, participant: Participant.optional() }),
@@ -161,7 +196,10 @@ export const CallbackConversation = z.object({
 export const CallbackMessage = z.object({
   id: z.string().min(1).max(256),
   type: z.object({ value: z.string().min(1).max(64) }),
-  content: WireMessage.shape.content,
+  // Loose: a rich message's fields are read in every shape eGain might use (WireRichMessage).
+  content: z
+    .looseObject({ ...WireMessage.shape.content.unwrap().shape, richMessage: z.unknown().optional() })
+    .optional(),
   sender: z.object({ type: ClientType, participant: Participant.optional() }),
   conversation: CallbackConversation.optional(),
   conversationId: z.string().min(1).max(256).optional(),

@@ -1,11 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { PayloadError } from '../../src/errors.js';
+import { BatchTooLargeError, PayloadError } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
 import type { LivePersonConversationState } from './conversation-state.js';
-import { AGENT_ROLES, PLATFORM, PUBLIC_AUDIENCE } from './vendor-facts.js';
+import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
+import {
+  AGENT_ROLES,
+  KNOWN_ACCEPT_STATUSES,
+  KNOWN_CHAT_STATES,
+  KNOWN_CONTENT_TYPES,
+  KNOWN_EVENT_TYPES,
+  KNOWN_NOTIFICATIONS,
+  KNOWN_ROLES,
+  PLATFORM,
+  PUBLIC_AUDIENCE,
+} from './vendor-facts.js';
+import { quickRepliesOf, structuredContentOf } from './rich-content.js';
+import type { SequenceGaps } from './sequence-gaps.js';
+import { richMessageBody } from '../../src/model/rich-text.js';
 
 const MessagingChange = z.looseObject({
   sequence: z.number().int().optional(),
@@ -19,13 +33,27 @@ const MessagingChange = z.looseObject({
 });
 type MessagingChange = z.infer<typeof MessagingChange>;
 
+/**
+ * Changes taken from one notification. LivePerson batches a few changes per notification; thousands
+ * in one signed request would hold the event loop for everyone else, so such a request is refused
+ * whole (413) rather than cut, like eGain's 100 messages per callback.
+ */
+export const MAX_CHANGES = 500;
+
 const Notification = z.looseObject({
   type: z.string(),
   body: z.looseObject({ changes: z.array(z.unknown()) }),
 });
 
+/** Events that carry content for the customer: only audience ALL may reach them. */
+const CONTENT_TYPES = new Set(['ContentEvent', 'RichContentEvent']);
+
 function problems(error: z.ZodError, at: string) {
   return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
+}
+
+function describe(found: { path: string; problem: string }[]): string {
+  return found.slice(0, 10).map((p) => `${p.path}: ${p.problem}`).join('; ');
 }
 
 /** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
@@ -35,16 +63,22 @@ export class LivePersonInbound {
   constructor(
     private readonly runtime: PlatformRuntime,
     states: LivePersonConversationState,
+    private readonly gaps: SequenceGaps,
   ) {
     this.changes = new ConversationChanges(runtime, states);
   }
 
   async normalize(body: unknown): Promise<InboundEventInput[]> {
     const envelope = Notification.safeParse(body);
-    if (!envelope.success) throw new PayloadError('not a LivePerson notification', problems(envelope.error, 'body'));
+    if (!envelope.success) {
+      const found = problems(envelope.error, 'body');
+      this.unrecognized('envelope', `answered 400: ${describe(found)}`, body);
+      throw new PayloadError('not a LivePerson notification', found);
+    }
     const { type, body: { changes } } = envelope.data;
-    if (type !== 'ms.MessagingEventNotification' && type !== 'cqm.ExConversationChangeNotification') {
-      this.drop(type, 'unsupported-notification');
+    if (changes.length > MAX_CHANGES) throw new BatchTooLargeError('body.changes', changes.length, MAX_CHANGES);
+    if (!KNOWN_NOTIFICATIONS.has(type)) {
+      this.unrecognized('type', `notification type ${type}`, body);
       return [];
     }
     const events: InboundEventInput[] = [];
@@ -53,12 +87,16 @@ export class LivePersonInbound {
       // redeliver the same batch until it gives up.
       if (type === 'ms.MessagingEventNotification') {
         const change = MessagingChange.safeParse(raw);
-        const event = change.success ? await this.messaging(change.data) : this.drop(type, 'malformed');
+        // Every numbered change counts for loss detection, also those dropped below (echoes, private notes).
+        if (change.success && change.data.sequence !== undefined) {
+          void this.gaps.seen(change.data.conversationId ?? change.data.dialogId, change.data.dialogId, change.data.sequence);
+        }
+        const event = change.success ? await this.messaging(change.data) : this.malformed(type, change.error, raw);
         if (event) events.push(event);
       } else {
         const change = ExConversationChange.safeParse(raw);
         if (change.success) events.push(...(await this.changes.normalize(change.data)));
-        else this.drop(type, 'malformed');
+        else this.malformed(type, change.error, raw);
       }
     }
     return events;
@@ -69,10 +107,13 @@ export class LivePersonInbound {
     const role = change.originatorMetadata?.role;
     const audience = change.messageAudience;
     if (role === 'CONSUMER') return this.drop(type, 'echo');
-    if (type === 'ContentEvent' ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
+    if (!KNOWN_EVENT_TYPES.has(type)) return this.unrecognized('type', `event type ${type}`, change);
+    if (role === undefined) return this.unrecognized('field', `${type} without originatorMetadata.role`, change);
+    if (!KNOWN_ROLES.has(role)) return this.unrecognized('enum', `${type} from role ${role}`, change);
+    if (CONTENT_TYPES.has(type) ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
       return this.drop(type, 'private');
     }
-    if (!role || !AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
+    if (!AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
     const base = {
       origin: { platform: PLATFORM, conversationId: change.conversationId ?? change.dialogId },
       sender: { role: 'agent' as const, id: change.originatorMetadata?.id ?? change.originatorId },
@@ -81,8 +122,11 @@ export class LivePersonInbound {
     switch (type) {
       case 'ContentEvent':
         return this.content(change, base);
+      case 'RichContentEvent':
+        return this.richContent(change, base);
       case 'ChatStateEvent': {
         const state = String(change.event.chatState ?? '');
+        if (!KNOWN_CHAT_STATES.has(state)) return this.unrecognized('enum', `ChatStateEvent chatState ${state || '(none)'}`, change);
         // ChatState events have no sequence and often no timestamp: they are lossy, so a fresh id is fine.
         const id = change.serverTimestamp === undefined ? randomUUID() : `${change.serverTimestamp}:${state}`;
         return { ...base, id: `${PLATFORM}:${change.dialogId}:chat:${id}`, kind: 'typing', state: state === 'COMPOSING' ? 'start' : 'stop' };
@@ -95,11 +139,16 @@ export class LivePersonInbound {
   }
 
   private content(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
-    if (change.sequence === undefined) return this.drop('ContentEvent', 'malformed');
+    if (change.sequence === undefined) return this.unrecognized('field', 'ContentEvent without sequence', change);
     const nativeId = `${change.dialogId}:${change.sequence}`;
     const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
     const { contentType, message } = change.event as { contentType?: unknown; message?: unknown };
-    if (contentType === 'text/plain' && typeof message === 'string') return { ...common, kind: 'message', text: message };
+    if (contentType === 'text/plain' && typeof message === 'string') {
+      const { quickReplies } = change.event as { quickReplies?: unknown };
+      const rich = quickRepliesOf(message, quickReplies);
+      if (quickReplies !== undefined && !rich) this.runtime.unrecognized('field', 'ContentEvent quickReplies without readable replies', change.event);
+      return rich ? { ...common, kind: 'message', ...richMessageBody(rich) } : { ...common, kind: 'message', text: message };
+    }
     if (contentType === 'hosted/file' && message && typeof message === 'object') {
       const file = message as { caption?: unknown; relativePath?: unknown; fileType?: unknown };
       const path = String(file.relativePath ?? '');
@@ -117,11 +166,26 @@ export class LivePersonInbound {
         ],
       };
     }
-    return this.drop('ContentEvent', 'unsupported-content');
+    if (!KNOWN_CONTENT_TYPES.has(String(contentType))) return this.unrecognized('enum', `ContentEvent contentType ${String(contentType)}`, change);
+    return this.unrecognized('field', `ContentEvent ${String(contentType)} with a message of type ${typeof message}`, change);
+  }
+
+  /** Structured content (cards, lists, carousels) as canonical rich content; text alone as a message. */
+  private richContent(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): InboundEventInput | undefined {
+    if (change.sequence === undefined) return this.unrecognized('field', 'RichContentEvent without sequence', change);
+    const nativeId = `${change.dialogId}:${change.sequence}`;
+    const common = { ...base, id: `${PLATFORM}:${nativeId}`, origin: { ...base.origin, messageId: nativeId } };
+    const read = structuredContentOf((change.event as { content?: unknown }).content);
+    if (!read) {
+      this.runtime.unrecognized('field', 'RichContentEvent content with no text, image or button', change.event);
+      return undefined;
+    }
+    return 'type' in read ? { ...common, kind: 'message', ...richMessageBody(read) } : { ...common, kind: 'message', text: read.text };
   }
 
   private async accept(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): Promise<InboundEventInput | undefined> {
     const { status, sequenceList } = change.event as { status?: unknown; sequenceList?: unknown };
+    if (!KNOWN_ACCEPT_STATUSES.has(String(status))) return this.unrecognized('enum', `AcceptStatusEvent status ${String(status)}`, change);
     if (status !== 'ACCEPT' && status !== 'READ') return this.drop('AcceptStatusEvent', 'unsupported-status');
     const sequences = Array.isArray(sequenceList) ? sequenceList.filter((s): s is number => Number.isInteger(s)) : [];
     const ids: string[] = [];
@@ -138,6 +202,16 @@ export class LivePersonInbound {
       status: status === 'READ' ? 'read' : 'delivered',
       messageIds: ids,
     };
+  }
+
+  private malformed(type: string, error: z.ZodError, raw: unknown): undefined {
+    return this.unrecognized('field', `${type} change: ${describe(problems(error, 'change'))}`, raw);
+  }
+
+  /** A wrong reading of LivePerson's format must be loud (counted, logged by shape, sampled), never a quiet drop. */
+  private unrecognized(what: UnrecognizedWhat, detail: string, payload: unknown): undefined {
+    this.runtime.unrecognized(what, detail, payload);
+    return undefined;
   }
 
   private drop(kind: string, reason: string): undefined {

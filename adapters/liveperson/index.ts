@@ -8,6 +8,7 @@ import { LivePersonDomains } from './domains.js';
 import { LivePersonInbound } from './inbound.js';
 import { LivePersonOutbound } from './outbound.js';
 import { livepersonSandbox } from './sandbox.js';
+import { SequenceGaps } from './sequence-gaps.js';
 import { verifyLivePersonWebhook } from './signature.js';
 import { PLATFORM } from './vendor-facts.js';
 
@@ -29,14 +30,16 @@ export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
     const credentials = new LivePersonCredentials(http, config, domains, runtime.store, tenantId);
     const api = new LivePersonApi(http, config, domains, credentials);
     const states = new LivePersonConversationState(runtime.store, tenantId);
-    const outbound = new LivePersonOutbound(http, config, api, credentials, runtime, states);
-    const inbound = new LivePersonInbound(runtime, states);
+    const gaps = new SequenceGaps(runtime.store, tenantId, config.sequenceGaps, (gap) => runtime.inboundGap(gap), runtime.logger);
+    const outbound = new LivePersonOutbound(http, config, api, credentials, runtime, states, gaps);
+    const inbound = new LivePersonInbound(runtime, states, gaps);
     return {
       platform: PLATFORM,
       verify: (req) => verifyLivePersonWebhook(req, config.clientSecret, config.accountId),
       normalize: (body) => inbound.normalize(body),
       send: (event, ctx) => outbound.send(event, ctx),
       refreshAuth: () => credentials.invalidateAppToken(),
+      stop: async () => gaps.stop(),
     };
   },
 };

@@ -8,6 +8,8 @@ import type { LivePersonConversationState } from './conversation-state.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import { isHostable, sendHostedFile } from './files.js';
 import * as req from './requests.js';
+import { publishedRich } from './rich-content.js';
+import type { SequenceGaps } from './sequence-gaps.js';
 import { PLATFORM } from './vendor-facts.js';
 import type { VendorHttp } from '../../src/http/vendor-client.js';
 
@@ -28,6 +30,7 @@ export class LivePersonOutbound {
     private readonly credentials: LivePersonCredentials,
     private readonly runtime: PlatformRuntime,
     private readonly states: LivePersonConversationState,
+    private readonly gaps: SequenceGaps,
   ) {}
 
   async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
@@ -98,13 +101,23 @@ export class LivePersonOutbound {
     if (text === '' && hosted.length === 0) return { status: 'dropped', reason: 'empty-message' };
     const dialog = await this.open(ctx);
     const sequences: unknown[] = [];
-    if (text !== '') sequences.push((await this.api.send(dialog.consumer, req.textMessage(dialog.dialogId, text))).sequence);
+    if (text !== '') sequences.push((await this.api.send(dialog.consumer, this.contentOf(event, dialog.dialogId, text))).sequence);
     for (const attachment of hosted) {
       sequences.push(await sendHostedFile(this.http, this.api, dialog.consumer, dialog.dialogId, attachment));
     }
     await this.stopComposing(dialog, ctx);
+    // Our own events take numbers of the dialog too: known here, they are no gap even if no echo comes.
+    for (const s of sequences) if (typeof s === 'number') void this.gaps.seen(dialog.dialogId, dialog.dialogId, s);
     const first = sequences.find((s) => typeof s === 'number');
     return { status: 'sent', nativeMessageId: first === undefined ? undefined : `${dialog.dialogId}:${first}` };
+  }
+
+  /** The text, or its rich content where the tenant lets the consumer publish structured content. */
+  private contentOf(event: EventOfKind<'message'>, dialogId: string, text: string) {
+    if (!event.rich || !this.config.consumerRichContent) return req.textMessage(dialogId, text);
+    // Links under the text (files LivePerson cannot host) would be lost in structured content: text then.
+    if (text !== event.text) return req.textMessage(dialogId, text);
+    return req.publish(dialogId, publishedRich(event.rich, event.text));
   }
 
   private async typing(event: EventOfKind<'typing'>, ctx: DeliveryContext): Promise<SendResult> {
@@ -134,7 +147,8 @@ export class LivePersonOutbound {
     }
     if (sequences.length === 0) return { status: 'dropped', reason: 'unknown-messages' };
     const status = event.status === 'read' ? 'READ' : 'ACCEPT';
-    await this.api.send(dialog.consumer, req.acceptStatus(dialog.dialogId, status, [...new Set(sequences)]));
+    const { sequence } = await this.api.send(dialog.consumer, req.acceptStatus(dialog.dialogId, status, [...new Set(sequences)]));
+    if (typeof sequence === 'number') void this.gaps.seen(dialog.dialogId, dialog.dialogId, sequence);
     return { status: 'sent' };
   }
 }

@@ -41,6 +41,20 @@ export const EXT_CONSUMER_ID_PREFIX = 'cb-';
 export const AGENT_ROLES = new Set(['ASSIGNED_AGENT', 'AGENT', 'MANAGER']);
 
 /**
+ * Every value LivePerson documents for what a webhook can carry (Messaging Window API schemas, webhooks
+ * notification examples). A value outside these is not a quiet drop: it means our reading of the format is
+ * wrong or out of date, so it is reported as unrecognised.
+ */
+export const KNOWN_ROLES = new Set(['CONSUMER', 'ASSIGNED_AGENT', 'AGENT', 'MANAGER', 'READER', 'CONTROLLER']);
+export const KNOWN_EVENT_TYPES = new Set(['ContentEvent', 'RichContentEvent', 'AcceptStatusEvent', 'ChatStateEvent']);
+export const KNOWN_ACCEPT_STATUSES = new Set(['ACCEPT', 'READ', 'ACCESS', 'NACK', 'ACTION']);
+export const KNOWN_CHAT_STATES = new Set(['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE']);
+/** UNKNOWN: ContentEvent content types beyond these two (the Connector API SEND page names only them). */
+export const KNOWN_CONTENT_TYPES = new Set(['text/plain', 'hosted/file']);
+/** The notification types the webhooks we register deliver (see WEBHOOK_EVENT_TYPES). */
+export const KNOWN_NOTIFICATIONS = new Set(['ms.MessagingEventNotification', 'cqm.ExConversationChangeNotification']);
+
+/**
  * UNKNOWN: whether ChatStateEvent / AcceptStatusEvent changes carry `messageAudience`. ContentEvents must
  * say ALL (private agent notes must never reach the customer); the others are dropped only when they
  * name another audience.
@@ -83,6 +97,17 @@ export const ENDED_BY: Record<string, 'customer' | 'agent' | 'system'> = {
  * at the same moment by two instances can both pass the staleness check; LivePerson guarantees order within
  * a conversation outside its retry drain period, which makes that rare.
  */
+
+/**
+ * Each dialog numbers its events with a consecutive `sequence` (the agent's and the consumer's, SEND's reply
+ * gives the consumer's), and the webhook retry policy admits loss: a hole is a lost event (sequence-gaps.ts).
+ * UNKNOWN: whether LivePerson numbers events a consumer webhook never receives (private notes if they are not
+ * delivered, system events): each would show as a gap. ChatStateEvents take no number (SEND answers 0 and
+ * their notifications carry none). UNKNOWN: the first number of a dialog; a loss before the first number the
+ * bridge sees is therefore not detected.
+ */
+
+/** Rich content readings (quick replies, structured content) are in rich-content.ts, with their UNKNOWNs. */
 
 /**
  * The webhook subscriptions a connector app must register, one per event type ("Webhooks: configuration"):

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RichContent } from './rich.js';
 
 /**
  * The canonical conversation-event model: the only thing that crosses between adapters.
@@ -82,6 +83,8 @@ const bodies = {
     text: z.string().max(100_000),
     richText: z.boolean().default(false),
     attachments: z.array(Attachment).max(20).default([]),
+    /** Quick replies, a list picker or a card; `text` is then its readable fallback (src/model/rich-text.ts). */
+    rich: RichContent.optional(),
   },
   typing: {
     kind: z.literal('typing'),
@@ -120,9 +123,17 @@ const bodies = {
   },
 } as const;
 
+function hasFallback(m: { rich?: unknown; text: string }): boolean {
+  return m.rich === undefined || m.text.trim() !== '';
+}
+
 function union<T extends z.ZodRawShape>(extra: T) {
   return z.discriminatedUnion('kind', [
-    z.object({ ...common, ...extra, ...bodies.message }),
+    // Every target that cannot show rich content sends the text: it must never be empty.
+    z.object({ ...common, ...extra, ...bodies.message }).refine((m) => hasFallback(m as { rich?: unknown; text: string }), {
+      message: 'a rich message carries its readable text fallback in text',
+      path: ['text'],
+    }),
     z.object({ ...common, ...extra, ...bodies.typing }),
     z.object({ ...common, ...extra, ...bodies.receipt }),
     z.object({ ...common, ...extra, ...bodies.started }),

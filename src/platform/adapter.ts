@@ -4,6 +4,7 @@ import type { VendorHttpFactory } from '../http/vendor-client.js';
 import type { ConversationEvent, InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { InboundGap } from '../observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../observability/unrecognized.js';
 import type { MappingStore } from '../store/mapping-store.js';
 
@@ -46,6 +47,11 @@ export interface PlatformRuntime {
    * sample for the admin API). Loud on purpose: it is how a wrong reading of a vendor format shows.
    */
   unrecognized(what: UnrecognizedWhat, detail: string, payload: unknown): void;
+  /**
+   * Reports events the vendor numbered but never delivered (a gap its consecutive numbering shows, after
+   * the adapter waited for late deliveries): counted, logged as a warning, shown on the status page.
+   */
+  inboundGap(gap: InboundGap): void;
   /** Hands a raw inbound payload to the opt-in capture (`logging.captureInbound`); webhooks are captured by the core. */
   received(payload: unknown): void;
   /** An outbound HTTP client whose call outcomes drive this connector's health (`chatbridge_connector_up`). */

@@ -33,6 +33,14 @@ export interface TenantSpec {
   rightnowShapes?: Partial<ShapeSwitches>;
   /** How the eGain simulator shapes what eGain's docs leave open in its callbacks. */
   egainCallbacks?: CallbackShape;
+  /** Puts something (an outage proxy) in front of LivePerson's messaging service: gets the simulator's URL, returns the one to use. */
+  livepersonMessagingVia?: (simulatorUrl: string) => Promise<string>;
+  /** The rich message types the customers' eGain channel takes (feature richText); none by default. */
+  customerRichTypes?: string[];
+  /** `liveperson.consumerRichContent`: the customer side's rich messages go to LivePerson as structured content. */
+  consumerRichContent?: boolean;
+  /** `liveperson.sequenceGaps.waitMs` (default: the adapter's). */
+  sequenceGapWaitMs?: number;
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -47,10 +55,11 @@ export const EGAIN_MAX_TEXT = 120;
 
 const CALLBACK_AUTH = { type: 'basic' as const, username: 'hub', password: 'hub-callback-password' };
 
-function channel(type: string, allowed: string[]): ChannelBody {
+function channel(type: string, allowed: string[], richTypes?: string[]): ChannelBody {
   const rules = {
     maxTextLength: EGAIN_MAX_TEXT,
-    features: ['typing_events' as const, 'attachments' as const],
+    features: ['typing_events' as const, 'attachments' as const, ...(richTypes ? ['richText' as const] : [])],
+    ...(richTypes ? { richMessageTypes: richTypes } : {}),
     attachmentPolicy: { enabled: true, maxSize: 100_000, type: 'allow' as const, extensions: allowed },
   };
   return {
@@ -96,7 +105,17 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
   if (uses('liveperson')) {
     const account = { accountId: '12345678', clientId: `${spec.id}-lp-client`, clientSecret: `${spec.id}-lp-secret` };
     tenant.liveperson = await startLivePersonSimulator({ ...account, fileSharing: true });
-    config.liveperson = LivePersonConfig.parse({ ...account, domainApiUrl: tenant.liveperson.url, scheme: 'http', fileSharing: true, requestTimeoutMs: 2000 });
+    const messaging = await spec.livepersonMessagingVia?.(tenant.liveperson.url);
+    config.liveperson = LivePersonConfig.parse({
+      ...account,
+      domainApiUrl: tenant.liveperson.url,
+      scheme: 'http',
+      fileSharing: true,
+      requestTimeoutMs: 2000,
+      ...(messaging ? { domainOverrides: { asyncMessagingEnt: messaging } } : {}),
+      consumerRichContent: spec.consumerRichContent ?? false,
+      ...(spec.sequenceGapWaitMs ? { sequenceGaps: { enabled: true, waitMs: spec.sequenceGapWaitMs } } : {}),
+    });
   }
   if (uses('egain')) {
     const role = spec.customer === 'egain' ? 'customer' : 'agent';
@@ -105,7 +124,7 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
     const bridgeChannel = channel(BRIDGE_CHANNEL, ['png', 'txt']);
     tenant.egain = await startEgainSimulator({
       clients: [{ ...client, type: role === 'agent' ? 'customer' : 'custom_agent', scopes: [INTERACTION_SCOPE, READ_SCOPE] }],
-      channels: [bridgeChannel, channel(CUSTOMER_CHANNEL, ['pdf'])],
+      channels: [bridgeChannel, channel(CUSTOMER_CHANNEL, ['pdf'], spec.customerRichTypes)],
       callbackShape: spec.egainCallbacks,
     });
     config.egain = EgainConfig.parse({
@@ -137,6 +156,8 @@ export interface BridgeOptions {
   store: StoreMode;
   tenants: TenantSpec[];
   transcripts?: Record<string, unknown>;
+  /** Over the harness's short delivery timings. */
+  delivery?: Record<string, unknown>;
 }
 
 export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge> {
@@ -161,7 +182,7 @@ export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge>
       {
         server: { port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, fileLinks: { secret: FILE_LINK_SECRET } },
         store: { kind: options.store, url: TEST_REDIS_URL, keyPrefix },
-        delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 2000, partitions: 4, drainTimeoutMs: 2000 },
+        delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 2000, partitions: 4, drainTimeoutMs: 2000, ...options.delivery },
         logging: { level: 'error' },
         ...(options.transcripts ? { transcripts: options.transcripts } : {}),
         tenants: blocks,

@@ -24,6 +24,8 @@ export class TargetServer {
   delayMs = 0;
   /** Every request from now on fails with this, until cleared. */
   failAll: Fault | undefined;
+  /** Every request whose key passes `test` fails with `fault`, until cleared. */
+  failMatching: { test: (key: string) => boolean; fault: Fault } | undefined;
 
   /** Accepted deliveries in arrival order, one per idempotency key. */
   get accepted(): Received[] {
@@ -54,7 +56,8 @@ export class TargetServer {
         }
         const entry: Received = { key, conversation: String(body.conversation ?? ''), body };
         this.raw.push(entry);
-        const fault = this.failAll ?? this.faults.get(key)?.shift();
+        const matching = this.failMatching?.test(key) ? this.failMatching.fault : undefined;
+        const fault = this.failAll ?? matching ?? this.faults.get(key)?.shift();
         const answer = () => {
           if (fault) {
             res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end('{"error":"on purpose"}');

@@ -6,7 +6,7 @@ import { tokenRouter } from './auth-routes.js';
 import { channelRouter } from './channel-routes.js';
 import { messageRouter } from './message-routes.js';
 import { INTERACTION_SCOPE, MANAGE_SCOPE, reject, type SimClient, type SimCustomer, SimulatorState } from './state.js';
-import type { SimChannelBody, SimClientType } from './vendor-schemas.js';
+import { type SimChannelBody, type SimClientType, SimRichMessage } from './vendor-schemas.js';
 
 export { INTERACTION_SCOPE, MANAGE_SCOPE, READ_SCOPE, type SimClient, type SimCustomer } from './state.js';
 
@@ -52,6 +52,8 @@ export interface CallbackOptions {
   senderType?: SimClientType;
   participant?: { id?: string; name?: string };
   attachmentIds?: string[];
+  /** `content.richMessage` of a `richMessage.*` type (an agent's or bot's quick replies, list, link). */
+  richMessage?: Record<string, unknown>;
   /** The customer block of this callback; default: the one the conversation was opened with. */
   customer?: SimCustomer;
 }
@@ -122,6 +124,7 @@ export async function startEgainSimulator(options: EgainSimulatorOptions = {}) {
     const content = {
       ...(o.text !== undefined ? { text: o.text } : {}),
       ...(o.attachmentIds ? { attachments: { attachment: o.attachmentIds.map((id) => ({ id })) } } : {}),
+      ...(o.richMessage ? { richMessage: SimRichMessage.parse(o.richMessage) } : {}),
     };
     const known = state.conversations.get(conversationId);
     const customer = o.customer ?? known?.customer;

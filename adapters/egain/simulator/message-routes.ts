@@ -26,7 +26,12 @@ function problemWith(state: SimulatorState, m: SimMessage, conversation: SimConv
   }
   if (type.startsWith('typing.') && r?.features && !r.features.includes('typing_events')) return 'the channel has no typing events';
   const rich = type.startsWith('richMessage.') ? type.slice('richMessage.'.length) : undefined;
+  if (rich && r?.features && !r.features.includes('richText')) return 'the channel has no richText feature';
   if (rich && r?.richMessageTypes && !r.richMessageTypes.includes(rich)) return `the channel does not take ${rich} rich messages`;
+  const body = m.content?.richMessage;
+  if ((rich === 'quickreply' || rich === 'listpicker') && !body?.options) return `a ${rich} needs content.richMessage.options`;
+  if (rich === 'richlink' && !body?.url) return 'a richlink needs content.richMessage.url';
+  if (!rich && body) return 'content.richMessage belongs to richMessage.* types only';
   for (const ref of refs) {
     const asset = state.assets.get(ref.id);
     if (!asset || !asset.bytes) return `asset ${ref.id} does not exist or was never uploaded`;

@@ -21,6 +21,28 @@ const HubText = z.string().refine((text) => !LONE_SURROGATE.test(text), 'text is
 const Named = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
 
 /**
+ * A rich message's structure. eGain's pages name the types and the channel's `richMessageTypes`, not the
+ * body: this is the shape the bridge's docs promise to send (`content.richMessage`, lists wrapped as
+ * `{option: [...]}` like eGain's other lists), checked strictly so a drift on either side shows.
+ */
+const SimRichOption = z.strictObject({
+  title: HubText.pipe(z.string().min(1).max(256)),
+  value: z.string().min(1).max(1024).optional(),
+  subtitle: z.string().max(512).optional(),
+  imageUrl: z.string().url().optional(),
+  url: z.string().url().optional(),
+});
+export const SimRichMessage = z.strictObject({
+  title: HubText.optional(),
+  subtitle: z.string().optional(),
+  multipleSelection: z.boolean().optional(),
+  url: z.string().url().optional(),
+  imageUrl: z.string().url().optional(),
+  options: z.strictObject({ option: z.array(SimRichOption).min(1).max(100) }).optional(),
+});
+export type SimRichMessage = z.infer<typeof SimRichMessage>;
+
+/**
  * One message as the Send message reference and the GET /conversations/{id} sample show it: a typed
  * `type.value`, `content` (`text`, `redact`), a `sender` of a client application type, and the
  * `conversation` it belongs to (an id, or account + customer contacts + entry point to start one).
@@ -35,6 +57,7 @@ export const SimMessage = z.object({
       redact: z.boolean().optional(),
       format: z.enum(['plain', 'html']).optional(),
       attachments: z.object({ attachment: z.array(z.object({ id: z.string().min(1) })).min(1).max(20) }).optional(),
+      richMessage: SimRichMessage.optional(),
     })
     .optional(),
   sender: z.object({ type: z.enum(CLIENT_TYPES), participant: Named.optional() }),

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { identityRoutes } from './identity-routes.js';
+import { PublishedEvent } from './schemas.js';
 import { messagingRoutes } from './messaging-routes.js';
 import { conversationChange, messagingNotification, type Notification } from './notifications.js';
 import { type LpRole, nextTs, type RecordedEvent, reject, type SimConversation, type SimState } from './state.js';
@@ -155,6 +156,12 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
     return recorded;
   }
 
+  async function agentPublishes(convId: string, event: Record<string, unknown>) {
+    const conv = conversation(convId);
+    const recorded = agentEvent(conv, event);
+    return { ...(await post(messagingNotification(conv, [recorded]))), sequence: recorded.sequence };
+  }
+
   async function changeState(convId: string, mutate: (conv: SimConversation) => void) {
     const conv = conversation(convId);
     mutate(conv);
@@ -211,6 +218,22 @@ export async function startLivePersonSimulator(options: LivePersonSimulatorOptio
         agentEvent(conv, { type: 'ContentEvent', contentType: 'text/plain', message }, opts.audience, opts.role),
       );
       return { ...(await post(messagingNotification(conv, events))), sequences: events.map((e) => e.sequence) };
+    },
+    /** The agent offers quick replies under a text (validated as LivePerson documents them). */
+    async agentQuickReplies(convId: string, message: string, quickReplies: unknown) {
+      const event = { type: 'ContentEvent', contentType: 'text/plain', message, quickReplies };
+      return agentPublishes(convId, PublishedEvent.parse(event) as Record<string, unknown>);
+    },
+    /** The agent sends structured content (a card, a list of buttons, a carousel). */
+    async agentRichContent(convId: string, content: unknown) {
+      return agentPublishes(convId, PublishedEvent.parse({ type: 'RichContentEvent', content }) as Record<string, unknown>);
+    },
+    /**
+     * The next agent event takes a sequence number but is never notified: LivePerson's webhook gave up
+     * on it (retries exhausted). What follows arrives with a gap in `sequence`.
+     */
+    loseNextAgentEvent(convId: string) {
+      return agentEvent(conversation(convId), { type: 'ContentEvent', contentType: 'text/plain', message: '(lost)' }).sequence;
     },
     /** The agent shares an image: a `hosted/file` ContentEvent whose file sits in the account's swift folder. */
     async agentSharesFile(convId: string, file: { name: string; fileType: 'PNG' | 'JPG' | 'JPEG' | 'GIF'; caption?: string }) {

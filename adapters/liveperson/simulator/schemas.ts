@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SimQuickReplies, SimRichContentEvent } from './rich-schemas.js';
 
 /** Request bodies as the Connector API documents them; anything else is a 400. */
 
@@ -32,7 +33,12 @@ export const ConsumerRequestConversation = z.strictObject({
 export const FILE_TYPES = ['JPG', 'JPEG', 'PNG', 'GIF'] as const;
 
 const ContentEvent = z.discriminatedUnion('contentType', [
-  z.strictObject({ type: z.literal('ContentEvent'), contentType: z.literal('text/plain'), message: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('ContentEvent'),
+    contentType: z.literal('text/plain'),
+    message: z.string().min(1),
+    quickReplies: SimQuickReplies.optional(),
+  }),
   z.strictObject({
     type: z.literal('ContentEvent'),
     contentType: z.literal('hosted/file'),
@@ -47,6 +53,7 @@ const ContentEvent = z.discriminatedUnion('contentType', [
 
 export const PublishedEvent = z.discriminatedUnion('type', [
   ContentEvent,
+  SimRichContentEvent,
   z.strictObject({ type: z.literal('ChatStateEvent'), chatState: z.enum(['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE']) }),
   z.strictObject({
     type: z.literal('AcceptStatusEvent'),

@@ -95,7 +95,11 @@ describe('eGain simulator strictness', () => {
     const t = await token('agent');
     const conv = sim.openConversation('rich_chan');
     expect((await call('POST', '/conversations/messages', t, send(conv, 'richMessage.payment', 'custom_agent', 'pay'))).status).toBe(400);
-    expect((await call('POST', '/conversations/messages', t, send(conv, 'richMessage.quickreply', 'custom_agent', 'pick'))).status).toBe(202);
+    // A quick reply without its options is no quick reply; with them (content.richMessage) it passes.
+    const quick = send(conv, 'richMessage.quickreply', 'custom_agent', 'pick');
+    expect((await call('POST', '/conversations/messages', t, quick)).status).toBe(400);
+    quick.messages.message[0]!.content = { text: 'pick', richMessage: { title: 'pick', options: { option: [{ title: 'A' }] } } } as never;
+    expect((await call('POST', '/conversations/messages', t, quick)).status).toBe(202);
   });
 
   it('when the body is malformed JSON or misses messages, then 400 400-101', async () => {

@@ -126,17 +126,60 @@ describe('LivePerson messaging notifications', () => {
     expect(err.details?.[0]?.path).toBe('body.body.changes');
   });
 
-  it('when one change of a batch is malformed, then it alone is dropped and the others still count', async () => {
+  it('when one change of a batch is malformed, then it alone is reported unrecognised and the others still count', async () => {
     const { connector, runtime } = setup();
     const events = await connector.normalize!(messaging(change({ dialogId: undefined }), change({ sequence: 3 })), raw);
     expect(events.map((e) => e.id)).toEqual([`liveperson:${CONV}:3`]);
-    expect(runtime.drops).toEqual([{ kind: 'ms.MessagingEventNotification', reason: 'malformed' }]);
+    expect(runtime.drops).toEqual([]);
+    expect(runtime.unrecognizedSeen).toEqual([
+      expect.objectContaining({ what: 'field', detail: expect.stringContaining('change.dialogId') }),
+    ]);
   });
 
-  it('when an unknown notification type arrives, then it is dropped, not refused', async () => {
+  it('when an unknown notification type arrives, then it is reported unrecognised, not refused', async () => {
     const { connector, runtime } = setup();
     expect(await connector.normalize!({ kind: 'notification', type: 'ms.Other', body: { changes: [{}, {}] } }, raw)).toEqual([]);
-    expect(runtime.drops).toEqual([{ kind: 'ms.Other', reason: 'unsupported-notification' }]);
+    expect(runtime.drops).toEqual([]);
+    expect(runtime.unrecognizedSeen).toEqual([expect.objectContaining({ what: 'type', detail: 'notification type ms.Other' })]);
+  });
+
+  it('when the payload is not a notification, then it is reported as an unknown envelope besides the 400', async () => {
+    const { connector, runtime } = setup();
+    await expect(Promise.resolve(connector.normalize!({ hello: 1 }, raw))).rejects.toBeInstanceOf(PayloadError);
+    expect(runtime.unrecognizedSeen).toEqual([expect.objectContaining({ what: 'envelope', payload: { hello: 1 } })]);
+  });
+
+  it.each([
+    ['an undocumented event type', { event: { type: 'FancyEvent' } }, 'type', 'event type FancyEvent'],
+    ['a role LivePerson does not document', { originatorMetadata: { id: 'x', role: 'ROBOT' } }, 'enum', 'ContentEvent from role ROBOT'],
+    ['no originator role', { originatorMetadata: undefined }, 'field', 'ContentEvent without originatorMetadata.role'],
+    ['an undocumented content type', { event: { type: 'ContentEvent', contentType: 'text/html', message: '<b>x</b>' } }, 'enum', 'ContentEvent contentType text/html'],
+    ['a text whose message is not a string', { event: { type: 'ContentEvent', contentType: 'text/plain', message: { text: 'x' } } }, 'field', 'ContentEvent text/plain with a message of type object'],
+    ['a content event without sequence', { sequence: undefined }, 'field', 'ContentEvent without sequence'],
+    ['an undocumented receipt status', { event: { type: 'AcceptStatusEvent', status: 'SEEN', sequenceList: [1] } }, 'enum', 'AcceptStatusEvent status SEEN'],
+    ['an undocumented chat state', { event: { type: 'ChatStateEvent', chatState: 'THINKING' } }, 'enum', 'ChatStateEvent chatState THINKING'],
+  ])('when a change carries %s, then it is reported unrecognised (not dropped quietly)', async (_case, over, what, detail) => {
+    const { connector, runtime } = setup();
+    expect(await connector.normalize!(messaging(change(over)), raw)).toEqual([]);
+    expect(runtime.drops).toEqual([]);
+    expect(runtime.unrecognizedSeen).toEqual([expect.objectContaining({ what, detail })]);
+  });
+
+  it('when a change is one LivePerson documents and the bridge ignores on purpose, then it is a drop, not unrecognised', async () => {
+    const { connector, runtime } = setup();
+    const events = await connector.normalize!(
+      messaging(
+        change({ originatorMetadata: { id: 'c', role: 'CONSUMER' } }),
+        change({ originatorMetadata: { id: 'r', role: 'READER' } }),
+        change({ messageAudience: 'AGENTS_AND_MANAGERS' }),
+        change({ event: { type: 'AcceptStatusEvent', status: 'ACCESS', sequenceList: [1] } }),
+        change({ event: { type: 'AcceptStatusEvent', status: 'NACK', sequenceList: [1] } }),
+      ),
+      raw,
+    );
+    expect(events).toEqual([]);
+    expect(runtime.unrecognizedSeen).toEqual([]);
+    expect(runtime.drops.map((d) => d.reason)).toEqual(['echo', 'not-agent', 'private', 'unsupported-status', 'unsupported-status']);
   });
 });
 
