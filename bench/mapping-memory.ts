@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { MappingStore } from '../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../src/store/memory-store.js';
 import { RedisMappingStore } from '../src/store/redis-store.js';
@@ -121,7 +122,8 @@ async function measureRedisStore(): Promise<MappingMemory['redis']> {
     }, 0);
     return { bytesPerMapping: Math.round(total / sample.length), sampled: sample.length };
   } finally {
-    await deleteKeys(store.redis, keyPrefix);
+    // Connected to REDIS_URL: one endpoint, never a Cluster.
+    await deleteKeys(store.redis as Redis, keyPrefix);
     await store.close();
   }
 }

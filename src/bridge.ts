@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { planReload, type ReloadResult } from './config/reload-plan.js';
-import type { BridgeConfig, TenantConfig } from './config/schema.js';
+import { type BridgeConfig, redisEndpoint, type TenantConfig } from './config/schema.js';
 import { BREAKER_STATE_VALUE, CircuitBreaker } from './delivery/circuit-breaker.js';
 import type { Delivery } from './delivery/delivery.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
@@ -85,9 +84,9 @@ export class Bridge {
     this.metrics = options.metrics ?? new Metrics({ defaultMetrics: true });
     const storeOptions = { keyPrefix: config.store.keyPrefix, mappingTtlMs: config.store.mappingTtlSeconds * 1000 };
     if (config.store.kind === 'redis') {
-      const store = RedisMappingStore.connect(config.store.url, storeOptions);
+      const store = RedisMappingStore.connect(redisEndpoint(config.store), storeOptions);
       this.store = store;
-      this.queue = new RedisQueueBackend(store.redis as Redis, {
+      this.queue = new RedisQueueBackend(store.redis, {
         keyPrefix: config.store.keyPrefix,
         partitions: config.delivery.partitions,
       });

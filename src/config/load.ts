@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import type { PlatformRegistry } from '../platform/registry.js';
 import { closestKey, knownKeysAt } from './known-keys.js';
-import { type BridgeConfig, CoreConfig, DEFAULT_MAX_QUEUE_DEPTH, type TenantConfig, TenantCore } from './schema.js';
+import { type BridgeConfig, CoreConfig, DEFAULT_MAX_QUEUE_DEPTH, DEFAULT_REDIS_URL, type TenantConfig, TenantCore } from './schema.js';
 
 export interface ConfigProblem {
   path: string;
@@ -186,7 +186,12 @@ export function parseConfig(
   const tenants = core.data.tenants.map((tenant, i) => checkTenant(tenant, i, registry, seen, problems));
   if (problems.length > 0) refuse();
   const { delivery, store } = core.data;
-  return { ...core.data, delivery: { ...delivery, maxQueueDepth: delivery.maxQueueDepth ?? DEFAULT_MAX_QUEUE_DEPTH[store.kind] }, tenants };
+  return {
+    ...core.data,
+    store: store.cluster ? store : { ...store, url: store.url ?? DEFAULT_REDIS_URL },
+    delivery: { ...delivery, maxQueueDepth: delivery.maxQueueDepth ?? DEFAULT_MAX_QUEUE_DEPTH[store.kind] },
+    tenants,
+  };
 }
 
 /** Checks one tenant's platform blocks and routes against the registry; returns it with validated blocks. */

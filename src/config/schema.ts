@@ -54,13 +54,31 @@ export const ServerConfig = z.strictObject({
   path: ['headersTimeoutMs'],
 });
 
-export const StoreConfig = z.strictObject({
-  kind: z.enum(['memory', 'redis']).default('memory'),
-  url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
-  keyPrefix: z.string().max(64).default('cb:'),
-  maxEntries: z.number().int().min(1000).default(500_000),
-  mappingTtlSeconds: z.number().int().min(60).default(30 * 24 * 3600),
-});
+/** `store.url` when neither it nor `store.cluster` is set (the loader fills it in). */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const RedisUrl = z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL');
+
+export const StoreConfig = z
+  .strictObject({
+    kind: z.enum(['memory', 'redis']).default('memory'),
+    url: RedisUrl.optional(),
+    /** Redis Cluster: some of its nodes' URLs (the client learns the rest); instead of `url`. */
+    cluster: z.array(RedisUrl).min(1, 'at least one node URL').optional(),
+    keyPrefix: z.string().max(64).default('cb:'),
+    maxEntries: z.number().int().min(1000).default(500_000),
+    mappingTtlSeconds: z.number().int().min(60).default(30 * 24 * 3600),
+  })
+  .refine((store) => store.url === undefined || store.cluster === undefined, {
+    message: 'set either url (one Redis endpoint; REDIS_URL sets it too) or cluster (Redis Cluster node URLs), not both',
+    path: ['cluster'],
+  });
+export type StoreConfig = z.infer<typeof StoreConfig>;
+
+/** The Redis a store configuration points at: its cluster's nodes, or its one endpoint. */
+export function redisEndpoint(store: StoreConfig): { url: string } | { cluster: string[] } {
+  return store.cluster ? { cluster: store.cluster } : { url: store.url ?? DEFAULT_REDIS_URL };
+}
 
 const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -159,7 +177,7 @@ export interface TenantConfig {
 
 export interface BridgeConfig {
   server: z.infer<typeof ServerConfig>;
-  store: z.infer<typeof StoreConfig>;
+  store: StoreConfig;
   /** `maxQueueDepth` is always set: the loader fills in the store's default. */
   delivery: z.infer<typeof DeliveryConfig> & { maxQueueDepth: number };
   logging: z.infer<typeof LoggingConfig>;

@@ -1,6 +1,6 @@
 /**
- * The Redis queue's atomic steps. Every script touches only keys of one partition (one hash tag),
- * so they run unchanged on Redis Cluster. Claims are fenced: only the token in `claims` may pop,
+ * The Redis queue's atomic steps. Every script touches only keys of one partition (one hash tag) and
+ * declares every key it touches in KEYS, so they run unchanged on Redis Cluster. Claims are fenced: only the token in `claims` may pop,
  * postpone, dead-letter, release or renew a lane.
  */
 
@@ -41,19 +41,24 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
 /**
- * KEYS: ready, claims, attempts, lane key prefix, parked; ARGV: now, leaseMs, token, max. Hides claimed lanes
- * until the lease ends and returns { lane, head, attempts, parked } for each (head false when the lane is
- * empty, parked false when the head was never parked), so the worker needs no read of its own, one round trip less per claimed lane. The lane keys are built
- * here from the prefix rather than declared, because which lanes are due is known only inside the
- * script; the prefix carries the partition's hash tag, so they are on the declared keys' Cluster slot.
+ * KEYS: ready, claims, attempts, parked, lane...; ARGV: now, leaseMs, token, lane... (the lanes the client
+ * read as due, each with its list key at the same position after the first four keys). Every key is
+ * declared, as Redis Cluster requires: which lanes are due is read first (ZRANGEBYSCORE), and a lane
+ * claimed or rescheduled meanwhile is skipped here. Hides claimed lanes until the lease ends and
+ * returns { lane, head, attempts, parked } for each (head false when the lane is empty, parked false
+ * when the head was never parked), so the worker needs no read of its own after the claim.
  */
 export const CLAIM = `
-local lanes = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
+local now = tonumber(ARGV[1])
 local res = {}
-for i, lane in ipairs(lanes) do
-  redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), lane)
-  redis.call('HSET', KEYS[2], lane, ARGV[3])
-  res[i] = { lane, redis.call('LINDEX', KEYS[4] .. lane, 0), redis.call('HGET', KEYS[3], lane) or '0', redis.call('HGET', KEYS[5], lane) }
+for i = 5, #KEYS do
+  local lane = ARGV[i - 1]
+  local due = redis.call('ZSCORE', KEYS[1], lane)
+  if due and tonumber(due) <= now then
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), lane)
+    redis.call('HSET', KEYS[2], lane, ARGV[3])
+    res[#res + 1] = { lane, redis.call('LINDEX', KEYS[i], 0), redis.call('HGET', KEYS[3], lane) or '0', redis.call('HGET', KEYS[4], lane) }
+  end
 end
 return res`;
 

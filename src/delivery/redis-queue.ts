@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { type DeadLetter, type Delivery, type ParkedLane, type QueuedHead, laneOf } from './delivery.js';
 import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
 import { completion, head, parkedValue, partitionOfId, type QueueKeys, queueKeys, readParked } from './redis-queue-keys.js';
 import * as scripts from './redis-queue-scripts.js';
+import { duplicateRedis, type RedisClient } from '../store/redis-connection.js';
 
 type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
 
@@ -18,7 +18,7 @@ type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown
 export class RedisQueueBackend implements QueueBackend {
   readonly kind = 'redis' as const;
   private readonly listeners: (() => void)[] = [];
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly channel: string;
   private nextPartition = 0;
   /** Partitions where work was announced (here or by another instance) and not yet looked at. */
@@ -27,7 +27,7 @@ export class RedisQueueBackend implements QueueBackend {
   private readonly instance = randomUUID();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: { keyPrefix: string; partitions: number; now?: () => number },
   ) {
     this.channel = `${options.keyPrefix}queue-work`;
@@ -77,8 +77,9 @@ export class RedisQueueBackend implements QueueBackend {
   }
 
   /**
-   * One script per partition looked at (each touches one hash tag), so a sweep costs `partitions`
-   * round trips; between sweeps only the announced partitions are looked at.
+   * Per partition looked at, a read of its due lanes and, when there are any, one script that claims
+   * them (every key declared, for Redis Cluster), so a sweep costs `partitions` round trips plus one
+   * per partition with due work; between sweeps only the announced partitions are looked at.
    */
   async claim(max: number, token: string, leaseMs: number, sweep = true): Promise<ClaimedLane[]> {
     const claimed: ClaimedLane[] = [];
@@ -90,14 +91,17 @@ export class RedisQueueBackend implements QueueBackend {
       this.announced.delete(p);
       const k = this.keys(p);
       const wanted = max - claimed.length;
-      const lanes = (await this.run('CLAIM', [k.ready, k.claims, k.attempts, k.lane(''), k.parked], [this.now(), leaseMs, token, wanted])) as [
+      const now = this.now();
+      const due = await this.redis.zrangebyscore(k.ready, '-inf', now, 'LIMIT', 0, wanted);
+      if (due.length === 0) continue;
+      // It may hold more due lanes than there were free slots: look there again next time.
+      if (due.length === wanted) this.announced.add(p);
+      const lanes = (await this.run('CLAIM', [k.ready, k.claims, k.attempts, k.parked, ...due.map(k.lane)], [now, leaseMs, token, ...due])) as [
         string,
         string | null,
         string,
         string | null,
       ][];
-      // It may hold more due lanes than there were free slots: look there again next time.
-      if (lanes.length === wanted) this.announced.add(p);
       for (const [lane, raw, attempts, parked] of lanes) {
         claimed.push({ lane, head: raw === null ? undefined : head(raw, attempts, parked) });
       }
@@ -171,11 +175,9 @@ export class RedisQueueBackend implements QueueBackend {
   }
 
   async parkedLanes(): Promise<ParkedLane[]> {
-    const pipeline = this.redis.pipeline();
-    for (const p of this.partitions()) pipeline.hgetall(this.keys(p).parked);
-    const results = (await pipeline.exec()) ?? [];
-    return results.flatMap(([, v]) =>
-      Object.entries((v ?? {}) as Record<string, string>).map(([lane, value]) => {
+    const results = await this.eachPartition((k) => this.redis.hgetall(k.parked));
+    return results.flatMap((parked) =>
+      Object.entries(parked).map(([lane, value]) => {
         const { since, headAcceptedAt } = readParked(value);
         return { lane, since, headAcceptedAt };
       }),
@@ -194,22 +196,22 @@ export class RedisQueueBackend implements QueueBackend {
     return (await this.run('RENEW', [k.ready, k.claims], [lane, token, this.now() + leaseMs])) === 1;
   }
 
-  private partitions(): number[] {
-    return Array.from({ length: this.options.partitions }, (_, i) => i);
+  /**
+   * One command per partition, all sent at once: never one pipeline across partitions, whose keys lie
+   * on different Cluster slots (auto-pipelining still batches them per connection).
+   */
+  private eachPartition<T>(read: (keys: QueueKeys) => Promise<T>): Promise<T[]> {
+    return Promise.all(Array.from({ length: this.options.partitions }, (_, p) => read(this.keys(p))));
   }
 
   async depth(): Promise<number> {
-    const pipeline = this.redis.pipeline();
-    for (const p of this.partitions()) pipeline.get(this.keys(p).depth);
-    const results = (await pipeline.exec()) ?? [];
-    return results.reduce((sum, [, v]) => sum + Number(v ?? 0), 0);
+    const depths = await this.eachPartition((k) => this.redis.get(k.depth));
+    return depths.reduce((sum, v) => sum + Number(v ?? 0), 0);
   }
 
   async listDeadLetters(limit: number): Promise<DeadLetter[]> {
-    const pipeline = this.redis.pipeline();
-    for (const p of this.partitions()) pipeline.hvals(this.keys(p).dlq);
-    const results = (await pipeline.exec()) ?? [];
-    const letters = results.flatMap(([, v]) => (v as string[]).map((s) => JSON.parse(s) as DeadLetter));
+    const results = await this.eachPartition((k) => this.redis.hvals(k.dlq));
+    const letters = results.flatMap((values) => values.map((s) => JSON.parse(s) as DeadLetter));
     // A group's letters share their time: they keep their lane's order.
     return letters.sort((a, b) => a.at.localeCompare(b.at) || (a.group ?? '').localeCompare(b.group ?? '') || (a.position ?? 0) - (b.position ?? 0)).slice(-limit);
   }
@@ -226,18 +228,15 @@ export class RedisQueueBackend implements QueueBackend {
   }
 
   async deadLetterCount(): Promise<number> {
-    const pipeline = this.redis.pipeline();
-    for (const p of this.partitions()) pipeline.hlen(this.keys(p).dlq);
-    const results = (await pipeline.exec()) ?? [];
-    return results.reduce((sum, [, v]) => sum + Number(v ?? 0), 0);
+    const counts = await this.eachPartition((k) => this.redis.hlen(k.dlq));
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /** Other instances learn of new work by pub/sub; the worker's poll covers lost messages and leases. */
   onWork(listener: () => void): void {
     this.listeners.push(listener);
     if (this.subscriber) return;
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('error', () => undefined);
+    this.subscriber = duplicateRedis(this.redis);
     this.subscriber.on('message', (_channel: string, message: string) => {
       const [from, partition] = message.split(' ');
       if (from !== this.instance) this.announce(Number(partition));

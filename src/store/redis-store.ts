@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { MappingStore, type StoreOptions } from './mapping-store.js';
+import { connectRedis, describeRedis, type RedisClient, type RedisEndpoint } from './redis-connection.js';
 
 const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 const EXPIRE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
@@ -32,11 +32,17 @@ export class RedisMappingStore extends MappingStore {
   readonly kind = 'redis' as const;
   private readonly stable = new LRUCache<string, string>(STABLE_COPIES);
 
+  /** Where the client points, without its password (see describeRedis). */
+  readonly location: string;
+
+  /** Every operation is a single-key command or script, so each runs on one Cluster slot. */
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     options: StoreOptions = {},
+    location = describeRedis(redis),
   ) {
     super(options);
+    this.location = location;
     for (const [name, lua] of Object.entries({ cbHashSet: HASH_SET, cbListAppend: LIST_APPEND })) {
       if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys: 1 });
     }
@@ -46,22 +52,15 @@ export class RedisMappingStore extends MappingStore {
     return (this.redis as unknown as Record<string, ScriptCall>)[name]!.bind(this.redis);
   }
 
-  /** `redis://user@host:port/db` from the client's options: the password is never part of it. */
-  get location(): string {
-    const { host, port, db, username, tls } = this.redis.options;
-    return `${tls ? 'rediss' : 'redis'}://${username ? `${encodeURIComponent(username)}@` : ''}${host}:${port}/${db ?? 0}`;
-  }
-
   /** ioredis queues commands while it reconnects; 'ready' is the only state in which they run. */
   override get connected(): boolean {
     return this.redis.status === 'ready';
   }
 
-  static connect(url: string, options: StoreOptions = {}): RedisMappingStore {
-    const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true });
-    // ioredis reconnects by itself; without a listener an outage would be an unhandled 'error' event.
-    redis.on('error', () => undefined);
-    return new RedisMappingStore(redis, options);
+  static connect(endpoint: string | RedisEndpoint, options: StoreOptions = {}): RedisMappingStore {
+    const target = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
+    const redis = connectRedis(target);
+    return new RedisMappingStore(redis, options, describeRedis(redis, target));
   }
 
   async get(key: string): Promise<string | undefined> {
