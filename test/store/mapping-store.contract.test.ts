@@ -3,10 +3,13 @@ import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { RedisMappingStore } from '../../src/store/redis-store.js';
 import { eventually } from '../support/eventually.js';
 import { connectTestRedis, deleteKeysWithPrefix, redisUrlForTests, uniqueTestPrefix } from '../support/redis.js';
+import { suiteCluster } from '../support/redis-cluster.js';
 
 /** One contract, two implementations: adapters must not be able to tell which store they run on. */
 
 const redis = await connectTestRedis();
+/** Stopped with its keys after the suite: nothing to delete there. */
+const cluster = await suiteCluster();
 const runPrefix = uniqueTestPrefix();
 const SHORT_TTL_MS = 60;
 /** Long enough that two steps in a row cannot straddle the expiry on a loaded machine. */
@@ -20,6 +23,7 @@ interface Implementation {
 
 const implementations: Implementation[] = [{ name: 'MemoryMappingStore', open: (o) => new MemoryMappingStore(o) }];
 if (redis) implementations.push({ name: 'RedisMappingStore', open: (o) => RedisMappingStore.connect(redisUrlForTests(), o) });
+if (cluster) implementations.push({ name: 'RedisMappingStore on a Cluster', open: (o) => RedisMappingStore.connect({ cluster: cluster.urls }, o) });
 
 afterAll(async () => {
   if (!redis) return;

@@ -5,6 +5,12 @@ import { Redis } from 'ioredis';
 /** Ports kept for Redis servers that tests start, stop and kill (6379 is the shared one). */
 const PORTS = [6390, 6391, 6392, 6393, 6394, 6395, 6396, 6397, 6398, 6399];
 
+/** Where a test's redis-server may listen, and what it is told beyond port and address. */
+export interface RedisProcessOptions {
+  ports?: number[];
+  args?: string[];
+}
+
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer().once('error', () => resolve(false));
@@ -19,15 +25,19 @@ function portFree(port: number): Promise<boolean> {
 export class RedisProcess {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly args: string[],
+  ) {}
 
-  static async start(): Promise<RedisProcess> {
-    for (const port of PORTS) {
+  /** On the first port that is free; a port another run takes meanwhile makes it try the next. */
+  static async start({ ports = PORTS, args = [] }: RedisProcessOptions = {}): Promise<RedisProcess> {
+    for (const port of ports) {
       if (!(await portFree(port))) continue;
-      const redis = new RedisProcess(port);
+      const redis = new RedisProcess(port, args.map((a) => a.replaceAll('{port}', String(port))));
       if (await redis.launch().then(() => true, () => false)) return redis;
     }
-    throw new Error(`no free port for a redis-server among ${PORTS.join(', ')}`);
+    throw new Error(`no free port for a redis-server among ${ports.join(', ')}`);
   }
 
   get url(): string {
@@ -36,10 +46,14 @@ export class RedisProcess {
 
   /** Starts (again) on the same port and resolves once it answers PING. */
   async launch(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args], {
       stdio: 'ignore',
     });
     this.child = child;
+    // A test that dies before its teardown must not leave its server running.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))));
     exited.catch(() => undefined);
     const deadline = Date.now() + 5000;
