@@ -1,30 +1,33 @@
-import type { Redis } from 'ioredis';
 import { laneOf, type QueuedHead } from '../../src/delivery/delivery.js';
 import { MemoryQueueBackend } from '../../src/delivery/memory-queue.js';
 import type { QueueBackend } from '../../src/delivery/queue-backend.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
+import type { RedisClient } from '../../src/store/redis-connection.js';
 import { messageDelivery as delivery } from '../support/deliveries.js';
 import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
+import { suiteCluster } from '../support/redis-cluster.js';
 
-const redis: Redis | undefined = await connectTestRedis();
-const stores: ('memory' | 'redis')[] = redis ? ['memory', 'redis'] : ['memory'];
+const redis = await connectTestRedis();
+/** Stopped with its keys after the suite: nothing to delete there. */
+const cluster = await suiteCluster();
+const stores = ['memory', ...(redis ? ['redis'] : []), ...(cluster ? ['redis cluster'] : [])] as ('memory' | 'redis' | 'redis cluster')[];
 
 afterAll(async () => {
   await redis?.quit();
 });
 
-/** The queue contract the worker relies on, below the bridge, against both backends. */
+/** The queue contract the worker relies on, below the bridge, against every backend. */
 describe.each(stores)('queue backend (%s)', (store) => {
   const prefix = uniqueTestPrefix();
   let clock = 1_000_000;
   let queue: QueueBackend;
-  let client: Redis | undefined;
+  let client: RedisClient | undefined;
 
   beforeEach(() => {
     const now = () => clock;
     if (store === 'memory') queue = new MemoryQueueBackend({ now });
     else {
-      client = redis!.duplicate();
+      client = store === 'redis' ? redis!.duplicate() : cluster!.client();
       queue = new RedisQueueBackend(client, { keyPrefix: prefix, partitions: 4, now });
     }
   });

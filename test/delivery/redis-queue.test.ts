@@ -1,32 +1,52 @@
-import type { Redis } from 'ioredis';
 import { laneOf } from '../../src/delivery/delivery.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
+import type { RedisClient } from '../../src/store/redis-connection.js';
 import { messageDelivery as delivery } from '../support/deliveries.js';
 import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
+import { suiteCluster } from '../support/redis-cluster.js';
 import { eventually } from '../support/eventually.js';
 
-const redis: Redis | undefined = await connectTestRedis();
-const describeWithRedis = redis ? describe : describe.skip;
+const redis = await connectTestRedis();
+const cluster = await suiteCluster();
+const runPrefix = uniqueTestPrefix();
 
+interface Target {
+  name: string;
+  connect(): RedisClient;
+}
+const targets: Target[] = [];
+if (redis) targets.push({ name: 'one Redis', connect: () => redis.duplicate() });
+if (cluster) targets.push({ name: 'a Redis Cluster', connect: () => cluster.client() });
+
+afterAll(async () => {
+  if (!redis) return;
+  // The cluster's keys go with its servers.
+  await deleteKeysWithPrefix(redis, runPrefix);
+  await redis.quit();
+});
+
+/** Jest refuses an empty table: with neither (outside CI) the suite is skipped, as the messages above said. */
+const describeEachTarget = targets.length > 0 ? describe.each(targets) : describe.skip.each([{ name: 'no Redis', connect: () => redis! }]);
 
 /** The Redis queue's own bookkeeping: what the worker no longer asks for in separate commands. */
-describeWithRedis('Redis queue backend', () => {
-  const prefix = uniqueTestPrefix();
+describeEachTarget('Redis queue backend on $name', (target) => {
+  const prefix = `${runPrefix}${target.name.replaceAll(' ', '-')}:`;
+  /** For what the tests do behind the queue's back. */
+  const direct = target.connect();
   const backends: RedisQueueBackend[] = [];
+  const clients: RedisClient[] = [direct];
 
   function backend(): RedisQueueBackend {
-    const created = new RedisQueueBackend(redis!.duplicate(), { keyPrefix: prefix, partitions: 4 });
+    const client = target.connect();
+    clients.push(client);
+    const created = new RedisQueueBackend(client, { keyPrefix: prefix, partitions: 4 });
     backends.push(created);
     return created;
   }
 
   afterAll(async () => {
-    for (const b of backends) {
-      await b.close();
-      await (b as unknown as { redis: Redis }).redis.quit();
-    }
-    await deleteKeysWithPrefix(redis!, prefix);
-    await redis!.quit();
+    for (const b of backends) await b.close();
+    await Promise.all(clients.map((c) => c.quit()));
   });
 
   it('when a head is completed, then the next head comes back in order and the claim ends with the last one', async () => {
@@ -96,7 +116,7 @@ describeWithRedis('Redis queue backend', () => {
     await queue.claim(100, 'w-crashed', 1);
     // The list emptied behind the schedule's back (an operator, or an instance of an older version that
     // popped the last event and crashed before releasing); the lease lapses.
-    await redis!.del(`${prefix}{q${queue.partitionOf(lane)}}:lane:${lane}`);
+    await direct.del(`${prefix}{q${queue.partitionOf(lane)}}:lane:${lane}`);
     await new Promise((r) => setTimeout(r, 5));
 
     const again = (await queue.claim(100, 'w1', 30_000)).filter((c) => c.lane === lane);
@@ -109,7 +129,7 @@ describeWithRedis('Redis queue backend', () => {
     const queue = backend();
     const lane = laneOf(delivery('c5', 'x'));
     await queue.enqueue(lane, [delivery('c5', 'c5-e2')], 60_000);
-    await redis!.hset(`${prefix}{q${queue.partitionOf(lane)}}:parked`, lane, '1000 0 c5-e1');
+    await direct.hset(`${prefix}{q${queue.partitionOf(lane)}}:parked`, lane, '1000 0 c5-e1');
     const [claimed] = (await queue.claim(100, 'w1', 30_000)).filter((c) => c.lane === lane);
     expect(claimed!.head!.delivery.event.id).toBe('c5-e2');
     expect(claimed!.head!.parkedSince).toBeUndefined();
