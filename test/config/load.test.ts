@@ -43,6 +43,23 @@ describe('loadConfig', () => {
     expect(depth('delivery:\n  maxQueueDepth: 50000\n')).toBe(50_000);
   });
 
+  it('when store.cluster lists node URLs, then the store points at them and has no url; with url or REDIS_URL as well it is refused', () => {
+    const store = 'store:\n  kind: redis\n  cluster: [redis://10.0.0.1:7000, redis://10.0.0.2:7000]\n';
+    const config = loadConfig(write({ 'c.yaml': `${store}tenants:\n${tenant('acme')}` }), registry, {});
+    expect(config.store).toMatchObject({ kind: 'redis', cluster: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'] });
+    expect(config.store.url).toBeUndefined();
+
+    const refusal = {
+      path: 'store.cluster',
+      problem: 'set either url (one Redis endpoint; REDIS_URL sets it too) or cluster (Redis Cluster node URLs), not both',
+    };
+    expect(problemsOf(write({ 'c.yaml': `${store}  url: redis://10.0.0.1:6379\ntenants:\n${tenant('acme')}` }))).toEqual([refusal]);
+    expect(problemsOf(write({ 'c.yaml': `${store}tenants:\n${tenant('acme')}` }), { REDIS_URL: 'redis://10.0.0.1:6379' })).toEqual([refusal]);
+    expect(problemsOf(write({ 'c.yaml': `store:\n  cluster: [10.0.0.1:7000]\ntenants:\n${tenant('acme')}` }))).toEqual([
+      { path: 'store.cluster[0]', problem: 'a redis:// or rediss:// URL' },
+    ]);
+  });
+
   it('when headersTimeoutMs is above requestTimeoutMs, then the configuration is refused naming the key', () => {
     const source = write({ 'c.yaml': `server:\n  headersTimeoutMs: 5000\n  requestTimeoutMs: 1000\ntenants:\n${tenant('acme')}` });
     expect(problemsOf(source)).toEqual([{ path: 'server.headersTimeoutMs', problem: 'headersTimeoutMs must not be above requestTimeoutMs' }]);
