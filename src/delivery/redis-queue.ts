@@ -198,7 +198,7 @@ export class RedisQueueBackend implements QueueBackend {
 
   /**
    * One command per partition, all sent at once: never one pipeline across partitions, whose keys lie
-   * on different Cluster slots (auto-pipelining still batches them per connection).
+   * on different Cluster slots (on one endpoint, auto-pipelining still sends them in one write).
    */
   private eachPartition<T>(read: (keys: QueueKeys) => Promise<T>): Promise<T[]> {
     return Promise.all(Array.from({ length: this.options.partitions }, (_, p) => read(this.keys(p))));

@@ -8,23 +8,25 @@ export type RedisEndpoint = { url: string } | { cluster: string[] };
 
 /**
  * ioredis queues commands while it reconnects; with 3 retries per request a short outage fails a
- * command rather than holding it forever. Auto-pipelining batches concurrent commands into one write
- * (on a Cluster, per node).
+ * command rather than holding it forever.
  */
-const COMMAND_OPTIONS = { maxRetriesPerRequest: 3, enableAutoPipelining: true } as const;
+const MAX_RETRIES_PER_REQUEST = 3;
 
 /**
  * The client for the configured endpoint. On a Cluster every node is reached with the credentials and
  * TLS of the first URL: ioredis learns the other nodes from CLUSTER SLOTS, whose answer carries none.
+ * One endpoint auto-pipelines (concurrent commands go out in one write). A Cluster does not: ioredis
+ * groups auto-pipelined commands by the slot of their first argument, which for a script defined
+ * without a fixed key count (the queue's) is the key count, so one batch could hold keys of several
+ * nodes and fail whole ("All keys in the pipeline should belong to the same slots allocation group").
  */
 export function connectRedis(endpoint: RedisEndpoint): RedisClient {
   const client =
     'cluster' in endpoint
       ? new Cluster(endpoint.cluster.map(clusterNode), {
-          enableAutoPipelining: true,
-          redisOptions: { ...credentials(endpoint.cluster[0]!), maxRetriesPerRequest: COMMAND_OPTIONS.maxRetriesPerRequest },
+          redisOptions: { ...credentials(endpoint.cluster[0]!), maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST },
         })
-      : new Redis(endpoint.url, { lazyConnect: false, ...COMMAND_OPTIONS });
+      : new Redis(endpoint.url, { lazyConnect: false, maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, enableAutoPipelining: true });
   // ioredis reconnects by itself; without a listener an outage would be an unhandled 'error' event.
   client.on('error', () => undefined);
   return client;

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { relayConfig, postWebhook, relayPayload, eventually } from '../support/bridge-fixture.js';
 import { compileProject, killHard, startChild, type ChildBridge } from '../support/child-process.js';
 import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
+import { suiteCluster } from '../support/redis-cluster.js';
 import { TargetServer } from '../support/target-server.js';
 
 const redisUp = await redisAvailable();
+/** Stopped with its keys after the suite: nothing to delete there. */
+const cluster = await suiteCluster();
 const CONVERSATIONS = 10;
 const PER_CONVERSATION = 30;
 
@@ -70,13 +73,21 @@ describe('SIGTERM in memory mode', () => {
   }, 60_000);
 });
 
-(redisUp ? describe : describe.skip)('kill -9 in Redis mode', () => {
+/** Where the Redis-mode instances keep their queue: one Redis, or the test's Redis Cluster. */
+const redisTargets = [
+  ...(redisUp ? [{ name: 'one Redis', cluster: undefined }] : []),
+  ...(cluster ? [{ name: 'a Redis Cluster', cluster: cluster.urls }] : []),
+];
+/** Jest refuses an empty table: with neither (outside CI) the suite is skipped, as the messages above said. */
+const describeEachTarget = redisTargets.length > 0 ? describe.each(redisTargets) : describe.skip.each([{ name: 'no Redis', cluster: undefined }]);
+
+describeEachTarget('kill -9 in Redis mode on $name', ({ cluster: nodes }) => {
   const target = new TargetServer();
   let prefix: string;
 
   afterAll(async () => {
     await target.close();
-    if (prefix) await deletePrefix(TEST_REDIS_URL, prefix);
+    if (prefix && !nodes) await deletePrefix(TEST_REDIS_URL, prefix);
   });
 
   it('when the instance dies mid-stream and a new one starts, then every event arrives exactly once and in order', async () => {
@@ -89,6 +100,7 @@ describe('SIGTERM in memory mode', () => {
       delivery: { concurrency: 4, leaseMs: 1000, partitions: 4 },
     });
     config.store.keyPrefix = prefix = `cbcrash:${randomUUID().slice(0, 8)}:`;
+    if (nodes) config.store = { ...config.store, url: undefined, cluster: nodes };
     const first = await startChild(outDir, ENTRY, config);
     children.push(first);
     await Promise.all(
