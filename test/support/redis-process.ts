@@ -35,7 +35,12 @@ export class RedisProcess {
     for (const port of ports) {
       if (!(await portFree(port))) continue;
       const redis = new RedisProcess(port, args.map((a) => a.replaceAll('{port}', String(port))));
-      if (await redis.launch().then(() => true, () => false)) return redis;
+      const launched = await redis.launch().then(
+        () => true,
+        // One that never answered as ours is not left running.
+        () => redis.stop().then(() => false),
+      );
+      if (launched) return redis;
     }
     throw new Error(`no free port for a redis-server among ${ports.join(', ')}`);
   }
@@ -60,7 +65,12 @@ export class RedisProcess {
     for (;;) {
       const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       client.on('error', () => undefined);
-      const answered = await Promise.race([client.connect().then(() => client.ping()).then(() => true, () => false), exited]);
+      // Only our own process counts: another run's server that took the port first also answers.
+      const ours = client
+        .connect()
+        .then(() => client.info('server'))
+        .then((info) => info.includes(`process_id:${child.pid}\r\n`), () => false);
+      const answered = await Promise.race([ours, exited]);
       client.disconnect();
       if (answered) return;
       if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not answer`);
