@@ -6,6 +6,7 @@ import type { EndUserClients } from './end-users.js';
 import type { EngagementRelease } from './engagement-release.js';
 import { type InboundBatch, normalizeBatch } from './inbound.js';
 import type { PollLease } from './lease.js';
+import type { NativeAgents } from './native-agents.js';
 import type { AgentSession } from './session.js';
 import { AssignmentAcknowledgementReply, END_USER_ROLE, unwrapGetMessages } from './wire.js';
 
@@ -42,6 +43,7 @@ export class PollLoop {
       config: RightNowConfig;
       endUsers: EndUserClients;
       release: EngagementRelease;
+      native: NativeAgents;
     },
   ) {}
 
@@ -144,14 +146,17 @@ export class PollLoop {
     if (batch.endUsers.size > 0) await this.deps.endUsers.remember(batch.endUsers);
     if (!pending.ingested && batch.events.length > 0) await runtime.ingest(batch.events);
     pending.ingested = true;
+    // The ingest may have left an offer to RightNow's own agents (native share): it is rerouted, not accepted.
     for (const engagementId of batch.offers) {
       if (pending.accepted.has(engagementId)) continue;
-      await this.accept(engagementId);
+      if (await this.deps.native.isMarked(engagementId)) await this.deps.native.rerouteOffer(engagementId);
+      else await this.accept(engagementId);
       pending.accepted.add(engagementId);
     }
     for (const engagementId of batch.ended) {
       if (pending.released.has(engagementId)) continue;
-      await this.deps.release.release(engagementId);
+      // One rerouted to RightNow's own agents is theirs: concluding it would end their chat.
+      if (!(await this.deps.native.isMarked(engagementId))) await this.deps.release.release(engagementId);
       pending.released.add(engagementId);
     }
     if (batch.capacityFreed) this.needAssignment = true;
