@@ -20,6 +20,10 @@ export interface StatusView {
   liveLimit: number;
   connectors: ConnectorHealthView[];
   unrecognized: UnrecognizedSample[];
+  /** Carried by the page's forms (admin-session.ts); empty for a bearer caller. */
+  csrf: string;
+  /** Whether a tenant's customer platform can take conversations back (the hand-back button). */
+  handBack(tenant: string, platform: string): boolean;
 }
 
 const STYLE = `
@@ -32,6 +36,7 @@ table { border-collapse: collapse; background: #fff; width: 100%; margin-bottom:
 th, td { border: 1px solid #d9dde3; padding: .35rem .6rem; text-align: left; vertical-align: top; }
 th { background: #eceff3; font-weight: 600; } code { font: 12px ui-monospace, monospace; }
 .empty { color: #5b6575; font-style: italic; }
+form { margin: 0; } button { font: inherit; cursor: pointer; }
 `;
 
 /** The page's one style block is allowed by its hash: the CSP needs no 'unsafe-inline' and allows no script at all. */
@@ -39,7 +44,7 @@ export const ADMIN_PAGE_CSP = [
   "default-src 'none'",
   `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
   "base-uri 'none'",
-  "form-action 'none'",
+  "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 
@@ -50,7 +55,8 @@ function routeCell(tenant: TenantConfig): string {
       const total = route.agents.reduce((sum, a) => sum + a.weight, 0);
       const agents = route.agents.map((a) => {
         const share = total > 0 ? Math.round((a.weight / total) * 100) : 0;
-        return `${escapeHtml(a.platform)} (weight ${escapeHtml(a.weight)}, ${share}% of new conversations)`;
+        const name = a.platform === route.customer ? `${escapeHtml(a.platform)}&rsquo;s own agents` : escapeHtml(a.platform);
+        return `${name} (weight ${escapeHtml(a.weight)}, ${share}% of new conversations)`;
       });
       return `${escapeHtml(route.customer)} &rarr; ${agents.join(', ')}`;
     })
@@ -69,6 +75,13 @@ function nativeIds(record: ConversationRecord): string {
     .join('<br>');
 }
 
+/** POSTs to the page's action route; the CSRF token ties it to this browser session. */
+function handBackForm(tenant: string, record: ConversationRecord, csrf: string): string {
+  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+  const customer = record.attrs.customer ?? '';
+  return `<form method="post" action="/admin/hand-back">${hidden('tenant', tenant)}${hidden('conversation', record.id)}${hidden('csrf', csrf)}<button type="submit">Hand back to ${escapeHtml(customer)}&rsquo;s agents</button></form>`;
+}
+
 function figure(label: string, value: number, bad = false): string {
   return `<div class="figure${bad && value > 0 ? ' bad' : ''}"><strong>${escapeHtml(value)}</strong>${escapeHtml(label)}</div>`;
 }
@@ -81,8 +94,9 @@ export function renderStatusPage(view: StatusView): string {
   );
   const conversations = view.tenants
     .map(({ tenant, live }) => {
-      const rows = live.map((r) => [code(r.id), nativeIds(r), escapeHtml(r.attrs.createdAt)]);
-      return `<h3>${escapeHtml(tenant.id)}</h3>${table(['bridge conversation', 'native ids per platform', 'started'], rows, 'no live conversations')}`;
+      const action = (r: ConversationRecord) => (r.attrs.customer && view.handBack(tenant.id, r.attrs.customer) ? handBackForm(tenant.id, r, view.csrf) : '');
+      const rows = live.map((r) => [code(r.id), nativeIds(r), escapeHtml(r.attrs.createdAt), action(r)]);
+      return `<h3>${escapeHtml(tenant.id)}</h3>${table(['bridge conversation', 'native ids per platform', 'started', 'roll back'], rows, 'no live conversations')}`;
     })
     .join('\n');
   const letters = table(
@@ -109,7 +123,7 @@ export function renderStatusPage(view: StatusView): string {
 </head>
 <body>
 <h1>chatbridge status</h1>
-<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store · read-only, refreshes every 15 s</p>
+<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store · refreshes every 15 s</p>
 <div class="figures">${figure('queued deliveries', view.queueDepth)}${figure('dead letters', view.deadLetterCount, true)}</div>
 <h2>Tenants and routes</h2>
 ${tenants}

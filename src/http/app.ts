@@ -4,6 +4,7 @@ import type { ReloadOutcome } from '../config/reload-plan.js';
 import { adminRouter } from './admin.js';
 import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
+import { adminPageActionsRouter } from './admin-page-actions.js';
 import { adminReloadRouter } from './admin-reload.js';
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
@@ -47,6 +48,7 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
   app.use(filesRouter(bridge));
   app.use(adminPageRouter(bridge));
+  app.use(adminPageActionsRouter(bridge));
   app.use(adminReloadRouter(bridge, options.reload));
   app.use(adminRouter(bridge));
   app.use(adminConversationsRouter(bridge));
