@@ -81,6 +81,28 @@ if (!haveChromium && !runningInCi()) console.warn(`SKIPPING the status page brow
     await context.close();
   });
 
+  test('when an operator clicks a conversation\'s hand-back button, then it goes back to RightNow\'s own agents', async () => {
+    const said = await requestSay(running.stateFile, { tenant: 'demo', as: 'customer', text: 'Please give me a human of the old team' });
+    expect(said.delivered).toBe(true);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+    await page.goto(`${running.service.url}/admin?token=${running.sandbox.config.server.adminToken!}`);
+
+    const row = page.locator('tr', { hasText: said.conversationId! });
+    await row.getByRole('button', { name: 'Hand back to rightnow’s agents' }).click();
+    await page.waitForURL(`${running.service.url}/admin/hand-back`);
+    expect(await page.locator('body').innerText()).toContain(
+      `Conversation ${said.conversationId!} was handed back to rightnow's own agents and ended on ${said.expected.platform}.`,
+    );
+    await page.getByRole('link', { name: 'Back to the status page' }).click();
+    expect(await page.locator('h3:has-text("demo") + *').innerText()).not.toContain(said.conversationId!);
+    // A form-action or style the CSP blocked would show here.
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test('when a browser without the session cookie opens /admin, then it is refused', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
