@@ -39,7 +39,7 @@ export class NativeAgents {
 
   /**
    * A fresh offer is only marked: the poll loop answers it right after the ingest that drew it (accept,
-   * then reroute). A live engagement gets the summary as a message its agents see and the end user does
+   * then `reroute`). A live engagement gets the summary as a message its agents see and the end user does
    * not (postMessage `visibility: NOT_ENDUSER`), then is rerouted at once.
    */
   async handOver(conversation: ConversationHandle, handOver: NativeHandOver): Promise<void> {
@@ -58,25 +58,12 @@ export class NativeAgents {
     return (await this.deps.store.get(this.markKey(engagementId))) !== undefined;
   }
 
-  /** An offer drawn for the native share: taken (so it can be rerouted), then rerouted. */
-  async rerouteOffer(engagementId: string): Promise<void> {
-    try {
-      await this.deps.session.call('assignmentAcknowledgement', {
-        action: 'ACCEPT',
-        actionType: 'AUTO',
-        assignmentType: 'LEAD',
-        engagementId: Number(engagementId),
-      });
-    } catch (err) {
-      // The offer is gone (the end user left, or it went elsewhere): nothing left to hand over.
-      if (err instanceof PermanentError || err instanceof ConversationGoneError) return;
-      throw err;
-    }
-    await this.reroute(engagementId);
-  }
-
-  /** A transient failure throws (the caller retries); a refusal that cannot change is logged. */
-  private async reroute(engagementId: string): Promise<void> {
+  /**
+   * To the escalation queue, once accepted (the poll loop accepts a marked offer like any other, so the
+   * end user's client is known and a later disconnect is placed). A transient failure throws (the loop
+   * retries the batch); a refusal that cannot change is logged.
+   */
+  async reroute(engagementId: string): Promise<void> {
     try {
       await this.deps.session.call('rerouteEngagement', { engagementId: Number(engagementId) });
     } catch (err) {

@@ -149,8 +149,8 @@ export class PollLoop {
     // The ingest may have left an offer to RightNow's own agents (native share): it is rerouted, not accepted.
     for (const engagementId of batch.offers) {
       if (pending.accepted.has(engagementId)) continue;
-      if (await this.deps.native.isMarked(engagementId)) await this.deps.native.rerouteOffer(engagementId);
-      else await this.accept(engagementId);
+      const native = await this.deps.native.isMarked(engagementId);
+      if ((await this.accept(engagementId)) && native) await this.deps.native.reroute(engagementId);
       pending.accepted.add(engagementId);
     }
     for (const engagementId of batch.ended) {
@@ -166,8 +166,8 @@ export class PollLoop {
     }
   }
 
-  /** Accepts an offer; one that can no longer be accepted ends the conversation it started. */
-  private async accept(engagementId: string): Promise<void> {
+  /** Accepts an offer (true); one that can no longer be accepted ends the conversation it started (false). */
+  private async accept(engagementId: string): Promise<boolean> {
     try {
       const { reply } = await this.deps.session.call(
         'assignmentAcknowledgement',
@@ -178,6 +178,7 @@ export class PollLoop {
       await this.deps.endUsers.remember(
         clients.flatMap((c) => (c.role === END_USER_ROLE && c.clientId !== undefined ? [[String(c.clientId), engagementId] as [string, string]] : [])),
       );
+      return true;
     } catch (err) {
       if (!(err instanceof PermanentError || err instanceof ConversationGoneError)) throw err;
       await this.deps.runtime.ingest([
@@ -191,6 +192,7 @@ export class PollLoop {
           reason: `the offer could not be accepted (${err.vendorCode ?? err.status ?? 'refused'})`,
         },
       ]);
+      return false;
     }
   }
 
