@@ -22,7 +22,7 @@ const MARK_TTL_MS = 24 * 3600_000;
  * rerouted. Never concluded or released afterwards: that would end the chat its new agent now has.
  *
  * A marked engagement (in the store, shared by instances) is the bridge's no more: the poll loop
- * reroutes its offer instead of accepting it and does not release it when it ends.
+ * reroutes its offer once accepted and does not release it when it ends.
  */
 export class NativeAgents {
   constructor(

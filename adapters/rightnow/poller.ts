@@ -146,7 +146,7 @@ export class PollLoop {
     if (batch.endUsers.size > 0) await this.deps.endUsers.remember(batch.endUsers);
     if (!pending.ingested && batch.events.length > 0) await runtime.ingest(batch.events);
     pending.ingested = true;
-    // The ingest may have left an offer to RightNow's own agents (native share): it is rerouted, not accepted.
+    // The ingest may have left an offer to RightNow's own agents (native share): accepted, then rerouted.
     for (const engagementId of batch.offers) {
       if (pending.accepted.has(engagementId)) continue;
       const native = await this.deps.native.isMarked(engagementId);
