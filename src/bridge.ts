@@ -1,12 +1,14 @@
 import type { Redis } from 'ioredis';
 import { planReload, type ReloadResult } from './config/reload-plan.js';
 import type { BridgeConfig, TenantConfig } from './config/schema.js';
+import { BREAKER_STATE_VALUE, CircuitBreaker } from './delivery/circuit-breaker.js';
 import type { Delivery } from './delivery/delivery.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { parkedByTarget } from './delivery/parked-lanes.js';
 import { MemoryQueueBackend } from './delivery/memory-queue.js';
 import type { QueueBackend } from './delivery/queue-backend.js';
 import { RedisQueueBackend } from './delivery/redis-queue.js';
-import { AuthExpiredError, ConversationGoneError, InboundError, PermanentError } from './errors.js';
+import { AuthExpiredError, ConversationGoneError, PermanentError } from './errors.js';
 import { FileLinks } from './files/file-links.js';
 import { withFreshFiles } from './files/fresh-files.js';
 import type { InboundEventInput } from './model/events.js';
@@ -21,15 +23,19 @@ import { ConnectorSet } from './platform/connector-set.js';
 import type { PlatformRegistry } from './platform/registry.js';
 import { StoredConversation } from './routing/conversation-handle.js';
 import { Ingestor } from './routing/ingestor.js';
+import { RouteThroughput } from './observability/route-throughput.js';
+import { IntakeGate } from './routing/intake-gate.js';
 import { isNative, NativeShare } from './routing/native-share.js';
 import { RouteLedger } from './routing/route-ledger.js';
 import type { MappingStore } from './store/mapping-store.js';
 import { MemoryMappingStore } from './store/memory-store.js';
 import { RedisMappingStore } from './store/redis-store.js';
 import { systemMessage } from './transcripts/system-message.js';
+import { within } from './time-limit.js';
 import { Transcripts } from './transcripts/transcripts.js';
 
-const DEPTH_REFRESH_MS = 250;
+/** How long start waits for the store to answer its first ping. */
+const STORE_START_TIMEOUT_MS = 10_000;
 
 export interface BridgeOptions {
   logger?: Logger;
@@ -53,12 +59,16 @@ export class Bridge {
   readonly ingestor: Ingestor;
   readonly transcripts: Transcripts;
   readonly worker: DeliveryWorker;
+  /** Per target (tenant + platform) in this process: pauses a failing vendor's lanes. */
+  readonly breaker: CircuitBreaker;
   readonly routeLedger: RouteLedger;
   /** Leaves conversations to their customer platform's own agents (native share, hand-back). */
   readonly native: NativeShare;
   readonly unrecognized: UnrecognizedInbound;
   readonly capture: InboundCapture;
   readonly health: ConnectorHealth;
+  /** Messages per route and minute over the last hour, for the status page's charts. */
+  readonly throughput = new RouteThroughput();
   /** Signs and reads the bridge's own links to files other platforms hold (`GET /files/...`). */
   readonly fileLinks: FileLinks;
   private readonly connectors: ConnectorSet;
@@ -66,9 +76,7 @@ export class Bridge {
   private current: BridgeConfig;
   private reloading: Promise<unknown> = Promise.resolve();
   private started = false;
-  /** Refreshed in the background: ingest must not pay a depth query per webhook. */
-  private queueDepth = 0;
-  private depthTimer: NodeJS.Timeout | undefined;
+  private readonly intake: IntakeGate;
 
   constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
     this.current = config;
@@ -87,13 +95,21 @@ export class Bridge {
       this.queue = new MemoryQueueBackend();
     }
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
+    this.intake = new IntakeGate({
+      queue: this.queue,
+      store: this.store,
+      metrics: this.metrics,
+      maxQueueDepth: config.delivery.maxQueueDepth,
+      ingestTimeoutMs: config.server.ingestTimeoutMs,
+    });
     this.unrecognized = new UnrecognizedInbound(this.metrics, this.logger);
     this.capture = new InboundCapture(config.logging.captureInbound);
     this.health = new ConnectorHealth(this.metrics);
     this.fileLinks = new FileLinks(config.server.fileLinks);
     this.transcripts = new Transcripts(this.store, config.transcripts);
-    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs);
+    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs, this.throughput);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
+    this.metrics.readParkedLanesFrom(async () => parkedByTarget(await this.queue.parkedLanes(), [...this.tenants.values()]));
     this.native = new NativeShare({
       store: this.store,
       ledger: this.routeLedger,
@@ -114,6 +130,11 @@ export class Bridge {
     this.connectors = new ConnectorSet(registry, (tenantId, platform) => this.runtime(tenantId, platform), this.logger);
     this.connectors.add(config.tenants);
     const d = config.delivery;
+    this.breaker = new CircuitBreaker(d.breaker, ({ tenant, platform, state, openUntil, reason }) => {
+      this.metrics.connectorState.set({ tenant, platform }, BREAKER_STATE_VALUE[state]);
+      // A breaker that never opened has no reason: its first sight is not news.
+      if (reason) this.logger[state === 'open' ? 'warn' : 'info'](`delivery circuit breaker ${state}`, { tenant, platform, openUntil, reason });
+    });
     this.worker = new DeliveryWorker(
       this.queue,
       {
@@ -121,7 +142,7 @@ export class Bridge {
         delivered: (delivery) => this.onDelivered(delivery),
         failedAttempt: (delivery, error, attempt) => {
           this.metrics.retries.inc({ tenant: delivery.event.tenant, platform: delivery.target });
-          eventLogger(this.logger, delivery.event).warn('delivery attempt failed', {
+          eventLogger(this.logger, delivery.event, delivery.requestId).warn('delivery attempt failed', {
             target: delivery.target,
             attempt,
             error: error.message,
@@ -131,13 +152,23 @@ export class Bridge {
         deadLettered: (delivery, reason) => {
           this.routeLedger.deadLettered(delivery);
           this.metrics.deadLetters.inc({ tenant: delivery.event.tenant, platform: delivery.target });
-          eventLogger(this.logger, delivery.event).error('event moved to the dead-letter list', { target: delivery.target, reason });
+          eventLogger(this.logger, delivery.event, delivery.requestId).error('event moved to the dead-letter list', { target: delivery.target, reason });
+        },
+        gaveUp: (head, { group, count }, reason) => {
+          this.routeLedger.deadLettered(head, count);
+          this.metrics.deadLetters.inc({ tenant: head.event.tenant, platform: head.target }, count);
+          eventLogger(this.logger, head.event).error('lane given up: its events moved to the dead-letter list as one group', {
+            target: head.target,
+            group,
+            count,
+            reason,
+          });
         },
         fault: (err) => this.logger.error('delivery worker fault', { error: err }),
       },
       {
         concurrency: d.concurrency,
-        maxAttempts: d.maxAttempts,
+        retryForMs: d.retryFor,
         inlineRetries: options.worker?.inlineRetries ?? 2,
         minBackoffMs: d.minBackoffMs,
         maxBackoffMs: d.maxBackoffMs,
@@ -145,6 +176,7 @@ export class Bridge {
         pollMs: options.worker?.pollMs ?? 250,
         laneBatch: options.worker?.laneBatch ?? 20,
       },
+      this.breaker,
     );
   }
 
@@ -184,12 +216,9 @@ export class Bridge {
     return this.tenants.get(tenantId);
   }
 
+  /** Fails fast with 503 (UnavailableError) while the queue is full or the store is down or slow. */
   async ingest(tenantId: string, platform: string, events: InboundEventInput[]): Promise<IngestResult> {
-    if (this.overloaded) {
-      this.metrics.inboundRejected.inc({ platform, status: '503' });
-      throw new InboundError(503, 'overloaded', 'the delivery queue is full; retry later');
-    }
-    return this.ingestor.ingest(tenantId, platform, events);
+    return this.intake.admit(events.length, () => this.ingestor.ingest(tenantId, platform, events));
   }
 
   private async deliver(delivery: Delivery, attempt: number): Promise<void> {
@@ -206,7 +235,7 @@ export class Bridge {
     this.routeLedger.delivering(delivery, record);
     const role = record.attrs.customer === target ? 'customer' : 'agent';
     const conversation = new StoredConversation(this.store, record, target, role);
-    const logger = eventLogger(this.logger, delivery.event);
+    const logger = eventLogger(this.logger, delivery.event, delivery.requestId);
     // Files are resolved at each attempt: a signed URL fetched earlier may have expired in the queue.
     const origin = this.connector(delivery.event.tenant, delivery.event.origin.platform);
     const event = await withFreshFiles(delivery.event, origin, this.fileLinks, logger);
@@ -279,8 +308,10 @@ export class Bridge {
   private onDelivered(delivery: Delivery): void {
     const { event, target } = delivery;
     this.metrics.eventsOut.inc({ tenant: event.tenant, platform: target, kind: event.kind });
-    this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, (Date.now() - delivery.acceptedAt) / 1000);
+    const latencyMs = Date.now() - delivery.acceptedAt;
+    this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, latencyMs / 1000);
     this.routeLedger.delivered(delivery);
+    eventLogger(this.logger, event, delivery.requestId).debug('event delivered', { target, latencyMs });
   }
 
   /**
@@ -318,23 +349,43 @@ export class Bridge {
     if (this.fileLinks.ephemeral) {
       this.logger.warn('server.fileLinks.secret is not set: file links use a key of this process only, so they stop working on restart and on other instances');
     }
-    await this.store.ping();
-    this.depthTimer = setInterval(() => {
-      this.queue.depth().then(
-        (depth) => {
-          this.queueDepth = depth;
-          this.metrics.queueDepth.set(depth);
-        },
-        () => undefined,
-      );
-    }, DEPTH_REFRESH_MS).unref();
+    await this.reachStore();
+    this.intake.start();
     this.worker.start();
     await this.connectors.start();
   }
 
+  /** Events still queued after a memory-mode drain; they die with the process, so it must not look like a clean stop. */
+  undeliveredAtStop = 0;
+
+  private async reportUndelivered(drainTimeoutMs: number): Promise<void> {
+    this.undeliveredAtStop = await this.queue.depth().catch(() => 0);
+    this.metrics.shutdownUndelivered.set(this.undeliveredAtStop);
+    if (this.undeliveredAtStop === 0) return;
+    this.logger.error('stopped with undelivered events: memory mode loses them with the process', {
+      undelivered: this.undeliveredAtStop,
+      drainTimeoutMs,
+      advice: 'raise delivery.drainTimeoutMs, or use store.kind redis to keep them for the next start',
+    });
+  }
+
   /** True while the queue holds `delivery.maxQueueDepth` events or more: intake answers 503. */
   get overloaded(): boolean {
-    return this.queueDepth >= this.config.delivery.maxQueueDepth;
+    return this.intake.overloaded;
+  }
+
+  /**
+   * The store must answer before anything starts. When it does not, the error names it (without its
+   * password) and the connection is given up, so the process can exit instead of reconnecting forever.
+   */
+  private async reachStore(): Promise<void> {
+    try {
+      await within(this.store.ping(), STORE_START_TIMEOUT_MS);
+    } catch (err) {
+      this.started = false;
+      await within(Promise.all([this.queue.close(), this.store.close()]), STORE_START_TIMEOUT_MS).catch(() => undefined);
+      throw new Error(`the store at ${this.store.location} did not answer: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -345,9 +396,10 @@ export class Bridge {
     if (!this.started) return;
     this.started = false;
     const timeoutMs = this.config.delivery.drainTimeoutMs;
-    clearInterval(this.depthTimer);
+    this.intake.stop();
     await this.connectors.stop();
     await this.worker.stop({ drain: this.queue.kind === 'memory', timeoutMs });
+    if (this.queue.kind === 'memory') await this.reportUndelivered(timeoutMs);
     await this.queue.close();
     await this.store.close();
   }

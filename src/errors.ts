@@ -30,6 +30,31 @@ export class PayloadError extends InboundError {
   }
 }
 
+/** Intake cannot take the request now (503); `Retry-After` tells the vendor when to try again. */
+export class UnavailableError extends InboundError {
+  constructor(
+    code: 'overloaded' | 'store_unavailable',
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(503, code, message);
+    this.name = 'UnavailableError';
+  }
+}
+
+/**
+ * One request carries more items than the bridge takes at once (413): handling them all would hold
+ * the event loop for everyone else. Refused whole, never cut, so nothing is half-accepted.
+ */
+export class BatchTooLargeError extends InboundError {
+  constructor(path: string, count: number, max: number) {
+    super(413, 'batch_too_large', `a request carries at most ${max} items at ${path}`, [
+      { path, problem: `${count} items; at most ${max}` },
+    ]);
+    this.name = 'BatchTooLargeError';
+  }
+}
+
 /** Outbound delivery failures. `retryable` decides between another attempt and the dead-letter list. */
 export class DeliveryError extends Error {
   constructor(

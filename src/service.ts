@@ -6,6 +6,7 @@ import { PeerReloads } from './config/peer-reloads.js';
 import type { ReloadOutcome } from './config/reload-plan.js';
 import type { BridgeConfig } from './config/schema.js';
 import { createApp } from './http/app.js';
+import { listen } from './http/listen.js';
 import type { PlatformRegistry } from './platform/registry.js';
 import { RedisMappingStore } from './store/redis-store.js';
 
@@ -84,16 +85,8 @@ export class ChatbridgeService {
   async start(): Promise<this> {
     await this.bridge.start();
     await this.peers?.listen(() => this.reloadForPeer());
-    const { port, host } = this.bridge.config.server;
     const app = createApp(this.bridge, { reload: this.canReload ? () => this.reloadEverywhere() : undefined });
-    await new Promise<void>((resolve, reject) => {
-      const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve()));
-      server.on('error', reject);
-      // Vendors time out long before this; a slow client must not hold a socket forever.
-      server.requestTimeout = 30_000;
-      server.headersTimeout = 10_000;
-      this.server = server;
-    });
+    this.server = await listen(app, this.bridge.config.server);
     this.bridge.fileLinks.listeningAt(this.url);
     return this;
   }
@@ -113,7 +106,8 @@ export class ChatbridgeService {
   }
 
   /**
-   * SIGTERM/SIGINT: stop once, exit 0 when drained; a second signal exits at once. SIGHUP: reload the
+   * SIGTERM/SIGINT: stop once, exit 0 when drained (1 when memory mode left events undelivered, logged
+   * with their count); a second signal exits at once. SIGHUP: reload the
    * configuration (the outcome is logged). Returns a function that removes the handlers.
    */
   installSignalHandlers(
@@ -128,7 +122,7 @@ export class ChatbridgeService {
       this.stop()
         .then(() => options.afterStop?.())
         .then(
-        () => exit(0),
+        () => exit(this.bridge.undeliveredAtStop > 0 ? 1 : 0),
         (err: unknown) => {
           this.bridge.logger.error('stop failed', { error: err });
           exit(1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { PayloadError } from '../../src/errors.js';
+import { BatchTooLargeError, PayloadError } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
@@ -29,6 +29,13 @@ const MessagingChange = z.looseObject({
   messageAudience: z.string().optional(),
 });
 type MessagingChange = z.infer<typeof MessagingChange>;
+
+/**
+ * Changes taken from one notification. LivePerson batches a few changes per notification; thousands
+ * in one signed request would hold the event loop for everyone else, so such a request is refused
+ * whole (413) rather than cut, like eGain's 100 messages per callback.
+ */
+export const MAX_CHANGES = 500;
 
 const Notification = z.looseObject({
   type: z.string(),
@@ -62,6 +69,7 @@ export class LivePersonInbound {
       throw new PayloadError('not a LivePerson notification', found);
     }
     const { type, body: { changes } } = envelope.data;
+    if (changes.length > MAX_CHANGES) throw new BatchTooLargeError('body.changes', changes.length, MAX_CHANGES);
     if (!KNOWN_NOTIFICATIONS.has(type)) {
       this.unrecognized('type', `notification type ${type}`, body);
       return [];

@@ -9,6 +9,7 @@ import { type Sandbox, startSandbox } from '../sandbox.js';
 import { requestSay, SANDBOX_STATE_FILE, type SandboxControl, serveSandboxControl } from '../sandbox-control.js';
 import type { SayReport } from '../sandbox-say.js';
 import { ChatbridgeService } from '../service.js';
+import { chatbridgeVersion } from './version.js';
 
 /** Commander's name for a `--kebab-case` option's value. */
 function camelCase(flag: string): string {
@@ -40,7 +41,7 @@ function printSandboxBanner(sandbox: Sandbox, bridgeUrl: string): void {
     `  bridge            ${bridgeUrl}   (health: /healthz, metrics: /metrics)`,
     ...sandbox.platforms.map((p) => `  ${p.platform.padEnd(17)} ${p.url}   (${p.role} side)`),
     `  tenant            ${tenant.id}: ${tenant.routes.map((r) => `${r.customer} -> ${r.agents.map((a) => a.platform).join(' + ')}`).join('; ')}`,
-    `  status page       ${bridgeUrl}/admin?token=${sandbox.config.server.adminToken}   (sandbox only token)`,
+    `  status page       ${bridgeUrl}/admin   (sign in with the sandbox-only token ${sandbox.config.server.adminToken})`,
     `  try it            ${selfCommand()} sandbox say --tenant ${tenant.id} --as customer "Hello"   (then --as agent)`,
     'A production configuration (--config FILE or CHATBRIDGE_CONFIG) starts the bridge alone.',
     '',
@@ -57,7 +58,9 @@ function reportConfigError(err: unknown): never {
 }
 
 const registry = createRegistry();
-const program = new Command('chatbridge').description('Bridges live customer-service chat between vendors');
+const program = new Command('chatbridge')
+  .description('Bridges live customer-service chat between vendors')
+  .version(chatbridgeVersion(), '-V, --version', 'print the version');
 
 program
   .command('start')
@@ -104,10 +107,10 @@ program
 program
   .command('validate-config')
   .description('check a configuration without starting; prints OK or every problem')
-  .argument('<file>', 'YAML file or folder')
-  .action((file: string) => {
+  .argument('[file]', 'YAML file or folder (default: CHATBRIDGE_CONFIG)')
+  .action((file: string | undefined) => {
     try {
-      const config = loadConfig(configSource(file), registry);
+      const config = loadConfig(commandConfigSource(file), registry);
       process.stdout.write(`OK: ${config.tenants.length} tenant(s): ${config.tenants.map((t) => t.id).join(', ')}\n`);
     } catch (err) {
       reportConfigError(err);
@@ -165,7 +168,11 @@ for (const platform of registry.names()) {
           reportConfigError(err);
         }
         const tenant = config.tenants.find((t) => t.id === opts.tenant);
-        if (!tenant || !(platform in tenant.platforms)) {
+        if (!tenant) {
+          process.stderr.write(`no such tenant ${opts.tenant} (tenants: ${config.tenants.map((t) => t.id).join(', ')})\n`);
+          process.exit(2);
+        }
+        if (!(platform in tenant.platforms)) {
           process.stderr.write(`tenant ${opts.tenant} has no ${platform} block\n`);
           process.exit(2);
         }

@@ -4,16 +4,19 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { hasCapability } from '../platform/capabilities.js';
 import type { PlatformRegistry } from '../platform/registry.js';
-import { type BridgeConfig, CoreConfig, type TenantConfig, TenantCore } from './schema.js';
+import { closestKey, knownKeysAt } from './known-keys.js';
+import { type BridgeConfig, CoreConfig, DEFAULT_MAX_QUEUE_DEPTH, type TenantConfig, TenantCore } from './schema.js';
 
 export interface ConfigProblem {
   path: string;
   problem: string;
+  /** The file the problem is in, when the configuration is a folder of files. */
+  file?: string;
 }
 
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  ${p.path}: ${p.problem}`).join('\n')}`);
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.path}: ${p.problem}${p.file ? ` (in ${p.file})` : ''}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -35,16 +38,24 @@ export function formatPath(parts: readonly PropertyKey[]): string {
 }
 
 /** zod's wording, shortened to what an operator needs; never echoes the offending value. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): string {
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'required';
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    const known = schema ? knownKeysAt(schema, issue.path) : [];
+    const named = issue.keys.map((key) => {
+      const meant = closestKey(key, known);
+      return meant ? `${key} (did you mean ${meant}?)` : key;
+    });
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${named.join(', ')}`;
+  }
   return issue.message.replace(/^Invalid input: /, '');
 }
 
-export function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigProblem[] {
+/** `schema` is the one that produced `error`: with it, an unknown key comes with the known key it most resembles. */
+export function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[] = [], schema?: z.ZodType): ConfigProblem[] {
   return error.issues.map((issue) => ({
     path: formatPath([...prefix, ...issue.path]),
-    problem: describeIssue(issue),
+    problem: describeIssue(issue, schema),
   }));
 }
 
@@ -74,9 +85,21 @@ export function substituteEnv(
   return value;
 }
 
+/** A configuration as read, and which file of a folder each part of it came from. */
+export interface ReadConfig {
+  doc: unknown;
+  /** The file a problem path points into (`tenants[3]...`, `server.port`), for a folder; undefined for one file. */
+  fileOf(path: string): string | undefined;
+}
+
 /** Reads one YAML file, or every *.yaml/*.yml in a folder (sorted; tenants concatenated). */
 export function readConfigSource(source: string): unknown {
-  const files = statSync(source).isDirectory()
+  return readConfigFiles(source).doc;
+}
+
+export function readConfigFiles(source: string): ReadConfig {
+  const folder = statSync(source).isDirectory();
+  const files = folder
     ? readdirSync(source)
         .filter((f) => /\.ya?ml$/.test(f))
         .sort()
@@ -85,6 +108,8 @@ export function readConfigSource(source: string): unknown {
   if (files.length === 0) throw new ConfigError([{ path: source, problem: 'no .yaml files in this folder' }]);
   const merged: Record<string, unknown> = {};
   const tenants: unknown[] = [];
+  const tenantFiles: string[] = [];
+  const keyFiles = new Map<string, string>();
   const problems: ConfigProblem[] = [];
   for (const file of files) {
     const doc = parseYamlFile(file, problems);
@@ -94,13 +119,23 @@ export function readConfigSource(source: string): unknown {
       continue;
     }
     for (const [k, v] of Object.entries(doc)) {
-      if (k === 'tenants' && Array.isArray(v)) tenants.push(...(v as unknown[]));
-      else merged[k] = v;
+      if (k === 'tenants' && Array.isArray(v)) {
+        tenants.push(...(v as unknown[]));
+        tenantFiles.push(...(v as unknown[]).map(() => file));
+      } else {
+        merged[k] = v;
+        keyFiles.set(k, file);
+      }
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   if (tenants.length > 0 || !('tenants' in merged)) merged.tenants = tenants;
-  return merged;
+  const fileOf = (at: string): string | undefined => {
+    if (!folder) return undefined;
+    const tenant = /^tenants\[(\d+)\]/.exec(at);
+    return tenant ? tenantFiles[Number(tenant[1])] : keyFiles.get(at.split(/[.[]/)[0]!);
+  };
+  return { doc: merged, fileOf };
 }
 
 /** A syntax error is reported against its own file, so a folder of files points at the broken one. */
@@ -126,13 +161,19 @@ export function parseConfig(
 ): BridgeConfig {
   const problems: ConfigProblem[] = [];
   const substituted = substituteEnv(raw, env, problems) as Record<string, unknown> | null | undefined;
+  const envProblems = problems.length;
+  const unset = new Set(problems.map((p) => p.path));
+  // An unset variable leaves an empty value that the schema refuses too: one problem per cause is enough.
+  const refuse = (): never => {
+    throw new ConfigError(problems.filter((p, i) => i < envProblems || !unset.has(p.path)));
+  };
   if (substituted && typeof substituted === 'object' && !Array.isArray(substituted)) {
     applyEnvOverrides(substituted, env);
   }
   const core = CoreConfig.safeParse(substituted);
   const seen = new Set<string>();
   if (!core.success) {
-    problems.push(...zodProblems(core.error));
+    problems.push(...zodProblems(core.error, [], CoreConfig));
     // Tenants whose own part is valid are still checked, so one run lists every problem.
     const rawTenants: unknown = substituted?.tenants;
     if (Array.isArray(rawTenants)) {
@@ -141,11 +182,12 @@ export function parseConfig(
         if (tenant.success) checkTenant(tenant.data, i, registry, seen, problems);
       });
     }
-    throw new ConfigError(problems);
+    return refuse();
   }
   const tenants = core.data.tenants.map((tenant, i) => checkTenant(tenant, i, registry, seen, problems));
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { ...core.data, tenants };
+  if (problems.length > 0) refuse();
+  const { delivery, store } = core.data;
+  return { ...core.data, delivery: { ...delivery, maxQueueDepth: delivery.maxQueueDepth ?? DEFAULT_MAX_QUEUE_DEPTH[store.kind] }, tenants };
 }
 
 /** Checks one tenant's platform blocks and routes against the registry; returns it with validated blocks. */
@@ -163,12 +205,13 @@ function checkTenant(
     if (CORE_TENANT_KEYS.has(key)) continue;
     const factory = registry.get(key);
     if (!factory) {
-      problems.push({ path: `tenants[${i}].${key}`, problem: `unknown platform (known: ${registry.names().join(', ')})` });
+      const meant = closestKey(key, registry.names());
+      problems.push({ path: `tenants[${i}].${key}`, problem: `unknown platform${meant ? ` (did you mean ${meant}?)` : ''} (known: ${registry.names().join(', ')})` });
       continue;
     }
     const parsed = factory.configSchema.safeParse(block);
     if (parsed.success) platforms[key] = parsed.data;
-    else problems.push(...zodProblems(parsed.error, ['tenants', i, key]));
+    else problems.push(...zodProblems(parsed.error, ['tenants', i, key], factory.configSchema));
   }
   tenant.routes.forEach((route, r) => {
     const at = `tenants[${i}].routes[${r}]`;
@@ -240,12 +283,22 @@ function applyEnvOverrides(doc: Record<string, unknown>, env: NodeJS.ProcessEnv)
 }
 
 export function loadConfig(source: string, registry: PlatformRegistry, env: NodeJS.ProcessEnv = process.env): BridgeConfig {
-  let raw: unknown;
+  let read: ReadConfig;
   try {
-    raw = readConfigSource(source);
+    read = readConfigFiles(source);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError([{ path: source, problem: (err as Error).message }]);
   }
-  return parseConfig(raw, registry, env);
+  try {
+    return parseConfig(read.doc, registry, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(
+      err.problems.map((p) => {
+        const file = p.file ?? read.fileOf(p.path);
+        return file ? { ...p, file } : p;
+      }),
+    );
+  }
 }

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import pRetry from 'p-retry';
-import { type DeliveryError, toDeliveryError } from '../errors.js';
+import type { DeliveryError } from '../errors.js';
+import { type Outcome, attemptHead } from './attempt.js';
 import { backoffDelay } from './backoff.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
 import type { Delivery, QueuedHead } from './delivery.js';
-import type { ClaimedLane, Completion, QueueBackend } from './queue-backend.js';
+import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
 
 export interface DeliveryWorkerOptions {
   concurrency: number;
-  maxAttempts: number;
+  /** How long a lane keeps retrying its head, from when it was first parked, before it is given up. */
+  retryForMs: number;
   /** Quick retries inside one claim (p-retry) before the lane is parked in the durable schedule. */
   inlineRetries: number;
   minBackoffMs: number;
@@ -24,34 +26,25 @@ export interface DeliveryHooks {
   /** Sends one delivery; throws a DeliveryError to fail the attempt. */
   deliver(delivery: Delivery, attempt: number): Promise<void>;
   delivered?(delivery: Delivery): void;
-  /** An attempt failed; another follows unless the event is dead-lettered. */
+  /** An attempt failed; the lane retries or parks unless the error is permanent or its time is spent. */
   failedAttempt?(delivery: Delivery, error: DeliveryError, attempt: number): void;
   deadLettered?(delivery: Delivery, reason: string): void;
+  /** A lane was given up whole: `head` and the events behind it are the dead letters of `given.group`. */
+  gaveUp?(head: Delivery, given: GivenUp, reason: string): void;
   /** An unexpected fault of the worker itself (store unreachable); it keeps going. */
   fault?(error: unknown): void;
 }
 
-type Outcome = { ok: true } | { ok: false; error: DeliveryError; attempts: number };
-
-/** Waits that a stop can cut short. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+/** Why a lane's loop stopped: its claim is still held ('open', released after), parked, or gone with the lane. */
+type LaneEnd = 'open' | 'parked' | 'gone';
 
 /**
  * The delivery engine, written once over any QueueBackend: claims due lanes up to `concurrency`,
  * delivers each lane's head in order, retries quickly in-process (p-retry), then parks a failing lane
- * in the durable schedule with exponential backoff so one dead vendor does not hold the workers, and
- * dead-letters an event after `maxAttempts` or a permanent error.
+ * in the durable schedule with exponential backoff so one dead vendor does not hold the workers. A lane
+ * never skips its head on a retryable failure: it waits, for up to `retryForMs`, and is then given up
+ * whole (the head and what is behind it, one dead-letter group). Only a permanent error dead-letters
+ * one event and lets the lane go on. The circuit breaker pauses every lane of a failing target.
  */
 export class DeliveryWorker {
   private readonly token = `${hostname()}:${process.pid}:${randomUUID()}`;
@@ -68,6 +61,7 @@ export class DeliveryWorker {
     private readonly backend: QueueBackend,
     private readonly hooks: DeliveryHooks,
     private readonly options: DeliveryWorkerOptions,
+    private readonly breaker: CircuitBreaker,
   ) {
     backend.onWork(() => this.notify());
   }
@@ -158,8 +152,7 @@ export class DeliveryWorker {
   /** Starts from the head the claim read; a lane claimed empty is only released. */
   private async processLane(lane: string, first: QueuedHead | undefined): Promise<void> {
     let lost = false;
-    let parked = false;
-    let released = false;
+    let end: LaneEnd = 'open';
     const renewal = setInterval(() => {
       this.backend.renew(lane, this.token, this.options.leaseMs).then(
         (ok) => (lost ||= !ok),
@@ -170,31 +163,85 @@ export class DeliveryWorker {
       let head = first;
       for (let done = 0; head && done < this.options.laneBatch && !lost && !this.hardStop.signal.aborted; done++) {
         if (!this.running && !this.draining) break;
-        const outcome = await this.attempt(head);
-        // Cut short by a stop: the event stays at the head for whoever claims the lane next.
-        if (!outcome.ok && this.hardStop.signal.aborted) break;
-        if (!outcome.ok && outcome.error.retryable && outcome.attempts < this.options.maxAttempts) {
-          const delay = backoffDelay(outcome.attempts, { ...this.options, retryAfterMs: outcome.error.retryAfterMs });
-          parked = await this.backend.postpone(lane, this.token, Date.now() + delay, outcome.attempts - head.attempts);
+        const step = await this.step(lane, head);
+        if (typeof step === 'string') {
+          end = step;
           break;
         }
-        const completion = await this.settle(lane, head, outcome);
-        if (!completion.popped) {
+        if (!step.popped) {
           lost = true;
           continue;
         }
-        head = completion.next;
-        released = head === undefined;
+        head = step.next;
+        if (head === undefined) end = 'gone';
       }
     } finally {
       clearInterval(renewal);
-      if (!parked && !lost && !released) await this.backend.release(lane, this.token);
+      if (end === 'open' && !lost) await this.backend.release(lane, this.token);
     }
   }
 
   /**
-   * The head leaves its lane, delivered or dead-lettered (a permanent error, or no attempts left); the
-   * backend hands back the next head in the same step, and gives up an emptied lane's claim.
+   * One head: held while its target's breaker is open, attempted otherwise. A retryable failure parks
+   * the lane (the head stays first) or, once the lane has been parked for `retryForMs`, gives it up.
+   * 'open': a stop cut the attempt short; the head stays for whoever claims the lane next.
+   */
+  private async step(lane: string, head: QueuedHead): Promise<Completion | LaneEnd> {
+    const { event, target } = head.delivery;
+    const gate = this.breaker.gate(event.tenant, target);
+    if (!gate.admit) {
+      if (this.spent(head)) return this.giveUp(lane, head, `${event.tenant}/${target} was paused by its circuit breaker`);
+      // Spread over a moment so the held lanes do not all come due at once when the breaker half-opens.
+      const dueAt = this.withinBudget(head, gate.until + Math.round(Math.random() * this.options.minBackoffMs));
+      return (await this.backend.postpone(lane, this.token, dueAt, 0, head)) ? 'parked' : 'gone';
+    }
+    const outcome = await attemptHead(head, {
+      deliver: this.hooks.deliver,
+      failed: (error, attempt) => this.hooks.failedAttempt?.(head.delivery, error, attempt),
+      breaker: this.breaker,
+      probe: gate.probe,
+      retries: this.options.inlineRetries,
+      minBackoffMs: this.options.minBackoffMs,
+      maxBackoffMs: this.options.maxBackoffMs,
+      signal: this.hardStop.signal,
+    });
+    if (!outcome.ok && this.hardStop.signal.aborted) {
+      if (gate.probe) this.breaker.abandoned(event.tenant, target);
+      return 'open';
+    }
+    if (!outcome.ok && outcome.error.retryable) {
+      if (this.spent(head)) return this.giveUp(lane, { ...head, attempts: outcome.attempts }, outcome.error.message);
+      const delay = backoffDelay(outcome.attempts, { ...this.options, retryAfterMs: outcome.error.retryAfterMs });
+      const dueAt = this.withinBudget(head, Date.now() + delay);
+      const parked = await this.backend.postpone(lane, this.token, dueAt, outcome.attempts - head.attempts, head);
+      return parked ? 'parked' : 'gone';
+    }
+    return this.settle(lane, head, outcome);
+  }
+
+  /** The head has been parked for the lane's whole time budget. */
+  private spent(head: QueuedHead): boolean {
+    return head.parkedSince !== undefined && Date.now() - head.parkedSince >= this.options.retryForMs;
+  }
+
+  /** A parked lane comes back no later than its budget's end, so it is given up on time. */
+  private withinBudget(head: QueuedHead, dueAt: number): number {
+    return Math.min(dueAt, (head.parkedSince ?? Date.now()) + this.options.retryForMs);
+  }
+
+  /** The lane's time is spent: the head and every event behind it go to the dead letters as one group. */
+  private async giveUp(lane: string, head: QueuedHead, why: string): Promise<'gone'> {
+    const seconds = Math.round((Date.now() - (head.parkedSince ?? Date.now())) / 1000);
+    const reason = `gave up after retrying for ${seconds} s (delivery.retryFor), ${head.attempts} attempts: ${why}`;
+    const rest = 'given up with its lane: an earlier event of the conversation could not be delivered within delivery.retryFor';
+    const given = await this.backend.giveUp(lane, this.token, head, { head: reason, rest });
+    if (given) this.hooks.gaveUp?.(head.delivery, given, reason);
+    return 'gone';
+  }
+
+  /**
+   * The head leaves its lane, delivered or dead-lettered (a permanent error); the backend hands back
+   * the next head in the same step, and gives up an emptied lane's claim.
    */
   private async settle(lane: string, head: QueuedHead, outcome: Outcome): Promise<Completion> {
     if (outcome.ok) {
@@ -203,48 +250,8 @@ export class DeliveryWorker {
       return completion;
     }
     const { error, attempts } = outcome;
-    const reason = `${error.retryable ? `gave up after ${attempts} attempts: ` : ''}${error.message}`;
-    const completion = await this.backend.deadLetter(lane, this.token, { ...head, attempts }, reason);
-    if (completion.popped) this.hooks.deadLettered?.(head.delivery, reason);
+    const completion = await this.backend.deadLetter(lane, this.token, { ...head, attempts }, error.message);
+    if (completion.popped) this.hooks.deadLettered?.(head.delivery, error.message);
     return completion;
-  }
-
-  /** Runs the head's attempts that fit in this claim; reports the total attempts made so far. */
-  private async attempt(head: QueuedHead): Promise<Outcome> {
-    const remaining = this.options.maxAttempts - head.attempts - 1;
-    let made = 0;
-    try {
-      await pRetry(
-        async () => {
-          made += 1;
-          try {
-            await this.hooks.deliver(head.delivery, head.attempts + made);
-          } catch (err) {
-            throw toDeliveryError(err);
-          }
-        },
-        {
-          retries: Math.max(Math.min(this.options.inlineRetries, remaining), 0),
-          factor: 2,
-          minTimeout: this.options.minBackoffMs,
-          maxTimeout: this.options.maxBackoffMs,
-          randomize: true,
-          signal: this.hardStop.signal,
-          // A long Retry-After is better waited out parked than holding a worker.
-          shouldRetry: ({ error }) =>
-            (error as DeliveryError).retryable && ((error as DeliveryError).retryAfterMs ?? 0) <= this.options.maxBackoffMs,
-          onFailedAttempt: async ({ error, retriesLeft }) => {
-            const failure = error as DeliveryError;
-            this.hooks.failedAttempt?.(head.delivery, failure, head.attempts + made);
-            if (failure.retryable && retriesLeft > 0 && failure.retryAfterMs) {
-              await sleep(failure.retryAfterMs, this.hardStop.signal);
-            }
-          },
-        },
-      );
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, error: toDeliveryError(err), attempts: head.attempts + made };
-    }
   }
 }

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
-import type { ClaimedLane, Completion, QueueBackend } from './queue-backend.js';
+import { type DeadLetter, type Delivery, type ParkedLane, type QueuedHead, laneOf } from './delivery.js';
+import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
 
 interface Lane {
   items: string[];
   attempts: number;
   dueAt: number;
   owner?: string;
+  /** Set when the head was first parked; cleared when it leaves. */
+  parked?: { since: number; headAcceptedAt: number };
 }
 
 /**
@@ -83,6 +85,7 @@ export class MemoryQueueBackend implements QueueBackend {
     if (lane.items[0] !== raw) return false;
     lane.items.shift();
     lane.attempts = 0;
+    lane.parked = undefined;
     this.count -= 1;
     return true;
   }
@@ -100,10 +103,11 @@ export class MemoryQueueBackend implements QueueBackend {
     return { popped: true, next };
   }
 
-  async postpone(name: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean> {
+  async postpone(name: string, token: string, dueAt: number, failedAttempts: number, head: QueuedHead): Promise<boolean> {
     const lane = this.owned(name, token);
     if (!lane) return false;
     lane.attempts += failedAttempts;
+    lane.parked ??= { since: this.now(), headAcceptedAt: head.delivery.acceptedAt };
     lane.dueAt = dueAt;
     lane.owner = undefined;
     this.wakeAt(dueAt);
@@ -114,10 +118,51 @@ export class MemoryQueueBackend implements QueueBackend {
     const lane = this.owned(name, token);
     if (!lane || !this.pop(name, lane, head.raw)) return { popped: false };
     const id = randomUUID();
-    this.deadLetters.set(id, { id, delivery: head.delivery, reason, attempts: head.attempts, at: new Date(this.now()).toISOString() });
+    this.keep({ id, delivery: head.delivery, reason, attempts: head.attempts, at: new Date(this.now()).toISOString() });
+    return this.next(name, lane, token);
+  }
+
+  async giveUp(name: string, token: string, head: QueuedHead, reasons: { head: string; rest: string }): Promise<GivenUp | undefined> {
+    const lane = this.owned(name, token);
+    if (!lane || lane.items[0] !== head.raw) return undefined;
+    const group = randomUUID();
+    const at = new Date(this.now()).toISOString();
+    lane.items.forEach((raw, i) =>
+      this.keep({
+        id: `${group}.${i + 1}`,
+        delivery: JSON.parse(raw) as Delivery,
+        reason: i === 0 ? reasons.head : reasons.rest,
+        attempts: i === 0 ? head.attempts : 0,
+        at,
+        group,
+        position: i + 1,
+      }),
+    );
+    this.count -= lane.items.length;
+    this.lanes.delete(name);
+    return { group, count: lane.items.length };
+  }
+
+  async replayGroup(group: string): Promise<DeadLetter[]> {
+    const letters = [...this.deadLetters.values()].filter((l) => l.group === group).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    for (const letter of letters) {
+      this.deadLetters.delete(letter.id);
+      this.push(laneOf(letter.delivery), JSON.stringify({ ...letter.delivery, acceptedAt: this.now() }));
+    }
+    if (letters.length > 0) this.notify();
+    return letters;
+  }
+
+  private keep(letter: DeadLetter): void {
+    this.deadLetters.set(letter.id, letter);
     const max = this.options.maxDeadLetters ?? 10_000;
     while (this.deadLetters.size > max) this.deadLetters.delete(this.deadLetters.keys().next().value as string);
-    return this.next(name, lane, token);
+  }
+
+  async parkedLanes(): Promise<ParkedLane[]> {
+    const parked: ParkedLane[] = [];
+    for (const [lane, { parked: p }] of this.lanes) if (p) parked.push({ lane, since: p.since, headAcceptedAt: p.headAcceptedAt });
+    return parked;
   }
 
   async release(name: string, token: string): Promise<void> {
@@ -170,5 +215,6 @@ export class MemoryQueueBackend implements QueueBackend {
 
 function headOf(lane: Lane): QueuedHead | undefined {
   const raw = lane.items[0];
-  return raw === undefined ? undefined : { raw, delivery: JSON.parse(raw) as Delivery, attempts: lane.attempts };
+  if (raw === undefined) return undefined;
+  return { raw, delivery: JSON.parse(raw) as Delivery, attempts: lane.attempts, ...(lane.parked ? { parkedSince: lane.parked.since } : {}) };
 }

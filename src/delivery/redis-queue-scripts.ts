@@ -41,9 +41,9 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
 /**
- * KEYS: ready, claims, attempts, lane key prefix; ARGV: now, leaseMs, token, max. Hides claimed lanes
- * until the lease ends and returns { lane, head, attempts } for each (head false when the lane is
- * empty), so the worker needs no read of its own, one round trip less per claimed lane. The lane keys are built
+ * KEYS: ready, claims, attempts, lane key prefix, parked; ARGV: now, leaseMs, token, max. Hides claimed lanes
+ * until the lease ends and returns { lane, head, attempts, parked } for each (head false when the lane is
+ * empty, parked false when the head was never parked), so the worker needs no read of its own, one round trip less per claimed lane. The lane keys are built
  * here from the prefix rather than declared, because which lanes are due is known only inside the
  * script; the prefix carries the partition's hash tag, so they are on the declared keys' Cluster slot.
  */
@@ -53,12 +53,12 @@ local res = {}
 for i, lane in ipairs(lanes) do
   redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), lane)
   redis.call('HSET', KEYS[2], lane, ARGV[3])
-  res[i] = { lane, redis.call('LINDEX', KEYS[4] .. lane, 0), redis.call('HGET', KEYS[3], lane) or '0' }
+  res[i] = { lane, redis.call('LINDEX', KEYS[4] .. lane, 0), redis.call('HGET', KEYS[3], lane) or '0', redis.call('HGET', KEYS[5], lane) }
 end
 return res`;
 
 /**
- * KEYS: claims, attempts, lane, depth, ready[, dlq]; ARGV: lane, token, raw[, id, letter]. Pops the head
+ * KEYS: claims, attempts, lane, depth, ready, parked[, dlq]; ARGV: lane, token, raw[, id, letter]. Pops the head
  * (delivered; with a dead-letter hash and a letter, dead-lettered) and returns { 1, next head }, saving
  * the worker a read; when the lane is now empty the claim is given up here too (next head false),
  * saving a release. { 0 } head changed, { -1 } claim lost.
@@ -68,8 +68,9 @@ if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return { -1 } end
 if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return { 0 } end
 redis.call('LPOP', KEYS[3])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[6], ARGV[1])
 redis.call('DECR', KEYS[4])
-if KEYS[6] then redis.call('HSET', KEYS[6], ARGV[4], ARGV[5]) end
+if KEYS[7] then redis.call('HSET', KEYS[7], ARGV[4], ARGV[5]) end
 local head = redis.call('LINDEX', KEYS[3], 0)
 if not head then
   redis.call('HDEL', KEYS[1], ARGV[1])
@@ -77,10 +78,14 @@ if not head then
 end
 return { 1, head }`;
 
-/** KEYS: ready, claims, attempts; ARGV: lane, token, dueAt, failed attempts to add */
+/**
+ * KEYS: ready, claims, attempts, parked; ARGV: lane, token, dueAt, failed attempts to add, parked
+ * ("<since> <head acceptedAt> <head event id>", kept from the head's first park until it leaves the lane)
+ */
 export const POSTPONE = `
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HINCRBY', KEYS[3], ARGV[1], tonumber(ARGV[4]))
+redis.call('HSETNX', KEYS[4], ARGV[1], ARGV[5])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`;
@@ -103,8 +108,57 @@ if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('ZADD', KEYS[1], 'XX', ARGV[3], ARGV[1])
 return 1`;
 
-/** KEYS: dlq; ARGV: id */
+/**
+ * KEYS: claims, attempts, lane, depth, ready, parked, dlq, group; ARGV: lane, token, raw, group, head
+ * fields, rest fields. Gives the lane up whole: if the claim is ours and the head is still `raw`, every
+ * event of the lane becomes a dead letter `<group>.<position>` (the JSON fields other than id, group,
+ * position and delivery come from the client, the delivery is the stored event as is), the group list
+ * keeps their order, and the lane leaves the schedule. Returns how many, 0 when not ours or changed.
+ */
+export const GIVE_UP = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if redis.call('LINDEX', KEYS[3], 0) ~= ARGV[3] then return 0 end
+local items = redis.call('LRANGE', KEYS[3], 0, -1)
+for i, raw in ipairs(items) do
+  local id = ARGV[4] .. '.' .. i
+  local fields = ARGV[6]
+  if i == 1 then fields = ARGV[5] end
+  redis.call('HSET', KEYS[7], id, '{"id":"' .. id .. '","group":"' .. ARGV[4] .. '","position":' .. i .. ',' .. fields .. ',"delivery":' .. raw .. '}')
+  redis.call('RPUSH', KEYS[8], id)
+end
+redis.call('DEL', KEYS[3])
+redis.call('DECRBY', KEYS[4], #items)
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[6], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+return #items`;
+
+/**
+ * KEYS: dlq, group, ready, lane, depth; ARGV: lane, now, channel, message, n, ids (n), raws (n).
+ * Replays a group as the client read it: only if the group still holds exactly those letters (no
+ * concurrent replay took one), they leave the dead-letter hash and go to the end of the lane together,
+ * in order. 1 when replayed, 0 when the group changed meanwhile.
+ */
+export const REPLAY_GROUP = `
+local n = tonumber(ARGV[5])
+if redis.call('LLEN', KEYS[2]) ~= n then return 0 end
+for i = 1, n do
+  if redis.call('LINDEX', KEYS[2], i - 1) ~= ARGV[5 + i] or redis.call('HEXISTS', KEYS[1], ARGV[5 + i]) == 0 then return 0 end
+end
+for i = 1, n do
+  redis.call('HDEL', KEYS[1], ARGV[5 + i])
+  redis.call('RPUSH', KEYS[4], ARGV[5 + n + i])
+end
+redis.call('DEL', KEYS[2])
+redis.call('INCRBY', KEYS[5], n)
+redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1`;
+
+/** KEYS: dlq[, group]; ARGV: id. A letter of a group also leaves the group's list. */
 export const TAKE_DEAD_LETTER = `
 local letter = redis.call('HGET', KEYS[1], ARGV[1])
 if letter then redis.call('HDEL', KEYS[1], ARGV[1]) end
+if KEYS[2] then redis.call('LREM', KEYS[2], 0, ARGV[1]) end
 return letter`;

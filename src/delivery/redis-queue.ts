@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { DeadLetter, Delivery, QueuedHead } from './delivery.js';
-import type { ClaimedLane, Completion, QueueBackend } from './queue-backend.js';
+import { type DeadLetter, type Delivery, type ParkedLane, type QueuedHead, laneOf } from './delivery.js';
+import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
+import { completion, head, parkedValue, partitionOfId, type QueueKeys, queueKeys, readParked } from './redis-queue-keys.js';
 import * as scripts from './redis-queue-scripts.js';
 
 type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
@@ -9,7 +10,8 @@ type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown
 /**
  * The durable queue (Redis mode). Lanes are spread over `partitions` hash tags; per partition a
  * sorted set of due lanes (score = due time, or lease end while claimed), a hash of claim tokens,
- * a hash of attempt counts, one list per lane, a depth counter and a dead-letter hash. An event is
+ * a hash of attempt counts, a hash of parked lanes, one list per lane, a depth counter, a dead-letter
+ * hash and one list per dead-letter group (its letters' ids in lane order). An event is
  * acknowledged to the vendor only after ENQUEUE ran, and leaves its list only after delivery, so a
  * `kill -9` loses nothing: the lease lapses and any instance picks the lane up again.
  */
@@ -50,17 +52,8 @@ export class RedisQueueBackend implements QueueBackend {
     return (hash >>> 0) % this.options.partitions;
   }
 
-  private keys(p: number) {
-    const base = `${this.options.keyPrefix}{q${p}}:`;
-    return {
-      ready: `${base}ready`,
-      claims: `${base}claims`,
-      attempts: `${base}attempts`,
-      depth: `${base}depth`,
-      dlq: `${base}dlq`,
-      lane: (lane: string) => `${base}lane:${lane}`,
-      seen: (d: Delivery) => `${base}seen:${d.event.tenant}:${d.event.id}`,
-    };
+  private keys(p: number): QueueKeys {
+    return queueKeys(this.options.keyPrefix, p);
   }
 
   async enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
@@ -97,14 +90,17 @@ export class RedisQueueBackend implements QueueBackend {
       this.announced.delete(p);
       const k = this.keys(p);
       const wanted = max - claimed.length;
-      const lanes = (await this.run('CLAIM', [k.ready, k.claims, k.attempts, k.lane('')], [this.now(), leaseMs, token, wanted])) as [
+      const lanes = (await this.run('CLAIM', [k.ready, k.claims, k.attempts, k.lane(''), k.parked], [this.now(), leaseMs, token, wanted])) as [
         string,
         string | null,
         string,
+        string | null,
       ][];
       // It may hold more due lanes than there were free slots: look there again next time.
       if (lanes.length === wanted) this.announced.add(p);
-      for (const [lane, raw, attempts] of lanes) claimed.push({ lane, head: raw === null ? undefined : head(raw, attempts) });
+      for (const [lane, raw, attempts, parked] of lanes) {
+        claimed.push({ lane, head: raw === null ? undefined : head(raw, attempts, parked) });
+      }
     }
     this.nextPartition = (this.nextPartition + 1) % this.options.partitions;
     return claimed;
@@ -112,12 +108,13 @@ export class RedisQueueBackend implements QueueBackend {
 
   async complete(lane: string, token: string, raw: string): Promise<Completion> {
     const k = this.keys(this.partitionOf(lane));
-    return completion(await this.run('POP', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready], [lane, token, raw]));
+    return completion(await this.run('POP', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready, k.parked], [lane, token, raw]));
   }
 
-  async postpone(lane: string, token: string, dueAt: number, failedAttempts: number): Promise<boolean> {
+  async postpone(lane: string, token: string, dueAt: number, failedAttempts: number, queued: QueuedHead): Promise<boolean> {
     const k = this.keys(this.partitionOf(lane));
-    return (await this.run('POSTPONE', [k.ready, k.claims, k.attempts], [lane, token, dueAt, failedAttempts])) === 1;
+    const parked = parkedValue(this.now(), queued);
+    return (await this.run('POSTPONE', [k.ready, k.claims, k.attempts, k.parked], [lane, token, dueAt, failedAttempts, parked])) === 1;
   }
 
   async deadLetter(lane: string, token: string, head: QueuedHead, reason: string): Promise<Completion> {
@@ -126,7 +123,62 @@ export class RedisQueueBackend implements QueueBackend {
     const id = `${p}.${randomUUID()}`;
     const letter: DeadLetter = { id, delivery: head.delivery, reason, attempts: head.attempts, at: new Date(this.now()).toISOString() };
     return completion(
-      await this.run('POP', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready, k.dlq], [lane, token, head.raw, id, JSON.stringify(letter)]),
+      await this.run('POP', [k.claims, k.attempts, k.lane(lane), k.depth, k.ready, k.parked, k.dlq], [lane, token, head.raw, id, JSON.stringify(letter)]),
+    );
+  }
+
+  async giveUp(lane: string, token: string, queued: QueuedHead, reasons: { head: string; rest: string }): Promise<GivenUp | undefined> {
+    const p = this.partitionOf(lane);
+    const k = this.keys(p);
+    const group = `${p}.${randomUUID()}`;
+    const at = new Date(this.now()).toISOString();
+    // The script writes id, group, position and the stored delivery around these fields.
+    const fields = (reason: string, attempts: number) => JSON.stringify({ reason, attempts, at }).slice(1, -1);
+    const count = (await this.run(
+      'GIVE_UP',
+      [k.claims, k.attempts, k.lane(lane), k.depth, k.ready, k.parked, k.dlq, k.group(group)],
+      [lane, token, queued.raw, group, fields(reasons.head, queued.attempts), fields(reasons.rest, 0)],
+    )) as number;
+    return count > 0 ? { group, count } : undefined;
+  }
+
+  /**
+   * Reads the group, then replays it in one script that checks nothing changed meanwhile (a concurrent
+   * replay), so the events are rewritten with a new acceptedAt here and never parsed inside Redis.
+   */
+  async replayGroup(group: string): Promise<DeadLetter[]> {
+    const p = partitionOfId(group, this.options.partitions);
+    if (p === undefined) return [];
+    const k = this.keys(p);
+    for (let tries = 0; tries < 3; tries++) {
+      const ids = await this.redis.lrange(k.group(group), 0, -1);
+      if (ids.length === 0) return [];
+      const letters = (await this.redis.hmget(k.dlq, ...ids)).filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as DeadLetter);
+      if (letters.length !== ids.length) continue;
+      const lane = laneOf(letters[0]!.delivery);
+      const raws = letters.map((l) => JSON.stringify({ ...l.delivery, acceptedAt: this.now() }));
+      const done = await this.run(
+        'REPLAY_GROUP',
+        [k.dlq, k.group(group), k.ready, k.lane(lane), k.depth],
+        [lane, this.now(), this.channel, this.announcement(p), ids.length, ...ids, ...raws],
+      );
+      if (done === 1) {
+        this.announce(p);
+        return letters;
+      }
+    }
+    return [];
+  }
+
+  async parkedLanes(): Promise<ParkedLane[]> {
+    const pipeline = this.redis.pipeline();
+    for (const p of this.partitions()) pipeline.hgetall(this.keys(p).parked);
+    const results = (await pipeline.exec()) ?? [];
+    return results.flatMap(([, v]) =>
+      Object.entries((v ?? {}) as Record<string, string>).map(([lane, value]) => {
+        const { since, headAcceptedAt } = readParked(value);
+        return { lane, since, headAcceptedAt };
+      }),
     );
   }
 
@@ -158,13 +210,18 @@ export class RedisQueueBackend implements QueueBackend {
     for (const p of this.partitions()) pipeline.hvals(this.keys(p).dlq);
     const results = (await pipeline.exec()) ?? [];
     const letters = results.flatMap(([, v]) => (v as string[]).map((s) => JSON.parse(s) as DeadLetter));
-    return letters.sort((a, b) => a.at.localeCompare(b.at)).slice(-limit);
+    // A group's letters share their time: they keep their lane's order.
+    return letters.sort((a, b) => a.at.localeCompare(b.at) || (a.group ?? '').localeCompare(b.group ?? '') || (a.position ?? 0) - (b.position ?? 0)).slice(-limit);
   }
 
+  /** Ids are `<partition>.<uuid>`, or `<partition>.<uuid>.<position>` for a letter of group `<partition>.<uuid>`. */
   async takeDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    const p = Number(id.split('.')[0]);
-    if (!Number.isInteger(p) || p < 0 || p >= this.options.partitions) return undefined;
-    const raw = (await this.run('TAKE_DEAD_LETTER', [this.keys(p).dlq], [id])) as string | null;
+    const p = partitionOfId(id, this.options.partitions);
+    if (p === undefined) return undefined;
+    const k = this.keys(p);
+    const parts = id.split('.');
+    const keys = parts.length === 3 ? [k.dlq, k.group(`${parts[0]}.${parts[1]}`)] : [k.dlq];
+    const raw = (await this.run('TAKE_DEAD_LETTER', keys, [id])) as string | null;
     return raw ? (JSON.parse(raw) as DeadLetter) : undefined;
   }
 
@@ -206,16 +263,4 @@ export class RedisQueueBackend implements QueueBackend {
   async close(): Promise<void> {
     if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
   }
-}
-
-/** POP's answer: { 1, next head or false } when popped, { 0 } or { -1 } when not. */
-function completion(reply: unknown): Completion {
-  const [status, next] = reply as [number, string | null | undefined];
-  if (status !== 1) return { popped: false };
-  // The next head's attempts were never counted: only a head that failed has any.
-  return { popped: true, next: next ? head(next, '0') : undefined };
-}
-
-function head(raw: string, attempts: string): QueuedHead {
-  return { raw, delivery: JSON.parse(raw) as Delivery, attempts: Number(attempts) };
 }

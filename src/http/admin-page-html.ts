@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { TenantConfig } from '../config/schema.js';
+import type { BreakerView } from '../delivery/circuit-breaker.js';
 import type { DeadLetter } from '../delivery/delivery.js';
+import type { ParkedTarget } from '../delivery/parked-lanes.js';
 import type { ConnectorHealthView } from '../observability/connector-health.js';
+import type { RouteSeries } from '../observability/route-throughput.js';
 import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
-import { connectorsTable, unrecognizedTable } from './admin-page-vendors.js';
+import { throughputCharts } from './admin-page-charts.js';
+import { connectorsTable, deliveryTable, unrecognizedTable } from './admin-page-vendors.js';
 import { code, escapeHtml, table } from './html.js';
 
 export { escapeHtml } from './html.js';
@@ -19,12 +23,28 @@ export interface StatusView {
   tenants: { tenant: TenantConfig; live: ConversationRecord[] }[];
   liveLimit: number;
   connectors: ConnectorHealthView[];
+  targets: ParkedTarget[];
+  breakers: BreakerView[];
   unrecognized: UnrecognizedSample[];
-  /** Carried by the page's forms (admin-session.ts); empty for a bearer caller. */
-  csrf: string;
+  throughput: RouteSeries[];
+  /** Set for a signed-in browser: its forms (replay, hand back, sign out) carry it. Scripts with a bearer token get no forms. */
+  csrf?: string;
   /** Whether a tenant's customer platform can take conversations back (the hand-back button). */
   handBack(tenant: string, platform: string): boolean;
+  /** The outcome of the action that redirected here. */
+  notice?: string;
 }
+
+/** What an action may report back on the page: fixed texts chosen by key, never text from the request. */
+export const NOTICES: Record<string, string> = {
+  replayed: 'Dead letter replayed: it is queued again at the end of its conversation, after any later messages.',
+  'replay-missing': 'That dead letter is no longer there (replayed or taken by another operator).',
+  'handed-back': "Conversation handed back: its customer platform's own agents have it (with the summary), and its agent side was ended.",
+  'hand-back-gone': 'That conversation is no longer there (its mapping expired).',
+  'hand-back-conflict': "That conversation was not handed back: it has ended, or its customer platform's own agents have it already.",
+  'hand-back-unsupported': 'That conversation was not handed back: its customer platform cannot take conversations back.',
+  'hand-back-failed': 'That conversation was not handed back: the customer platform refused or did not answer (see the log). It is still bridged; try again.',
+};
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1d2430; background: #f6f7f9; }
@@ -36,7 +56,11 @@ table { border-collapse: collapse; background: #fff; width: 100%; margin-bottom:
 th, td { border: 1px solid #d9dde3; padding: .35rem .6rem; text-align: left; vertical-align: top; }
 th { background: #eceff3; font-weight: 600; } code { font: 12px ui-monospace, monospace; }
 .empty { color: #5b6575; font-style: italic; }
-form { margin: 0; } button { font: inherit; cursor: pointer; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; } .chart { margin: 0; } .chart figcaption { color: #5b6575; }
+.notice { background: #e8f1fd; border: 1px solid #b5cff5; border-radius: 6px; padding: .5rem .8rem; }
+form.inline { display: inline; margin: 0; } button { font: inherit; padding: .15rem .6rem; cursor: pointer; }
+.signin { background: #fff; border: 1px solid #d9dde3; border-radius: 6px; padding: 1rem; max-width: 26rem; }
+.signin input { font: inherit; width: 100%; box-sizing: border-box; margin: .3rem 0 .8rem; padding: .3rem; }
 `;
 
 /** The page's one style block is allowed by its hash: the CSP needs no 'unsafe-inline' and allows no script at all. */
@@ -75,11 +99,47 @@ function nativeIds(record: ConversationRecord): string {
     .join('<br>');
 }
 
-/** POSTs to the page's action route; the CSRF token ties it to this browser session. */
+function hidden(csrf: string): string {
+  return `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
+}
+
+function replayForm(id: string, csrf: string): string {
+  return `<form class="inline" method="post" action="/admin/page/dead-letters/${encodeURIComponent(id)}/replay">${hidden(csrf)}<button type="submit">replay</button></form>`;
+}
+
+function page(body: string, head = ''): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">${head}
+<title>chatbridge status</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>chatbridge status</h1>
+${body}
+</body>
+</html>
+`;
+}
+
+/** The sign-in form: the token goes in a POST body, never in a URL. */
+export function renderSignInPage(problem?: string): string {
+  return page(`${problem ? `<p class="notice">${escapeHtml(problem)}</p>` : ''}
+<form class="signin" method="post" action="/admin/sign-in">
+<label for="token">Admin token (<code>server.adminToken</code>)</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>`);
+}
+
+/** Gives the conversation back to its customer platform's own agents (admin-page.ts, `hand-back`). */
 function handBackForm(tenant: string, record: ConversationRecord, csrf: string): string {
-  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-  const customer = record.attrs.customer ?? '';
-  return `<form method="post" action="/admin/hand-back">${hidden('tenant', tenant)}${hidden('conversation', record.id)}${hidden('csrf', csrf)}<button type="submit">Hand back to ${escapeHtml(customer)}&rsquo;s agents</button></form>`;
+  const action = `/admin/page/conversations/${encodeURIComponent(record.id)}/hand-back`;
+  const tenantField = `<input type="hidden" name="tenant" value="${escapeHtml(tenant)}">`;
+  const customer = escapeHtml(record.attrs.customer);
+  return `<form class="inline" method="post" action="${action}">${tenantField}${hidden(csrf)}<button type="submit">hand back to ${customer}&rsquo;s agents</button></form>`;
 }
 
 function figure(label: string, value: number, bad = false): string {
@@ -94,48 +154,45 @@ export function renderStatusPage(view: StatusView): string {
   );
   const conversations = view.tenants
     .map(({ tenant, live }) => {
-      const action = (r: ConversationRecord) => (r.attrs.customer && view.handBack(tenant.id, r.attrs.customer) ? handBackForm(tenant.id, r, view.csrf) : '');
-      const rows = live.map((r) => [code(r.id), nativeIds(r), escapeHtml(r.attrs.createdAt), action(r)]);
+      const { csrf } = view;
+      const canHandBack = (r: ConversationRecord) => csrf !== undefined && r.attrs.customer !== undefined && view.handBack(tenant.id, r.attrs.customer);
+      const rows = live.map((r) => [code(r.id), nativeIds(r), escapeHtml(r.attrs.createdAt), canHandBack(r) ? handBackForm(tenant.id, r, csrf!) : '']);
       return `<h3>${escapeHtml(tenant.id)}</h3>${table(['bridge conversation', 'native ids per platform', 'started', 'roll back'], rows, 'no live conversations')}`;
     })
     .join('\n');
+  const { csrf } = view;
   const letters = table(
-    ['when', 'tenant', 'conversation', 'event', 'target', 'attempts', 'reason'],
+    ['when', 'dead letter', 'tenant', 'conversation', 'event', 'target', 'attempts', 'group (position)', 'reason'],
     [...view.deadLetters].reverse().map((l) => [
       escapeHtml(l.at),
+      `${code(l.id)}${csrf ? ` ${replayForm(l.id, csrf)}` : ''}`,
       code(l.delivery.event.tenant),
       code(l.delivery.event.conversationId),
       `${escapeHtml(l.delivery.event.kind)} ${code(l.delivery.event.id)}`,
       escapeHtml(l.delivery.target),
       escapeHtml(l.attempts),
+      l.group ? `${code(l.group)} (${escapeHtml(l.position)})` : '—',
       escapeHtml(l.reason),
     ]),
     'no dead letters',
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="15">
-<title>chatbridge status</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>chatbridge status</h1>
-<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store · refreshes every 15 s</p>
+  const signOut = csrf ? ` · <form class="inline" method="post" action="/admin/sign-out">${hidden(csrf)}<button type="submit">sign out</button></form>` : '';
+  const notice = view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : '';
+  return page(`<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store · refreshes every 15 s${signOut}</p>
+${notice}
 <div class="figures">${figure('queued deliveries', view.queueDepth)}${figure('dead letters', view.deadLetterCount, true)}</div>
 <h2>Tenants and routes</h2>
 ${tenants}
+<h2>Messages per route <span class="meta">(last hour, delivered by this instance)</span></h2>
+${throughputCharts(view.throughput)}
 <h2>Connectors</h2>
 ${connectorsTable(view.connectors)}
+<h2>Delivery per target <span class="meta">(a vendor that fails pauses its conversations; they resume in order)</span></h2>
+${deliveryTable(view.targets, view.breakers)}
 <h2>Payloads not recognised <span class="meta">(a reading of a vendor format may be wrong)</span></h2>
 ${unrecognizedTable(view.unrecognized)}
-<h2>Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>
+<h2 id="live">Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>
 ${conversations}
-<h2>Latest dead letters</h2>
-${letters}
-</body>
-</html>
-`;
+<h2 id="dead-letters">Latest dead letters</h2>
+${letters}`, '\n<meta http-equiv="refresh" content="15; url=/admin">');
 }

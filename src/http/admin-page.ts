@@ -1,47 +1,114 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
+import { parkedByTarget } from '../delivery/parked-lanes.js';
 import { LiveConversations } from '../routing/live-conversations.js';
-import { sameSecret } from './admin.js';
-import { renderStatusPage } from './admin-page-html.js';
-import { adminCaller, pageMessage, SESSION_COOKIE, SESSION_SECONDS, securityHeaders, sessionValue } from './admin-session.js';
+import { replayDeadLetter, sameSecret } from './admin.js';
+import { ADMIN_PAGE_CSP, NOTICES, renderSignInPage, renderStatusPage } from './admin-page-html.js';
+import { handBackAnswer } from './admin-conversations.js';
+import { endSession, formFromSession, type PageSession, sessionOf, startSession } from './admin-session.js';
 
 const LIVE_PER_TENANT = 50;
+/** The notice (admin-page-html.ts NOTICES) for each answer of a hand-back. */
+const HAND_BACK_NOTICE: Record<number, string> = { 202: 'handed-back', 404: 'hand-back-gone', 409: 'hand-back-conflict', 422: 'hand-back-unsupported' };
 const DEAD_LETTERS_SHOWN = 20;
 
+function bearerOf(req: Request): string | undefined {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+function securityHeaders(res: Response): void {
+  res.setHeader('Content-Security-Policy', ADMIN_PAGE_CSP);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+}
+
+function signIn(res: Response, status: number, problem?: string): void {
+  res.status(status).type('html').send(renderSignInPage(problem));
+}
+
 /**
- * GET /admin: a server-rendered status page (its one action, hand-back, is admin-page-actions.ts). Scripts send `Authorization: Bearer <adminToken>`.
- * A browser cannot put that header on an address-bar request, so `/admin?token=...` is accepted once:
- * it sets an HttpOnly, SameSite=Strict session cookie and redirects to `/admin`, so the token leaves the
- * address bar, the history and any Referer at once. Mounted before the JSON admin router.
+ * The status page. Scripts send `Authorization: Bearer <adminToken>` and get it read-only; a browser signs
+ * in with a form (POST /admin/sign-in) that sets an HttpOnly, SameSite=Strict session cookie, so the token
+ * never appears in a URL. Signed-in pages carry forms for the page's actions (replay a dead letter, sign
+ * out, hand a live conversation back), each checked against the session's CSRF token. Mounted before the JSON admin router.
  */
 export function adminPageRouter(bridge: Bridge): Router {
   const router = express.Router({ strict: true });
-  router.get('/admin', async (req, res) => {
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 4 });
+  const pageOn = (_req: Request, res: Response, next: () => void) => {
     securityHeaders(res);
-    const adminToken = bridge.config.server.adminToken;
-    if (!adminToken) return pageMessage(res, 403, 'The admin page is off: set server.adminToken.');
+    if (!bridge.config.server.adminToken) return signIn(res, 403, 'The admin page is off: set server.adminToken.');
+    next();
+  };
 
-    if (typeof req.query.token === 'string') {
-      if (!sameSecret(req.query.token, adminToken)) return pageMessage(res, 401, 'That admin token is not valid.');
-      const expires = Math.floor(Date.now() / 1000) + SESSION_SECONDS;
-      const secure = req.secure ? '; Secure' : '';
-      res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${sessionValue(adminToken, expires)}; Path=/admin; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${secure}`);
-      return res.redirect(303, '/admin');
+  router.post('/admin/sign-in', pageOn, form, (req, res) => {
+    const adminToken = bridge.config.server.adminToken!;
+    const given = (req.body as Record<string, unknown> | undefined)?.token;
+    if (typeof given !== 'string' || !sameSecret(given, adminToken)) {
+      bridge.logger.warn('status page sign-in refused: wrong admin token');
+      return signIn(res, 401, 'That admin token is not valid.');
     }
+    startSession(req, res, adminToken);
+    res.redirect(303, '/admin');
+  });
 
-    const caller = adminCaller(req, adminToken);
-    if (!caller) {
+  /** Actions need a signed-in browser and a form of its own; anything else goes back to sign in. */
+  const withSession = (action: (req: Request, res: Response, session: PageSession) => Promise<void> | void) => [
+    pageOn,
+    form,
+    async (req: Request, res: Response) => {
+      const session = sessionOf(req, bridge.config.server.adminToken!);
+      if (!session) return signIn(res, 401, 'Your session has ended: sign in again.');
+      if (!formFromSession(req, session)) return signIn(res, 403, 'That form did not come from this status page: reload it and try again.');
+      await action(req, res, session);
+    },
+  ];
+
+  router.post(
+    '/admin/sign-out',
+    ...withSession((_req, res) => {
+      endSession(res);
+      res.redirect(303, '/admin');
+    }),
+  );
+
+  router.post(
+    '/admin/page/dead-letters/:id/replay',
+    ...withSession(async (req, res) => {
+      const replayed = await replayDeadLetter(bridge, String(req.params.id));
+      res.redirect(303, `/admin?notice=${replayed ? 'replayed' : 'replay-missing'}#dead-letters`);
+    }),
+  );
+
+  router.post(
+    '/admin/page/conversations/:id/hand-back',
+    ...withSession(async (req, res) => {
+      const { status } = await handBackAnswer(bridge, String(req.params.id), (req.body as Record<string, unknown>).tenant);
+      res.redirect(303, `/admin?notice=${HAND_BACK_NOTICE[status] ?? 'hand-back-failed'}#live`);
+    }),
+  );
+
+  router.get('/admin', pageOn, async (req, res) => {
+    const adminToken = bridge.config.server.adminToken!;
+    const bearer = bearerOf(req);
+    const session = bearer === undefined ? sessionOf(req, adminToken) : undefined;
+    if (bearer !== undefined ? !sameSecret(bearer, adminToken) : !session) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="chatbridge-admin"');
-      return pageMessage(res, 401, 'Send Authorization: Bearer <admin token>, or open /admin?token=<admin token> once in this browser.');
+      return signIn(res, 401);
     }
 
     const live = new LiveConversations(bridge.store);
-    const [queueDepth, deadLetterCount, deadLetters, tenants] = await Promise.all([
+    const [queueDepth, deadLetterCount, deadLetters, parked, tenants] = await Promise.all([
       bridge.queue.depth(),
       bridge.queue.deadLetterCount(),
       bridge.queue.listDeadLetters(DEAD_LETTERS_SHOWN),
+      bridge.queue.parkedLanes(),
       Promise.all(bridge.config.tenants.map(async (tenant) => ({ tenant, live: await live.list(tenant.id, LIVE_PER_TENANT) }))),
     ]);
+    const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
     res.type('html').send(
       renderStatusPage({
         generatedAt: new Date().toISOString(),
@@ -52,10 +119,13 @@ export function adminPageRouter(bridge: Bridge): Router {
         tenants,
         liveLimit: LIVE_PER_TENANT,
         connectors: bridge.health.list(),
+        targets: parkedByTarget(parked, bridge.config.tenants),
+        breakers: bridge.breaker.list(),
         unrecognized: bridge.unrecognized.list(),
-        // A bearer caller posts with its token; only a browser session needs the CSRF token in the forms.
-        csrf: caller.by === 'session' ? caller.csrf : '',
+        throughput: bridge.throughput.series(),
+        csrf: session?.csrf,
         handBack: (tenant, platform) => bridge.native.supported(tenant, platform),
+        notice,
       }),
     );
   });

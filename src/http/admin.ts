@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
-import { laneOf } from '../delivery/delivery.js';
+import { type DeadLetter, laneOf } from '../delivery/delivery.js';
 import { sendError } from './errors.js';
 
 /** Compares digests so neither the token's length nor its content leaks through timing. */
@@ -24,8 +24,18 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
   };
 }
 
+/** Takes a dead letter and queues it again at the end of its conversation's lane (after later messages). */
+export async function replayDeadLetter(bridge: Bridge, id: string): Promise<DeadLetter | undefined> {
+  const letter = await bridge.queue.takeDeadLetter(id);
+  if (!letter) return undefined;
+  await bridge.queue.requeue(laneOf(letter.delivery), { ...letter.delivery, acceptedAt: Date.now() });
+  bridge.logger.info('dead letter replayed', { deadLetterId: letter.id, eventId: letter.delivery.event.id, tenant: letter.delivery.event.tenant });
+  return letter;
+}
+
 /**
- * Dead letters (list, replay one: it goes to the back of its conversation's lane), what adapters could not
+ * Dead letters (list; replay one, which goes to the back of its conversation's lane; replay a given-up
+ * lane's group, together and in order), what adapters could not
  * read, the opt-in inbound capture, and each connector's health.
  */
 export function adminRouter(bridge: Bridge): Router {
@@ -52,11 +62,30 @@ export function adminRouter(bridge: Bridge): Router {
   });
 
   router.post('/admin/dead-letters/:id/replay', async (req, res) => {
-    const letter = await bridge.queue.takeDeadLetter(String(req.params.id));
+    const letter = await replayDeadLetter(bridge, String(req.params.id));
     if (!letter) return sendError(res, 404, 'not_found', 'no dead letter with that id');
-    await bridge.queue.requeue(laneOf(letter.delivery), { ...letter.delivery, acceptedAt: Date.now() });
-    bridge.logger.info('dead letter replayed', { deadLetterId: letter.id, eventId: letter.delivery.event.id, tenant: letter.delivery.event.tenant });
-    res.status(202).json({ replayed: letter.id, eventId: letter.delivery.event.id });
+    res.status(202).json({
+      replayed: letter.id,
+      eventId: letter.delivery.event.id,
+      order: 'after-later-messages',
+      note:
+        'the event goes to the back of its conversation, so it arrives after every message the conversation received since it became a dead letter, not in its original place' +
+        (letter.group ? `; to keep the order of a given-up conversation, replay its group: POST /admin/dead-letters/groups/${letter.group}/replay` : ''),
+    });
+  });
+
+  router.post('/admin/dead-letters/groups/:group/replay', async (req, res) => {
+    const letters = await bridge.queue.replayGroup(String(req.params.group));
+    if (letters.length === 0) return sendError(res, 404, 'not_found', 'no dead-letter group with that id');
+    const eventIds = letters.map((l) => l.delivery.event.id);
+    bridge.logger.info('dead-letter group replayed', { group: req.params.group, count: letters.length, tenant: letters[0]!.delivery.event.tenant });
+    res.status(202).json({
+      replayedGroup: req.params.group,
+      count: letters.length,
+      eventIds,
+      order: 'together-in-order',
+      note: 'the events go to the back of their conversation together and in their original order, after any message the conversation received since the group was given up',
+    });
   });
   return router;
 }

@@ -4,17 +4,14 @@ import type { ReloadOutcome } from '../config/reload-plan.js';
 import { adminRouter } from './admin.js';
 import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
-import { adminPageActionsRouter } from './admin-page-actions.js';
 import { adminReloadRouter } from './admin-reload.js';
+import { requestIdFrom, withRequestId } from '../observability/request-context.js';
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
 import { webhookRouter } from './webhooks.js';
+import { within } from '../time-limit.js';
 
 const READY_TIMEOUT_MS = 2000;
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
 
 export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
   const app = express();
@@ -22,16 +19,22 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   // Answers are small JSON no client caches: hashing each one for an ETag is wasted work per webhook.
   app.set('etag', false);
   app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
+    withRequestId(requestId, next);
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   app.get('/readyz', async (_req, res) => {
-    const checks = await Promise.allSettled([
-      within(bridge.store.ping(), READY_TIMEOUT_MS),
-      within(bridge.queue.ping(), READY_TIMEOUT_MS),
-    ]);
+    // In Redis mode the queue shares the store's connection. While it is down nothing is asked: a
+    // ping would only wait in the client's offline queue.
+    const ask = (ping: () => Promise<void>) =>
+      bridge.store.connected ? within(ping(), READY_TIMEOUT_MS) : Promise.reject(new Error('not connected'));
+    const checks = await Promise.allSettled([ask(() => bridge.store.ping()), ask(() => bridge.queue.ping())]);
     const [store, queue] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
     const ready = store === 'ok' && queue === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store, queue });
@@ -48,7 +51,6 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
   app.use(filesRouter(bridge));
   app.use(adminPageRouter(bridge));
-  app.use(adminPageActionsRouter(bridge));
   app.use(adminReloadRouter(bridge, options.reload));
   app.use(adminRouter(bridge));
   app.use(adminConversationsRouter(bridge));

@@ -3,6 +3,7 @@ import https from 'node:https';
 import axios from 'axios';
 import {
   asTransportError,
+  requestHost,
   type VendorHttp,
   type VendorHttpOptions,
   type VendorRequest,
@@ -36,7 +37,7 @@ export function createAxiosVendorHttp(options: VendorHttpOptions): VendorHttp {
         return { status: res.status, headers: { ...res.headers } as VendorResponse['headers'], data: res.data };
       } catch (err) {
         // axios lets some setup failures through unwrapped (an invalid URL is a TypeError with a code).
-        throw asTransportError(err);
+        throw asTransportError(err, requestHost(options.baseURL, request));
       }
     },
   };

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { InboundError } from '../errors.js';
+import { InboundError, UnavailableError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 
 export function sendError(res: Response, status: number, error: string, message: string, details?: unknown): void {
@@ -13,8 +13,8 @@ export function sendError(res: Response, status: number, error: string, message:
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof InboundError) {
-      // Back-pressure: vendors retry a 503, and Retry-After tells them when.
-      if (err.status === 503) res.setHeader('Retry-After', '1');
+      // Back-pressure and store outages: vendors retry a 503, and Retry-After tells them when.
+      if (err instanceof UnavailableError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       return sendError(res, err.status, err.code, err.message, err.details);
     }
     const e = err as { type?: string; status?: number };

@@ -69,10 +69,11 @@ function send<T>(options: VendorHttpOptions, request: VendorRequest): Promise<Ve
     } catch (err) {
       return reject(new VendorTransportError('ERR_INVALID_URL', { cause: err }));
     }
+    const { host } = url;
     const secure = url.protocol === 'https:';
-    if (!secure && url.protocol !== 'http:') return reject(new VendorTransportError('ERR_INVALID_URL'));
+    if (!secure && url.protocol !== 'http:') return reject(new VendorTransportError('ERR_INVALID_URL', { host }));
     const { signal } = request;
-    if (signal?.aborted) return reject(new VendorTransportError('ERR_CANCELED', { cause: signal.reason }));
+    if (signal?.aborted) return reject(new VendorTransportError('ERR_CANCELED', { cause: signal.reason, host }));
 
     const { body, contentType } = encodeBody(request.data);
     const req = (secure ? https : http).request(url, {
@@ -89,11 +90,11 @@ function send<T>(options: VendorHttpOptions, request: VendorRequest): Promise<Ve
     const fail = (err: unknown) => {
       if (settled) return;
       settle();
-      reject(asTransportError(err));
+      reject(asTransportError(err, host));
       req.destroy();
     };
-    const onAbort = () => fail(new VendorTransportError('ERR_CANCELED', { cause: signal?.reason }));
-    const timer = setTimeout(() => fail(new VendorTransportError('ETIMEDOUT')), request.timeoutMs ?? options.timeoutMs);
+    const onAbort = () => fail(new VendorTransportError('ERR_CANCELED', { cause: signal?.reason, host }));
+    const timer = setTimeout(() => fail(new VendorTransportError('ETIMEDOUT', { host })), request.timeoutMs ?? options.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
 
     req.on('error', fail);
@@ -103,7 +104,7 @@ function send<T>(options: VendorHttpOptions, request: VendorRequest): Promise<Ve
       res.on('data', (chunk: Buffer) => {
         length += chunk.length;
         if (request.maxContentLength !== undefined && length > request.maxContentLength) {
-          fail(new VendorTransportError('ERR_CONTENT_TOO_LARGE'));
+          fail(new VendorTransportError('ERR_CONTENT_TOO_LARGE', { host }));
           return;
         }
         chunks.push(chunk);

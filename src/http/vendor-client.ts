@@ -72,9 +72,9 @@ export function classifyTransportError(err: unknown, call: CallDescription): Del
   if (err instanceof DeliveryError) return err;
   if (err instanceof VendorTransportError) {
     if (SETUP_ERROR_CODES.has(err.code)) {
-      return new PermanentError(`${call.vendor} ${call.operation}: bad request setup (${err.code})`, { cause: err });
+      return new PermanentError(`${call.vendor} ${call.operation}: bad request setup (${err.code}${err.host ? ` for ${err.host}` : ''})`, { cause: err });
     }
-    return new RetryableError(`${call.vendor} ${call.operation}: ${err.code}`, { cause: err });
+    return new RetryableError(`${call.vendor} ${call.operation}: ${err.code}${err.host ? ` (${err.host})` : ''}`, { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new RetryableError(`${call.vendor} ${call.operation}: ${message}`, { cause: err });

@@ -49,22 +49,38 @@ export interface VendorHttpOptions {
   timeoutMs: number;
 }
 
-/** A request that got no HTTP answer: refused, reset, timed out, cancelled, or set up wrongly. */
+/**
+ * A request that got no HTTP answer: refused, reset, timed out, cancelled, or set up wrongly. The message
+ * names the host (never the path or query, which may carry ids or tokens), so an operator reading
+ * ENOTFOUND or ECONNREFUSED knows which configured URL to fix.
+ */
 export class VendorTransportError extends Error {
+  readonly host: string | undefined;
+
   constructor(
     readonly code: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; host?: string },
   ) {
-    super(`vendor request failed: ${code}`, options);
+    super(options?.host ? `vendor request to ${options.host} failed: ${code}` : `vendor request failed: ${code}`, options);
     this.name = 'VendorTransportError';
+    this.host = options?.host;
   }
 }
 
 /** Any failure as a VendorTransportError, named by its code (ECONNREFUSED, ERR_INVALID_URL...) when it has one. */
-export function asTransportError(err: unknown): VendorTransportError {
+export function asTransportError(err: unknown, host?: string): VendorTransportError {
   if (err instanceof VendorTransportError) return err;
   const code = (err as { code?: unknown } | null)?.code;
-  return new VendorTransportError(typeof code === 'string' ? code : 'ERR_NETWORK', { cause: err });
+  return new VendorTransportError(typeof code === 'string' ? code : 'ERR_NETWORK', { cause: err, host });
+}
+
+/** The host a request goes to, when its URL can be read. */
+export function requestHost(baseURL: string | undefined, request: VendorRequest): string | undefined {
+  try {
+    return new URL(requestUrl(baseURL, request)).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Codes that say the request itself is wrong: retrying cannot help. */

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { AuthenticationError, InboundError, PayloadError } from '../errors.js';
 import type { Bridge } from '../bridge.js';
 import type { RawInbound } from '../platform/adapter.js';
+import { readBody } from './body-reader.js';
 import { sendError } from './errors.js';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
@@ -23,7 +24,7 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
       res.locals.connector = connector;
       next();
     },
-    express.raw({ type: () => true, limit: bodyLimit }),
+    readBody(bodyLimit),
     async (req, res, next) => {
       const platform = String(req.params.platform);
       const tenantId = String(req.params.tenant);
@@ -55,7 +56,8 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         if (err instanceof InboundError) {
           bridge.metrics.inboundRejected.inc({ platform, status: String(err.status) });
           if (err instanceof AuthenticationError) {
-            bridge.logger.warn('webhook refused: authentication failed', { tenant: tenantId, platform });
+            // The adapters' refusal reasons are fixed texts (which header, which check), never the credential.
+            bridge.logger.warn('webhook refused: authentication failed', { tenant: tenantId, platform, reason: err.message });
           }
         }
         next(err);

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
+import { currentRequestId } from './request-context.js';
 
 /**
  * JSON logs. Every line about an event carries tenant, conversation and event ids (use `eventLogger`).
@@ -35,6 +36,13 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
+/** Lines written while a request is handled carry its id, whoever wrote them. */
+const requestIdFormat = winston.format((info) => {
+  const requestId = currentRequestId();
+  if (requestId !== undefined && info.requestId === undefined) info.requestId = requestId;
+  return info;
+});
+
 /**
  * LOG_LEVEL wins over the configured level (like PORT over server.port), so an operator can turn on
  * debug without editing the file. `stderr` sends every line to stderr (CLI commands whose stdout is data).
@@ -43,7 +51,7 @@ export function createLogger(options: { level?: string; silent?: boolean; stream
   return winston.createLogger({
     level: process.env.LOG_LEVEL || options.level || 'info',
     silent: options.silent ?? false,
-    format: winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json()),
+    format: winston.format.combine(winston.format.timestamp(), requestIdFormat(), redactFormat(), winston.format.json()),
     defaultMeta: { service: 'chatbridge' },
     transports: [
       options.stream
@@ -55,15 +63,20 @@ export function createLogger(options: { level?: string; silent?: boolean; stream
   });
 }
 
-/** A child logger bound to one event: tenant, conversation and event ids on every line. */
+/**
+ * A child logger bound to one event: tenant, conversation and event ids on every line, and the id of
+ * the request that brought the event in, so its delivery can be found from the webhook's log line.
+ */
 export function eventLogger(
   logger: Logger,
   event: { tenant: string; conversationId: string; id: string; kind: string },
+  requestId?: string,
 ): Logger {
   return logger.child({
     tenant: event.tenant,
     conversationId: event.conversationId,
     eventId: event.id,
     kind: event.kind,
+    ...(requestId ? { requestId } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import type { ParkedTarget } from '../delivery/parked-lanes.js';
 
 /** Live conversations of one route, as the store counts them. */
 export interface RouteLive {
@@ -6,6 +7,9 @@ export interface RouteLive {
   route: string;
   live: number;
 }
+
+/** One scrape reads the parked lanes once for both gauges that show them. */
+const PARKED_READ_REUSE_MS = 1000;
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -76,6 +80,26 @@ export class Metrics {
     labelNames: ['tenant', 'platform'] as const,
     registers: [this.registry],
   });
+  readonly connectorState = new client.Gauge({
+    name: 'chatbridge_connector_state',
+    help: 'Delivery circuit breaker of a target in this process: 0 closed, 1 half-open (one lane probes), 2 open (no lane attempted)',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+  });
+  readonly lanesParked = new client.Gauge({
+    name: 'chatbridge_lanes_parked',
+    help: 'Conversation lanes whose head failed or was held by an open breaker and is not delivered yet',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+    collect: () => this.collectParked(),
+  });
+  readonly laneOldestAge = new client.Gauge({
+    name: 'chatbridge_lane_oldest_age_seconds',
+    help: 'Age (since acceptance) of the oldest undelivered head among parked lanes; 0 when none is parked',
+    labelNames: ['tenant', 'platform'] as const,
+    registers: [this.registry],
+    collect: () => this.collectParked(),
+  });
   readonly fileLinkRequests = new client.Counter({
     name: 'chatbridge_file_link_requests_total',
     help: 'Bridge file links opened, by outcome (redirected, invalid_link, link_expired, file_not_found, file_unavailable)',
@@ -92,6 +116,11 @@ export class Metrics {
   readonly queueDepth = new client.Gauge({
     name: 'chatbridge_queue_depth',
     help: 'Events waiting for delivery',
+    registers: [this.registry],
+  });
+  readonly shutdownUndelivered = new client.Gauge({
+    name: 'chatbridge_shutdown_undelivered_events',
+    help: 'Memory mode: events still queued when a stop gave up draining (lost with the process)',
     registers: [this.registry],
   });
   readonly deadLetterDepth = new client.Gauge({
@@ -146,6 +175,30 @@ export class Metrics {
     registers: [this.registry],
   });
   private liveSource: (() => Promise<RouteLive[]>) | undefined;
+  private parkedSource: (() => Promise<ParkedTarget[]>) | undefined;
+  private parkedRead: { at: number; rows: Promise<ParkedTarget[] | undefined> } | undefined;
+
+  /** The bridge tells the parked-lane gauges where to read at each scrape (the queue: both backends). */
+  readParkedLanesFrom(source: () => Promise<ParkedTarget[]>): void {
+    this.parkedSource = source;
+  }
+
+  private async collectParked(): Promise<void> {
+    if (!this.parkedSource) return;
+    const now = Date.now();
+    if (!this.parkedRead || now - this.parkedRead.at > PARKED_READ_REUSE_MS) {
+      // The queue unreachable: keep the last values rather than failing the whole scrape.
+      this.parkedRead = { at: now, rows: this.parkedSource().catch(() => undefined) };
+    }
+    const rows = await this.parkedRead.rows;
+    if (!rows) return;
+    this.lanesParked.reset();
+    this.laneOldestAge.reset();
+    for (const { tenant, platform, lanes, oldestAgeSeconds } of rows) {
+      this.lanesParked.set({ tenant, platform }, lanes);
+      this.laneOldestAge.set({ tenant, platform }, oldestAgeSeconds);
+    }
+  }
 
   /** The bridge tells the live gauge where to read its values at each scrape. */
   readLiveConversationsFrom(source: () => Promise<RouteLive[]>): void {

@@ -1,4 +1,5 @@
 import { PayloadError } from '../errors.js';
+import { currentRequestId } from '../observability/request-context.js';
 import { formatPath } from '../config/load.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { Delivery } from '../delivery/delivery.js';
@@ -66,6 +67,7 @@ export class Ingestor {
     const lanes = new Map<string, Delivery[]>();
     const routes = new Map<string, string>();
     const acceptedAt = Date.now();
+    const requestId = currentRequestId();
     // A poll batch can span many conversations: they are looked up together, one round trip for all.
     const natives = [...new Set(events.map((e) => e.origin.conversationId))];
     const found = await Promise.all(natives.map((native) => this.resolve(tenant, platform, native)));
@@ -91,7 +93,7 @@ export class Ingestor {
       if (full.kind === 'message' && full.origin.messageId) {
         writes.push(this.deps.store.linkMessage(tenant.id, full.id, platform, full.origin.messageId));
       }
-      const delivery: Delivery = { event: full, target: target.target, acceptedAt };
+      const delivery: Delivery = { event: full, target: target.target, acceptedAt, ...(requestId ? { requestId } : {}) };
       routes.set(full.conversationId, target.route);
       const lane = laneOf(delivery);
       lanes.set(lane, [...(lanes.get(lane) ?? []), delivery]);

@@ -3,6 +3,7 @@ import type { TenantConfig } from '../config/schema.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics, RouteLive } from '../observability/metrics.js';
+import type { RouteThroughput } from '../observability/route-throughput.js';
 import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 
 /** The route label of a conversation: `<customer platform>-><agent platform>` (bounded by the config, never an id). */
@@ -30,6 +31,7 @@ export class RouteLedger {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly endedTtlMs: number,
+    private readonly throughput?: RouteThroughput,
   ) {}
 
   async started(tenant: string, route: string): Promise<void> {
@@ -43,6 +45,20 @@ export class RouteLedger {
       if (!(await this.store.setIfAbsent(this.store.key('ended', tenant, conversationId), '1', this.endedTtlMs))) return;
       this.metrics.routeConversationsEnded.inc({ tenant, route });
       await this.store.increment(this.liveKey(tenant, route), -1);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  /**
+   * A live conversation moved to another agent platform: it is live on the new route now, not the old
+   * one, so a drain watched on the old route's gauge reaches 0 when the last conversation leaves it.
+   */
+  async handedOff(tenant: string, conversationId: string, from: string, to: string): Promise<void> {
+    try {
+      if ((await this.store.get(this.store.key('ended', tenant, conversationId))) !== undefined) return;
+      await this.store.increment(this.liveKey(tenant, from), -1);
+      await this.store.increment(this.liveKey(tenant, to), 1);
     } catch (err) {
       this.failed(err);
     }
@@ -81,12 +97,17 @@ export class RouteLedger {
     if (!noted) return;
     const { tenant } = delivery.event;
     this.metrics.routeDeliveryLatency.observe({ tenant, route: noted.route }, (Date.now() - delivery.acceptedAt) / 1000);
-    if (delivery.event.kind === 'message') this.metrics.routeMessages.inc({ tenant, route: noted.route, direction: noted.direction });
+    if (delivery.event.kind !== 'message') return;
+    this.metrics.routeMessages.inc({ tenant, route: noted.route, direction: noted.direction });
+    this.throughput?.note(tenant, noted.route);
   }
 
-  /** A dead letter may never have reached `delivering` (mapping gone): its route is then `unknown`. */
-  deadLettered(delivery: Delivery): void {
-    this.metrics.routeDeadLetters.inc({ tenant: delivery.event.tenant, route: this.deliveries.get(delivery)?.route ?? 'unknown' });
+  /**
+   * A dead letter may never have reached `delivering` (mapping gone): its route is then `unknown`. A
+   * lane given up counts its head and the `count - 1` events behind it, all of the head's route.
+   */
+  deadLettered(delivery: Delivery, count = 1): void {
+    this.metrics.routeDeadLetters.inc({ tenant: delivery.event.tenant, route: this.deliveries.get(delivery)?.route ?? 'unknown' }, count);
   }
 
   private liveKey(tenant: string, route: string): string {

@@ -36,6 +36,13 @@ export abstract class MappingStore {
   }
 
   abstract readonly kind: 'memory' | 'redis';
+  /** Where the data lives, for operators' messages: never with a password. */
+  abstract readonly location: string;
+
+  /** False while the store is known to be unreachable (its connection is down), so intake can refuse at once. */
+  get connected(): boolean {
+    return true;
+  }
 
   abstract get(key: string): Promise<string | undefined>;
   /**

@@ -9,6 +9,7 @@ type Value = string | Map<string, string> | string[];
  */
 export class MemoryMappingStore extends MappingStore {
   readonly kind = 'memory' as const;
+  readonly location = 'memory';
   private readonly cache: LRUCache<string, Value>;
 
   constructor(options: StoreOptions & { maxEntries?: number } = {}) {

@@ -46,6 +46,17 @@ export class RedisMappingStore extends MappingStore {
     return (this.redis as unknown as Record<string, ScriptCall>)[name]!.bind(this.redis);
   }
 
+  /** `redis://user@host:port/db` from the client's options: the password is never part of it. */
+  get location(): string {
+    const { host, port, db, username, tls } = this.redis.options;
+    return `${tls ? 'rediss' : 'redis'}://${username ? `${encodeURIComponent(username)}@` : ''}${host}:${port}/${db ?? 0}`;
+  }
+
+  /** ioredis queues commands while it reconnects; 'ready' is the only state in which they run. */
+  override get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   static connect(url: string, options: StoreOptions = {}): RedisMappingStore {
     const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true });
     // ioredis reconnects by itself; without a listener an outage would be an unhandled 'error' event.

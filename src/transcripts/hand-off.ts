@@ -1,6 +1,7 @@
 import type { TenantConfig } from '../config/schema.js';
 import type { ConversationEvent, CustomerProfile } from '../model/events.js';
 import type { Ingestor } from '../routing/ingestor.js';
+import { type RouteLedger, routeLabel } from '../routing/route-ledger.js';
 import type { MappingStore } from '../store/mapping-store.js';
 import type { Transcripts } from './transcripts.js';
 
@@ -8,6 +9,7 @@ export interface HandOffDeps {
   store: MappingStore;
   ingestor: Ingestor;
   transcripts: Transcripts;
+  routeLedger: RouteLedger;
   tenant(id: string): TenantConfig | undefined;
 }
 
@@ -56,5 +58,6 @@ export async function handOffConversation(deps: HandOffDeps, tenantId: string, c
   const profile = lastProfile(await deps.transcripts.read(tenantId, conversationId));
   if (profile) await deps.ingestor.inject({ ...base, id: `${base.id}:customer`, kind: 'customer.info', customer: profile }, to);
   await deps.ingestor.handOff(ended, to);
+  await deps.routeLedger.handedOff(tenantId, conversationId, routeLabel(customer, from), routeLabel(customer, to));
   return { status: 'moved', from, to };
 }

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { requestSay } from '../../src/sandbox-control.js';
+import type { ChatbridgeService } from '../../src/service.js';
+import { eventually, postWebhook, relayConfig, relayPayload, startRelayBridge } from '../support/bridge-fixture.js';
 import { runningInCi } from '../support/redis.js';
 import { type RunningSandbox, runSandbox } from '../sandbox/running-sandbox.js';
+import { TargetServer } from '../support/target-server.js';
 
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it), never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,7 +42,7 @@ if (!haveChromium && !runningInCi()) console.warn(`SKIPPING the status page brow
     rmSync(shots, { recursive: true, force: true });
   });
 
-  test('when an operator opens the token link, then the page shows tenants, routes, the conversation ids on each side and the queue', async () => {
+  test('when an operator signs in with the form, then the page shows tenants, routes, the conversation ids on each side and the queue', async () => {
     const hello = await requestSay(running.stateFile, { tenant: 'demo', as: 'customer', text: 'Hello from the browser test' });
     expect(hello.delivered).toBe(true);
     const bridgeUrl = running.service.url;
@@ -51,9 +54,14 @@ if (!haveChromium && !runningInCi()) console.warn(`SKIPPING the status page brow
     page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
     page.on('pageerror', (e) => void problems.push(e.message));
 
-    const response = await page.goto(`${bridgeUrl}/admin?token=${adminToken}`);
-    expect(response?.status()).toBe(200);
-    expect(page.url()).toBe(`${bridgeUrl}/admin`);
+    expect((await page.goto(`${bridgeUrl}/admin`))?.status()).toBe(401);
+    await page.fill('input[name="token"]', adminToken);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${bridgeUrl}/admin`);
+    // The 401 of the sign-in form itself is the only console error allowed: the page must add none.
+    expect(problems).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+    problems.length = 0;
+    expect(await page.locator('h2', { hasText: 'Tenants and routes' }).count()).toBe(1);
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: 'chatbridge_admin', httpOnly: true, sameSite: 'Strict', path: '/admin' });
     expect(cookie!.value).not.toContain(adminToken);
@@ -70,6 +78,10 @@ if (!haveChromium && !runningInCi()) console.warn(`SKIPPING the status page brow
     expect(live).toContain(`${hello.expected.platform} (agent): ${hello.expected.conversation}`);
     expect(await page.locator('.figure', { hasText: 'queued deliveries' }).innerText()).toMatch(/^0\s*queued deliveries$/);
     expect(await page.locator('.figure', { hasText: 'dead letters' }).innerText()).toMatch(/^0\s*dead letters$/);
+    // The hello was delivered: its route's chart has a bar, drawn as SVG by the server.
+    const chart = page.locator(`figure.chart svg[aria-label^="rightnow->${hello.expected.platform}: 1 message(s)"]`);
+    expect(await chart.count()).toBe(1);
+    expect(await chart.locator('rect[fill="#3b6fd4"]').count()).toBe(1);
     // The style block is allowed by its CSP hash (a mismatch would leave the page unstyled and log a violation).
     // An expression string: the test is compiled without the DOM library; it runs in the page.
     expect(await page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse")).toBe('collapse');
@@ -78,7 +90,41 @@ if (!haveChromium && !runningInCi()) console.warn(`SKIPPING the status page brow
     const shot = join(shots, 'status-page.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
+
+    await page.click('button:has-text("sign out")');
+    await page.waitForURL(`${bridgeUrl}/admin`);
+    expect(await page.locator('input[name="token"]').count()).toBe(1);
+    expect(await context.cookies()).toEqual([]);
     await context.close();
+  });
+
+  test('when an operator clicks replay on a dead letter, then it is delivered and the page says where it went', async () => {
+    const targetA = new TargetServer();
+    const targetB = new TargetServer();
+    const [a, b] = await Promise.all([targetA.start(), targetB.start()]);
+    let service: ChatbridgeService | undefined;
+    try {
+      service = await startRelayBridge(relayConfig({ store: 'memory', targetA: a, targetB: b }));
+      targetB.failNext('relay-a:refused:m1', { status: 400 });
+      await postWebhook(`${service.url}/webhooks/acme/relay-a`, relayPayload('refused', ['m1']));
+      await eventually(async () => expect(await service!.bridge.queue.deadLetterCount()).toBe(1));
+
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${service.url}/admin`);
+      await page.fill('input[name="token"]', 'admin-token-0123456789');
+      await page.click('button[type="submit"]');
+      await page.waitForURL(`${service.url}/admin`);
+      expect(await page.locator('.figure', { hasText: 'dead letters' }).innerText()).toMatch(/^1\s*dead letters$/);
+      await page.click('#dead-letters + table button:has-text("replay")');
+      await page.waitForURL(/\/admin\?notice=replayed#dead-letters$/);
+      expect(await page.locator('.notice').innerText()).toContain('queued again at the end of its conversation, after any later messages');
+      await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:refused:m1']));
+      await context.close();
+    } finally {
+      await service?.stop();
+      await Promise.all([targetA.close(), targetB.close()]);
+    }
   });
 
   test('when an operator clicks a conversation\'s hand-back button, then it goes back to RightNow\'s own agents', async () => {
@@ -87,28 +133,29 @@ if (!haveChromium && !runningInCi()) console.warn(`SKIPPING the status page brow
     const context = await browser.newContext();
     const page = await context.newPage();
     const problems: string[] = [];
+    await page.goto(`${running.service.url}/admin`);
+    await page.fill('input[name="token"]', running.sandbox.config.server.adminToken!);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${running.service.url}/admin`);
     page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
-    await page.goto(`${running.service.url}/admin?token=${running.sandbox.config.server.adminToken!}`);
 
-    const row = page.locator('tr', { hasText: said.conversationId! });
-    await row.getByRole('button', { name: 'Hand back to rightnow’s agents' }).click();
-    await page.waitForURL(`${running.service.url}/admin/hand-back`);
-    expect(await page.locator('body').innerText()).toContain(
-      `Conversation ${said.conversationId!} was handed back to rightnow's own agents and ended on ${said.expected.platform}.`,
-    );
-    await page.getByRole('link', { name: 'Back to the status page' }).click();
-    expect(await page.locator('h3:has-text("demo") + *').innerText()).not.toContain(said.conversationId!);
+    const row = page.locator('#live ~ table tr', { hasText: said.conversationId! });
+    await row.locator('button:has-text("hand back to rightnow")').click();
+    await page.waitForURL(/\/admin\?notice=handed-back#live$/);
+    expect(await page.locator('.notice').innerText()).toContain("its customer platform's own agents have it");
+    expect(await page.locator('#live ~ table').allInnerTexts()).not.toContainEqual(expect.stringContaining(said.conversationId!));
     // A form-action or style the CSP blocked would show here.
     expect(problems).toEqual([]);
     await context.close();
   });
 
-  test('when a browser without the session cookie opens /admin, then it is refused', async () => {
+  test('when a browser without the session cookie opens /admin, or puts the token in the URL, then it gets the sign-in form', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(`${running.service.url}/admin`);
+    const response = await page.goto(`${running.service.url}/admin?token=${running.sandbox.config.server.adminToken}`);
     expect(response?.status()).toBe(401);
-    expect(await page.locator('body').innerText()).toContain('open /admin?token=<admin token> once in this browser');
+    expect(await page.locator('form.signin input[type="password"]').count()).toBe(1);
+    expect(await context.cookies()).toEqual([]);
     await context.close();
   });
 });

@@ -36,11 +36,40 @@ function problemsOf(source: string, env: NodeJS.ProcessEnv = {}): ConfigProblem[
 }
 
 describe('loadConfig', () => {
+  it('when delivery.maxQueueDepth is not set, then memory mode stops at 20,000 queued events and Redis mode at 100,000', () => {
+    const depth = (yaml: string) => loadConfig(write({ 'c.yaml': `${yaml}tenants:\n${tenant('acme')}` }), registry, {}).delivery.maxQueueDepth;
+    expect(depth('')).toBe(20_000);
+    expect(depth('store:\n  kind: redis\n')).toBe(100_000);
+    expect(depth('delivery:\n  maxQueueDepth: 50000\n')).toBe(50_000);
+  });
+
+  it('when headersTimeoutMs is above requestTimeoutMs, then the configuration is refused naming the key', () => {
+    const source = write({ 'c.yaml': `server:\n  headersTimeoutMs: 5000\n  requestTimeoutMs: 1000\ntenants:\n${tenant('acme')}` });
+    expect(problemsOf(source)).toEqual([{ path: 'server.headersTimeoutMs', problem: 'headersTimeoutMs must not be above requestTimeoutMs' }]);
+  });
+
   it('when only tenants are given, then the embedded defaults fill the rest', () => {
     const config = loadConfig(write({ 'c.yaml': `tenants:\n${tenant('acme')}` }), registry, {});
-    expect(config.server).toEqual({ port: 8080, host: '0.0.0.0', bodyLimit: '1mb', fileLinks: { ttlSeconds: 604_800 } });
+    expect(config.server).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      bodyLimit: '1mb',
+      fileLinks: { ttlSeconds: 604_800 },
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 10_000,
+      ingestTimeoutMs: 2000,
+    });
     expect(config.store).toEqual({ kind: 'memory', url: 'redis://127.0.0.1:6379', keyPrefix: 'cb:', maxEntries: 500_000, mappingTtlSeconds: 2_592_000 });
-    expect(config.delivery).toMatchObject({ concurrency: 32, maxAttempts: 8, leaseMs: 15_000, partitions: 16 });
+    expect(config.delivery).toMatchObject({
+      concurrency: 32,
+      retryFor: 6 * 3_600_000,
+      breaker: { failures: 5, openMs: 2000, maxOpenMs: 60_000 },
+      leaseMs: 15_000,
+      partitions: 16,
+      maxQueueDepth: 20_000,
+    });
+    expect(config.delivery).not.toHaveProperty('maxAttempts');
     expect(config.logging).toEqual({ level: 'info' });
     expect(config.tenants).toEqual([
       {
@@ -70,6 +99,43 @@ describe('loadConfig', () => {
     const source = write({ 'c.yaml': `tenants:\n${tenant('acme', body)}` });
     expect(problemsOf(source)).toEqual([{ path: 'tenants[0].alpha.apiKey', problem: 'environment variable ALPHA_KEY is not set' }]);
     expect(() => loadConfig(source, registry, {})).toThrow('tenants[0].alpha.apiKey: environment variable ALPHA_KEY is not set');
+  });
+
+  it('when an unset variable stands where the schema wants a URL, then it is reported once, as unset', () => {
+    const body = '    alpha: { apiKey: a, url: "${ALPHA_URL}" }\n    beta: { apiKey: b }\n';
+    const source = write({ 'c.yaml': `tenants:\n${tenant('acme', body)}` });
+    expect(problemsOf(source)).toEqual([{ path: 'tenants[0].alpha.url', problem: 'environment variable ALPHA_URL is not set' }]);
+  });
+
+  it('when a key is misspelt, then the problem suggests the known key it resembles', () => {
+    const body = '    alpha: { apiKye: a }\n    beta: { apiKey: b }\n    betta: { apiKey: c }\n';
+    const source = write({ 'c.yaml': `server: { prot: 9000, colour: red }\ntenants:\n${tenant('acme', body)}` });
+    expect(problemsOf(source)).toEqual([
+      { path: 'server', problem: 'unknown keys prot (did you mean port?), colour' },
+      { path: 'tenants[0].alpha.apiKey', problem: 'required' },
+      { path: 'tenants[0].alpha', problem: 'unknown key apiKye (did you mean apiKey?)' },
+      { path: 'tenants[0].betta', problem: 'unknown platform (did you mean beta?) (known: alpha, beta)' },
+    ]);
+  });
+
+  it('when a key inside a route is misspelt, then the route names it with the known key', () => {
+    const source = write({
+      'c.yaml': 'tenants:\n  - id: acme\n    routes:\n      - customer: alpha\n        agent: [{ platform: beta }]\n    alpha: { apiKey: a }\n    beta: { apiKey: b }\n',
+    });
+    expect(problemsOf(source)).toContainEqual({ path: 'tenants[0].routes[0]', problem: 'unknown key agent (did you mean agents?)' });
+  });
+
+  it('when a file of a folder holds the problem, then the problem names that file', () => {
+    write({
+      '10-acme.yaml': `server: { port: 9000 }\ntenants:\n${tenant('acme')}`,
+      '20-globex.yaml': `store: { kind: nowhere }\ntenants:\n${tenant('globex', '    alpha: { apiKey: a }\n    beta: {}\n')}`,
+    });
+    const problems = problemsOf(dir);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: 'store.kind', file: path.join(dir, '20-globex.yaml') }),
+      { path: 'tenants[1].beta.apiKey', problem: 'required', file: path.join(dir, '20-globex.yaml') },
+    ]);
+    expect(() => loadConfig(dir, registry, {})).toThrow(`tenants[1].beta.apiKey: required (in ${path.join(dir, '20-globex.yaml')})`);
   });
 
   it('when a substituted secret fails validation, then the error never prints the secret', () => {
@@ -150,6 +216,16 @@ ${tenant('acme')}` });
     expect(config.store).toMatchObject({ kind: 'redis', url: 'redis://env:6379' });
     expect(loadConfig(source, registry, { PORT: '' }).server.port).toBe(9000);
     expect(problemsOf(source, { PORT: 'eighty' }).map((p) => p.path)).toEqual(['server.port']);
+  });
+
+  it('when delivery.retryFor is a duration, then it is read as milliseconds; a bad one and the removed maxAttempts are refused saying why', () => {
+    const good = write({ 'c.yaml': `delivery: { retryFor: 90m }\ntenants:\n${tenant('acme')}` });
+    expect(loadConfig(good, registry, {}).delivery.retryFor).toBe(90 * 60_000);
+    const old = write({ 'old.yaml': `delivery: { maxAttempts: 8, retryFor: soon }\ntenants:\n${tenant('acme')}` });
+    expect(problemsOf(old)).toEqual([
+      { path: 'delivery.retryFor', problem: 'a duration such as 90s, 30m or 6h' },
+      { path: 'delivery.maxAttempts', problem: expect.stringMatching(/^removed: .*delivery\.retryFor/) },
+    ]);
   });
 
   it('when a file is not valid YAML, then the problem names the file', () => {

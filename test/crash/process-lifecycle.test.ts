@@ -46,6 +46,28 @@ describe('SIGTERM in memory mode', () => {
     expect(target.accepted).toHaveLength(100);
     expect(target.raw).toHaveLength(100);
   }, 60_000);
+
+  it('when the drain timeout passes with events still undelivered, then it logs an error with their count and exits 1', async () => {
+    const failing = new TargetServer();
+    const url = await failing.start();
+    failing.failAll = { status: 503 };
+    const config = relayConfig({ store: 'memory', targetA: url, targetB: url, delivery: { drainTimeoutMs: 300 } });
+    const child = await startChild(outDir, ENTRY, config, { captureStderr: true });
+    children.push(child);
+    const res = await postWebhook(`${child.url}/webhooks/acme/relay-a`, relayPayload('lost', ['1', '2', '3']));
+    expect(res.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.process.once('exit', (code) => resolve(code)));
+    child.process.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    await failing.close();
+    const line = child
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.message === 'stopped with undelivered events: memory mode loses them with the process');
+    expect(line).toMatchObject({ level: 'error', undelivered: 3, drainTimeoutMs: 300 });
+  }, 60_000);
 });
 
 (redisUp ? describe : describe.skip)('kill -9 in Redis mode', () => {

@@ -127,6 +127,8 @@ describe.each(backends)('delivery through the bridge (%s store)', (store) => {
 
     const replay = await fetch(`${base}/admin/dead-letters/${listed.deadLetters[0]!.id}/replay`, { method: 'POST', headers: auth });
     expect(replay.status).toBe(202);
+    // A single replay is not put back in its place: the answer says where it goes.
+    expect(await replay.json()).toMatchObject({ eventId: 'relay-a:perm:1', order: 'after-later-messages', note: expect.stringMatching(/after every message/) });
     await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:perm:2', 'relay-a:perm:1']));
     const after = (await (await fetch(`${base}/admin/dead-letters`, { headers: auth })).json()) as { count: number };
     expect(after.count).toBe(0);
@@ -134,15 +136,52 @@ describe.each(backends)('delivery through the bridge (%s store)', (store) => {
     expect(again.status).toBe(404);
   });
 
-  it('when every attempt fails, then the event is dead-lettered after maxAttempts', async () => {
-    await start({ maxAttempts: 4 });
+  it('when the target fails for longer than retryFor, then the lane is given up whole as one group, and its replay delivers the group together and in order', async () => {
+    await start({ retryFor: '1s', breaker: { openMs: 50, maxOpenMs: 200 } });
     targetB.failAll = { status: 500 };
-    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('exhaust', ['1']));
-    await eventually(async () => expect(await service.bridge.queue.deadLetterCount()).toBe(1));
-    expect(targetB.attemptsFor('relay-a:exhaust:1')).toBe(4);
-    const [letter] = await service.bridge.queue.listDeadLetters(10);
-    expect(letter!.reason).toMatch(/gave up after 4 attempts/);
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('exhaust', ['1', '2', '3']));
+    await eventually(async () => expect(await service.bridge.queue.deadLetterCount()).toBe(3), 10_000);
+    // The head blocked the lane: the events behind it were never sent, never skipped ahead of it.
+    expect(targetB.attemptsFor('relay-a:exhaust:1')).toBeGreaterThan(1);
+    expect(targetB.attemptsFor('relay-a:exhaust:2')).toBe(0);
+    const letters = await service.bridge.queue.listDeadLetters(10);
+    expect(letters.map((l) => [l.delivery.event.id, l.position])).toEqual([
+      ['relay-a:exhaust:1', 1],
+      ['relay-a:exhaust:2', 2],
+      ['relay-a:exhaust:3', 3],
+    ]);
+    const group = letters[0]!.group!;
+    expect(letters.every((l) => l.group === group)).toBe(true);
+    expect(letters[0]!.reason).toMatch(/gave up after retrying for \d+ s \(delivery.retryFor\)/);
+    expect(letters[1]!.reason).toMatch(/given up with its lane/);
     expect(await service.bridge.queue.depth()).toBe(0);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/chatbridge_dead_letters_total\{tenant="acme",platform="relay-b"\} 3/);
+
+    // The vendor is back and the customer goes on: the conversation continues in a fresh lane.
+    targetB.failAll = undefined;
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('exhaust', ['4']));
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:exhaust:4']));
+    const auth = { authorization: 'Bearer admin-token-0123456789' };
+    const replay = await fetch(`${base}/admin/dead-letters/groups/${group}/replay`, { method: 'POST', headers: auth });
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toMatchObject({ replayedGroup: group, count: 3, order: 'together-in-order' });
+    await eventually(() =>
+      expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:exhaust:4', 'relay-a:exhaust:1', 'relay-a:exhaust:2', 'relay-a:exhaust:3']),
+    );
+    expect(await service.bridge.queue.deadLetterCount()).toBe(0);
+    const again = await fetch(`${base}/admin/dead-letters/groups/${group}/replay`, { method: 'POST', headers: auth });
+    expect(again.status).toBe(404);
+  });
+
+  it('when the target answers 503 for longer than a few attempts, then the lane waits and delivers everything in order, nothing dead-lettered', async () => {
+    await start({ breaker: { failures: 3, openMs: 50, maxOpenMs: 200 } });
+    targetB.failAll = { status: 503 };
+    await postWebhook(`${base}/webhooks/acme/relay-a`, relayPayload('wait', ['1', '2', '3']));
+    await eventually(() => expect(targetB.attemptsFor('relay-a:wait:1')).toBeGreaterThan(8));
+    targetB.failAll = undefined;
+    await eventually(() => expect(targetB.accepted.map((r) => r.key)).toEqual(['relay-a:wait:1', 'relay-a:wait:2', 'relay-a:wait:3']));
+    expect(await service.bridge.queue.deadLetterCount()).toBe(0);
   });
 
   it('when the queue is full, then webhooks answer 503 with Retry-After until deliveries catch up', async () => {

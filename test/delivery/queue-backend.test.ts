@@ -49,7 +49,7 @@ describe.each(stores)('queue backend (%s)', (store) => {
     expect(first?.head?.attempts).toBe(0);
     expect(first?.head?.raw).toBe(JSON.stringify(delivery('c1', 'e1')));
 
-    expect(await queue.postpone(lane, 'w1', clock + 1_000, 3)).toBe(true);
+    expect(await queue.postpone(lane, 'w1', clock + 1_000, 3, first!.head!)).toBe(true);
     expect(await queue.claim(10, 'w2', 30_000)).toEqual([]);
     clock += 1_000;
     const again = await queue.claim(10, 'w2', 30_000);
@@ -68,5 +68,78 @@ describe.each(stores)('queue backend (%s)', (store) => {
     expect((await queue.claim(100, 'w2', 1)).map((c) => c.lane)).not.toContain(lane);
     expect(await queue.renew(lane, 'w1', 30_000)).toBe(false);
     expect((await queue.listDeadLetters(10)).map((l) => l.delivery.event.id)).toEqual(expect.arrayContaining(['e1', 'e2']));
+  });
+  it('when a head is parked, then the lane is parked since its first park until the head leaves, with the head\'s age', async () => {
+    const lane = laneOf(delivery('p1', 'x'));
+    await queue.enqueue(lane, [{ ...delivery('p1', 'p1-e1'), acceptedAt: clock - 5_000 }, delivery('p1', 'p1-e2')], 60_000);
+    const parkedAt = clock;
+    const first = (await queue.claim(100, 'w1', 30_000)).find((c) => c.lane === lane)!.head!;
+    expect(first.parkedSince).toBeUndefined();
+    await queue.postpone(lane, 'w1', clock + 10, 1, first);
+    clock += 10;
+    // Held again (an open breaker): still parked since the first time.
+    const again = (await queue.claim(100, 'w1', 30_000)).find((c) => c.lane === lane)!.head!;
+    expect(again.parkedSince).toBe(parkedAt);
+    await queue.postpone(lane, 'w1', clock + 10, 0, again);
+    expect((await queue.parkedLanes()).filter((p) => p.lane === lane)).toEqual([{ lane, since: parkedAt, headAcceptedAt: parkedAt - 5_000 }]);
+
+    clock += 10;
+    const third = (await queue.claim(100, 'w1', 30_000)).find((c) => c.lane === lane)!.head!;
+    expect(third.attempts).toBe(1);
+    const next = await queue.complete(lane, 'w1', third.raw);
+    expect(next.popped && next.next).toMatchObject({ attempts: 0 });
+    expect(next.popped && next.next?.parkedSince).toBeUndefined();
+    expect((await queue.parkedLanes()).map((p) => p.lane)).not.toContain(lane);
+  });
+
+  it('when a lane is given up, then its head and every event behind it become one group in order, and a replay puts them back together, in order, after later events', async () => {
+    const lane = laneOf(delivery('g1', 'x'));
+    await queue.enqueue(lane, ['g1-e1', 'g1-e2', 'g1-e3'].map((id) => delivery('g1', id)), 60_000);
+    const head = (await queue.claim(100, 'w1', 30_000)).find((c) => c.lane === lane)!.head!;
+    await queue.postpone(lane, 'w1', clock, 4, head);
+    const parked = (await queue.claim(100, 'w1', 30_000)).find((c) => c.lane === lane)!.head!;
+    const before = await queue.depth();
+    expect(await queue.giveUp(lane, 'w2', parked, { head: 'gave up', rest: 'with its lane' })).toBeUndefined();
+    expect(await queue.giveUp(lane, 'w1', { ...parked, raw: 'stale' }, { head: 'gave up', rest: 'with its lane' })).toBeUndefined();
+
+    const given = await queue.giveUp(lane, 'w1', parked, { head: 'gave up', rest: 'with its lane' });
+    expect(given).toEqual({ group: expect.any(String), count: 3 });
+    expect(await queue.depth()).toBe(before - 3);
+    expect((await queue.parkedLanes()).map((p) => p.lane)).not.toContain(lane);
+    expect(await queue.renew(lane, 'w1', 30_000)).toBe(false);
+    const letters = (await queue.listDeadLetters(100)).filter((l) => l.group === given!.group);
+    expect(letters.map((l) => [l.delivery.event.id, l.position, l.reason, l.attempts])).toEqual([
+      ['g1-e1', 1, 'gave up', 4],
+      ['g1-e2', 2, 'with its lane', 0],
+      ['g1-e3', 3, 'with its lane', 0],
+    ]);
+    expect(letters[1]!.delivery).toEqual(delivery('g1', 'g1-e2'));
+
+    // The conversation went on meanwhile; the replayed group goes behind it, whole and in order.
+    await queue.enqueue(lane, [delivery('g1', 'g1-e4')], 60_000);
+    clock += 1;
+    const replayed = await queue.replayGroup(given!.group);
+    expect(replayed.map((l) => l.delivery.event.id)).toEqual(['g1-e1', 'g1-e2', 'g1-e3']);
+    expect(await queue.replayGroup(given!.group)).toEqual([]);
+    const order: string[] = [];
+    let claimed = (await queue.claim(100, 'w3', 30_000)).find((c) => c.lane === lane)!.head;
+    while (claimed) {
+      order.push(claimed.delivery.event.id);
+      if (claimed.delivery.event.id !== 'g1-e4') expect(claimed.delivery.acceptedAt).toBe(clock);
+      const done = await queue.complete(lane, 'w3', claimed.raw);
+      claimed = done.popped ? done.next : undefined;
+    }
+    expect(order).toEqual(['g1-e4', 'g1-e1', 'g1-e2', 'g1-e3']);
+    expect((await queue.listDeadLetters(100)).filter((l) => l.group === given!.group)).toEqual([]);
+  });
+
+  it('when one letter of a group is replayed alone, then it leaves the group and the group replays without it', async () => {
+    const lane = laneOf(delivery('g2', 'x'));
+    await queue.enqueue(lane, ['g2-e1', 'g2-e2', 'g2-e3'].map((id) => delivery('g2', id)), 60_000);
+    const head = (await queue.claim(100, 'w1', 30_000)).find((c) => c.lane === lane)!.head!;
+    const given = await queue.giveUp(lane, 'w1', head, { head: 'gave up', rest: 'with its lane' });
+    const second = (await queue.listDeadLetters(100)).find((l) => l.group === given!.group && l.position === 2)!;
+    expect((await queue.takeDeadLetter(second.id))?.delivery.event.id).toBe('g2-e2');
+    expect((await queue.replayGroup(given!.group)).map((l) => l.delivery.event.id)).toEqual(['g2-e1', 'g2-e3']);
   });
 });

@@ -105,4 +105,13 @@ describeWithRedis('Redis queue backend', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect((await queue.claim(100, 'w2', 1)).map((c) => c.lane)).not.toContain(lane);
   });
+  it('when the parked record is of an earlier head (an older instance popped it without clearing), then the new head does not inherit its time', async () => {
+    const queue = backend();
+    const lane = laneOf(delivery('c5', 'x'));
+    await queue.enqueue(lane, [delivery('c5', 'c5-e2')], 60_000);
+    await redis!.hset(`${prefix}{q${queue.partitionOf(lane)}}:parked`, lane, '1000 0 c5-e1');
+    const [claimed] = (await queue.claim(100, 'w1', 30_000)).filter((c) => c.lane === lane);
+    expect(claimed!.head!.delivery.event.id).toBe('c5-e2');
+    expect(claimed!.head!.parkedSince).toBeUndefined();
+  });
 });

@@ -85,7 +85,9 @@ describe.each(STORE_MODES)('hand-back to eGain\'s own agents (%s store)', (store
     const id = (await bridge().service.bridge.store.resolveConversation('beta', 'egain', chat))!.id;
 
     expect((await bridge().admin(`/admin/conversations/${id}/hand-back`, {})).status).toBe(202);
-    const transfer = eg!.messages.at(-1)!;
+    const transfers = eg!.messages.filter((m) => m.message.type.value === 'queue.transfer');
+    expect(transfers).toHaveLength(1);
+    const transfer = transfers[0]!;
     expect(transfer.message).toMatchObject({ type: { value: 'queue.transfer' }, sender: { type: 'custom_agent' } });
     expect(transfer.metadata.attributes).toEqual([
       { name: 'chatbridgeConversationId', value: id },

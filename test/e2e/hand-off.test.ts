@@ -15,9 +15,16 @@ describe.each(STORE_MODES)('hand-off to another agent platform (%s store)', (sto
     await lp!.agentSays(conv, 'Checking — un instant');
     await eventually(() => expect(rn!.postsFor(engagement).map((p) => p.body)).toEqual([AGENT_JOINED_TEXT, 'Checking — un instant']));
     const id = (await bridge().service.bridge.store.resolveConversation('acme', 'rightnow', engagement))!.id;
+    const liveOn = async () => {
+      const rows = await bridge().service.bridge.routeLedger.live([...bridge().service.bridge.config.tenants]);
+      return Object.fromEntries(rows.map((r) => [r.route, r.live]));
+    };
+    expect(await liveOn()).toEqual({ 'rightnow->liveperson': 1, 'rightnow->egain': 0 });
 
     const moved = await bridge().admin(`/admin/conversations/${id}/hand-off`, { agent: 'egain' });
     expect(moved).toEqual({ status: 202, body: { conversationId: id, from: 'liveperson', to: 'egain' } });
+    // The route gauges follow the conversation: a drain of rightnow->liveperson is now done.
+    expect(await liveOn()).toEqual({ 'rightnow->liveperson': 0, 'rightnow->egain': 1 });
 
     await eventually(() => expect(lp!.conversations.get(conv)!.state).toBe('CLOSE'));
     await eventually(() => expect(eg!.messages.length).toBeGreaterThan(1));

@@ -35,6 +35,8 @@ export interface TenantSpec {
   rightnowShapes?: Partial<ShapeSwitches>;
   /** How the eGain simulator shapes what eGain's docs leave open in its callbacks. */
   egainCallbacks?: CallbackShape;
+  /** Puts something (an outage proxy) in front of LivePerson's messaging service: gets the simulator's URL, returns the one to use. */
+  livepersonMessagingVia?: (simulatorUrl: string) => Promise<string>;
 }
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -99,7 +101,15 @@ async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; c
   if (uses('liveperson')) {
     const account = { accountId: '12345678', clientId: `${spec.id}-lp-client`, clientSecret: `${spec.id}-lp-secret` };
     tenant.liveperson = await startLivePersonSimulator({ ...account, fileSharing: true });
-    config.liveperson = LivePersonConfig.parse({ ...account, domainApiUrl: tenant.liveperson.url, scheme: 'http', fileSharing: true, requestTimeoutMs: 2000 });
+    const messaging = await spec.livepersonMessagingVia?.(tenant.liveperson.url);
+    config.liveperson = LivePersonConfig.parse({
+      ...account,
+      domainApiUrl: tenant.liveperson.url,
+      scheme: 'http',
+      fileSharing: true,
+      requestTimeoutMs: 2000,
+      ...(messaging ? { domainOverrides: { asyncMessagingEnt: messaging } } : {}),
+    });
   }
   if (uses('egain')) {
     const role = spec.customer === 'egain' ? 'customer' : 'agent';
@@ -142,6 +152,8 @@ export interface BridgeOptions {
   store: StoreMode;
   tenants: TenantSpec[];
   transcripts?: Record<string, unknown>;
+  /** Over the harness's short delivery timings. */
+  delivery?: Record<string, unknown>;
   /** The draw of an agent platform for each new conversation (default Math.random). */
   random?: () => number;
 }
@@ -169,7 +181,7 @@ export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge>
       {
         server: { port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, fileLinks: { secret: FILE_LINK_SECRET } },
         store: { kind: options.store, url: TEST_REDIS_URL, keyPrefix },
-        delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 2000, partitions: 4, drainTimeoutMs: 2000 },
+        delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 2000, partitions: 4, drainTimeoutMs: 2000, ...options.delivery },
         logging: { level: 'error' },
         ...(options.transcripts ? { transcripts: options.transcripts } : {}),
         tenants: tenantBlocks,

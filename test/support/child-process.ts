@@ -71,22 +71,28 @@ export function compileProject(): string {
 export interface ChildBridge {
   process: ChildProcess;
   url: string;
+  /** What the child wrote to stderr so far, when started with `captureStderr`. */
+  stderr(): string;
 }
 
 /** Starts a compiled module with a JSON config and waits for the `{url}` line it prints. */
-export function startChild(outDir: string, entry: string, config: unknown): Promise<ChildBridge> {
+export function startChild(outDir: string, entry: string, config: unknown, options: { captureStderr?: boolean } = {}): Promise<ChildBridge> {
   const configFile = path.join(mkdtempSync(path.join(tmpdir(), 'chatbridge-cfg-')), 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [path.join(outDir, entry), configFile], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', options.captureStderr ? 'pipe' : 'inherit'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
   });
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       const line = buffer.split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) resolve({ process: child, url: (JSON.parse(line) as { url: string }).url });
+      if (line) resolve({ process: child, url: (JSON.parse(line) as { url: string }).url, stderr: () => stderr });
     });
     child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
   });

@@ -124,6 +124,14 @@ describe('node:http vendor client', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const err = await createNodeVendorHttp({ timeoutMs: 500 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/` }).catch((e: unknown) => e);
-    expect(err).toEqual(expect.objectContaining({ code: 'ECONNREFUSED' }));
+    expect(err).toEqual(expect.objectContaining({ code: 'ECONNREFUSED', message: `vendor request to 127.0.0.1:${port} failed: ECONNREFUSED` }));
+  });
+
+  it('when the host name does not resolve, then the failure names the host (and never the path or query)', async () => {
+    const err = await createNodeVendorHttp({ timeoutMs: 2000 })
+      .request({ method: 'GET', url: 'http://no-such-host.invalid/oauth?secret=s3cr3t' })
+      .catch((e: unknown) => e);
+    expect(err).toEqual(expect.objectContaining({ code: 'ENOTFOUND', host: 'no-such-host.invalid' }));
+    expect((err as Error).message).toBe('vendor request to no-such-host.invalid failed: ENOTFOUND');
   });
 });

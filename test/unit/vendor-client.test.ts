@@ -69,7 +69,7 @@ describe.each([
     nock('https://vendor.test').post('/x').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     const err = await vendorCall(http, { method: 'POST', url: '/x' }, call).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryableError);
-    expect((err as Error).message).toBe('acme send: ECONNRESET');
+    expect((err as Error).message).toBe('acme send: ECONNRESET (vendor.test)');
   });
 
   it('when the vendor redirects, then the redirect is not followed and the call fails permanently', async () => {
@@ -138,6 +138,6 @@ describe('vendorCall reports whether the vendor works', () => {
   it('when nothing answers, then the transport failure is reported', async () => {
     nock('https://vendor.test').post('/x').replyWithError({ code: 'ECONNREFUSED' });
     await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
-    expect(outcomes).toEqual([expect.stringMatching(/^failed send: acme send: E[A-Z]+$/)]);
+    expect(outcomes).toEqual([expect.stringMatching(/^failed send: acme send: E[A-Z]+ \(vendor\.test\)$/)]);
   });
 });

@@ -29,7 +29,7 @@ export interface Drop {
 /** A runtime as the core lends it, with drops recorded. */
 export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
   store: S = new MemoryMappingStore() as MappingStore as S,
-): PlatformRuntime & { drops: Drop[]; store: S } {
+): PlatformRuntime & ReturnType<typeof observingRuntime> & { drops: Drop[]; store: S } {
   const drops: Drop[] = [];
   return {
     tenantId: TENANT,
