@@ -24,7 +24,8 @@ export type AgentOperation =
   | 'postMessage'
   | 'setInteractionStatus'
   | 'concludeChat'
-  | 'releaseChat';
+  | 'releaseChat'
+  | 'rerouteEngagement';
 
 /** Exception codes of the agent API (postMessage seed + per-operation lists). */
 export const EXCEPTION_CODES = [
@@ -151,6 +152,8 @@ export const SetInteractionStatusRequest = z.strictObject({
 export const ConcludeChatRequest = z.strictObject({ engagementId: int64, ...sequenced });
 /** The notes: releaseChat takes the same body as concludeChat. */
 export const ReleaseChatRequest = ConcludeChatRequest;
+/** The notes: `{engagementId, sequenceNumber, timeCreated}`; sends the chat to the site's escalation queue. */
+export const RerouteEngagementRequest = ConcludeChatRequest;
 
 // ---------------------------------------------------------------- chat server replies
 
