@@ -10,7 +10,8 @@ describe.each(STORE_MODES)('hand-back to RightNow\'s own agents (%s store)', (st
     const { rightnow: rn, liveperson: lp } = bridge().tenant('acme');
     const engagement = rn!.customerStartsChat({ firstName: 'Zoë', subject: 'Refund' });
     rn!.customerSays(engagement, 'I want my money back');
-    await eventually(() => void onlyConversation(lp!));
+    // Once the first message is in, the bridge has linked LivePerson's conversation: agent webhooks find it.
+    await eventually(() => expect(consumerEvents(lp!, onlyConversation(lp!))).toHaveLength(1));
     const conv = onlyConversation(lp!);
     await lp!.agentSays(conv, 'Let me check — un instant');
     await eventually(() => expect(rn!.postsFor(engagement)).toHaveLength(1));
