@@ -26,6 +26,7 @@ import { StoredConversation } from './routing/conversation-handle.js';
 import { Ingestor } from './routing/ingestor.js';
 import { RouteThroughput } from './observability/route-throughput.js';
 import { IntakeGate } from './routing/intake-gate.js';
+import { isNative, NativeShare } from './routing/native-share.js';
 import { RouteLedger } from './routing/route-ledger.js';
 import type { MappingStore } from './store/mapping-store.js';
 import { MemoryMappingStore } from './store/memory-store.js';
@@ -42,6 +43,8 @@ export interface BridgeOptions {
   metrics?: Metrics;
   /** Overrides for tests: short polls and leases. */
   worker?: Partial<{ pollMs: number; inlineRetries: number; laneBatch: number }>;
+  /** The draw of an agent platform for a new conversation (tests pin it); Math.random by default. */
+  random?: () => number;
 }
 
 /**
@@ -60,6 +63,8 @@ export class Bridge {
   /** Per target (tenant + platform) in this process: pauses a failing vendor's lanes. */
   readonly breaker: CircuitBreaker;
   readonly routeLedger: RouteLedger;
+  /** Leaves conversations to their customer platform's own agents (native share, hand-back). */
+  readonly native: NativeShare;
   readonly unrecognized: UnrecognizedInbound;
   readonly inboundGaps: InboundGaps;
   readonly capture: InboundCapture;
@@ -113,8 +118,15 @@ export class Bridge {
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
     this.metrics.readParkedLanesFrom(async () => parkedByTarget(await this.queue.parkedLanes(), [...this.tenants.values()]));
     this.metrics.queueDepthLimit.set(config.delivery.maxQueueDepth);
+    this.native = new NativeShare({
+      store: this.store,
+      ledger: this.routeLedger,
+      connector: (tenant, platform) => this.connector(tenant, platform),
+    });
     this.ingestor = new Ingestor({
       transcripts: this.transcripts,
+      native: this.native,
+      random: options.random,
       store: this.store,
       queue: this.queue,
       metrics: this.metrics,
@@ -224,6 +236,11 @@ export class Bridge {
     if (!connector) throw new PermanentError(`tenant ${delivery.event.tenant} has no ${target} platform configured`);
     const record = await this.store.getConversation(delivery.event.tenant, delivery.event.conversationId);
     if (!record) throw new PermanentError('the conversation mapping is gone (expired or never stored)');
+    // Left to the customer platform's own agents: nothing more is said there (the agent side may still get its end).
+    if (isNative(record) && target === record.attrs.customer) {
+      this.metrics.dropped.inc({ tenant: delivery.event.tenant, platform: target, kind: delivery.event.kind, reason: 'native-agents' });
+      return;
+    }
     this.routeLedger.delivering(delivery, record);
     const role = record.attrs.customer === target ? 'customer' : 'agent';
     const conversation = new StoredConversation(this.store, record, target, role);

@@ -31,7 +31,7 @@ const other = (role: RouteRole): RouteRole => (role === 'customer' ? 'agent' : '
  * side. The customer speaks in the tenant's newest live conversation (a new one when there is none); the
  * agent answers the newest conversation on the agent platform it was routed to.
  */
-export async function sandboxSay(sandbox: Sandbox, bridge: Bridge, request: SayRequest, waitMs = 5000): Promise<SayReport> {
+export async function sandboxSay(sandbox: Sandbox, bridge: Bridge, request: SayRequest, waitMs = 10_000): Promise<SayReport> {
   const tenant = sandbox.config.tenants.find((t) => t.id === request.tenant);
   if (!tenant) throw new SayRefused(`the sandbox has no tenant ${request.tenant} (it has ${sandbox.config.tenants.map((t) => t.id).join(', ')})`);
   const [latest] = await new LiveConversations(bridge.store).list(tenant.id, 1);

@@ -4,6 +4,7 @@ import { checkCommand } from './check-command.js';
 import { ChannelDirectory } from './channels.js';
 import { EgainConfig } from './config.js';
 import { createVerifier, EgainInbound } from './inbound.js';
+import { EgainNativeAgents } from './native-agents.js';
 import { EgainOutbound } from './outbound.js';
 import { registerChannelCommand } from './register-channel.js';
 import { egainSandbox } from './sandbox.js';
@@ -15,6 +16,7 @@ export { attachmentRefusalNotice, checkAttachment } from './restrictions.js';
 export const egainPlatform: PlatformFactory<EgainConfig> = {
   platform: 'egain',
   roles: ['customer', 'agent'],
+  capabilities: ['handToNativeAgents'],
   configSchema: EgainConfig,
   commands: [registerChannelCommand, checkCommand],
   sandbox: egainSandbox,
@@ -25,6 +27,7 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
     const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
     const outbound = new EgainOutbound(api, config, runtime.store, channels);
     const inbound = new EgainInbound(runtime, channels);
+    const native = new EgainNativeAgents(api, config);
     return {
       platform: 'egain',
       verify: createVerifier(config.callbackAuth),
@@ -36,6 +39,8 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
         return { url: asset.contentUrl, expiresAt: asset.contentUrlExpiry, name: asset.name, contentType: asset.contentType, size: asset.size };
       },
       refreshAuth: () => api.invalidateTokens(),
+      // Called by the core only where eGain is the customer side (native share, hand-back).
+      handToNativeAgents: (conversation, handOver) => native.handOver(conversation, handOver),
     };
   },
 };

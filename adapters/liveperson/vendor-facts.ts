@@ -1,6 +1,7 @@
 /**
- * What chatbridge assumes about LivePerson, in one place. Facts come from
- * /work/shared/vendor-notes/liveperson.md; guesses are marked UNKNOWN.
+ * What chatbridge assumes about LivePerson, in one place. Facts come from LivePerson's developer
+ * documentation (Connector API, Messaging Window API, Webhooks) and its public connector samples; guesses
+ * are marked UNKNOWN.
  */
 
 export const PLATFORM = 'liveperson';

@@ -1,6 +1,8 @@
 import type { ConversationEvent } from '../../src/model/events.js';
 import type {
+  ConversationHandle,
   DeliveryContext,
+  NativeHandOver,
   PlatformConnector,
   PlatformFactory,
   PlatformRuntime,
@@ -12,6 +14,7 @@ import { type RightNowConfig, RightNowConfigSchema } from './config.js';
 import { EndUserClients } from './end-users.js';
 import { EngagementRelease } from './engagement-release.js';
 import { PollLease } from './lease.js';
+import { NativeAgents } from './native-agents.js';
 import { sendToRightNow } from './outbound.js';
 import { PollLoop } from './poller.js';
 import { rightnowSandbox } from './sandbox.js';
@@ -29,6 +32,7 @@ export class RightNowConnector implements PlatformConnector {
   private readonly lease: PollLease;
   private readonly loop: PollLoop;
   private readonly release: EngagementRelease;
+  private readonly native: NativeAgents;
   private started = false;
 
   constructor(
@@ -54,8 +58,16 @@ export class RightNowConnector implements PlatformConnector {
       logger: runtime.logger,
       onReleased: () => this.loop.wantAssignment(),
     });
+    this.native = new NativeAgents({
+      session: this.session,
+      store: runtime.store,
+      tenantId: runtime.tenantId,
+      agentAccountId: config.agentAccountId,
+      logger: runtime.logger,
+      onRerouted: () => this.loop.wantAssignment(),
+    });
     const endUsers = new EndUserClients(runtime.store, runtime.tenantId, config.agentAccountId);
-    this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config, endUsers, release: this.release });
+    this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config, endUsers, release: this.release, native: this.native });
   }
 
   /** Whether this instance currently runs the session's long poll. */
@@ -65,6 +77,11 @@ export class RightNowConnector implements PlatformConnector {
 
   send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
     return sendToRightNow(event, ctx, { session: this.session, config: this.config, release: this.release });
+  }
+
+  /** To RightNow's own agents by `rerouteEngagement` (why not DECLINE: native-agents.ts). */
+  handToNativeAgents(conversation: ConversationHandle, handOver: NativeHandOver): Promise<void> {
+    return this.native.handOver(conversation, handOver);
   }
 
   /** After ACCESS_DENIED/403: a fresh agent session (or the one another instance already made). */
@@ -110,6 +127,7 @@ export class RightNowConnector implements PlatformConnector {
 export const rightnowPlatform: PlatformFactory<RightNowConfig> = {
   platform: 'rightnow',
   roles: ['customer'],
+  capabilities: ['handToNativeAgents'],
   configSchema: RightNowConfigSchema,
   commands: [checkCommand],
   sandbox: rightnowSandbox,

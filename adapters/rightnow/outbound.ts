@@ -51,12 +51,14 @@ export async function sendToRightNow(
   }
 }
 
-async function post(
+/** `NOT_ENDUSER`: seen by the engagement's agents only (a hand-back summary). */
+export async function post(
   session: AgentSession,
   engagementId: number,
   eventId: string,
   body: string,
   richText: boolean,
+  visibility: 'ALL' | 'NOT_ENDUSER' = 'ALL',
 ): Promise<SendResult> {
   const messageId = messageIdFor(eventId);
   await session.call('postMessage', {
@@ -66,7 +68,7 @@ async function post(
     messageType: 'TEXT',
     messageId,
     richText,
-    visibility: 'ALL',
+    visibility,
     messageDataMap: { chatbridgeEventId: eventId },
   });
   return { status: 'sent', nativeMessageId: messageId };

@@ -6,6 +6,7 @@ import type { EndUserClients } from './end-users.js';
 import type { EngagementRelease } from './engagement-release.js';
 import { type InboundBatch, normalizeBatch } from './inbound.js';
 import type { PollLease } from './lease.js';
+import type { NativeAgents } from './native-agents.js';
 import type { AgentSession } from './session.js';
 import { AssignmentAcknowledgementReply, END_USER_ROLE, unwrapGetMessages } from './wire.js';
 
@@ -42,6 +43,7 @@ export class PollLoop {
       config: RightNowConfig;
       endUsers: EndUserClients;
       release: EngagementRelease;
+      native: NativeAgents;
     },
   ) {}
 
@@ -144,14 +146,17 @@ export class PollLoop {
     if (batch.endUsers.size > 0) await this.deps.endUsers.remember(batch.endUsers);
     if (!pending.ingested && batch.events.length > 0) await runtime.ingest(batch.events);
     pending.ingested = true;
+    // The ingest may have left an offer to RightNow's own agents (native share): accepted, then rerouted.
     for (const engagementId of batch.offers) {
       if (pending.accepted.has(engagementId)) continue;
-      await this.accept(engagementId);
+      const native = await this.deps.native.isMarked(engagementId);
+      if ((await this.accept(engagementId)) && native) await this.deps.native.reroute(engagementId);
       pending.accepted.add(engagementId);
     }
     for (const engagementId of batch.ended) {
       if (pending.released.has(engagementId)) continue;
-      await this.deps.release.release(engagementId);
+      // One rerouted to RightNow's own agents is theirs: concluding it would end their chat.
+      if (!(await this.deps.native.isMarked(engagementId))) await this.deps.release.release(engagementId);
       pending.released.add(engagementId);
     }
     if (batch.capacityFreed) this.needAssignment = true;
@@ -161,8 +166,8 @@ export class PollLoop {
     }
   }
 
-  /** Accepts an offer; one that can no longer be accepted ends the conversation it started. */
-  private async accept(engagementId: string): Promise<void> {
+  /** Accepts an offer (true); one that can no longer be accepted ends the conversation it started (false). */
+  private async accept(engagementId: string): Promise<boolean> {
     try {
       const { reply } = await this.deps.session.call(
         'assignmentAcknowledgement',
@@ -173,6 +178,7 @@ export class PollLoop {
       await this.deps.endUsers.remember(
         clients.flatMap((c) => (c.role === END_USER_ROLE && c.clientId !== undefined ? [[String(c.clientId), engagementId] as [string, string]] : [])),
       );
+      return true;
     } catch (err) {
       if (!(err instanceof PermanentError || err instanceof ConversationGoneError)) throw err;
       await this.deps.runtime.ingest([
@@ -186,6 +192,7 @@ export class PollLoop {
           reason: `the offer could not be accepted (${err.vendorCode ?? err.status ?? 'refused'})`,
         },
       ]);
+      return false;
     }
   }
 

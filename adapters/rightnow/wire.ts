@@ -5,8 +5,9 @@ import { z } from 'zod';
  * the adapter sends or reads, in ONE place. The simulator has its own reading of the docs and never
  * imports this file, so a misreading here is refused there. This file holds vendor facts only.
  *
- * Sources: vendor-docs/rightnow-chat-agent-postMessage.txt (seed), vendor-notes/rightnow.md, Oracle's
- * public cxscc reference (op-engagement-api-agent-*). Anything marked UNKNOWN is our best guess.
+ * Sources: Oracle's "Chat Agent API: postMessage" page, the Oracle B2C Service Engagement Agent API reference
+ * (the op-engagement-api-agent-* operations) and Oracle's Customer Portal chat code. Anything marked UNKNOWN
+ * is our best guess.
  */
 
 export const CONNECT_REST_SETTINGS_PATH = '/services/rest/crossChannelServices/latest/serviceSettings/1';
@@ -24,7 +25,8 @@ export type AgentOperation =
   | 'postMessage'
   | 'setInteractionStatus'
   | 'concludeChat'
-  | 'releaseChat';
+  | 'releaseChat'
+  | 'rerouteEngagement';
 
 /** Exception codes of the agent API (postMessage seed + per-operation lists). */
 export const EXCEPTION_CODES = [
@@ -151,6 +153,8 @@ export const SetInteractionStatusRequest = z.strictObject({
 export const ConcludeChatRequest = z.strictObject({ engagementId: int64, ...sequenced });
 /** The notes: releaseChat takes the same body as concludeChat. */
 export const ReleaseChatRequest = ConcludeChatRequest;
+/** The notes: `{engagementId, sequenceNumber, timeCreated}`; sends the chat to the site's escalation queue. */
+export const RerouteEngagementRequest = ConcludeChatRequest;
 
 // ---------------------------------------------------------------- chat server replies
 

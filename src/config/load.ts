@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
+import { hasCapability } from '../platform/capabilities.js';
 import type { PlatformRegistry } from '../platform/registry.js';
 import { closestKey, knownKeysAt } from './known-keys.js';
 import { type BridgeConfig, CoreConfig, DEFAULT_MAX_QUEUE_DEPTH, DEFAULT_REDIS_URL, type TenantConfig, TenantCore } from './schema.js';
@@ -222,10 +223,9 @@ function checkTenant(
     const block = { tenant, platforms, index: i };
     checkRole(registry, block, route.customer, 'customer', `${at}.customer`, problems);
     route.agents.forEach((a, j) => {
-      checkRole(registry, block, a.platform, 'agent', `${at}.agents[${j}].platform`, problems);
-      if (a.platform === route.customer) {
-        problems.push({ path: `${at}.agents[${j}].platform`, problem: 'an agent platform must differ from the customer platform' });
-      }
+      const path = `${at}.agents[${j}].platform`;
+      if (a.platform === route.customer) checkNativeShare(registry, a.platform, path, problems);
+      else checkRole(registry, block, a.platform, 'agent', path, problems);
     });
     if (route.agents.every((a) => a.weight === 0)) {
       problems.push({ path: `${at}.agents`, problem: 'at least one agent platform needs a weight above 0' });
@@ -254,7 +254,9 @@ function checkRole(
     return;
   }
   if (!factory.roles.includes(role)) {
-    problems.push({ path: at, problem: `${platform} cannot play the ${role} side (it supports: ${factory.roles.join(', ')})` });
+    // A customer-only platform may still be named among the agents of its own route (the native share).
+    const hint = role === 'agent' && hasCapability(factory, 'handToNativeAgents') ? `; it may be named among the agents of its own route only, as its native share` : '';
+    problems.push({ path: at, problem: `${platform} cannot play the ${role} side (it supports: ${factory.roles.join(', ')})${hint}` });
   }
   if (!(platform in tenant)) problems.push({ path: at, problem: `the tenant has no ${platform} block` });
   else if (platform in platforms && factory.roles.includes(role)) {
@@ -262,6 +264,19 @@ function checkRole(
       problems.push({ path: formatPath(['tenants', index, platform, ...p.path]), problem: `${p.problem} (needed as the ${role} side, ${at})` });
     }
   }
+}
+
+/**
+ * The route's customer platform named among its own agents: that share of new conversations is left to
+ * the vendor's own agents (the bridge steps out), which its adapter must be able to do.
+ */
+function checkNativeShare(registry: PlatformRegistry, platform: string, at: string, problems: ConfigProblem[]): void {
+  const factory = registry.get(platform);
+  if (!factory || hasCapability(factory, 'handToNativeAgents')) return;
+  problems.push({
+    path: at,
+    problem: `${platform} is this route's customer platform: as an agent entry it would leave that share to ${platform}'s own agents, which its adapter cannot do (no handToNativeAgents capability)`,
+  });
 }
 
 /** PORT and REDIS_URL win over the file, as the contract says. */

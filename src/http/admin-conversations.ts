@@ -1,11 +1,12 @@
 import express, { type Router } from 'express';
 import type { Bridge } from '../bridge.js';
+import { handBackConversation } from '../routing/hand-back.js';
 import { handOffConversation } from '../transcripts/hand-off.js';
 import { requireAdmin } from './admin.js';
 import { sendError } from './errors.js';
 
 /** The tenant holding canonical conversation `id` (ids are unique across tenants; `tenant` narrows the search). */
-async function tenantOf(bridge: Bridge, id: string, only: unknown): Promise<string | undefined> {
+export async function tenantOf(bridge: Bridge, id: string, only: unknown): Promise<string | undefined> {
   for (const { id: tenant } of bridge.config.tenants) {
     if (typeof only === 'string' && tenant !== only) continue;
     if (await bridge.store.getConversation(tenant, id)) return tenant;
@@ -16,7 +17,8 @@ async function tenantOf(bridge: Bridge, id: string, only: unknown): Promise<stri
 /**
  * GET: one conversation as the bridge knows it, the native id on each platform, its attributes and its
  * transcript (oldest event first). POST hand-off `{agent}`: move its agent side to another agent
- * platform of its route (the new side is told what came before).
+ * platform of its route (the new side is told what came before). POST hand-back: give it back to the
+ * customer platform's own agents (src/routing/hand-back.ts).
  */
 export function adminConversationsRouter(bridge: Bridge): Router {
   const router = express.Router();
@@ -42,5 +44,32 @@ export function adminConversationsRouter(bridge: Bridge): Router {
     bridge.logger.info('conversation handed off', { tenant, conversationId: id, from: result.from, to: result.to });
     res.status(202).json({ conversationId: id, from: result.from, to: result.to });
   });
+  router.post('/admin/conversations/:id/hand-back', async (req, res) => {
+    const id = String(req.params.id);
+    const outcome = await handBackAnswer(bridge, id, req.query.tenant);
+    res.status(outcome.status).json(outcome.body);
+  });
   return router;
+}
+
+/**
+ * Hand-back as an HTTP answer (the JSON API and the status page's button share it): 202 when done,
+ * 404 unknown, 409 ended or already native, 422 the customer platform cannot, 502 the vendor failed.
+ */
+export async function handBackAnswer(bridge: Bridge, id: string, only: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const tenant = await tenantOf(bridge, id, only);
+  const fail = (status: number, error: string, message: string) => ({ status, body: { error, message } });
+  if (!tenant) return fail(404, 'not_found', 'no conversation with that id');
+  let result;
+  try {
+    result = await handBackConversation(bridge, tenant, id);
+  } catch (err) {
+    bridge.logger.warn('hand-back failed', { tenant, conversationId: id, error: (err as Error).message });
+    return fail(502, 'hand_back_failed', `the customer platform did not take the conversation back: ${(err as Error).message}`);
+  }
+  if (result.status === 'not-found') return fail(404, 'not_found', 'no conversation with that id');
+  if (result.status === 'conflict') return fail(409, 'conflict', result.problem);
+  if (result.status === 'unsupported') return fail(422, 'unsupported', result.problem);
+  bridge.logger.info('conversation handed back to the customer platform\'s own agents', { tenant, conversationId: id, customer: result.customer, agent: result.agent });
+  return { status: 202, body: { conversationId: id, handedBackTo: result.customer, ended: result.agent, summary: result.summary } };
 }

@@ -28,8 +28,10 @@ export interface StatusView {
   breakers: BreakerView[];
   unrecognized: UnrecognizedSample[];
   throughput: RouteSeries[];
-  /** Set for a signed-in browser: its forms (replay, sign out) carry it. Scripts with a bearer token get no forms. */
+  /** Set for a signed-in browser: its forms (replay, hand back, sign out) carry it. Scripts with a bearer token get no forms. */
   csrf?: string;
+  /** Whether a tenant's customer platform can take conversations back (the hand-back button). */
+  handBack(tenant: string, platform: string): boolean;
   /** The outcome of the action that redirected here. */
   notice?: string;
   inboundGaps: InboundGapRecord[];
@@ -40,6 +42,11 @@ export const NOTICES: Record<string, string> = {
   replayed: 'Dead letter replayed: it is queued again at the end of its conversation, after any later messages.',
   'replay-missing': 'That dead letter is no longer there (replayed or taken by another operator).',
   'group-replayed': 'Group replayed: its events are queued again together and in their original order, after any later messages.',
+  'handed-back': "Conversation handed back: its customer platform's own agents have it (with the summary), and its agent side was ended.",
+  'hand-back-gone': 'That conversation is no longer there (its mapping expired).',
+  'hand-back-conflict': "That conversation was not handed back: it has ended, or its customer platform's own agents have it already.",
+  'hand-back-unsupported': 'That conversation was not handed back: its customer platform cannot take conversations back.',
+  'hand-back-failed': 'That conversation was not handed back: the customer platform refused or did not answer (see the log). It is still bridged; try again.',
 };
 
 const STYLE = `
@@ -75,7 +82,8 @@ function routeCell(tenant: TenantConfig): string {
       const total = route.agents.reduce((sum, a) => sum + a.weight, 0);
       const agents = route.agents.map((a) => {
         const share = total > 0 ? Math.round((a.weight / total) * 100) : 0;
-        return `${escapeHtml(a.platform)} (weight ${escapeHtml(a.weight)}, ${share}% of new conversations)`;
+        const name = a.platform === route.customer ? `${escapeHtml(a.platform)}&rsquo;s own agents` : escapeHtml(a.platform);
+        return `${name} (weight ${escapeHtml(a.weight)}, ${share}% of new conversations)`;
       });
       return `${escapeHtml(route.customer)} &rarr; ${agents.join(', ')}`;
     })
@@ -130,6 +138,14 @@ export function renderSignInPage(problem?: string): string {
 </form>`);
 }
 
+/** Gives the conversation back to its customer platform's own agents (admin-page.ts, `hand-back`). */
+function handBackForm(tenant: string, record: ConversationRecord, csrf: string): string {
+  const action = `/admin/page/conversations/${encodeURIComponent(record.id)}/hand-back`;
+  const tenantField = `<input type="hidden" name="tenant" value="${escapeHtml(tenant)}">`;
+  const customer = escapeHtml(record.attrs.customer);
+  return `<form class="inline" method="post" action="${action}">${tenantField}${hidden(csrf)}<button type="submit">hand back to ${customer}&rsquo;s agents</button></form>`;
+}
+
 function figure(label: string, value: number, bad = false): string {
   return `<div class="figure${bad && value > 0 ? ' bad' : ''}"><strong>${escapeHtml(value)}</strong>${escapeHtml(label)}</div>`;
 }
@@ -142,8 +158,10 @@ export function renderStatusPage(view: StatusView): string {
   );
   const conversations = view.tenants
     .map(({ tenant, live }) => {
-      const rows = live.map((r) => [code(r.id), nativeIds(r), escapeHtml(r.attrs.createdAt)]);
-      return `<h3>${escapeHtml(tenant.id)}</h3>${table(['bridge conversation', 'native ids per platform', 'started'], rows, 'no live conversations')}`;
+      const { csrf } = view;
+      const canHandBack = (r: ConversationRecord) => csrf !== undefined && r.attrs.customer !== undefined && view.handBack(tenant.id, r.attrs.customer);
+      const rows = live.map((r) => [code(r.id), nativeIds(r), escapeHtml(r.attrs.createdAt), canHandBack(r) ? handBackForm(tenant.id, r, csrf!) : '']);
+      return `<h3>${escapeHtml(tenant.id)}</h3>${table(['bridge conversation', 'native ids per platform', 'started', 'roll back'], rows, 'no live conversations')}`;
     })
     .join('\n');
   const { csrf } = view;
@@ -179,7 +197,7 @@ ${deliveryTable(view.targets, view.breakers)}
 ${unrecognizedTable(view.unrecognized)}
 <h2>Events possibly lost <span class="meta">(numbered by the vendor, never delivered; seen by this instance)</span></h2>
 ${inboundGapsTable(view.inboundGaps)}
-<h2>Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>
+<h2 id="live">Live conversations <span class="meta">(newest ${escapeHtml(view.liveLimit)} per tenant)</span></h2>
 ${conversations}
 <h2 id="dead-letters">Latest dead letters</h2>
 ${letters}`, '\n<meta http-equiv="refresh" content="15; url=/admin">');

@@ -4,9 +4,12 @@ import { parkedByTarget } from '../delivery/parked-lanes.js';
 import { LiveConversations } from '../routing/live-conversations.js';
 import { replayDeadLetter, sameSecret } from './admin.js';
 import { ADMIN_PAGE_CSP, NOTICES, renderSignInPage, renderStatusPage } from './admin-page-html.js';
+import { handBackAnswer } from './admin-conversations.js';
 import { endSession, formFromSession, type PageSession, sessionOf, startSession } from './admin-session.js';
 
 const LIVE_PER_TENANT = 50;
+/** The notice (admin-page-html.ts NOTICES) for each answer of a hand-back. */
+const HAND_BACK_NOTICE: Record<number, string> = { 202: 'handed-back', 404: 'hand-back-gone', 409: 'hand-back-conflict', 422: 'hand-back-unsupported' };
 const DEAD_LETTERS_SHOWN = 20;
 
 function bearerOf(req: Request): string | undefined {
@@ -30,7 +33,7 @@ function signIn(res: Response, status: number, problem?: string): void {
  * The status page. Scripts send `Authorization: Bearer <adminToken>` and get it read-only; a browser signs
  * in with a form (POST /admin/sign-in) that sets an HttpOnly, SameSite=Strict session cookie, so the token
  * never appears in a URL. Signed-in pages carry forms for the page's actions (replay a dead letter, sign
- * out), each checked against the session's CSRF token. Mounted before the JSON admin router.
+ * out, hand a live conversation back), each checked against the session's CSRF token. Mounted before the JSON admin router.
  */
 export function adminPageRouter(bridge: Bridge): Router {
   const router = express.Router({ strict: true });
@@ -89,6 +92,14 @@ export function adminPageRouter(bridge: Bridge): Router {
     }),
   );
 
+  router.post(
+    '/admin/page/conversations/:id/hand-back',
+    ...withSession(async (req, res) => {
+      const { status } = await handBackAnswer(bridge, String(req.params.id), (req.body as Record<string, unknown>).tenant);
+      res.redirect(303, `/admin?notice=${HAND_BACK_NOTICE[status] ?? 'hand-back-failed'}#live`);
+    }),
+  );
+
   router.get('/admin', pageOn, async (req, res) => {
     const adminToken = bridge.config.server.adminToken!;
     const bearer = bearerOf(req);
@@ -122,6 +133,7 @@ export function adminPageRouter(bridge: Bridge): Router {
         unrecognized: bridge.unrecognized.list(),
         throughput: bridge.throughput.series(),
         csrf: session?.csrf,
+        handBack: (tenant, platform) => bridge.native.supported(tenant, platform),
         notice,
         inboundGaps: bridge.inboundGaps.list(),
       }),

@@ -160,6 +160,12 @@ export class Metrics {
     registers: [this.registry],
     collect: () => this.collectLive(),
   });
+  readonly routeHandBacks = new client.Counter({
+    name: 'chatbridge_route_hand_backs_total',
+    help: 'Live conversations an operator handed back to the customer platform\'s own agents, by the route they were on',
+    labelNames: ['tenant', 'route'] as const,
+    registers: [this.registry],
+  });
   readonly routeMessages = new client.Counter({
     name: 'chatbridge_route_messages_total',
     help: 'Messages delivered, by route and direction (customer->agent, agent->customer)',

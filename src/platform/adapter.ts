@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { InboundGap } from '../observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../observability/unrecognized.js';
 import type { MappingStore } from '../store/mapping-store.js';
+import type { PlatformCapability } from './capabilities.js';
 
 /**
  * The ports every vendor adapter implements. An adapter is one folder under `adapters/` exporting a
@@ -106,6 +107,17 @@ export interface ResolvedFile {
   size: number;
 }
 
+/** What the core tells a customer platform when it leaves a conversation to the vendor's own agents. */
+export interface NativeHandOver {
+  /**
+   * True for a new conversation drawn for the native share: the bridge has taken no part in it yet
+   * (nothing was accepted or said). False for a hand-back of a conversation the bridge carried.
+   */
+  fresh: boolean;
+  /** The transcript summary for the vendor's agents (a hand-back), never for the customer's eyes. */
+  summary?: string;
+}
+
 /** One platform for one tenant. */
 export interface PlatformConnector {
   readonly platform: string;
@@ -126,6 +138,15 @@ export interface PlatformConnector {
    * `normalize`: webhooks must be answered fast. Throw a DeliveryError; a 404 means the file is gone.
    */
   resolveFile?(nativeId: string): Promise<ResolvedFile>;
+  /**
+   * Capability `handToNativeAgents` (src/platform/capabilities.ts): the conversation goes to this
+   * vendor's own agents by the vendor's own routing, and the bridge steps out of it (the core drops its
+   * later events and delivers nothing more into it). Resolve once the vendor took it (or, for a fresh
+   * offer the adapter still has to answer, once that answer is decided durably); throw a DeliveryError
+   * when it could not be done, and the core tries again (inbound: the vendor's redelivery or the next
+   * poll round; hand-back: the operator).
+   */
+  handToNativeAgents?(conversation: ConversationHandle, handOver: NativeHandOver): Promise<void>;
   /** After a AuthExpiredError: drop cached credentials so the next attempt fetches fresh ones. */
   refreshAuth?(): Promise<void> | void;
   /** Background work (RightNow's long-poll loop); resolved once running. */
@@ -172,6 +193,8 @@ export interface PlatformFactory<C = unknown> {
   readonly platform: string;
   /** Which sides of a route this platform can play. */
   readonly roles: readonly RouteRole[];
+  /** Optional capabilities it implements (src/platform/capabilities.ts). */
+  readonly capabilities?: readonly PlatformCapability[];
   /** Validates the tenant's `<platform>:` block; errors are reported with their YAML path. */
   readonly configSchema: z.ZodType<C>;
   /** Keys a side needs that the schema alone cannot require (it does not know the routes). */

@@ -9,11 +9,12 @@ import { type ConversationEvent, InboundEvent, type InboundEventInput } from '..
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IngestResult } from '../platform/adapter.js';
-import type { MappingStore } from '../store/mapping-store.js';
+import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 import { handOffSummary } from '../transcripts/summary.js';
 import { systemMessage } from '../transcripts/system-message.js';
 import type { Transcripts } from '../transcripts/transcripts.js';
 import { LiveConversations } from './live-conversations.js';
+import { isNative, type NativeShare } from './native-share.js';
 import { type RouteLedger, routeLabel } from './route-ledger.js';
 import { pickWeighted } from './weighted-pick.js';
 
@@ -28,7 +29,12 @@ export interface IngestorDeps {
   random?: () => number;
   /** Where accepted events are recorded (absent: no transcripts, no hand-off summaries). */
   transcripts?: Transcripts;
+  /** Steps out of conversations drawn for a customer platform's own agents (absent: no native share). */
+  native?: NativeShare;
 }
+
+/** The conversation is left to its customer platform's own agents: its events are not bridged. */
+const NATIVE = 'native';
 
 interface Resolved {
   conversationId: string;
@@ -70,10 +76,11 @@ export class Ingestor {
 
     for (const event of events) {
       const target = resolved.get(event.origin.conversationId);
-      if (!target) {
+      if (!target || target === NATIVE) {
+        const reason = target === NATIVE ? 'native-agents' : 'unknown-conversation';
         result.dropped += 1;
-        this.deps.metrics.dropped.inc({ tenant: tenant.id, platform, kind: event.kind, reason: 'unknown-conversation' });
-        this.deps.logger.debug('event for a conversation the bridge does not know: dropped', {
+        this.deps.metrics.dropped.inc({ tenant: tenant.id, platform, kind: event.kind, reason });
+        this.deps.logger.debug(`event dropped: ${reason}`, {
           tenant: tenant.id,
           platform,
           eventId: event.id,
@@ -118,7 +125,8 @@ export class Ingestor {
         }
         this.record(event);
         // A new agent took over on the agent side: tell them what was said before.
-        if (event.kind === 'participant.joined' && event.transfer && resolved.get(event.origin.conversationId)?.fromAgentSide) {
+        const from = resolved.get(event.origin.conversationId);
+        if (event.kind === 'participant.joined' && event.transfer && typeof from === 'object' && from.fromAgentSide) {
           await this.bestEffort('hand-off summary', event, () => this.handOff(event, platform));
         }
       }
@@ -167,6 +175,12 @@ export class Ingestor {
     await this.inject(systemMessage(trigger, 'summary', text), target);
   }
 
+  /** A conversation drawn for the native share: its customer platform's own agents take it. */
+  private async stepOut(record: ConversationRecord): Promise<void> {
+    if (!this.deps.native) throw new Error('no native share configured: cannot leave a conversation to its vendor\'s own agents');
+    await this.deps.native.stepOut(record, 'drawn', { fresh: true });
+  }
+
   private validate(platform: string, input: InboundEventInput, index: number): InboundEvent {
     const parsed = InboundEvent.safeParse(input);
     if (!parsed.success) {
@@ -185,9 +199,10 @@ export class Ingestor {
 
   /**
    * An existing conversation keeps its platforms for life (sticky). A new native conversation on a
-   * platform that is the customer side of a route gets an agent platform by weight.
+   * platform that is the customer side of a route gets an agent platform by weight; one drawn for the
+   * customer platform itself (the native share) is left to that vendor's own agents.
    */
-  private async resolve(tenant: TenantConfig, platform: string, nativeId: string, fresh = false): Promise<Resolved | undefined> {
+  private async resolve(tenant: TenantConfig, platform: string, nativeId: string, fresh = false): Promise<Resolved | typeof NATIVE | undefined> {
     const { store } = this.deps;
     const found = await store.resolveConversation(tenant.id, platform, nativeId);
     if (found) {
@@ -197,6 +212,11 @@ export class Ingestor {
       if (!record && !fresh) {
         await store.retireNative(tenant.id, platform, nativeId, found.id);
         return this.resolve(tenant, platform, nativeId, true);
+      }
+      if (record && isNative(record)) {
+        // A step-out that failed is tried again with the vendor's next event for the conversation.
+        if (record.attrs.native === 'drawn' && !record.attrs.nativeAt && platform === record.attrs.customer) await this.stepOut(record);
+        return NATIVE;
       }
       const customer = record?.attrs.customer;
       const agent = record?.attrs.agent;
@@ -212,14 +232,20 @@ export class Ingestor {
     const route = tenant.routes.find((r) => r.customer === platform);
     const agent = route && pickWeighted(route.agents, this.deps.random);
     if (!agent) return undefined;
+    const native = agent.platform === platform;
     const created = await store.resolveConversation(tenant.id, platform, nativeId, {
-      attrs: { customer: platform, agent: agent.platform, createdAt: new Date().toISOString() },
+      attrs: { customer: platform, agent: agent.platform, createdAt: new Date().toISOString(), ...(native ? { native: 'drawn' } : {}) },
     });
     if (!created) return undefined;
     if (created.created) {
-      await this.live.opened(tenant.id, created.id);
       const route = routeLabel(platform, agent.platform);
       await this.deps.ledger.started(tenant.id, route);
+      if (native) {
+        const record = await store.getConversation(tenant.id, created.id);
+        if (record) await this.stepOut(record);
+        return NATIVE;
+      }
+      await this.live.opened(tenant.id, created.id);
       return { conversationId: created.id, target: agent.platform, fromAgentSide: false, route };
     }
     // Another instance created it first: use what it chose.

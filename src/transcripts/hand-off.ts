@@ -40,6 +40,8 @@ export async function handOffConversation(deps: HandOffDeps, tenantId: string, c
   const route = deps.tenant(tenantId)?.routes.find((r) => r.customer === customer);
   if (!route?.agents.some((a) => a.platform === to)) return { status: 'refused', problem: `${to} is not an agent platform of this conversation's route` };
   if (to === from) return { status: 'refused', problem: `the conversation is already on ${to}` };
+  if (to === customer) return { status: 'refused', problem: `${to} is the customer platform: use POST /admin/conversations/:id/hand-back` };
+  if (record.attrs.native) return { status: 'refused', problem: `the conversation is with ${customer}'s own agents` };
 
   const count = Number(record.attrs.handOffs ?? '0') + 1;
   await deps.store.setConversationAttrs(tenantId, conversationId, { agent: to, handOffs: String(count), [`handOff.${count}`]: `${from}>${to}` });

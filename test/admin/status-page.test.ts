@@ -127,6 +127,28 @@ if (!haveChromium && !runningInCi()) console.warn(`SKIPPING the status page brow
     }
   });
 
+  test('when an operator clicks a conversation\'s hand-back button, then it goes back to RightNow\'s own agents', async () => {
+    const said = await requestSay(running.stateFile, { tenant: 'demo', as: 'customer', text: 'Please give me a human of the old team' });
+    expect(said.delivered).toBe(true);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    await page.goto(`${running.service.url}/admin`);
+    await page.fill('input[name="token"]', running.sandbox.config.server.adminToken!);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${running.service.url}/admin`);
+    page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+
+    const row = page.locator('#live ~ table tr', { hasText: said.conversationId! });
+    await row.locator('button:has-text("hand back to rightnow")').click();
+    await page.waitForURL(/\/admin\?notice=handed-back#live$/);
+    expect(await page.locator('.notice').innerText()).toContain("its customer platform's own agents have it");
+    expect(await page.locator('#live ~ table').allInnerTexts()).not.toContainEqual(expect.stringContaining(said.conversationId!));
+    // A form-action or style the CSP blocked would show here.
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test('when a browser without the session cookie opens /admin, or puts the token in the URL, then it gets the sign-in form', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

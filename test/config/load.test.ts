@@ -341,3 +341,44 @@ describe('side-specific requirements', () => {
     expect(() => parseConfig(asCustomer, createRegistry(), {})).not.toThrow();
   });
 });
+
+describe('the native share (a route\'s customer platform among its agents)', () => {
+  const rightnow = { siteUrl: 'https://acme.custhelp.com', username: 'u', password: 'p', agentAccountId: 1 };
+  const liveperson = { accountId: '1', clientId: 'c', clientSecret: 's' };
+  const egain = {
+    apiBaseUrl: 'https://egain.example/v3',
+    tokenUrl: 'https://egain.example/token',
+    clientId: 'id',
+    clientSecret: 'secret',
+    callbackAuth: { type: 'basic', username: 'u', password: 'p' },
+  };
+
+  it('when RightNow or eGain names itself among its route\'s agents, then the split is accepted with its weights', async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    const { createRegistry } = await import('../../src/platforms.js');
+    const agents = [{ platform: 'rightnow', weight: 95 }, { platform: 'liveperson', weight: 5 }];
+    const config = parseConfig({ tenants: [{ id: 'acme', routes: [{ customer: 'rightnow', agents }], rightnow, liveperson }] }, createRegistry(), {});
+    expect(config.tenants[0]!.routes[0]!.agents).toEqual(agents);
+    const rollBack = [{ platform: 'egain', weight: 100 }, { platform: 'liveperson', weight: 0 }];
+    expect(() => parseConfig({ tenants: [{ id: 'beta', routes: [{ customer: 'egain', agents: rollBack }], egain, liveperson }] }, createRegistry(), {})).not.toThrow();
+  });
+
+  it('when a customer-only platform is named among another platform\'s agents, then the refusal says where it may be named', async () => {
+    const { parseConfig } = await import('../../src/config/load.js');
+    const { createRegistry } = await import('../../src/platforms.js');
+    const raw = { tenants: [{ id: 'acme', routes: [{ customer: 'egain', agents: [{ platform: 'rightnow' }] }], egain, rightnow }] };
+    expect(() => parseConfig(raw, createRegistry(), {})).toThrow(
+      'tenants[0].routes[0].agents[0].platform: rightnow cannot play the agent side (it supports: customer); it may be named among the agents of its own route only, as its native share',
+    );
+  });
+
+  it('when the customer platform cannot hand conversations to its own agents, then naming it among the agents is refused', () => {
+    const yaml = `tenants:\n${tenant('acme')}`.replace('{ platform: beta }', '{ platform: alpha, weight: 95 }, { platform: beta, weight: 5 }');
+    expect(problemsOf(write({ 'c.yaml': yaml }))).toEqual([
+      {
+        path: 'tenants[0].routes[0].agents[0].platform',
+        problem: "alpha is this route's customer platform: as an agent entry it would leave that share to alpha's own agents, which its adapter cannot do (no handToNativeAgents capability)",
+      },
+    ]);
+  });
+});

@@ -17,10 +17,6 @@ import { readRepoFile } from '../support/deploy-files.js';
  * PromQL, by promtool, since no Grafana runs here.
  */
 
-/** The metrics issue 12's delivery work adds (connector breaker, parked lanes). Until that branch is merged
- * they are missing here; the test fails as soon as they exist so that this list is removed with the merge. */
-const PENDING_FROM_ISSUE_12 = ['chatbridge_connector_state', 'chatbridge_lane_oldest_age_seconds', 'chatbridge_lanes_parked'];
-
 interface Panel {
   type: string;
   title: string;
@@ -70,13 +66,8 @@ describe('metrics named by the dashboard and the alert rules', () => {
     ['deploy/prometheus/alerts.yaml', alertsText],
   ])('%s names only metrics in /metrics', (_file, text) => {
     const available = exposed(metricsText);
-    const missing = named(text).filter((name) => !available.has(name) && !PENDING_FROM_ISSUE_12.includes(name));
+    const missing = named(text).filter((name) => !available.has(name));
     expect(missing).toEqual([]);
-  });
-
-  it('still waits for the metrics of issue 12 (remove PENDING_FROM_ISSUE_12 once they are merged)', () => {
-    const available = exposed(metricsText);
-    expect(PENDING_FROM_ISSUE_12.filter((name) => available.has(name))).toEqual([]);
   });
 
   it('has a panel for each thing an operator watches', () => {

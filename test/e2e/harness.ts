@@ -29,6 +29,8 @@ export interface TenantSpec {
   agent: AgentPlatform;
   /** Further agent platforms of the route, weight 0: new conversations never go there, hand-offs may. */
   standby?: AgentPlatform[];
+  /** The route's agents with their weights, instead of `agent` (+ `standby`): may name the customer platform (native share). */
+  agents?: { platform: string; weight: number }[];
   /** The RightNow simulator's shapes where the vendor docs are silent (defaults otherwise). */
   rightnowShapes?: Partial<ShapeSwitches>;
   /** How the eGain simulator shapes what eGain's docs leave open in its callbacks. */
@@ -84,7 +86,8 @@ export interface E2eTenant extends TenantSpec {
 
 async function startSimulators(spec: TenantSpec): Promise<{ tenant: E2eTenant; config: Record<string, unknown> }> {
   const tenant: E2eTenant = { ...spec };
-  const uses = (platform: string) => spec.customer === platform || spec.agent === platform || spec.standby?.includes(platform as AgentPlatform);
+  const uses = (platform: string) =>
+    spec.customer === platform || spec.agent === platform || spec.standby?.includes(platform as AgentPlatform) || spec.agents?.some((a) => a.platform === platform);
   const config: Record<string, unknown> = {};
   const creds = (name: string) => ({ username: `${spec.id}-${name}-user`, password: `${spec.id}-${name}-password` });
   if (spec.customer === 'rightnow') {
@@ -147,6 +150,8 @@ export interface E2eBridge {
   tenant(id: string): E2eTenant;
   /** chatbridge_events_dropped_total for these labels. */
   dropped(labels: { tenant: string; platform: string; kind: string; reason?: string }): Promise<number>;
+  /** Reloads the running configuration with other agents (and weights) for one tenant's route. */
+  reloadAgents(tenant: string, agents: { platform: string; weight: number }[]): Promise<void>;
   /** An admin API call with the admin token; a body makes it a POST. */
   admin(path: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
@@ -158,6 +163,8 @@ export interface BridgeOptions {
   transcripts?: Record<string, unknown>;
   /** Over the harness's short delivery timings. */
   delivery?: Record<string, unknown>;
+  /** The draw of an agent platform for each new conversation (default Math.random). */
+  random?: () => number;
 }
 
 export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge> {
@@ -176,22 +183,24 @@ export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge>
     for (const spec of options.tenants) {
       const { tenant, config } = await startSimulators(spec);
       tenants.set(spec.id, tenant);
-      blocks.push({ id: spec.id, routes: [{ customer: spec.customer, agents: [{ platform: spec.agent }, ...(spec.standby ?? []).map((platform) => ({ platform, weight: 0 }))] }], ...config });
+      const agents = spec.agents ?? [{ platform: spec.agent }, ...(spec.standby ?? []).map((platform) => ({ platform, weight: 0 }))];
+      blocks.push({ id: spec.id, routes: [{ customer: spec.customer, agents }], ...config });
     }
-    const config = parseConfig(
+    const document = (tenantBlocks: Record<string, unknown>[]) => parseConfig(
       {
         server: { port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, fileLinks: { secret: FILE_LINK_SECRET } },
         store: { kind: options.store, url: TEST_REDIS_URL, keyPrefix },
         delivery: { minBackoffMs: 20, maxBackoffMs: 200, leaseMs: 2000, partitions: 4, drainTimeoutMs: 2000, ...options.delivery },
         logging: { level: 'error' },
         ...(options.transcripts ? { transcripts: options.transcripts } : {}),
-        tenants: blocks,
+        tenants: tenantBlocks,
       },
       createRegistry(),
       {},
     );
+    const config = document(blocks);
     const metrics = new Metrics();
-    service = new ChatbridgeService(config, createRegistry(), { logger: createLogger({ silent: true }), metrics, worker: { pollMs: 20 } });
+    service = new ChatbridgeService(config, createRegistry(), { logger: createLogger({ silent: true }), metrics, worker: { pollMs: 20 }, random: options.random });
     await service.start();
     const url = service.url;
     for (const t of tenants.values()) {
@@ -213,6 +222,10 @@ export async function startE2eBridge(options: BridgeOptions): Promise<E2eBridge>
         return values
           .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k as keyof typeof v.labels] === want))
           .reduce((sum, v) => sum + v.value, 0);
+      },
+      async reloadAgents(tenant, agents) {
+        const next = blocks.map((b) => (b.id === tenant ? { ...b, routes: [{ ...(b.routes as Record<string, unknown>[])[0], agents }] } : b));
+        await running.bridge.reload(document(next));
       },
       async admin(path, body) {
         const res = await fetch(`${running.url}${path}`, {

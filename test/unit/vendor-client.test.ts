@@ -11,7 +11,7 @@ describe.each([
   ['axios (proxy)', true],
 ])('vendorCall error mapping through the %s client', (_name, viaProxy) => {
   useNock();
-  const http = createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 200, viaProxy });
+  const http = createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 1000, viaProxy });
 
   it('when the vendor answers 2xx, then the response is returned with its JSON body parsed', async () => {
     nock('https://vendor.test').post('/x', { a: 1 }).reply(202, { ok: true });
@@ -59,7 +59,7 @@ describe.each([
   });
 
   it('when the vendor does not answer in time, then the error is retryable', async () => {
-    nock('https://vendor.test').post('/x').delay(1000).reply(200);
+    nock('https://vendor.test').post('/x').delay(4000).reply(200);
     const err = await vendorCall(http, { method: 'POST', url: '/x' }, call).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryableError);
     expect(String((err as Error).message)).toMatch(/ETIMEDOUT|ECONNABORTED/);
@@ -105,7 +105,7 @@ describe('parseRetryAfter', () => {
 describe('vendorCall reports whether the vendor works', () => {
   useNock();
   const outcomes: string[] = [];
-  const http = reportingOutcomes(createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 200 }), {
+  const http = reportingOutcomes(createVendorHttp({ baseURL: 'https://vendor.test', timeoutMs: 5000 }), {
     succeeded: () => void outcomes.push('ok'),
     failed: (operation, message) => void outcomes.push(`failed ${operation}: ${message}`),
   });

@@ -74,6 +74,7 @@ export function messageRouter(state: SimulatorState): Router {
     const accepted = list.map((m) => ({ ...m, id: randomUUID() }));
     for (const message of accepted) {
       state.messages.push({ clientId: client.clientId, conversationId: conversation.id, message, metadata: parsed.data.metadata });
+      if (message.type.value === 'queue.transfer' || message.type.value === 'escalation.transfer') conversation.transferredBy = message.type.value;
     }
     // The 202 body is collapsed in the seed: per-message ids and the conversation id are a guess.
     res.status(202).json({ messages: { message: accepted.map((m) => ({ id: m.id, conversation: { id: conversation.id } })) } });

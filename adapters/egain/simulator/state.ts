@@ -43,6 +43,8 @@ export interface SimConversation {
   channelType: string;
   customerAddress?: string;
   customer?: SimCustomer;
+  /** Set when an agent or bot app handed the conversation to the Hub's routing (`queue.transfer`, `escalation.transfer`). */
+  transferredBy?: string;
 }
 
 export interface SimAsset {

@@ -86,6 +86,11 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
       throw refuse('INVALID_FIELD', 'engagementId: not offered to this session');
     }
     takeSequence(session, body.sequenceNumber, false);
+    if (body.action === 'DECLINE') {
+      if (e.state !== 'offered') throw refuse('INVALID_FIELD', 'action: an accepted engagement cannot be declined');
+      ctx.state.agentDeclines(e);
+      return { chatAssignmentAcknowledgementResult: { clientList: [] } };
+    }
     if (body.action === 'ACCEPT') e.state = 'active';
     const clientList = [
       { clientId: session.clientId, role: 'LEAD', type: 'AGENT' },
@@ -137,6 +142,17 @@ export function mountAgentApi(app: express.Express, ctx: RouteContext): void {
     if (e.state !== 'concluded' && e.state !== 'left') throw refuse('INVALID_FIELD', 'engagementId: conclude the engagement first');
     takeSequence(session, body.sequenceNumber, false);
     ctx.state.agentReleases(e);
+    return {};
+  });
+
+  /** To the site's escalation queue: only an engagement this agent accepted and that is still live. */
+  chat('rerouteEngagement', async (req, session) => {
+    const body = parse(EngagementBody, req.body);
+    const e = engagementOf(session, body.engagementId);
+    if (gone(e) || e.state === 'rerouted') throw refuse('CONFLICT', 'the engagement is no longer with this agent');
+    if (e.state !== 'active' || e.sessionId !== session.id) throw refuse('INVALID_FIELD', 'engagementId: not accepted by this session');
+    takeSequence(session, body.sequenceNumber, false);
+    ctx.state.agentReroutes(e);
     return {};
   });
 

@@ -36,6 +36,11 @@ export interface RightNowSimulator {
   /** Engagements concluded by the agent (concludeChat accepted), and released (releaseChat accepted), in order. */
   concluded: number[];
   released: number[];
+  /** Engagements rerouted to the site's escalation queue (its human agents), and offers declined, in order. */
+  rerouted: number[];
+  declined: number[];
+  /** What end users did after their engagement was rerouted: seen by the site's human agents, never by the automated agent. */
+  escalated: { engagementId: number; type: string; body: Record<string, unknown> }[];
   /** Every message getMessages handed out, as queued (before the envelope), with the session it went to. */
   emitted: { sessionId: string; type: string; body: Record<string, unknown> }[];
   /** Live agent session ids. */
@@ -109,6 +114,9 @@ export async function startRightNowSimulator(options: RightNowSimulatorOptions =
     interactions: state.interactions,
     concluded: state.concluded,
     released: state.released,
+    rerouted: state.rerouted,
+    declined: state.declined,
+    escalated: state.escalated,
     emitted: state.emitted,
     sessionIds: () => [...state.sessions.keys()],
     engagementState: (e) => state.engagements.get(id(e))?.state,

@@ -38,8 +38,11 @@ export interface CustomerProfile {
   subject?: string;
 }
 
-/** `left`: the end user is gone, the agent has not concluded; `concluded`: in wrap-up; `released`: the slot is free. */
-export type EngagementState = 'queued' | 'offered' | 'active' | 'left' | 'concluded' | 'released';
+/**
+ * `left`: the end user is gone, the agent has not concluded; `concluded`: in wrap-up; `released`: the slot
+ * is free; `rerouted`: sent to the site's escalation queue, where the site's human agents have it.
+ */
+export type EngagementState = 'queued' | 'offered' | 'active' | 'left' | 'concluded' | 'released' | 'rerouted';
 
 export interface SimEngagement {
   id: number;
@@ -73,6 +76,11 @@ export class SimState {
   readonly interactions: { engagementId: number; mode: string }[] = [];
   readonly concluded: number[] = [];
   readonly released: number[] = [];
+  /** Engagements the agent rerouted to the escalation queue, and offers it declined, in order. */
+  readonly rerouted: number[] = [];
+  readonly declined: number[] = [];
+  /** What the end users of rerouted engagements did afterwards: the site's human agents see it, the automated agent does not. */
+  readonly escalated: { engagementId: number; type: string; body: Record<string, unknown> }[] = [];
   /** Every message getMessages handed out, per session, as queued (before the envelope). */
   readonly emitted: { sessionId: string; type: string; body: Record<string, unknown> }[] = [];
   /** Messages an ended session never retrieved, per agent account, for its next session. */
@@ -104,7 +112,7 @@ export class SimState {
     session.queue.push(...(this.undelivered.get(agentAccountId) ?? []));
     this.undelivered.delete(agentAccountId);
     for (const e of this.engagements.values()) {
-      if (e.agentAccountId !== agentAccountId || e.state === 'queued' || e.state === 'released') continue;
+      if (e.agentAccountId !== agentAccountId || e.state === 'queued' || e.state === 'released' || e.state === 'rerouted') continue;
       e.sessionId = session.id;
       if (e.state === 'offered') this.offer(e, session);
       else this.flushBacklog(e, session);
@@ -140,7 +148,7 @@ export class SimState {
   private held(agentAccountId: string): number {
     let n = 0;
     for (const e of this.engagements.values()) {
-      if (e.agentAccountId === agentAccountId && e.state !== 'queued' && e.state !== 'released') n += 1;
+      if (e.agentAccountId === agentAccountId && e.state !== 'queued' && e.state !== 'released' && e.state !== 'rerouted') n += 1;
     }
     return n;
   }
@@ -191,6 +199,10 @@ export class SimState {
   /** Something the end user did: to the agent session holding the engagement, or kept until one does. */
   fromEndUser(engagementId: number, type: string, body: Record<string, unknown>, full = true): void {
     const e = this.engagements.get(engagementId);
+    if (e?.state === 'rerouted') {
+      this.escalated.push({ engagementId, type, body });
+      return;
+    }
     if (!e || (e.state !== 'queued' && e.state !== 'offered' && e.state !== 'active')) {
       throw new Error(`engagement ${engagementId} is not open`);
     }
@@ -208,7 +220,7 @@ export class SimState {
     const { type, body } = endUserLeftMessage(this.shapes, e.id, e.endUserClientId);
     this.fromEndUser(engagementId, type, body, false);
     // A chat nobody accepted yet is withdrawn; an accepted one the agent holds until it releases it.
-    e.state = e.state === 'active' ? 'left' : 'released';
+    if (e.state !== 'rerouted') e.state = e.state === 'active' ? 'left' : 'released';
   }
 
   agentConcludes(session: SimSession, e: SimEngagement): void {
@@ -216,6 +228,24 @@ export class SimState {
     this.concluded.push(e.id);
     const body = disconnectBody(this.shapes, { engagementId: e.id, clientId: session.clientId, reason: 'AGENT_CONCLUDED' });
     this.push(session, 'ChatDisconnectNotification', body);
+  }
+
+  /** The chat leaves this agent for the escalation queue: its slot is free, nothing more reaches the agent. */
+  agentReroutes(e: SimEngagement): void {
+    e.state = 'rerouted';
+    this.rerouted.push(e.id);
+    this.assignQueued();
+  }
+
+  /**
+   * A declined offer goes back to the queue, for whichever agent routing offers it to next: nothing in
+   * the reference says the agent that declined is skipped, so this one may be offered it again.
+   */
+  agentDeclines(e: SimEngagement): void {
+    e.state = 'queued';
+    e.sessionId = undefined;
+    e.agentAccountId = undefined;
+    this.declined.push(e.id);
   }
 
   agentReleases(e: SimEngagement): void {

@@ -22,6 +22,7 @@ export const OPERATIONS = [
   'setInteractionStatus',
   'concludeChat',
   'releaseChat',
+  'rerouteEngagement',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -90,6 +91,7 @@ export const InteractionBody = z.strictObject({
 });
 
 /** concludeChat and releaseChat take the same body. */
+/** concludeChat, releaseChat and rerouteEngagement ("sends the chat to the site's escalation queue"). */
 export const EngagementBody = z.strictObject({ engagementId: long, ...transaction });
 
 /**
