@@ -2,7 +2,7 @@ import { laneOf, type QueuedHead } from '../../src/delivery/delivery.js';
 import { MemoryQueueBackend } from '../../src/delivery/memory-queue.js';
 import type { QueueBackend } from '../../src/delivery/queue-backend.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
-import type { RedisClient } from '../../src/store/redis-connection.js';
+import { connectRedis, type RedisClient } from '../../src/store/redis-connection.js';
 import { messageDelivery as delivery } from '../support/deliveries.js';
 import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
 import { suiteCluster } from '../support/redis-cluster.js';
@@ -27,7 +27,8 @@ describe.each(stores)('queue backend (%s)', (store) => {
     const now = () => clock;
     if (store === 'memory') queue = new MemoryQueueBackend({ now });
     else {
-      client = store === 'redis' ? redis!.duplicate() : cluster!.client();
+      // The cluster client as production makes it (connectRedis), with its options.
+      client = store === 'redis' ? redis!.duplicate() : connectRedis({ cluster: cluster!.urls });
       queue = new RedisQueueBackend(client, { keyPrefix: prefix, partitions: 4, now });
     }
   });

@@ -1,6 +1,6 @@
 import { laneOf } from '../../src/delivery/delivery.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
-import type { RedisClient } from '../../src/store/redis-connection.js';
+import { connectRedis, type RedisClient } from '../../src/store/redis-connection.js';
 import { messageDelivery as delivery } from '../support/deliveries.js';
 import { connectTestRedis, deleteKeysWithPrefix, uniqueTestPrefix } from '../support/redis.js';
 import { suiteCluster } from '../support/redis-cluster.js';
@@ -16,7 +16,8 @@ interface Target {
 }
 const targets: Target[] = [];
 if (redis) targets.push({ name: 'one Redis', connect: () => redis.duplicate() });
-if (cluster) targets.push({ name: 'a Redis Cluster', connect: () => cluster.client() });
+// The cluster client as production makes it (connectRedis), with its options.
+if (cluster) targets.push({ name: 'a Redis Cluster', connect: () => connectRedis({ cluster: cluster.urls }) });
 
 afterAll(async () => {
   if (!redis) return;

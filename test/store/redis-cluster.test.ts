@@ -3,6 +3,7 @@ import { PeerReloads } from '../../src/config/peer-reloads.js';
 import { laneOf } from '../../src/delivery/delivery.js';
 import { queueKeys } from '../../src/delivery/redis-queue-keys.js';
 import { RedisQueueBackend } from '../../src/delivery/redis-queue.js';
+import { connectRedis } from '../../src/store/redis-connection.js';
 import { RedisMappingStore } from '../../src/store/redis-store.js';
 import { messageDelivery as delivery } from '../support/deliveries.js';
 import { eventually } from '../support/eventually.js';
@@ -45,6 +46,20 @@ const cluster = await suiteCluster();
     expect(await queue.deadLetterCount()).toBe(0);
     expect(await queue.parkedLanes()).toEqual([]);
     await queue.close();
+  });
+
+  it('when events for every partition are enqueued at once through the production client, then each is taken', async () => {
+    // Concurrent commands are what a client may batch; a batch must never mix nodes.
+    const redis = connectRedis({ cluster: cluster!.urls });
+    const queue = new RedisQueueBackend(redis, { keyPrefix: uniqueTestPrefix(), partitions: 16 });
+    const conversations = Array.from({ length: 64 }, (_, i) => `burst-${i}`);
+    const lanes = conversations.map((c) => laneOf(delivery(c, 'x')));
+    expect(new Set(lanes.map((l) => queue.partitionOf(l))).size).toBe(16);
+    const taken = await Promise.all(conversations.map((c, i) => queue.enqueue(lanes[i]!, [delivery(c, `${c}-e1`)], 60_000)));
+    expect(taken.flat()).toEqual(lanes.map(() => true));
+    expect(await queue.depth()).toBe(64);
+    await queue.close();
+    await redis.quit();
   });
 
   it('when one instance announces a reload, then another hears it and the count says so, wherever each subscribed', async () => {
