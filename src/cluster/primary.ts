@@ -16,6 +16,14 @@ export interface PrimaryOptions {
 }
 
 /**
+ * How long a replacement waits after the `youngDeaths`-th worker in a row died young: the first at once
+ * (a single crash costs no time), then `base`, doubling up to `max`.
+ */
+export function replacementDelayMs(youngDeaths: number, base: number, max: number): number {
+  return youngDeaths <= 1 ? 0 : Math.min(max, base * 2 ** (youngDeaths - 2));
+}
+
+/**
  * The primary of `chatbridge start --workers N`: it runs no bridge itself, only forks N workers
  * (node:cluster: they share the listening port, and nothing else but Redis) and keeps N running.
  * - A worker that dies unexpectedly is replaced after a delay that doubles while workers keep dying
@@ -65,7 +73,7 @@ export function runPrimary(options: PrimaryOptions): void {
     listened.delete(worker);
     if (!stopping && !starting) {
       youngDeaths = lived < stableMs ? youngDeaths + 1 : 0;
-      const delay = youngDeaths <= 1 ? 0 : Math.min(maxRestartDelayMs, restartDelayMs * 2 ** (youngDeaths - 2));
+      const delay = replacementDelayMs(youngDeaths, restartDelayMs, maxRestartDelayMs);
       logger.error('chatbridge worker died: replacing it', { worker: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay });
       const timer = setTimeout(() => {
         pendingRestarts.delete(timer);

@@ -187,6 +187,9 @@ describe('chatbridge start --workers', () => {
       expect(target.raw.length - target.accepted.length).toBeLessThanOrEqual(CONCURRENCY);
 
       const workers = [...primary.pidsOf('chatbridge worker listening', 'worker')].filter((pid) => pid !== victim);
+      // SIGHUP reaches every worker (these have no configuration file to re-read, and say so).
+      child.kill('SIGHUP');
+      await eventually(() => expect([...primary.pidsOf('SIGHUP ignored: the service was started without a configuration file', 'pid')].sort()).toEqual([...workers].sort()));
       child.kill('SIGTERM');
       expect(await primary.exited).toBe(0);
       for (const pid of workers) expect(alive(pid)).toBe(false);
