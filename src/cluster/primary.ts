@@ -7,13 +7,13 @@ export interface PrimaryOptions {
   logger: Logger;
   /** Called once, when every first worker listens (they share one port, so one URL). */
   onListening?: (url: string) => void;
-  exit?: (code: number) => void;
-  /** A replacement waits this long after a first unexpected death, doubling per further death within `stableMs`. */
-  restartDelayMs?: number;
-  maxRestartDelayMs?: number;
-  /** A worker that lived this long resets the doubling: it was not a crash loop. */
-  stableMs?: number;
 }
+
+/** A replacement waits this long after the second young death in a row, doubling per further one, up to the cap. */
+const RESTART_DELAY_MS = 500;
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A worker that lived this long was not part of a crash loop: the doubling starts over. */
+const STABLE_MS = 30_000;
 
 /**
  * How long a replacement waits after the `youngDeaths`-th worker in a row died young: the first at once
@@ -36,10 +36,6 @@ export function replacementDelayMs(youngDeaths: number, base: number, max: numbe
  */
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
-  const restartDelayMs = options.restartDelayMs ?? 500;
-  const maxRestartDelayMs = options.maxRestartDelayMs ?? 30_000;
-  const stableMs = options.stableMs ?? 30_000;
   const startedAt = new Map<Worker, number>();
   const pendingRestarts = new Set<NodeJS.Timeout>();
   const listened = new Set<Worker>();
@@ -54,7 +50,7 @@ export function runPrimary(options: PrimaryOptions): void {
   const exitWhenAllGone = () => {
     if (exited || alive().length > 0) return;
     exited = true;
-    exit(worstCode);
+    process.exit(worstCode);
   };
 
   cluster.on('message', (worker, message: unknown) => {
@@ -72,8 +68,8 @@ export function runPrimary(options: PrimaryOptions): void {
     startedAt.delete(worker);
     listened.delete(worker);
     if (!stopping && !starting) {
-      youngDeaths = lived < stableMs ? youngDeaths + 1 : 0;
-      const delay = replacementDelayMs(youngDeaths, restartDelayMs, maxRestartDelayMs);
+      youngDeaths = lived < STABLE_MS ? youngDeaths + 1 : 0;
+      const delay = replacementDelayMs(youngDeaths, RESTART_DELAY_MS, MAX_RESTART_DELAY_MS);
       logger.error('chatbridge worker died: replacing it', { worker: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay });
       const timer = setTimeout(() => {
         pendingRestarts.delete(timer);
