@@ -9,7 +9,8 @@ import { type ProcessMemory, processMemory } from './process-stats.js';
 /**
  * The system under test: the real `chatbridge start --config FILE` (dist/src/cli/main.js) in its own
  * process, configured like production (secrets from the environment, default delivery settings,
- * logging at info) with one tenant routing rightnow and egain customers to LivePerson agents.
+ * logging at info) with one tenant routing rightnow and egain customers to LivePerson agents. With
+ * several workers, the pid is the cluster primary's, and CPU and memory are read over it and its workers.
  */
 
 export interface BridgeTargets {
@@ -22,6 +23,8 @@ export interface BridgeTargets {
   rightnowUrl: string;
   /** RightNow engagements the agent session takes at once. */
   conversations: number;
+  /** `chatbridge start --workers`: bridge processes behind the one port (more than 1 in Redis mode only). */
+  workers: number;
 }
 
 const ENV = {
@@ -91,7 +94,7 @@ export class BridgeUnderTest {
     // JSON is YAML.
     writeFileSync(file, JSON.stringify(bridgeConfig(targets), null, 2));
     const flags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-    const child = spawn(process.execPath, [...flags, cli, 'start', '--config', file], {
+    const child = spawn(process.execPath, [...flags, cli, 'start', '--config', file, '--workers', String(targets.workers)], {
       env: { ...process.env, ...ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

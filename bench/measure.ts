@@ -47,6 +47,8 @@ export interface LoadResult {
 export interface Scenario {
   route: 'baseline' | 'egain -> liveperson' | 'rightnow -> liveperson';
   store: 'none' | 'memory' | 'redis';
+  /** Bridge processes (`--workers`); CPU and memory are summed over them. */
+  workers?: number;
   rate: LoadResult;
   max: LoadResult;
   /** Bridge scenarios: the fixed-rate windows, each paired with a baseline window just before it. */

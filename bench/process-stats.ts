@@ -9,21 +9,43 @@ export interface ProcessMemory {
   peakRssMiB: number;
 }
 
+/** The process and its live descendants (`chatbridge start --workers N`: the primary and its workers). */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // The process is gone, or the kernel does not expose children: the process alone.
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** Summed over the process and its workers: each worker is a whole bridge with its own heap. */
 export function processMemory(pid: number): ProcessMemory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMiB: Math.round(kib('VmRSS') / 102.4) / 10, peakRssMiB: Math.round(kib('VmHWM') / 102.4) / 10 };
+  let rss = 0;
+  let peak = 0;
+  for (const p of processTree(pid)) {
+    const status = readFileSync(`/proc/${p}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    rss += kib('VmRSS');
+    peak += kib('VmHWM');
+  }
+  return { rssMiB: Math.round(rss / 102.4) / 10, peakRssMiB: Math.round(peak / 102.4) / 10 };
 }
 
 let ticksPerSecond: number | undefined;
 
-/** User + system CPU time the process has used so far, in ms. */
+/** User + system CPU time the process and its live workers have used so far, in ms. */
 export function processCpuMs(pid: number): number {
   ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / ticksPerSecond;
 }
 
 /** The whole machine's CPU time counters (all cores, in ticks), from the first line of /proc/stat. */

@@ -67,7 +67,7 @@ function table(settings: Settings, scenarios: Scenario[]): string[] {
   for (const s of scenarios) {
     const l = s.rate.latencyMs;
     lines.push(
-      `| ${s.route} | ${s.store} | ${s.max.eventsPerS} | ${ratio(s.max.eventsPerS, base.max.eventsPerS)} | ` +
+      `| ${s.route} | ${s.store}${(s.workers ?? 1) > 1 ? `, ${s.workers} workers` : ''} | ${s.max.eventsPerS} | ${ratio(s.max.eventsPerS, base.max.eventsPerS)} | ` +
         `${s.max.cpuUsPerEvent} | ${ratio(s.max.cpuUsPerEvent, base.max.cpuUsPerEvent)} | ${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)} | ` +
         `${s === base ? '-' : addedCell(s, base)} | ${busy(s.rate)} | ${ms(s.max.latencyMs.p99)} | ` +
         `${integrity(s.rate)}, ${integrity(s.max)} | ${s.memory.rssMiB} (${s.memory.peakRssMiB}) |`,

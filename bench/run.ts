@@ -14,7 +14,7 @@ import type { SimsReady } from './sims.js';
 
 /**
  * `npm run bench`: the bridge on real routes (rightnow -> liveperson, egain -> liveperson) against the
- * vendor simulators on loopback, in memory and Redis mode, next to a minimal pass-through relay measured
+ * vendor simulators on loopback, in memory mode and in Redis mode with 1 and 2 workers, next to a minimal pass-through relay measured
  * in the same run with the same load. Every part runs in its own process; everything started here is
  * stopped here. Environment: BENCH_SECONDS (length of each load run), BENCH_CPU_PROF (a folder: the
  * bridge writes V8 CPU profiles there), BENCH_STORES (`memory`, `redis` or both, the default; a partial
@@ -48,25 +48,26 @@ async function baseline(h: Harness, livepersonUrl: string): Promise<{ scenario: 
   return { scenario: { route: 'baseline', store: 'none', ...runs, memory: processMemory(system.pid) }, system };
 }
 
-async function bridge(h: Harness, store: 'memory' | 'redis', sims: SimsReady, generator: GeneratorReady, base: System): Promise<Scenario[]> {
+async function bridge(h: Harness, store: 'memory' | 'redis', workers: number, sims: SimsReady, generator: GeneratorReady, base: System): Promise<Scenario[]> {
   const keyPrefix = `cbbench:${randomBytes(6).toString('hex')}:`;
   const { url: rightnowUrl } = await h.sims.call<{ url: string }>('rightnow.reset');
   const service = await BridgeUnderTest.start(
-    { store, redisUrl, keyPrefix, livepersonUrl: sims.livepersonUrl, egainUrl: generator.egainUrl, egainTokenUrl: generator.egainTokenUrl, rightnowUrl, conversations: settings.conversations },
+    { store, redisUrl, keyPrefix, livepersonUrl: sims.livepersonUrl, egainUrl: generator.egainUrl, egainTokenUrl: generator.egainTokenUrl, rightnowUrl, conversations: settings.conversations, workers },
     { cpuProfDir: process.env.BENCH_CPU_PROF },
   );
+  const mode = workers > 1 ? `${store}-w${workers}` : store;
   try {
     const egain = { kind: 'egain' as const, url: `${service.url}/webhooks/${TENANT}/egain` };
-    await warmUpEgain(h, service.pid, egain, `egain-${store}`);
-    log(`bridge (${store}) egain -> liveperson: fixed rate, then maximum rate`);
-    const egainRuns = await rateAndMax(h, { pid: service.pid, target: egain }, `egain-${store}`, base);
-    await warmUpRightNow(h, `rightnow-${store}`);
-    log(`bridge (${store}) rightnow -> liveperson: fixed rate, then maximum rate`);
-    const rightnowRuns = await rateAndMax(h, { pid: service.pid, target: { kind: 'end-users', url: sims.endUsersUrl } }, `rightnow-${store}`, base);
+    await warmUpEgain(h, service.pid, egain, `egain-${mode}`);
+    log(`bridge (${store}, ${workers} worker(s)) egain -> liveperson: fixed rate, then maximum rate`);
+    const egainRuns = await rateAndMax(h, { pid: service.pid, target: egain }, `egain-${mode}`, base);
+    await warmUpRightNow(h, `rightnow-${mode}`);
+    log(`bridge (${store}, ${workers} worker(s)) rightnow -> liveperson: fixed rate, then maximum rate`);
+    const rightnowRuns = await rateAndMax(h, { pid: service.pid, target: { kind: 'end-users', url: sims.endUsersUrl } }, `rightnow-${mode}`, base);
     const memory = service.memory();
     return [
-      { route: 'egain -> liveperson', store, ...egainRuns, memory },
-      { route: 'rightnow -> liveperson', store, ...rightnowRuns, memory },
+      { route: 'egain -> liveperson', store, workers, ...egainRuns, memory },
+      { route: 'rightnow -> liveperson', store, workers, ...rightnowRuns, memory },
     ];
   } finally {
     await service.stop();
@@ -91,7 +92,10 @@ async function main(): Promise<void> {
   const h: Harness = { sims: simsChild, generator: generatorChild, settings };
   const base = await baseline(h, sims.livepersonUrl);
   const scenarios: Scenario[] = [base.scenario];
-  for (const store of stores) scenarios.push(...(await bridge(h, store, sims, generator, base.system)));
+  for (const store of stores) {
+    // Redis mode twice: one process, then two workers (one per core here, where the load generator competes for them).
+    for (const workers of store === 'redis' ? [1, 2] : [1]) scenarios.push(...(await bridge(h, store, workers, sims, generator, base.system)));
+  }
   if (stores.length < allStores.length) {
     writePartialReport(settings, scenarios);
     return;

@@ -106,14 +106,15 @@ export class ChatbridgeService {
   }
 
   /**
-   * SIGTERM/SIGINT: stop once, exit 0 when drained (1 when memory mode left events undelivered, logged
+   * SIGTERM/SIGINT (or `stopSignals`): stop once, exit 0 when drained (1 when memory mode left events undelivered, logged
    * with their count); a second signal exits at once. SIGHUP: reload the
    * configuration (the outcome is logged). Returns a function that removes the handlers.
    */
   installSignalHandlers(
-    options: { exit?: (code: number) => void; afterStop?: () => Promise<void> | undefined } = {},
+    options: { exit?: (code: number) => void; afterStop?: () => Promise<void> | undefined; stopSignals?: NodeJS.Signals[] } = {},
   ): () => void {
     const exit = options.exit ?? ((code: number) => process.exit(code));
+    const stopSignals = options.stopSignals ?? ['SIGTERM', 'SIGINT'];
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) return exit(1);
@@ -137,12 +138,10 @@ export class ChatbridgeService {
       // The outcome (applied or refused with its problems) is logged by reload itself.
       this.reload().catch((err: unknown) => this.bridge.logger.error('configuration reload failed', { error: err }));
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    for (const signal of stopSignals) process.on(signal, onSignal);
     process.on('SIGHUP', onHangup);
     return () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      for (const signal of stopSignals) process.off(signal, onSignal);
       process.off('SIGHUP', onHangup);
     };
   }

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { Command, Option } from 'commander';
+import { runPrimary } from '../cluster/primary.js';
+import { runClusterWorker } from '../cluster/worker.js';
+import { workerCount } from '../cluster/worker-count.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import type { BridgeConfig } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
 import { createRegistry } from '../platforms.js';
 import { type Sandbox, startSandbox } from '../sandbox.js';
@@ -66,43 +71,75 @@ program
   .command('start')
   .description('run the bridge; with no configuration, the sandbox (bridge + every simulator on loopback)')
   .option('-c, --config <file>', 'YAML file or folder (default: CHATBRIDGE_CONFIG; neither: the sandbox)')
-  .action(async (opts: { config?: string }) => {
+  .option('-w, --workers <n>', 'bridge processes sharing the port (default: CHATBRIDGE_WORKERS, else one per core with a Redis store, 1 with memory)')
+  .action(async (opts: { config?: string; workers?: string }) => {
     const source = opts.config ?? process.env.CHATBRIDGE_CONFIG;
-    let sandbox: Sandbox | undefined;
-    let config;
+    // A worker of `--workers N` runs the start command again: the primary already read and checked everything.
+    if (cluster.isWorker) return startWorker(source);
+    let config: BridgeConfig | undefined;
+    let workers = 1;
     try {
-      if (source) config = loadConfig(configSource(source), registry);
-      else {
-        sandbox = await startSandbox(registry, { port: process.env.PORT ? Number(process.env.PORT) : 8080 });
-        config = sandbox.config;
-      }
+      config = source ? loadConfig(configSource(source), registry) : undefined;
+      // The sandbox is memory mode: one process.
+      workers = workerCount(opts.workers ?? process.env.CHATBRIDGE_WORKERS, config?.store.kind ?? 'memory');
     } catch (err) {
       reportConfigError(err);
     }
-    const logger = createLogger({ level: config.logging.level });
-    const service = new ChatbridgeService(config, registry, { logger, configSource: source });
-    let control: SandboxControl | undefined;
-    const closeSandbox = async () => {
-      await control?.close();
-      await sandbox?.close();
-    };
-    service.installSignalHandlers({ afterStop: () => (sandbox ? closeSandbox() : undefined) });
-    try {
-      await service.start();
-      // A read-only working folder (a container image) costs only `sandbox say`, not the sandbox.
-      if (sandbox) {
-        control = await serveSandboxControl(sandbox, service.bridge, { bridgeUrl: service.url, stateFile: SANDBOX_STATE_FILE }).catch((err: Error) => {
-          logger.warn('chatbridge sandbox say is unavailable', { reason: err.message });
-          return undefined;
-        });
-      }
-    } catch (err) {
-      await closeSandbox();
-      throw err;
+    if (config && workers > 1) {
+      const logger = createLogger({ level: config.logging.level, fields: { pid: process.pid } });
+      runPrimary({
+        workers,
+        logger,
+        onListening: (url) => logger.info('chatbridge listening', { url, workers, store: config.store.kind, tenants: config.tenants.map((t) => t.id) }),
+      });
+      return;
     }
-    logger.info('chatbridge listening', { url: service.url, store: config.store.kind, tenants: config.tenants.map((t) => t.id) });
-    if (sandbox) printSandboxBanner(sandbox, service.url);
+    await startSingle(source, config);
   });
+
+/** One worker of `chatbridge start --workers N`: the bridge, stopped by the primary's SIGTERM. */
+async function startWorker(source: string | undefined): Promise<void> {
+  const config = loadConfig(configSource(source!), registry);
+  const logger = createLogger({ level: config.logging.level, fields: { pid: process.pid } });
+  await runClusterWorker(new ChatbridgeService(config, registry, { logger, configSource: source }));
+}
+
+/** The bridge in this process: from a configuration, or the sandbox when there is none. */
+async function startSingle(source: string | undefined, loaded: BridgeConfig | undefined): Promise<void> {
+  let sandbox: Sandbox | undefined;
+  let config = loaded;
+  if (!config) {
+    try {
+      sandbox = await startSandbox(registry, { port: process.env.PORT ? Number(process.env.PORT) : 8080 });
+    } catch (err) {
+      reportConfigError(err);
+    }
+    config = sandbox.config;
+  }
+  const logger = createLogger({ level: config.logging.level });
+  const service = new ChatbridgeService(config, registry, { logger, configSource: source });
+  let control: SandboxControl | undefined;
+  const closeSandbox = async () => {
+    await control?.close();
+    await sandbox?.close();
+  };
+  service.installSignalHandlers({ afterStop: () => (sandbox ? closeSandbox() : undefined) });
+  try {
+    await service.start();
+    // A read-only working folder (a container image) costs only `sandbox say`, not the sandbox.
+    if (sandbox) {
+      control = await serveSandboxControl(sandbox, service.bridge, { bridgeUrl: service.url, stateFile: SANDBOX_STATE_FILE }).catch((err: Error) => {
+        logger.warn('chatbridge sandbox say is unavailable', { reason: err.message });
+        return undefined;
+      });
+    }
+  } catch (err) {
+    await closeSandbox();
+    throw err;
+  }
+  logger.info('chatbridge listening', { url: service.url, store: config.store.kind, tenants: config.tenants.map((t) => t.id) });
+  if (sandbox) printSandboxBanner(sandbox, service.url);
+}
 
 program
   .command('validate-config')

@@ -1,6 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
 import axios from 'axios';
+import { vendorHttpAgent, vendorHttpsAgent } from './vendor-agents.js';
 import {
   asTransportError,
   requestHost,
@@ -16,15 +15,12 @@ import {
  * node:http client: statuses are not errors, no redirects, transport failures as VendorTransportError.
  */
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
-
 export function createAxiosVendorHttp(options: VendorHttpOptions): VendorHttp {
   const client = axios.create({
     baseURL: options.baseURL,
     timeout: options.timeoutMs,
-    httpAgent,
-    httpsAgent,
+    httpAgent: vendorHttpAgent,
+    httpsAgent: vendorHttpsAgent,
     validateStatus: () => true,
     maxRedirects: 0,
     transitional: { clarifyTimeoutError: true },

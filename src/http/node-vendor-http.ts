@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { retryOnFreshSocket, vendorHttpAgent, vendorHttpsAgent } from './vendor-agents.js';
 import {
   asTransportError,
   requestUrl,
@@ -15,10 +16,8 @@ import {
  * cost through axios (no config merging, no header classes), and outbound calls are most of the
  * bridge's per-event work. Redirects are never followed (a 3xx is an answer like any other), the
  * timeout bounds the whole exchange, and no body is compressed (we do not offer to decode one).
+ * An idempotent request whose reused keep-alive socket the server reset is sent once more on a fresh one.
  */
-
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 
 const DEFAULT_ACCEPT = 'application/json, text/plain, */*';
 /** Vendors see who calls them in their logs (axios used to announce itself here). */
@@ -61,7 +60,7 @@ function decode(bytes: Buffer, responseType: VendorRequest['responseType']): unk
   }
 }
 
-function send<T>(options: VendorHttpOptions, request: VendorRequest): Promise<VendorResponse<T>> {
+function send<T>(options: VendorHttpOptions, request: VendorRequest, mayRetry = true): Promise<VendorResponse<T>> {
   return new Promise((resolve, reject) => {
     let url: URL;
     try {
@@ -76,9 +75,10 @@ function send<T>(options: VendorHttpOptions, request: VendorRequest): Promise<Ve
     if (signal?.aborted) return reject(new VendorTransportError('ERR_CANCELED', { cause: signal.reason, host }));
 
     const { body, contentType } = encodeBody(request.data);
+    const method = request.method.toUpperCase();
     const req = (secure ? https : http).request(url, {
-      method: request.method.toUpperCase(),
-      agent: secure ? httpsAgent : httpAgent,
+      method,
+      agent: secure ? vendorHttpsAgent : vendorHttpAgent,
       headers: requestHeaders(request, body, contentType),
     });
     let settled = false;
@@ -97,7 +97,14 @@ function send<T>(options: VendorHttpOptions, request: VendorRequest): Promise<Ve
     const timer = setTimeout(() => fail(new VendorTransportError('ETIMEDOUT', { host })), request.timeoutMs ?? options.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    req.on('error', fail);
+    req.on('error', (err) => {
+      if (!settled && mayRetry && retryOnFreshSocket(req, err, method)) {
+        settle();
+        resolve(send<T>(options, request, false));
+        return;
+      }
+      fail(err);
+    });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let length = 0;

@@ -46,13 +46,16 @@ const requestIdFormat = winston.format((info) => {
 /**
  * LOG_LEVEL wins over the configured level (like PORT over server.port), so an operator can turn on
  * debug without editing the file. `stderr` sends every line to stderr (CLI commands whose stdout is data).
+ * `fields` go on every line (the process id, when several worker processes write to one log).
  */
-export function createLogger(options: { level?: string; silent?: boolean; stream?: Writable; stderr?: boolean } = {}): Logger {
+export function createLogger(
+  options: { level?: string; silent?: boolean; stream?: Writable; stderr?: boolean; fields?: Record<string, unknown> } = {},
+): Logger {
   return winston.createLogger({
     level: process.env.LOG_LEVEL || options.level || 'info',
     silent: options.silent ?? false,
     format: winston.format.combine(winston.format.timestamp(), requestIdFormat(), redactFormat(), winston.format.json()),
-    defaultMeta: { service: 'chatbridge' },
+    defaultMeta: { service: 'chatbridge', ...options.fields },
     transports: [
       options.stream
         ? new winston.transports.Stream({ stream: options.stream })

@@ -1,0 +1,200 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TOKEN_A, eventually, relayConfig, relayPayload } from '../support/bridge-fixture.js';
+import { compileProject, killHard } from '../support/child-process.js';
+import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
+import { TargetServer } from '../support/target-server.js';
+
+const redisUp = await redisAvailable();
+const CONVERSATIONS = 8;
+const PER_CONVERSATION = 30;
+const CONCURRENCY = 4;
+
+interface LogLine {
+  message?: string;
+  pid?: number;
+  worker?: number;
+  url?: string;
+}
+
+/** The primary and its workers: every JSON line they wrote on stdout, and how the primary ended. */
+class Cluster {
+  readonly lines: LogLine[] = [];
+  readonly exited: Promise<number | null>;
+  readonly url: Promise<string>;
+
+  constructor(readonly process: ChildProcess) {
+    let resolveUrl: (url: string) => void;
+    this.url = new Promise((resolve) => (resolveUrl = resolve));
+    // Errors and warnings are logged on stderr, the rest on stdout.
+    for (const stream of [process.stdout!, process.stderr!]) {
+      let buffer = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        const complete = buffer.split('\n');
+        buffer = complete.pop()!;
+        for (const line of complete) {
+          if (!line.startsWith('{')) continue;
+          const parsed = JSON.parse(line) as LogLine;
+          this.lines.push(parsed);
+          if (parsed.url && !parsed.message) resolveUrl(parsed.url);
+        }
+      });
+    }
+    this.exited = new Promise((resolve) => process.on('exit', (code) => resolve(code)));
+  }
+
+  pidsOf(message: string, field: 'pid' | 'worker'): Set<number> {
+    return new Set(this.lines.filter((l) => l.message === message).map((l) => l[field]!));
+  }
+}
+
+function writeConfig(config: unknown): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'chatbridge-cfg-')), 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** A webhook on a connection of its own: node:cluster hands out connections, so each can reach another worker. */
+function postOnNewConnection(url: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-relay-token': TOKEN_A } });
+    req.on('error', reject);
+    // A connection handed to a worker as it was killed may never be answered.
+    req.setTimeout(5000, () => req.destroy(new Error('no answer')));
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** Real vendors' blocks pointing nowhere: the CLI knows only the real platforms, and refuses before any call. */
+const VENDORS = {
+  liveperson: { accountId: '12345678', domainApiUrl: 'http://127.0.0.1:9', clientId: 'c', clientSecret: 'dddddddddddddddd', skillId: '-1' },
+  rightnow: { siteUrl: 'http://127.0.0.1:9', username: 'u', password: 'p', agentAccountId: 12, agentJoinedText: 'joined' },
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('chatbridge start --workers', () => {
+  let outDir: string;
+  const running: ChildProcess[] = [];
+  const closers: (() => Promise<void>)[] = [];
+
+  beforeAll(() => {
+    outDir = compileProject();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of running) await killHard(child);
+    for (const close of closers) await close();
+  });
+
+  it('when memory mode is asked for two workers, then the CLI refuses with exit code 2 and says why', () => {
+    const config = writeConfig({
+      server: { port: 0, host: '127.0.0.1' },
+      store: { kind: 'memory' },
+      tenants: [{ id: 'acme', routes: [{ customer: 'rightnow', agents: [{ platform: 'liveperson' }] }], ...VENDORS }],
+    });
+    for (const [args, env] of [
+      [['--workers', '2'], {}],
+      [[], { CHATBRIDGE_WORKERS: '2' }],
+    ] as const) {
+      const result = spawnSync(process.execPath, [path.join(outDir, 'src/cli/main.js'), 'start', '-c', config, ...args], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+      expect(result.stderr).toContain('--workers: 2 workers need store.kind: redis');
+      expect(result.status).toBe(2);
+    }
+  });
+
+  (redisUp ? it : it.skip)(
+    'when two workers share Redis and one is killed mid-stream, then both served, it is replaced, every acknowledged event arrives once in order, and SIGTERM stops all with 0',
+    async () => {
+      const target = new TargetServer();
+      closers.push(() => target.close());
+      const targetUrl = await target.start();
+      target.delayMs = 10;
+      const config = relayConfig({
+        store: 'redis',
+        redisUrl: TEST_REDIS_URL,
+        targetA: targetUrl,
+        targetB: targetUrl,
+        delivery: { concurrency: CONCURRENCY, leaseMs: 1000 },
+        logging: { level: 'debug' },
+      });
+      closers.push(() => deletePrefix(TEST_REDIS_URL, config.store.keyPrefix));
+      const child = spawn(process.execPath, [path.join(outDir, 'test/support/child-bridge-workers.js'), writeConfig(config), '2'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      running.push(child);
+      const primary = new Cluster(child);
+      const url = await primary.url;
+      const firstWorkers = [...primary.pidsOf('chatbridge worker listening', 'worker')];
+      expect(firstWorkers).toHaveLength(2);
+      const victim = firstWorkers[1]!;
+
+      let acked = 0;
+      const deliver = async (conversation: string, m: number) => {
+        let status = 0;
+        for (let attempt = 0; attempt < 50; attempt++) {
+          // A webhook cut off by the kill is sent again, as a vendor does; the bridge absorbs the repeat.
+          status = await postOnNewConnection(`${url}/webhooks/acme/relay-a`, relayPayload(conversation, [`${m}`])).catch(() => 0);
+          if (status === 200) return;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new Error(`webhook ${conversation}/${m} not acknowledged: last status ${status}`);
+      };
+      await Promise.all(
+        Array.from({ length: CONVERSATIONS }, async (_, c) => {
+          for (let m = 0; m < PER_CONVERSATION; m++) {
+            await deliver(`w${c}`, m);
+            acked += 1;
+            if (acked === Math.floor((CONVERSATIONS * PER_CONVERSATION) / 3)) process.kill(victim, 'SIGKILL');
+          }
+        }),
+      );
+      const total = CONVERSATIONS * PER_CONVERSATION;
+      await eventually(() => expect(target.accepted).toHaveLength(total), 30_000);
+
+      // Both first workers delivered events; a third process replaced the killed one.
+      const delivered = primary.pidsOf('event delivered', 'pid');
+      for (const pid of firstWorkers) expect(delivered).toContain(pid);
+      await eventually(() => expect(primary.pidsOf('chatbridge worker listening', 'worker').size).toBe(3), 15_000);
+      expect(primary.lines.some((l) => l.message === 'chatbridge worker died: replacing it' && l.worker === victim)).toBe(true);
+
+      const order = new Map<string, number[]>();
+      for (const r of target.accepted) {
+        const origin = (r.body.event as { origin: { conversationId: string; messageId: string } }).origin;
+        order.set(origin.conversationId, [...(order.get(origin.conversationId) ?? []), Number(origin.messageId)]);
+      }
+      expect(order.size).toBe(CONVERSATIONS);
+      for (const ids of order.values()) expect(ids).toEqual(Array.from({ length: PER_CONVERSATION }, (_, m) => m));
+      // Only a delivery on the wire at the kill reaches the target twice, absorbed by its idempotency key.
+      expect(target.raw.length - target.accepted.length).toBeLessThanOrEqual(CONCURRENCY);
+
+      const workers = [...primary.pidsOf('chatbridge worker listening', 'worker')].filter((pid) => pid !== victim);
+      // SIGHUP reaches every worker (these have no configuration file to re-read, and say so).
+      child.kill('SIGHUP');
+      await eventually(() => expect([...primary.pidsOf('SIGHUP ignored: the service was started without a configuration file', 'pid')].sort()).toEqual([...workers].sort()));
+      child.kill('SIGTERM');
+      expect(await primary.exited).toBe(0);
+      for (const pid of workers) expect(alive(pid)).toBe(false);
+      for (const pid of workers) expect(primary.lines.some((l) => l.message === 'stopping' && l.pid === pid)).toBe(true);
+    },
+    90_000,
+  );
+});
