@@ -5,6 +5,15 @@ import type { AgentSession } from './session.js';
 
 const MARK_TTL_MS = 24 * 3600_000;
 
+/** What acting on the agent session's engagements needs (releasing them, handing them to RightNow's agents). */
+export interface EngagementDeps {
+  session: AgentSession;
+  store: MappingStore;
+  tenantId: string;
+  agentAccountId: string;
+  logger: Logger;
+}
+
 /**
  * Gives an ended engagement back: concludeChat (wrap-up), then releaseChat. Until released, an
  * engagement holds one of the agent session's `maxSessionCount` slots, whichever side ended it, and a
@@ -13,12 +22,7 @@ const MARK_TTL_MS = 24 * 3600_000;
  */
 export class EngagementRelease {
   constructor(
-    private readonly deps: {
-      session: AgentSession;
-      store: MappingStore;
-      tenantId: string;
-      agentAccountId: string;
-      logger: Logger;
+    private readonly deps: EngagementDeps & {
       /** A slot is free again: the poll loop asks for another assignment. */
       onReleased?: () => void;
     },

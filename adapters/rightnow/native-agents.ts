@@ -1,9 +1,7 @@
 import { ConversationGoneError, PermanentError } from '../../src/errors.js';
-import type { Logger } from '../../src/observability/logger.js';
 import type { ConversationHandle, NativeHandOver } from '../../src/platform/adapter.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
 import { messageIdFor, post } from './outbound.js';
-import type { AgentSession } from './session.js';
+import type { EngagementDeps } from './engagement-release.js';
 
 const MARK_TTL_MS = 24 * 3600_000;
 
@@ -26,12 +24,7 @@ const MARK_TTL_MS = 24 * 3600_000;
  */
 export class NativeAgents {
   constructor(
-    private readonly deps: {
-      session: AgentSession;
-      store: MappingStore;
-      tenantId: string;
-      agentAccountId: string;
-      logger: Logger;
+    private readonly deps: EngagementDeps & {
       /** A slot is free again: the poll loop asks for another assignment. */
       onRerouted?: () => void;
     },

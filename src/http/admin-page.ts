@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
 import { parkedByTarget } from '../delivery/parked-lanes.js';
 import { LiveConversations } from '../routing/live-conversations.js';
-import { replayDeadLetter, sameSecret } from './admin.js';
+import { bearerOf, replayDeadLetter, replayDeadLetterGroup, sameSecret } from './admin.js';
 import { ADMIN_PAGE_CSP, NOTICES, renderSignInPage, renderStatusPage } from './admin-page-html.js';
 import { handBackAnswer } from './admin-conversations.js';
 import { endSession, formFromSession, type PageSession, sessionOf, startSession } from './admin-session.js';
@@ -11,11 +11,6 @@ const LIVE_PER_TENANT = 50;
 /** The notice (admin-page-html.ts NOTICES) for each answer of a hand-back. */
 const HAND_BACK_NOTICE: Record<number, string> = { 202: 'handed-back', 404: 'hand-back-gone', 409: 'hand-back-conflict', 422: 'hand-back-unsupported' };
 const DEAD_LETTERS_SHOWN = 20;
-
-function bearerOf(req: Request): string | undefined {
-  const header = req.headers.authorization ?? '';
-  return header.startsWith('Bearer ') ? header.slice(7) : undefined;
-}
 
 function securityHeaders(res: Response): void {
   res.setHeader('Content-Security-Policy', ADMIN_PAGE_CSP);
@@ -86,8 +81,7 @@ export function adminPageRouter(bridge: Bridge): Router {
   router.post(
     '/admin/page/dead-letters/groups/:group/replay',
     ...withSession(async (req, res) => {
-      const letters = await bridge.queue.replayGroup(String(req.params.group));
-      if (letters.length > 0) bridge.logger.info('dead-letter group replayed', { group: req.params.group, count: letters.length });
+      const letters = await replayDeadLetterGroup(bridge, String(req.params.group));
       res.redirect(303, `/admin?notice=${letters.length > 0 ? 'group-replayed' : 'replay-missing'}#dead-letters`);
     }),
   );

@@ -1,5 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
 import { type DeadLetter, laneOf } from '../delivery/delivery.js';
 import { sendError } from './errors.js';
@@ -11,11 +11,16 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The bearer token a request carries, if any. */
+export function bearerOf(req: Request): string | undefined {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
 export function requireAdmin(adminToken: string | undefined): RequestHandler {
   return (req, res, next) => {
     if (!adminToken) return sendError(res, 403, 'admin_disabled', 'the admin API is off: set server.adminToken');
-    const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const token = bearerOf(req);
     if (!token || !sameSecret(token, adminToken)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="chatbridge-admin"');
       return sendError(res, 401, 'unauthenticated', 'a valid admin bearer token is required');
@@ -31,6 +36,13 @@ export async function replayDeadLetter(bridge: Bridge, id: string): Promise<Dead
   await bridge.queue.requeue(laneOf(letter.delivery), { ...letter.delivery, acceptedAt: Date.now() });
   bridge.logger.info('dead letter replayed', { deadLetterId: letter.id, eventId: letter.delivery.event.id, tenant: letter.delivery.event.tenant });
   return letter;
+}
+
+/** Queues a given-up lane's dead letters again, together and in order, at the end of their lane. */
+export async function replayDeadLetterGroup(bridge: Bridge, group: string): Promise<DeadLetter[]> {
+  const letters = await bridge.queue.replayGroup(group);
+  if (letters.length > 0) bridge.logger.info('dead-letter group replayed', { group, count: letters.length, tenant: letters[0]!.delivery.event.tenant });
+  return letters;
 }
 
 /**
@@ -75,10 +87,9 @@ export function adminRouter(bridge: Bridge): Router {
   });
 
   router.post('/admin/dead-letters/groups/:group/replay', async (req, res) => {
-    const letters = await bridge.queue.replayGroup(String(req.params.group));
+    const letters = await replayDeadLetterGroup(bridge, String(req.params.group));
     if (letters.length === 0) return sendError(res, 404, 'not_found', 'no dead-letter group with that id');
     const eventIds = letters.map((l) => l.delivery.event.id);
-    bridge.logger.info('dead-letter group replayed', { group: req.params.group, count: letters.length, tenant: letters[0]!.delivery.event.tenant });
     res.status(202).json({
       replayedGroup: req.params.group,
       count: letters.length,

@@ -121,11 +121,7 @@ describeEachTarget('kill -9 in Redis mode on $name', ({ cluster: nodes }) => {
     children.push(second);
     await eventually(() => expect(target.accepted).toHaveLength(CONVERSATIONS * PER_CONVERSATION), 60_000);
 
-    const order = new Map<string, number[]>();
-    for (const r of target.accepted) {
-      const origin = (r.body.event as { origin: { conversationId: string; messageId: string } }).origin;
-      order.set(origin.conversationId, [...(order.get(origin.conversationId) ?? []), Number(origin.messageId)]);
-    }
+    const order = target.arrivalOrder();
     expect(order.size).toBe(CONVERSATIONS);
     for (const ids of order.values()) expect(ids).toEqual(Array.from({ length: PER_CONVERSATION }, (_, m) => m));
     // Only a delivery that was on the wire at the kill can reach the target twice, and the target's

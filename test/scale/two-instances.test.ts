@@ -15,16 +15,6 @@ const CONVERSATIONS = 8;
 const PER_CONVERSATION = 30;
 const CONCURRENCY = 4;
 
-/** Per conversation, the message numbers in the order the target first accepted them. */
-function arrivalOrder(target: TargetServer): Map<string, number[]> {
-  const order = new Map<string, number[]>();
-  for (const r of target.accepted) {
-    const origin = (r.body.event as { origin: { conversationId: string; messageId: string } }).origin;
-    order.set(origin.conversationId, [...(order.get(origin.conversationId) ?? []), Number(origin.messageId)]);
-  }
-  return order;
-}
-
 (redisUp ? describe : describe.skip)('two instances sharing Redis behind a load balancer', () => {
   let outDir: string;
   const children: ChildBridge[] = [];
@@ -94,7 +84,7 @@ function arrivalOrder(target: TargetServer): Map<string, number[]> {
     // Both instances took webhooks, the victim until it died, and the survivor delivered what it had queued.
     expect(ackedBy[victim]).toBeGreaterThan(0);
     expect(ackedBy[1 - victim]).toBeGreaterThan(total / 2);
-    const order = arrivalOrder(target);
+    const order = target.arrivalOrder();
     expect(order.size).toBe(CONVERSATIONS);
     for (const ids of order.values()) expect(ids).toEqual(Array.from({ length: PER_CONVERSATION }, (_, m) => m));
     // Only a delivery on the wire at the kill reaches the target twice, absorbed by its idempotency key.

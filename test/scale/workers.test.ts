@@ -176,11 +176,7 @@ describe('chatbridge start --workers', () => {
       await eventually(() => expect(primary.pidsOf('chatbridge worker listening', 'worker').size).toBe(3), 15_000);
       expect(primary.lines.some((l) => l.message === 'chatbridge worker died: replacing it' && l.worker === victim)).toBe(true);
 
-      const order = new Map<string, number[]>();
-      for (const r of target.accepted) {
-        const origin = (r.body.event as { origin: { conversationId: string; messageId: string } }).origin;
-        order.set(origin.conversationId, [...(order.get(origin.conversationId) ?? []), Number(origin.messageId)]);
-      }
+      const order = target.arrivalOrder();
       expect(order.size).toBe(CONVERSATIONS);
       for (const ids of order.values()) expect(ids).toEqual(Array.from({ length: PER_CONVERSATION }, (_, m) => m));
       // Only a delivery on the wire at the kill reaches the target twice, absorbed by its idempotency key.

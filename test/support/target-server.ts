@@ -37,6 +37,16 @@ export class TargetServer {
     this.faults.set(key, [...(this.faults.get(key) ?? []), ...Array.from({ length: count }, () => fault)]);
   }
 
+  /** Per conversation, the message numbers in the order the target first accepted them. */
+  arrivalOrder(): Map<string, number[]> {
+    const order = new Map<string, number[]>();
+    for (const r of this.accepted) {
+      const origin = (r.body.event as { origin: { conversationId: string; messageId: string } }).origin;
+      order.set(origin.conversationId, [...(order.get(origin.conversationId) ?? []), Number(origin.messageId)]);
+    }
+    return order;
+  }
+
   attemptsFor(key: string): number {
     return this.raw.filter((r) => r.key === key).length;
   }
