@@ -28,7 +28,10 @@ export class RouteThroughput {
       this.counts.set(key, entry);
     }
     const minute = Math.floor(this.now() / MINUTE_MS);
-    entry.minutes.set(minute, (entry.minutes.get(minute) ?? 0) + 1);
+    const count = entry.minutes.get(minute);
+    if (count !== undefined) return void entry.minutes.set(minute, count + 1);
+    // A new minute: the only moment an old one can fall out of the window (not on every delivery).
+    entry.minutes.set(minute, 1);
     for (const old of entry.minutes.keys()) if (old <= minute - this.minutes) entry.minutes.delete(old);
   }
 
