@@ -5,6 +5,7 @@ import type { Attachment, InboundEventInput, SenderRole } from '../../src/model/
 import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
 import type { ChannelDirectory } from './channels.js';
 import type { CallbackAuthConfig } from './config.js';
+import { problemsDetail } from '../../src/observability/unrecognized.js';
 import { type Problem, type ReadMessage, readEnvelope, readMessage } from './callback-reader.js';
 import type { CallbackMessage, ClientType } from './wire.js';
 import { readChoice, readRichMessage } from './rich-message.js';
@@ -136,7 +137,7 @@ export class EgainInbound {
 
   /** A wrong guess about eGain's callback format must be loud: counted, logged by shape, sampled (masked). */
   private unrecognized(what: 'envelope' | 'field', body: unknown, problems: Problem[]): void {
-    const detail = `answered 400: ${problems.slice(0, 10).map((p) => `${p.path}: ${p.problem}`).join('; ')}`;
+    const detail = `answered 400: ${problemsDetail(problems)}`;
     this.runtime.unrecognized(what, detail, body);
   }
 

@@ -5,7 +5,7 @@ import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
 import type { LivePersonConversationState } from './conversation-state.js';
-import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
+import { problemsDetail, type UnrecognizedWhat } from '../../src/observability/unrecognized.js';
 import {
   AGENT_ROLES,
   KNOWN_ACCEPT_STATUSES,
@@ -52,10 +52,6 @@ function problems(error: z.ZodError, at: string) {
   return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
 }
 
-function describe(found: { path: string; problem: string }[]): string {
-  return found.slice(0, 10).map((p) => `${p.path}: ${p.problem}`).join('; ');
-}
-
 /** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
 export class LivePersonInbound {
   private readonly changes: ConversationChanges;
@@ -72,7 +68,7 @@ export class LivePersonInbound {
     const envelope = Notification.safeParse(body);
     if (!envelope.success) {
       const found = problems(envelope.error, 'body');
-      this.unrecognized('envelope', `answered 400: ${describe(found)}`, body);
+      this.unrecognized('envelope', `answered 400: ${problemsDetail(found)}`, body);
       throw new PayloadError('not a LivePerson notification', found);
     }
     const { type, body: { changes } } = envelope.data;
@@ -205,7 +201,7 @@ export class LivePersonInbound {
   }
 
   private malformed(type: string, error: z.ZodError, raw: unknown): undefined {
-    return this.unrecognized('field', `${type} change: ${describe(problems(error, 'change'))}`, raw);
+    return this.unrecognized('field', `${type} change: ${problemsDetail(problems(error, 'change'))}`, raw);
   }
 
   /** A wrong reading of LivePerson's format must be loud (counted, logged by shape, sampled), never a quiet drop. */

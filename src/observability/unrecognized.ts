@@ -13,6 +13,11 @@ import { maskedCopy, type Shape, shapeOf } from './payload-shape.js';
  */
 export type UnrecognizedWhat = 'envelope' | 'type' | 'field' | 'enum';
 
+/** An unrecognised payload's problems as one detail line: the first ten, each as `path: problem`. */
+export function problemsDetail(problems: readonly { path: string; problem: string }[]): string {
+  return problems.slice(0, 10).map((p) => `${p.path}: ${p.problem}`).join('; ');
+}
+
 export interface UnrecognizedSample {
   at: string;
   tenant: string;
