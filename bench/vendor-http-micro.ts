@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import axios from 'axios';
-import { createNodeVendorHttp } from '../src/http/node-vendor-http.js';
-import { createVendorHttp, vendorCall } from '../src/http/vendor-client.js';
+import { createNodeVendorHttp } from '../src/vendor-http/node-vendor-http.js';
+import { createVendorHttp, vendorCall } from '../src/vendor-http/vendor-client.js';
 
 /**
  * Micro-benchmark: the client-side CPU of one JSON POST (the shape of a LivePerson SEND) through each

@@ -12,7 +12,7 @@ import { FileLinks } from './files/file-links.js';
 import { withFreshFiles } from './files/fresh-files.js';
 import type { InboundEventInput } from './model/events.js';
 import { createLogger, eventLogger, type Logger } from './observability/logger.js';
-import { createVendorHttp, reportingOutcomes } from './http/vendor-client.js';
+import { createVendorHttp, reportingOutcomes } from './vendor-http/vendor-client.js';
 import { ConnectorHealth } from './observability/connector-health.js';
 import { InboundCapture } from './observability/inbound-capture.js';
 import { InboundGaps } from './observability/inbound-gaps.js';

@@ -1,7 +1,7 @@
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
-import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory, type VendorRequest, type VendorResponse } from '../../src/http/vendor-client.js';
+import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory, type VendorRequest, type VendorResponse } from '../../src/vendor-http/vendor-client.js';
 import type { EgainConfig } from './config.js';
 import {
   AssetCreateResponse,

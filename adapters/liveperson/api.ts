@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuthExpiredError, type DeliveryError, PermanentError } from '../../src/errors.js';
-import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import type { LivePersonDomains } from './domains.js';

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { createVendorHttp } from '../../src/http/vendor-client.js';
+import { createVendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { PlatformCommand } from '../../src/platform/adapter.js';
 import { runCheckSteps, vendorAdvice } from '../../src/platform/check-steps.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';

@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
-import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { LivePersonConfig } from './config.js';
 import type { LivePersonDomains } from './domains.js';

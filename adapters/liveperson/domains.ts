@@ -1,6 +1,6 @@
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { PermanentError } from '../../src/errors.js';
-import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
 import { LP_SERVICES, type LpService, PLATFORM } from './vendor-facts.js';
 

@@ -1,5 +1,5 @@
 import { PermanentError } from '../../src/errors.js';
-import { vendorCall, type VendorHttp } from '../../src/http/vendor-client.js';
+import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { Attachment } from '../../src/model/events.js';
 import type { LivePersonApi } from './api.js';
 import type { ConsumerIdentity } from './credentials.js';

@@ -11,7 +11,7 @@ import * as req from './requests.js';
 import { publishedRich } from './rich-content.js';
 import type { SequenceGaps } from './sequence-gaps.js';
 import { PLATFORM } from './vendor-facts.js';
-import type { VendorHttp } from '../../src/http/vendor-client.js';
+import type { VendorHttp } from '../../src/vendor-http/vendor-client.js';
 
 const COMPOSING_ATTR = 'liveperson.composing';
 const CONSUMER_ATTR = 'liveperson.consumerId';

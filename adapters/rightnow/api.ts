@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DeliveryError } from '../../src/errors.js';
-import { createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory } from '../../src/http/vendor-client.js';
+import { createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory } from '../../src/vendor-http/vendor-client.js';
 import type { RightNowConfig } from './config.js';
 import { exceptionCodeOf, rightNowError, systemErrorFailure } from './errors.js';
 import {

@@ -10,9 +10,9 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import type { BridgeConfig } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
 import { createRegistry } from '../platforms.js';
-import { type Sandbox, startSandbox } from '../sandbox.js';
-import { requestSay, SANDBOX_STATE_FILE, type SandboxControl, serveSandboxControl } from '../sandbox-control.js';
-import type { SayReport } from '../sandbox-say.js';
+import { type Sandbox, startSandbox } from '../sandbox/sandbox.js';
+import { requestSay, SANDBOX_STATE_FILE, type SandboxControl, serveSandboxControl } from '../sandbox/control.js';
+import type { SayReport } from '../sandbox/say.js';
 import { ChatbridgeService } from '../service.js';
 import { chatbridgeVersion } from './version.js';
 

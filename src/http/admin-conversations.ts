@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Bridge } from '../bridge.js';
 import { handBackConversation } from '../routing/hand-back.js';
-import { handOffConversation } from '../transcripts/hand-off.js';
+import { handOffConversation } from '../routing/hand-off.js';
 import { requireAdmin } from './admin.js';
 import { sendError } from './errors.js';
 

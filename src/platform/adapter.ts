@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
-import type { VendorHttpFactory } from '../http/vendor-client.js';
+import type { VendorHttpFactory } from '../vendor-http/vendor-client.js';
 import type { ConversationEvent, InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';

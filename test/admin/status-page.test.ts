@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { requestSay } from '../../src/sandbox-control.js';
+import { requestSay } from '../../src/sandbox/control.js';
 import type { ChatbridgeService } from '../../src/service.js';
 import { eventually, postWebhook, relayConfig, relayPayload, startRelayBridge } from '../support/bridge-fixture.js';
 import { runningInCi } from '../support/redis.js';

@@ -4,7 +4,7 @@ import type { ChatbridgeService } from '../../src/service.js';
 import { TOKEN_B, eventually, postWebhook, relayPayload } from '../support/bridge-fixture.js';
 import { TargetServer } from '../support/target-server.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
-import { acceptedEngagement, connector, recordingRuntime, simConfig, waitFor } from '../adapters/rightnow/helpers.js';
+import { acceptedEngagement, connector, recordingRuntime, simConfig, waitFor } from '../adapters/rightnow/harness.js';
 import { ConfigFile, migrationRegistry, reload, startFromFile } from './migration-fixture.js';
 
 /** RightNow end users routed to relay-b agents; `pollTimeoutMs` is the knob the reload turns. */

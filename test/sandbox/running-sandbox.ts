@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { createRegistry } from '../../src/platforms.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox.js';
-import { type SandboxControl, serveSandboxControl } from '../../src/sandbox-control.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import { type SandboxControl, serveSandboxControl } from '../../src/sandbox/control.js';
 import { ChatbridgeService } from '../../src/service.js';
 
 export interface RunningSandbox {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { requestSay } from '../../src/sandbox-control.js';
+import { requestSay } from '../../src/sandbox/control.js';
 import { type RunningSandbox, runSandbox } from './running-sandbox.js';
 
 describe('chatbridge sandbox say', () => {

@@ -1,4 +1,4 @@
-import { createVendorHttp } from '../../src/http/vendor-client.js';
+import { createVendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import type { InboundGap } from '../../src/observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';

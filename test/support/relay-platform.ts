@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AuthenticationError, PayloadError } from '../../src/errors.js';
-import { vendorCall } from '../../src/http/vendor-client.js';
+import { vendorCall } from '../../src/vendor-http/vendor-client.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformFactory, RouteRole } from '../../src/platform/adapter.js';
 

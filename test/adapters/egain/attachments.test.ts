@@ -2,7 +2,7 @@ import { attachmentRefusalNotice, checkAttachment } from '../../../adapters/egai
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { DirectionRestrictions } from '../../../adapters/egain/wire.js';
 import { RetryableError } from '../../../src/errors.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, startFileServer } from './helpers.js';
+import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, startFileServer } from './harness.js';
 
 const png = Buffer.alloc(300, 7);
 const big = Buffer.alloc(2000, 1);

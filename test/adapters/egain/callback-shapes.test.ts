@@ -3,7 +3,7 @@ import { type CallbackShape, startEgainSimulator, type EgainSimulator } from '..
 import { PayloadError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import type { RawInbound } from '../../../src/platform/adapter.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, egainConfig, knownConversation, makeRuntime, TENANT } from './helpers.js';
+import { CHANNEL, CHANNEL_TYPE, connectorFor, egainConfig, knownConversation, makeRuntime, TENANT } from './harness.js';
 
 const raw: RawInbound = { headers: {}, rawBody: Buffer.from('{}'), query: {} };
 const ZOE = { firstName: 'Zoë', lastName: 'Ångström', language: 'fr-FR', contacts: { contact: [{ type: 'email', address: 'zoe@example.com' }] } };

@@ -1,5 +1,5 @@
 import { INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
-import { CHANNEL, connectorFor, contextFor, egainConfig, event, startFileServer } from './helpers.js';
+import { CHANNEL, connectorFor, contextFor, egainConfig, event, startFileServer } from './harness.js';
 
 const WEB_CHAT = {
   type: 'web_chat',

@@ -2,7 +2,7 @@ import { egainPlatform } from '../../../adapters/egain/index.js';
 import { registerChannel } from '../../../adapters/egain/register-channel.js';
 import { INTERACTION_SCOPE, MANAGE_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { CHANNEL, egainConfig } from './helpers.js';
+import { CHANNEL, egainConfig } from './harness.js';
 
 describe('chatbridge egain check', () => {
   let sim: EgainSimulator;

@@ -5,7 +5,7 @@ import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egai
 import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
-import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, counter, egainConfig, event, knownConversation, makeRuntime, TENANT } from './helpers.js';
+import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, counter, egainConfig, event, knownConversation, makeRuntime, TENANT } from './harness.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},

@@ -1,5 +1,5 @@
 import { INTERACTION_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './helpers.js';
+import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './harness.js';
 
 describe('eGain outbound: canonical events -> POST /conversations/messages', () => {
   let sim: EgainSimulator;

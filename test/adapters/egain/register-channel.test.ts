@@ -3,7 +3,7 @@ import { registerChannel } from '../../../adapters/egain/register-channel.js';
 import { INTERACTION_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { PermanentError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { CHANNEL, egainConfig } from './helpers.js';
+import { CHANNEL, egainConfig } from './harness.js';
 
 describe('chatbridge egain register-channel', () => {
   let sim: EgainSimulator;

@@ -2,7 +2,7 @@ import { readChoice, readRichMessage } from '../../../adapters/egain/rich-messag
 import { INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { richMessageBody } from '../../../src/model/rich-text.js';
-import { CHANNEL, connectorFor, contextFor, egainConfig, event, TENANT } from './helpers.js';
+import { CHANNEL, connectorFor, contextFor, egainConfig, event, TENANT } from './harness.js';
 
 const QUICK = { type: 'quickReplies' as const, prompt: 'Did that help?', options: [{ title: 'Yes' }, { title: 'No', value: 'not really' }] };
 const LIST = { type: 'listPicker' as const, title: 'Pick a size', options: [{ title: 'S' }, { title: 'M' }] };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { INTERACTION_SCOPE, MANAGE_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
-import { CHANNEL, CHANNEL_TYPE } from './helpers.js';
+import { CHANNEL, CHANNEL_TYPE } from './harness.js';
 
 describe('eGain simulator independence', () => {
   it('when any simulator file imports, then only from the simulator itself or a package, never from the adapter or the core', () => {

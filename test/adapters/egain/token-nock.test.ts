@@ -2,7 +2,7 @@ import nock from 'nock';
 import { EgainConfig } from '../../../adapters/egain/config.js';
 import { INTERACTION_SCOPE } from '../../../adapters/egain/simulator/index.js';
 import { AuthExpiredError } from '../../../src/errors.js';
-import { BASIC, connectorFor, contextFor, event } from './helpers.js';
+import { BASIC, connectorFor, contextFor, event } from './harness.js';
 import { useNock } from '../../support/nock.js';
 
 describe('eGain token request shape and repeated 401 (nock)', () => {

@@ -1,6 +1,6 @@
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { PermanentError } from '../../../src/errors.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './helpers.js';
+import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './harness.js';
 
 describe('eGain OAuth2 client-credentials token', () => {
   describe('against the simulator', () => {

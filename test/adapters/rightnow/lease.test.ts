@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RedisMappingStore } from '../../../src/store/redis-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './helpers.js';
+import { agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
 
 describe('rightnow poll lease (Redis, two instances)', () => {
   const keyPrefix = `test:rightnow:${randomUUID()}:`;

@@ -1,7 +1,7 @@
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './helpers.js';
+import { connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
 
 /** The adapter's side of the native share: the core leaves an offer to RightNow's own agents during the ingest. */
 describe('rightnow handToNativeAgents', () => {

@@ -1,7 +1,7 @@
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { acceptedEngagement, agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './helpers.js';
+import { acceptedEngagement, agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
 
 describe('rightnow long-poll loop', () => {
   let sim: RightNowSimulator;

@@ -2,7 +2,7 @@ import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { ConnectRestClient } from '../../../adapters/rightnow/api.js';
 import { RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { type RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
-import { agentEvent, deliveryContext, recordingRuntime, TENANT } from './helpers.js';
+import { agentEvent, deliveryContext, recordingRuntime, TENANT } from './harness.js';
 import { startStub } from './stub-server.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.sig';

@@ -1,7 +1,7 @@
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, type RightNowSimulatorOptions, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { acceptedEngagement, agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './helpers.js';
+import { acceptedEngagement, agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
 
 /** What an independent reading of the RightNow docs demands beyond the happy path (issue 11). */
 describe('rightnow vendor fidelity', () => {

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { AuthExpiredError, PermanentError, RetryableError } from '../../src/errors.js';
-import { createVendorHttp, parseRetryAfter, reportingOutcomes, vendorCall } from '../../src/http/vendor-client.js';
+import { createVendorHttp, parseRetryAfter, reportingOutcomes, vendorCall } from '../../src/vendor-http/vendor-client.js';
 import { useNock } from '../support/nock.js';
 
 const call = { vendor: 'acme', operation: 'send', vendorCode: (b: unknown) => (b as { code?: string })?.code };

@@ -1,9 +1,9 @@
 import type { TenantConfig } from '../config/schema.js';
 import type { ConversationEvent, CustomerProfile } from '../model/events.js';
-import type { Ingestor } from '../routing/ingestor.js';
-import { type RouteLedger, routeLabel } from '../routing/route-ledger.js';
+import type { Ingestor } from './ingestor.js';
+import { type RouteLedger, routeLabel } from './route-ledger.js';
 import type { MappingStore } from '../store/mapping-store.js';
-import type { Transcripts } from './transcripts.js';
+import type { Transcripts } from '../transcripts/transcripts.js';
 
 export interface HandOffDeps {
   store: MappingStore;

@@ -1,6 +1,6 @@
-import type { Bridge } from './bridge.js';
-import type { RouteRole } from './platform/adapter.js';
-import { LiveConversations } from './routing/live-conversations.js';
+import type { Bridge } from '../bridge.js';
+import type { RouteRole } from '../platform/adapter.js';
+import { LiveConversations } from '../routing/live-conversations.js';
 import type { Sandbox } from './sandbox.js';
 
 export interface SayRequest {

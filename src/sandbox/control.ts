@@ -4,11 +4,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { z } from 'zod';
-import type { Bridge } from './bridge.js';
-import { requireAdmin } from './http/admin.js';
-import { sendError } from './http/errors.js';
+import type { Bridge } from '../bridge.js';
+import { requireAdmin } from '../http/admin.js';
+import { sendError } from '../http/errors.js';
 import type { Sandbox } from './sandbox.js';
-import { type SayReport, SayRefused, sandboxSay } from './sandbox-say.js';
+import { type SayReport, SayRefused, sandboxSay } from './say.js';
 
 /**
  * How a second terminal reaches the running sandbox: the sandbox process listens on a loopback port of

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeVendorHttp } from '../../src/http/node-vendor-http.js';
-import { VendorTransportError } from '../../src/http/vendor-http.js';
+import { createNodeVendorHttp } from '../../src/vendor-http/node-vendor-http.js';
+import { VendorTransportError } from '../../src/vendor-http/vendor-http.js';
 
 interface Seen {
   method?: string;

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig, readConfigSource } from './config/load.js';
-import type { BridgeConfig } from './config/schema.js';
-import type { RouteRole, SandboxPlatform } from './platform/adapter.js';
-import type { PlatformRegistry } from './platform/registry.js';
+import { parseConfig, readConfigSource } from '../config/load.js';
+import type { BridgeConfig } from '../config/schema.js';
+import type { RouteRole, SandboxPlatform } from '../platform/adapter.js';
+import type { PlatformRegistry } from '../platform/registry.js';
 
 export const SANDBOX_TENANT = 'demo';
 

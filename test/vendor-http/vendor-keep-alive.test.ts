@@ -1,7 +1,7 @@
 import http from 'node:http';
-import { createNodeVendorHttp } from '../../src/http/node-vendor-http.js';
-import { IDLE_SOCKET_TIMEOUT_MS } from '../../src/http/vendor-agents.js';
-import { VendorTransportError } from '../../src/http/vendor-http.js';
+import { createNodeVendorHttp } from '../../src/vendor-http/node-vendor-http.js';
+import { IDLE_SOCKET_TIMEOUT_MS } from '../../src/vendor-http/vendor-agents.js';
+import { VendorTransportError } from '../../src/vendor-http/vendor-http.js';
 import { eventually } from '../support/eventually.js';
 import { closeNow, listenOnLoopback } from '../support/loopback-server.js';
 
