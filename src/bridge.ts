@@ -265,7 +265,7 @@ export class Bridge {
     }
     if (result.status === 'dropped') {
       this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: event.kind, reason: result.reason });
-      logger.debug('the target cannot express this event: dropped', { target, reason: result.reason });
+      logger.debug('the target cannot express this event: dropped', { target, reason: result.reason, detail: result.detail });
       // The sender is told why, on the platform the event came from.
       if (result.notice) await this.ingestor.inject(systemMessage(event, 'notice', result.notice), event.origin.platform);
       return;
@@ -281,9 +281,9 @@ export class Bridge {
       );
     }
     if (result.refused) {
-      const { reason, notice } = result.refused;
-      this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: 'attachment', reason });
-      logger.debug('the target refused part of this event: the rest was sent', { target, reason });
+      const { reason, detail, notice } = result.refused;
+      this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: event.kind, reason });
+      logger.debug('the target refused part of this event: the rest was sent', { target, reason, detail });
       // The rest is out: a failing notice must not fail the delivery (a retry would send it twice).
       if (notice) {
         await this.ingestor.inject(systemMessage(event, 'notice', notice), event.origin.platform).catch((err: unknown) =>

@@ -1,14 +1,15 @@
 import { PermanentError, RetryableError } from '../../src/errors.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
 import type { Attachment, ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
-import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
+import type { DeliveryContext, Drop, SendResult } from '../../src/platform/adapter.js';
+import type { DropReason } from '../../src/platform/drop-reasons.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { EgainApi } from './api.js';
 import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
 import { richDraft, richRefusal } from './rich-message.js';
-import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature } from './restrictions.js';
+import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature, type RefusalCode } from './restrictions.js';
 import { splitText } from './split-text.js';
 import type { ClientType, DirectionRestrictions, L10nProperties, WireConversation, WireMessage } from './wire.js';
 
@@ -22,7 +23,15 @@ interface Draft {
   customer?: CustomerProfile;
 }
 
-const dropped = (reason: string): SendResult => ({ status: 'dropped', reason });
+const dropped = (reason: DropReason, detail?: string): SendResult => ({ status: 'dropped', reason, ...(detail ? { detail } : {}) });
+
+/** The catalogue's reason for each of the channel's refusals (whose `msg_hub_*` text tells the sender). */
+const REFUSAL_REASONS: Record<RefusalCode, DropReason> = {
+  msg_hub_invalid_content_type_to_customer: 'files-not-accepted',
+  msg_hub_invalid_content_type_to_agent: 'files-not-accepted',
+  msg_hub_blocked_file_extension: 'file-type-refused',
+  msg_hub_attachment_size_exceeds_limit: 'file-too-large',
+};
 
 /**
  * Canonical event -> `POST /conversations/messages`. Who we speak as follows the route: where eGain is
@@ -58,30 +67,30 @@ export class EgainOutbound {
         return this.sendMessage(event, ctx);
       case 'typing':
         // Typing alone must not open a conversation on eGain.
-        if (!ctx.conversation.nativeId()) return dropped('no eGain conversation yet to show typing in');
-        if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('the channel has no typing_events feature');
+        if (!ctx.conversation.nativeId()) return dropped('no-native-conversation', 'typing alone does not open an eGain conversation');
+        if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('channel-feature-off', 'typing_events');
         return this.deliver(event.id, [{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
       case 'conversation.started':
-        if (this.senderType(ctx) !== 'customer') return dropped('the conversation already exists on eGain (it started there)');
+        if (this.senderType(ctx) !== 'customer') return dropped('already-started', 'it started on eGain');
         await this.remember(event.customer, ctx);
         return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
       case 'customer.info':
         await this.remember(event.customer, ctx);
         return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
       case 'conversation.ended':
-        if (!ctx.conversation.nativeId()) return dropped('no eGain conversation to end');
+        if (!ctx.conversation.nativeId()) return dropped('no-native-conversation');
         return this.deliver(event.id, [{ type: 'conversation.end' }], ctx);
       case 'participant.joined':
-        if (event.participant.role === 'customer') return dropped('eGain has no message type for a customer joining');
+        if (event.participant.role === 'customer') return dropped('not-expressible', 'eGain has no message type for a customer joining');
         return this.deliver(
           event.id,
           [{ type: event.transfer ? 'agent.transfer' : 'agent.join', participant: { id: event.participant.id, name: event.participant.name } }],
           ctx,
         );
       case 'participant.left':
-        return dropped('eGain has no message type for a participant leaving');
+        return dropped('unsupported-kind', 'eGain has no message type for a participant leaving');
       case 'receipt':
-        return dropped('eGain has no receipt message type');
+        return dropped('unsupported-kind', 'eGain has no receipt message type');
     }
   }
 
@@ -122,7 +131,7 @@ export class EgainOutbound {
     }
     const refused = refusals.length > 0 ? this.refusal(refusals, rules.l10nProperties, noticeTo, ctx) : undefined;
     if (text === '' && ids.length === 0) {
-      return refused ? { status: 'dropped', reason: refused.reason, notice: refused.notice } : dropped('an empty message');
+      return refused ? { status: 'dropped', ...refused } : dropped('empty-message');
     }
     const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};
     const parts = text.length > 0 ? splitText(text, r?.maxTextLength) : [];
@@ -138,12 +147,13 @@ export class EgainOutbound {
 
   /**
    * What the sender of refused files is told, in their language: one line per distinct reason. The
-   * first reason is the metric label. A customer's language is the one eGain or the other side gave.
+   * first refusal is the metric label. A customer's language is the one eGain or the other side gave.
    */
-  private refusal(refusals: AttachmentRefusal[], l10n: L10nProperties[] | undefined, noticeTo: 'customer' | 'agent', ctx: DeliveryContext) {
+  private refusal(refusals: AttachmentRefusal[], l10n: L10nProperties[] | undefined, noticeTo: 'customer' | 'agent', ctx: DeliveryContext): Drop {
     const language = (noticeTo === 'customer' ? ctx.conversation.attr('egain.language') : undefined) ?? this.config.defaultLanguage;
     const lines = [...new Set(refusals.map((refusal) => attachmentRefusalNotice(l10n, refusal, language)))];
-    return { reason: refusals[0]!.code, notice: lines.join('\n') };
+    const codes = [...new Set(refusals.map((refusal) => refusal.code))];
+    return { reason: REFUSAL_REASONS[refusals[0]!.code], detail: codes.join(', '), notice: lines.join('\n') };
   }
 
   private async uploadAttachment(
@@ -173,9 +183,9 @@ export class EgainOutbound {
   private async deliver(eventId: string, drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
     const sender = this.senderType(ctx);
     const forbidden = drafts.find((d) => !maySend(sender, d.type));
-    if (forbidden) return dropped(`a ${sender} app may not send ${forbidden.type} (eGain permission table)`);
+    if (forbidden) return dropped('sender-not-permitted', `a ${sender} app may not send ${forbidden.type} (eGain permission table)`);
     const nativeId = ctx.conversation.nativeId();
-    if (!nativeId && sender !== 'customer') return dropped('no eGain conversation yet (it must start on eGain)');
+    if (!nativeId && sender !== 'customer') return dropped('no-native-conversation', 'it must start on eGain');
     const conversation = nativeId ? { id: nativeId } : this.startBlock(ctx, drafts);
     const messages: WireMessage[] = drafts.map((d) => ({
       type: { value: d.type },

@@ -55,7 +55,7 @@ export class LivePersonOutbound {
         return this.end(ctx);
       default:
         // participant.* describe the agent side, which LivePerson itself is.
-        return { status: 'dropped', reason: 'agent-side-event' };
+        return { status: 'dropped', reason: 'unsupported-kind' };
     }
   }
 
@@ -85,8 +85,8 @@ export class LivePersonOutbound {
 
   private async end(ctx: DeliveryContext): Promise<SendResult> {
     const dialogId = ctx.conversation.nativeId();
-    if (!dialogId) return { status: 'dropped', reason: 'no-conversation' };
-    if (await this.states.isClosed(dialogId)) return { status: 'dropped', reason: 'already-closed' };
+    if (!dialogId) return { status: 'dropped', reason: 'no-native-conversation' };
+    if (await this.states.isClosed(dialogId)) return { status: 'dropped', reason: 'already-ended' };
     // Marked first: LivePerson's CLOSE notification can arrive before the SEND reply.
     await this.states.markClosedByUs(dialogId);
     await this.api.send(await this.credentials.consumer(ctx.conversation.id), req.closeConversation(dialogId));
@@ -122,7 +122,7 @@ export class LivePersonOutbound {
 
   private async typing(event: EventOfKind<'typing'>, ctx: DeliveryContext): Promise<SendResult> {
     const dialog = await this.existing(ctx);
-    if (!dialog) return { status: 'dropped', reason: 'no-conversation' };
+    if (!dialog) return { status: 'dropped', reason: 'no-native-conversation' };
     const state = event.state === 'start' ? 'COMPOSING' : 'PAUSE';
     await this.api.send(dialog.consumer, req.chatState(dialog.dialogId, state));
     await ctx.conversation.setAttrs({ [COMPOSING_ATTR]: state === 'COMPOSING' ? '1' : '' });
@@ -138,7 +138,7 @@ export class LivePersonOutbound {
 
   private async receipt(event: EventOfKind<'receipt'>, ctx: DeliveryContext): Promise<SendResult> {
     const dialog = await this.existing(ctx);
-    if (!dialog) return { status: 'dropped', reason: 'no-conversation' };
+    if (!dialog) return { status: 'dropped', reason: 'no-native-conversation' };
     const sequences: number[] = [];
     for (const id of event.messageIds) {
       const native = (await this.runtime.store.messageLinks(event.tenant, id))[PLATFORM];

@@ -18,7 +18,7 @@ export async function sendToRightNow(
   deps: { session: AgentSession; config: RightNowConfig; release: EngagementRelease },
 ): Promise<SendResult> {
   const engagement = ctx.conversation.nativeId();
-  if (!engagement) return { status: 'dropped', reason: 'no rightnow engagement linked to the conversation' };
+  if (!engagement) return { status: 'dropped', reason: 'no-native-conversation', detail: 'no rightnow engagement linked to the conversation' };
   const engagementId = Number(engagement);
   if (!Number.isSafeInteger(engagementId)) throw new PermanentError('rightnow engagement id is not an int64 we can send');
 
@@ -29,11 +29,11 @@ export async function sendToRightNow(
       return post(deps.session, engagementId, event.id, body, event.richText);
     }
     case 'participant.joined':
-      if (!deps.config.agentJoinedText) return { status: 'dropped', reason: 'agentJoinedText is not configured' };
+      if (!deps.config.agentJoinedText) return { status: 'dropped', reason: 'not-configured', detail: 'agentJoinedText' };
       return post(deps.session, engagementId, event.id, deps.config.agentJoinedText, false);
     case 'typing': {
       const state = await deps.session.get();
-      if (!state.clientId) return { status: 'dropped', reason: 'agent client id unknown for setInteractionStatus' };
+      if (!state.clientId) return { status: 'dropped', reason: 'session-not-ready', detail: 'agent client id unknown for setInteractionStatus' };
       await deps.session.call('setInteractionStatus', {
         clientId: Number(state.clientId),
         engagementId,
@@ -45,9 +45,9 @@ export async function sendToRightNow(
       // Concluded and released, so the slot is free for the next chat; done already when the end user left first.
       return (await deps.release.release(engagement)) === 'released'
         ? { status: 'sent' }
-        : { status: 'dropped', reason: 'engagement already released' };
+        : { status: 'dropped', reason: 'already-ended', detail: 'engagement already released' };
     default:
-      return { status: 'dropped', reason: `rightnow has no agent-side ${event.kind}` };
+      return { status: 'dropped', reason: 'unsupported-kind' };
   }
 }
 

@@ -8,6 +8,7 @@ import type { InboundGap } from '../observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../observability/unrecognized.js';
 import type { MappingStore } from '../store/mapping-store.js';
 import type { PlatformCapability } from './capabilities.js';
+import type { DropKind, DropReason } from './drop-reasons.js';
 
 /**
  * The ports every vendor adapter implements. An adapter is one folder under `adapters/` exporting a
@@ -41,8 +42,12 @@ export interface PlatformRuntime {
    * (RightNow) call it from their loop; webhooks go through `normalize` instead.
    */
   ingest(events: InboundEventInput[]): Promise<IngestResult>;
-  /** Reports an event dropped on purpose (debug log + metric), never an error. */
-  drop(kind: string, reason: string, details?: Record<string, unknown>): void;
+  /**
+   * Reports an event dropped on purpose (debug log + metric), never an error. `kind` is the canonical
+   * kind of the event dropped, or `vendor` for a vendor item that never became one (its vendor type then
+   * goes in `details`); `details` are logged, never metric labels.
+   */
+  drop(kind: DropKind, reason: DropReason, details?: Record<string, unknown>): void;
   /**
    * Reports what the adapter could not read (warn log with the payload's shape, a metric, a masked
    * sample for the admin API). Loud on purpose: it is how a wrong reading of a vendor format shows.
@@ -80,22 +85,29 @@ export interface DeliveryContext {
   logger: Logger;
 }
 
+/**
+ * Why (part of) an event was not sent. `reason` is a code from the catalogue (src/platform/drop-reasons.ts),
+ * the metric label; `detail` is free text for the log, never a label. `notice`, when given, is text for
+ * the sender, in their language (why a file was refused): the core sends it back to the platform the
+ * event came from as a `system` message.
+ */
+export interface Drop {
+  reason: DropReason;
+  detail?: string;
+  notice?: string;
+}
+
 export type SendResult =
   | {
       status: 'sent';
       nativeMessageId?: string;
       /**
        * Part of the event the target refused while the rest went out (a file its channel does not
-       * take, sent with a text): counted as a dropped `attachment`, and `notice` goes back as for a drop.
+       * take, sent with a text): counted as a drop of the event's kind, and `notice` goes back as for a drop.
        */
-      refused?: { reason: string; notice?: string };
+      refused?: Drop;
     }
-  /**
-   * `reason` is a short, fixed phrase (a metric label). `notice`, when given, is text for the sender,
-   * in their language (why a file was refused): the core sends it back to the platform the event came
-   * from as a `system` message.
-   */
-  | { status: 'dropped'; reason: string; notice?: string };
+  | ({ status: 'dropped' } & Drop);
 
 /** A file a platform holds, as its API describes it now: `url` is a fresh signed download address. */
 export interface ResolvedFile {

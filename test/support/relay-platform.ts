@@ -46,7 +46,7 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
         },
         normalize(body): InboundEventInput[] {
           if (RelayPing.safeParse(body).success) {
-            runtime.drop('ping', 'keep-alive');
+            runtime.drop('vendor', 'not-carried', { type: 'ping' });
             return [];
           }
           const parsed = RelayBody.safeParse(body);

@@ -61,7 +61,7 @@ describe('eGain attachments through the Asset API and the channel attachment pol
     expect(result).toEqual({
       status: 'sent',
       nativeMessageId: sim.messages[0]!.message.id,
-      refused: { reason: 'msg_hub_blocked_file_extension', notice: "Le type de fichier 'exe' n'est pas autorisé." },
+      refused: { reason: 'file-type-refused', detail: 'msg_hub_blocked_file_extension', notice: "Le type de fichier 'exe' n'est pas autorisé." },
     });
     expect(sim.messages.map((m) => m.message.content)).toEqual([{ text: 'voici' }]);
     expect(sim.assets).toHaveLength(0);
@@ -74,7 +74,8 @@ describe('eGain attachments through the Asset API and the channel attachment pol
     expect(result).toMatchObject({
       status: 'sent',
       refused: {
-        reason: 'msg_hub_attachment_size_exceeds_limit',
+        reason: 'file-too-large',
+        detail: 'msg_hub_attachment_size_exceeds_limit, msg_hub_blocked_file_extension',
         notice: "File could not be sent. It exceeded the maximum limit of 1000 bytes\nAttachment file type 'bat' is not allowed.",
       },
     });
@@ -85,7 +86,7 @@ describe('eGain attachments through the Asset API and the channel attachment pol
   it('when a file declared small turns out over the limit once downloaded, then it is refused for its size and the text still goes', async () => {
     const { connector, ctx } = await setup();
     const result = await connector.send(event({ kind: 'message', text: 'petit fichier', attachments: [attachment('big.png', '/big.png', 10)] }), ctx);
-    expect(result).toMatchObject({ status: 'sent', refused: { reason: 'msg_hub_attachment_size_exceeds_limit' } });
+    expect(result).toMatchObject({ status: 'sent', refused: { reason: 'file-too-large' } });
     expect(sim.messages.map((m) => m.message.content)).toEqual([{ text: 'petit fichier' }]);
     expect(sim.assets).toHaveLength(0);
   });
@@ -97,7 +98,12 @@ describe('eGain attachments through the Asset API and the channel attachment pol
     );
     const ctx = await contextFor(runtime, 'agent', undefined, { 'egain.language': 'fr-FR' });
     const result = await connector.send(event({ kind: 'message', text: '', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx);
-    expect(result).toEqual({ status: 'dropped', reason: 'msg_hub_invalid_content_type_to_customer', notice: "Ce type de contenu n'est pas pris en charge." });
+    expect(result).toEqual({
+      status: 'dropped',
+      reason: 'files-not-accepted',
+      detail: 'msg_hub_invalid_content_type_to_customer',
+      notice: "Ce type de contenu n'est pas pris en charge.",
+    });
     expect(sim.messages).toHaveLength(0);
   });
 
@@ -106,7 +112,8 @@ describe('eGain attachments through the Asset API and the channel attachment pol
     const result = await connector.send(event({ kind: 'message', text: '', attachments: [attachment('big.png', '/big.png', big.length)] }), ctx);
     expect(result).toEqual({
       status: 'dropped',
-      reason: 'msg_hub_attachment_size_exceeds_limit',
+      reason: 'file-too-large',
+      detail: 'msg_hub_attachment_size_exceeds_limit',
       notice: 'File could not be sent. It exceeded the maximum limit of 1000 bytes',
     });
     expect(sim.messages).toHaveLength(0);

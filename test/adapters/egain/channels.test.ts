@@ -48,7 +48,7 @@ describe("eGain outbound honours the conversation's channel", () => {
         event({ kind: 'message', text: '', attachments: [{ name: 'a.png', contentType: 'image/png', size: 10, url: `${files.url}/a.png` }] }, 'agent'),
         ctx,
       );
-      expect(result).toEqual({ status: 'dropped', reason: 'msg_hub_blocked_file_extension', notice: 'Web chat refuses .png files' });
+      expect(result).toEqual({ status: 'dropped', reason: 'file-type-refused', detail: 'msg_hub_blocked_file_extension', notice: 'Web chat refuses .png files' });
     } finally {
       await files.close();
     }

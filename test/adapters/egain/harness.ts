@@ -11,7 +11,7 @@ import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
-import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
+import { type Dropped, observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
 export const TENANT = 't1';
 export const CHANNEL_TYPE = 'custom_chatbridge';
@@ -65,14 +65,13 @@ export function egainConfig(sim: EgainSimulator, overrides: Partial<EgainConfigI
 }
 
 export interface TestRuntime extends PlatformRuntime {
+  drops: Dropped[];
   store: MemoryMappingStore;
   unrecognizedSeen: Unrecognized[];
-  drops: { kind: string; reason: string }[];
   ingested: InboundEventInput[];
 }
 
 export function makeRuntime(): TestRuntime {
-  const drops: { kind: string; reason: string }[] = [];
   const ingested: InboundEventInput[] = [];
   return {
     tenantId: TENANT,
@@ -80,14 +79,10 @@ export function makeRuntime(): TestRuntime {
     logger: createLogger({ silent: true }),
     metrics: new Metrics(),
     ...observingRuntime(),
-    drops,
     ingested,
     async ingest(events) {
       ingested.push(...events);
       return { accepted: events.length, duplicates: 0, dropped: 0 };
-    },
-    drop(kind, reason) {
-      drops.push({ kind, reason });
     },
   };
 }

@@ -21,25 +21,17 @@ import { observingRuntime } from '../../support/observing-runtime.js';
 export const TENANT = 'acme';
 const logger = createLogger({ silent: true });
 
-export interface Drop {
-  kind: string;
-  reason: string;
-}
-
 /** A runtime as the core lends it, with drops recorded. */
 export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
   store: S = new MemoryMappingStore() as MappingStore as S,
-): PlatformRuntime & ReturnType<typeof observingRuntime> & { drops: Drop[]; store: S } {
-  const drops: Drop[] = [];
+): PlatformRuntime & ReturnType<typeof observingRuntime> & { store: S } {
   return {
     tenantId: TENANT,
     store,
     logger,
     metrics: new Metrics(),
     ...observingRuntime(),
-    drops,
     ingest: async (events) => ({ accepted: events.length, duplicates: 0, dropped: 0 }),
-    drop: (kind, reason) => void drops.push({ kind, reason }),
   };
 }
 

@@ -83,7 +83,7 @@ describe('LivePerson outbound against the simulator', () => {
   it('when typing or a receipt arrives before any conversation, then it is dropped, not created', async () => {
     stack = await startStack();
     const ctx = await stack.newConversation();
-    expect(await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: 'no-conversation' });
+    expect(await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: 'no-native-conversation' });
     expect(stack.simulator.conversations.size).toBe(0);
   });
 
@@ -147,7 +147,7 @@ describe('LivePerson outbound against the simulator', () => {
     stack = await startStack();
     const ctx = await stack.newConversation();
     const joined = event(ctx, { kind: 'participant.joined', participant: { id: 'a', role: 'agent' } });
-    expect(await stack.deliver(joined, ctx)).toEqual({ status: 'dropped', reason: 'agent-side-event' });
+    expect(await stack.deliver(joined, ctx)).toEqual({ status: 'dropped', reason: 'unsupported-kind' });
   });
 });
 

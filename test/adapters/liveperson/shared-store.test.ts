@@ -48,6 +48,6 @@ describe('LivePerson state shared between instances (Redis)', () => {
     const raw = { headers: {}, rawBody: Buffer.alloc(0), query: {} };
     expect(await a.normalize!(change(200, 'a2'), raw)).toHaveLength(1);
     expect(await b.normalize!(change(100, 'a1'), raw)).toEqual([]);
-    expect(runtimeB.drops).toEqual([{ kind: 'cqm.ExConversationChange', reason: 'stale' }]);
+    expect(runtimeB.drops).toEqual([{ kind: 'vendor', reason: 'stale', type: 'cqm.ExConversationChange' }]);
   });
 });

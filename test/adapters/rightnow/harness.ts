@@ -8,7 +8,7 @@ import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
+import { type Dropped, observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
 export const TENANT = 'acme';
 
@@ -18,7 +18,7 @@ export interface RecordingRuntime extends PlatformRuntime {
   unrecognizedSeen: Unrecognized[];
   /** Event ids of every ingest call, failed ones included. */
   attempts: string[][];
-  drops: { kind: string; reason: string }[];
+  drops: Dropped[];
   /** Every log line, parsed. */
   logs: { level: string; message: string; [field: string]: unknown }[];
   /** Ids of events dropped as redeliveries of one already accepted, as the core's dedupe would. */
@@ -45,7 +45,6 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
     ...observingRuntime(),
     events: [],
     attempts: [],
-    drops: [],
     duplicates: [],
     failIngest(n) {
       failures = n;
@@ -61,9 +60,6 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
       runtime.duplicates.push(...events.filter((e) => !fresh.includes(e)).map((e) => e.id));
       runtime.events.push(...fresh);
       return { accepted: fresh.length, duplicates: events.length - fresh.length, dropped: 0 };
-    },
-    drop(kind, reason) {
-      runtime.drops.push({ kind, reason });
     },
   };
   return runtime;

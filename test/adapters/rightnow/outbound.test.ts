@@ -153,7 +153,7 @@ describe('rightnow outbound', () => {
     const result = await conn.send(agentEvent({ kind: 'conversation.ended', endedBy: 'agent' }), ctx());
     expect(result).toEqual({ status: 'sent' });
     expect(sim.concluded).toEqual([Number(engagementId)]);
-    await waitFor(() => runtime.drops.some((d) => d.reason === 'own-conclusion'), 'the conclusion echo');
+    await waitFor(() => runtime.drops.some((d) => d.reason === 'echo'), 'the conclusion echo');
     expect(runtime.events.some((e) => e.kind === 'conversation.ended')).toBe(false);
   });
 
@@ -162,7 +162,7 @@ describe('rightnow outbound', () => {
     expect(joined.status).toBe('sent');
     expect(sim.postsFor(engagementId).map((p) => p.body)).toEqual(['An agent has joined.']);
     const receipt = await conn.send(agentEvent({ kind: 'receipt', status: 'read', messageIds: ['x'] }), ctx());
-    expect(receipt.status).toBe('dropped');
+    expect(receipt).toEqual({ status: 'dropped', reason: 'unsupported-kind' });
   });
 
   it('when a message has attachments, then each is a line under the text, marked when it cannot be downloaded', async () => {

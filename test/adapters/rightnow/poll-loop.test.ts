@@ -55,7 +55,7 @@ describe('rightnow long-poll loop', () => {
     await waitFor(() => runtime.events.some((e) => e.kind === 'message'), 'the end user message');
     await new Promise((r) => setTimeout(r, 50));
     expect(runtime.events.filter((e) => e.kind === 'message').map((e) => (e as { text: string }).text)).toEqual(['thanks']);
-    expect(runtime.drops).toContainEqual({ kind: 'rightnow', reason: 'not-an-end-user-post' });
+    expect(runtime.drops).toContainEqual({ kind: 'vendor', reason: 'echo', type: 'ChatPostMessage' });
   });
 
   it('when ingest fails, then the same batch is retried with identical event ids and accepted once', async () => {

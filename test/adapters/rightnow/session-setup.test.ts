@@ -83,7 +83,7 @@ describe('rightnow session set-up (request shapes)', () => {
 
   it('when the conversation has no engagement linked, then the event is dropped without any request', async () => {
     const result = await create().send(agentEvent({ kind: 'message', text: 'hi' }), deliveryContext(store, undefined));
-    expect(result).toEqual({ status: 'dropped', reason: expect.stringContaining('no rightnow engagement') });
+    expect(result).toEqual({ status: 'dropped', reason: 'no-native-conversation', detail: expect.stringContaining('no rightnow engagement') });
     expect(stub.requests).toEqual([]);
   });
 
