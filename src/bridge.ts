@@ -3,6 +3,7 @@ import { type BridgeConfig, redisEndpoint, type TenantConfig } from './config/sc
 import { BREAKER_STATE_VALUE, CircuitBreaker } from './delivery/circuit-breaker.js';
 import type { Delivery } from './delivery/delivery.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { sendEvent } from './delivery/send-event.js';
 import { parkedByTarget } from './delivery/parked-lanes.js';
 import { MemoryQueueBackend } from './delivery/memory-queue.js';
 import type { QueueBackend } from './delivery/queue-backend.js';
@@ -252,12 +253,12 @@ export class Bridge {
     let result;
     try {
       try {
-        result = await connector.send(event, ctx);
+        result = await sendEvent(connector.outbound, event, ctx);
       } catch (err) {
         if (!(err instanceof AuthExpiredError) || !connector.refreshAuth) throw err;
         logger.info('credential refused: refreshing once and retrying', { target });
         await connector.refreshAuth();
-        result = await connector.send(event, ctx);
+        result = await sendEvent(connector.outbound, event, ctx);
       }
     } catch (err) {
       if (err instanceof ConversationGoneError) return this.endOtherSide(delivery, conversation, err);
@@ -270,13 +271,13 @@ export class Bridge {
       if (result.notice) await this.ingestor.inject(systemMessage(event, 'notice', result.notice), event.origin.platform);
       return;
     }
-    if (result.nativeMessageId) {
+    for (const nativeId of result.nativeMessageIds ?? []) {
       /*
        * Not awaited: the message is out, and failing the delivery now would only send it again. The
        * link goes out ahead of the queue's pop on the same connection (no round trip of its own),
        * so whatever later looks it up (a receipt, an echo) finds it.
        */
-      void this.store.linkMessage(event.tenant, event.id, target, result.nativeMessageId).catch((err: unknown) =>
+      void this.store.linkMessage(event.tenant, event.id, target, nativeId).catch((err: unknown) =>
         logger.warn('message link not stored: receipts for this message cannot be relayed', { target, error: (err as Error).message }),
       );
     }

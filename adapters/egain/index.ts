@@ -25,14 +25,14 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   create({ tenantId, config, runtime }): PlatformConnector {
     const api = new EgainApi(config, runtime.vendorHttp);
     const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
-    const outbound = new EgainOutbound(api, config, runtime.store, channels);
+    const outbound = new EgainOutbound(api, config, channels);
     const inbound = new EgainInbound(runtime, channels);
     const native = new EgainNativeAgents(api, config);
     return {
       platform: 'egain',
       verify: createVerifier(config.callbackAuth),
       normalize: (body) => inbound.normalize(body),
-      send: (event, ctx) => outbound.send(event, ctx),
+      outbound: outbound.handlers,
       // A fresh signed download URL per call: the one in an earlier answer may have expired.
       resolveFile: async (assetId) => {
         const asset = await api.getAsset(assetId);

@@ -1,9 +1,8 @@
 import { PermanentError, RetryableError } from '../../src/errors.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
-import type { Attachment, ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
-import type { DeliveryContext, Drop, SendResult } from '../../src/platform/adapter.js';
+import type { Attachment, CustomerProfile, EventOfKind } from '../../src/model/events.js';
+import type { DeliveryContext, Drop, OutboundHandlers, SendResult } from '../../src/platform/adapter.js';
 import type { DropReason } from '../../src/platform/drop-reasons.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { EgainApi } from './api.js';
 import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';
@@ -43,11 +42,10 @@ export class EgainOutbound {
   constructor(
     private readonly api: EgainApi,
     private readonly config: EgainConfig,
-    private readonly store: MappingStore,
     private readonly channels: ChannelDirectory,
   ) {}
 
-  senderType(ctx: DeliveryContext): ClientType {
+  private senderType(ctx: DeliveryContext): ClientType {
     return ctx.conversation.role === 'customer' ? this.config.agentClientType : 'customer';
   }
 
@@ -61,38 +59,34 @@ export class EgainOutbound {
     return { rules, r: rules.restrictions.outbound };
   }
 
-  async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    switch (event.kind) {
-      case 'message':
-        return this.sendMessage(event, ctx);
-      case 'typing':
-        // Typing alone must not open a conversation on eGain.
-        if (!ctx.conversation.nativeId()) return dropped('no-native-conversation', 'typing alone does not open an eGain conversation');
-        if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('channel-feature-off', 'typing_events');
-        return this.deliver(event.id, [{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
-      case 'conversation.started':
-        if (this.senderType(ctx) !== 'customer') return dropped('already-started', 'it started on eGain');
-        await this.remember(event.customer, ctx);
-        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
-      case 'customer.info':
-        await this.remember(event.customer, ctx);
-        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
-      case 'conversation.ended':
-        if (!ctx.conversation.nativeId()) return dropped('no-native-conversation');
-        return this.deliver(event.id, [{ type: 'conversation.end' }], ctx);
-      case 'participant.joined':
-        if (event.participant.role === 'customer') return dropped('not-expressible', 'eGain has no message type for a customer joining');
-        return this.deliver(
-          event.id,
-          [{ type: event.transfer ? 'agent.transfer' : 'agent.join', participant: { id: event.participant.id, name: event.participant.name } }],
-          ctx,
-        );
-      case 'participant.left':
-        return dropped('unsupported-kind', 'eGain has no message type for a participant leaving');
-      case 'receipt':
-        return dropped('unsupported-kind', 'eGain has no receipt message type');
-    }
-  }
+  /** eGain has no message type for a participant leaving nor for a receipt: those kinds have no handler. */
+  readonly handlers: OutboundHandlers = {
+    message: (event, ctx) => this.message(event, ctx),
+    typing: async (event, ctx) => {
+      // Typing alone must not open a conversation on eGain.
+      if (!ctx.conversation.nativeId()) return dropped('no-native-conversation', 'typing alone does not open an eGain conversation');
+      if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('channel-feature-off', 'typing_events');
+      return this.deliver([{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
+    },
+    'conversation.started': async (event, ctx) => {
+      if (this.senderType(ctx) !== 'customer') return dropped('already-started', 'it started on eGain');
+      await this.remember(event.customer, ctx);
+      return this.deliver([{ type: 'customer.info', customer: event.customer }], ctx);
+    },
+    'customer.info': async (event, ctx) => {
+      await this.remember(event.customer, ctx);
+      return this.deliver([{ type: 'customer.info', customer: event.customer }], ctx);
+    },
+    'conversation.ended': async (_event, ctx) => {
+      if (!ctx.conversation.nativeId()) return dropped('no-native-conversation');
+      return this.deliver([{ type: 'conversation.end' }], ctx);
+    },
+    'participant.joined': async (event, ctx) => {
+      if (event.participant.role === 'customer') return dropped('not-expressible', 'eGain has no message type for a customer joining');
+      const type = event.transfer ? 'agent.transfer' : 'agent.join';
+      return this.deliver([{ type, participant: { id: event.participant.id, name: event.participant.name } }], ctx);
+    },
+  };
 
   private async remember(customer: CustomerProfile, ctx: DeliveryContext): Promise<void> {
     const attrs: Record<string, string> = {};
@@ -101,14 +95,14 @@ export class EgainOutbound {
     if (Object.keys(attrs).length > 0) await ctx.conversation.setAttrs(attrs);
   }
 
-  private async sendMessage(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
+  private async message(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
     const { rules, r } = await this.channel(ctx);
     if (event.rich && event.attachments.length === 0) {
       const draft = richDraft(event.rich, event.text, r?.maxTextLength);
       const sender = this.senderType(ctx);
       const refusal = maySend(sender, draft.type) ? richRefusal(event.rich, r, r?.maxTextLength) : `a ${sender} app may not send ${draft.type}`;
       // What the channel cannot show goes as its readable text (below), never dropped.
-      if (!refusal) return this.deliver(event.id, [draft], ctx);
+      if (!refusal) return this.deliver([draft], ctx);
       ctx.logger.debug('rich message sent as its text', { reason: refusal });
     }
     // The channel's policy applies to every file the sender shared. A refused file is left out and its
@@ -141,7 +135,7 @@ export class EgainOutbound {
       if (last?.content) last.content.attachments = { attachment: ids };
       else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
     }
-    const result = await this.deliver(event.id, drafts, ctx);
+    const result = await this.deliver(drafts, ctx);
     return refused && result.status === 'sent' ? { ...result, refused } : result;
   }
 
@@ -180,7 +174,7 @@ export class EgainOutbound {
   }
 
   /** Checks every draft against the permission table, then sends them in one request. */
-  private async deliver(eventId: string, drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
+  private async deliver(drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
     const sender = this.senderType(ctx);
     const forbidden = drafts.find((d) => !maySend(sender, d.type));
     if (forbidden) return dropped('sender-not-permitted', `a ${sender} app may not send ${forbidden.type} (eGain permission table)`);
@@ -202,10 +196,9 @@ export class EgainOutbound {
       if (!reply.conversationId) throw new PermanentError('egain send message: the reply names no conversation id');
       await ctx.conversation.link(reply.conversationId);
     }
-    const [first, ...rest] = reply.ids.filter((id): id is string => id !== undefined);
-    // The core links the first id; the parts of a split text are linked here so none comes back as an echo.
-    for (const id of rest) await this.store.linkMessage(ctx.conversation.tenant, eventId, 'egain', id);
-    return first ? { status: 'sent', nativeMessageId: first } : { status: 'sent' };
+    // Every part of a split text has its id, and each is linked, so none comes back as an echo.
+    const ids = reply.ids.filter((id): id is string => id !== undefined);
+    return ids.length > 0 ? { status: 'sent', nativeMessageIds: ids } : { status: 'sent' };
   }
 
   /** The conversation block a customer app sends to open a conversation (seed: "start conversation"). */

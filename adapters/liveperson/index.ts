@@ -37,7 +37,7 @@ export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
       platform: PLATFORM,
       verify: (req) => verifyLivePersonWebhook(req, config.clientSecret, config.accountId),
       normalize: (body) => inbound.normalize(body),
-      send: (event, ctx) => outbound.send(event, ctx),
+      outbound: outbound.handlers,
       refreshAuth: () => credentials.invalidateAppToken(),
       stop: async () => gaps.stop(),
     };

@@ -1,12 +1,10 @@
-import type { ConversationEvent } from '../../src/model/events.js';
 import type {
   ConversationHandle,
-  DeliveryContext,
   NativeHandOver,
+  OutboundHandlers,
   PlatformConnector,
   PlatformFactory,
   PlatformRuntime,
-  SendResult,
 } from '../../src/platform/adapter.js';
 import { AgentApi, ConnectRestClient } from './api.js';
 import { checkCommand } from './check-command.js';
@@ -15,7 +13,7 @@ import { EndUserClients } from './end-users.js';
 import { EngagementRelease } from './engagement-release.js';
 import { PollLease } from './lease.js';
 import { NativeAgents } from './native-agents.js';
-import { sendToRightNow } from './outbound.js';
+import { RightNowOutbound } from './outbound.js';
 import { PollLoop } from './poller.js';
 import { rightnowSandbox } from './sandbox.js';
 import { AgentSession } from './session.js';
@@ -29,6 +27,7 @@ export type { RightNowConfig } from './config.js';
 export class RightNowConnector implements PlatformConnector {
   readonly platform = 'rightnow';
   readonly session: AgentSession;
+  readonly outbound: OutboundHandlers;
   private readonly lease: PollLease;
   private readonly loop: PollLoop;
   private readonly release: EngagementRelease;
@@ -58,6 +57,7 @@ export class RightNowConnector implements PlatformConnector {
       logger: runtime.logger,
       onReleased: () => this.loop.wantAssignment(),
     });
+    this.outbound = new RightNowOutbound({ session: this.session, config, release: this.release }).handlers;
     this.native = new NativeAgents({
       session: this.session,
       store: runtime.store,
@@ -73,10 +73,6 @@ export class RightNowConnector implements PlatformConnector {
   /** Whether this instance currently runs the session's long poll. */
   get polling(): boolean {
     return this.lease.isHeld;
-  }
-
-  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    return sendToRightNow(event, ctx, { session: this.session, config: this.config, release: this.release });
   }
 
   /** To RightNow's own agents by `rerouteEngagement` (why not DECLINE: native-agents.ts). */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { VendorHttpFactory } from '../vendor-http/vendor-client.js';
-import type { ConversationEvent, InboundEventInput } from '../model/events.js';
+import type { EventKind, EventOfKind, InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { InboundGap } from '../observability/inbound-gaps.js';
@@ -100,7 +100,11 @@ export interface Drop {
 export type SendResult =
   | {
       status: 'sent';
-      nativeMessageId?: string;
+      /**
+       * The ids the platform gave what was posted, when it gives any (a long text split into several posts
+       * has several): the core links each to the canonical event, for receipts and echo detection.
+       */
+      nativeMessageIds?: string[];
       /**
        * Part of the event the target refused while the rest went out (a file its channel does not
        * take, sent with a text): counted as a drop of the event's kind, and `notice` goes back as for a drop.
@@ -108,6 +112,19 @@ export type SendResult =
       refused?: Drop;
     }
   | ({ status: 'dropped' } & Drop);
+
+/**
+ * Sends one canonical event of its kind, once per attempt, in order per conversation and target. Where
+ * what to send depends on the side the platform plays, the handler reads `ctx.conversation.role`. Throw
+ * a DeliveryError (src/errors.ts) to retry, dead-letter or end.
+ */
+export type OutboundHandler<K extends EventKind> = (event: EventOfKind<K>, ctx: DeliveryContext) => Promise<SendResult>;
+
+/**
+ * The canonical kinds a platform sends, one handler each. The core drops an event of a kind without a
+ * handler itself (`unsupported-kind`): an adapter never needs a catch-all.
+ */
+export type OutboundHandlers = { readonly [K in EventKind]?: OutboundHandler<K> };
 
 /** A file a platform holds, as its API describes it now: `url` is a fresh signed download address. */
 export interface ResolvedFile {
@@ -142,8 +159,8 @@ export interface PlatformConnector {
   normalize?(body: unknown, req: RawInbound): Promise<InboundEventInput[]> | InboundEventInput[];
   /** Some vendors want a particular success body (eGain, LivePerson are happy with any 200). */
   inboundResponse?(result: IngestResult): { status: number; body: unknown };
-  /** Deliver one event. Throw a DeliveryError (src/errors.ts) to retry, dead-letter or end. */
-  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult>;
+  /** What the platform sends: a handler per canonical kind (see OutboundHandlers). */
+  readonly outbound: OutboundHandlers;
   /**
    * A fresh download address for a file this platform sent (an attachment's `nativeId`). The core asks
    * at delivery (for the event's attachments) and on each click of a bridge file link, never during

@@ -6,6 +6,7 @@ import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
 import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, counter, egainConfig, event, knownConversation, makeRuntime, TENANT } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},
@@ -237,9 +238,9 @@ describe('eGain inbound: echoes of what the bridge sent', () => {
     const conversationId = sim.openConversation(CHANNEL_TYPE);
     const ctx = await contextFor(runtime, 'customer', conversationId);
     const sent = event({ kind: 'message', text: 'a'.repeat(90) }, 'agent');
-    const result = await connector.send(sent, ctx);
-    // What the core does with the id send returns.
-    if (result.status === 'sent') await runtime.store.linkMessage(TENANT, sent.id, 'egain', result.nativeMessageId!);
+    const result = await sendEvent(connector.outbound, sent, ctx);
+    // What the core does with the ids send returns: every part is linked.
+    if (result.status === 'sent') for (const id of result.nativeMessageIds ?? []) await runtime.store.linkMessage(TENANT, sent.id, 'egain', id);
     expect(sim.messages).toHaveLength(3);
     for (const m of sim.messages) {
       const payload = sim.callbackPayload(conversationId, 'text', { id: m.message.id, text: m.message.content?.text, senderType: 'custom_agent' });

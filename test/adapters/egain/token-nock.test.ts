@@ -4,6 +4,7 @@ import { INTERACTION_SCOPE } from '../../../adapters/egain/simulator/index.js';
 import { AuthExpiredError } from '../../../src/errors.js';
 import { BASIC, connectorFor, contextFor, event } from './harness.js';
 import { useNock } from '../../support/nock.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('eGain token request shape and repeated 401 (nock)', () => {
   useNock();
@@ -28,7 +29,7 @@ describe('eGain token request shape and repeated 401 (nock)', () => {
     nock(base).post('/conversations/messages').matchHeader('authorization', 'Bearer tok-1').reply(202, {});
     const { connector, runtime } = connectorFor(config);
     const ctx = await contextFor(runtime, 'customer', 'conv-1');
-    expect(await connector.send(event({ kind: 'message', text: 'hi' }, 'agent'), ctx)).toEqual({ status: 'sent' });
+    expect(await sendEvent(connector.outbound, event({ kind: 'message', text: 'hi' }, 'agent'), ctx)).toEqual({ status: 'sent' });
     expect(Object.fromEntries(form!)).toEqual({
       grant_type: 'client_credentials',
       scope: INTERACTION_SCOPE,
@@ -45,7 +46,7 @@ describe('eGain token request shape and repeated 401 (nock)', () => {
     nock(base).post('/conversations/messages').matchHeader('authorization', 'Bearer tok-2').reply(401, { code: '401-104', developerMessage: 'expired' });
     const { connector, runtime } = connectorFor(config);
     const ctx = await contextFor(runtime, 'customer', 'conv-1');
-    const err = await connector.send(event({ kind: 'message', text: 'hi' }, 'agent'), ctx).catch((e: unknown) => e);
+    const err = await sendEvent(connector.outbound, event({ kind: 'message', text: 'hi' }, 'agent'), ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthExpiredError);
     expect((err as AuthExpiredError).vendorCode).toBe('401-104');
     expect(String((err as Error).message)).not.toMatch(/tok-|c-secret/);

@@ -1,6 +1,7 @@
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { PermanentError } from '../../../src/errors.js';
 import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('eGain OAuth2 client-credentials token', () => {
   describe('against the simulator', () => {
@@ -18,8 +19,8 @@ describe('eGain OAuth2 client-credentials token', () => {
 
     it('when many sends start without a token, then the token endpoint is asked once and the token is reused', async () => {
       const { connector, ctx } = await ready();
-      const results = await Promise.all(Array.from({ length: 10 }, () => connector.send(event({ kind: 'typing', state: 'start' }, 'agent'), ctx)));
-      await connector.send(event({ kind: 'typing', state: 'stop' }, 'agent'), ctx);
+      const results = await Promise.all(Array.from({ length: 10 }, () => sendEvent(connector.outbound, event({ kind: 'typing', state: 'start' }, 'agent'), ctx)));
+      await sendEvent(connector.outbound, event({ kind: 'typing', state: 'stop' }, 'agent'), ctx);
       expect(results.every((r) => r.status === 'sent')).toBe(true);
       expect(sim.tokenRequests).toBe(1);
       expect(sim.messages).toHaveLength(11);
@@ -29,17 +30,17 @@ describe('eGain OAuth2 client-credentials token', () => {
       await sim.close();
       sim = await startEgainSimulator({ channels: [CHANNEL], tokenTtlSeconds: 30 });
       const { connector, ctx } = await ready({ tokenRefreshMarginMs: 60_000 });
-      await connector.send(event({ kind: 'message', text: 'a' }, 'agent'), ctx);
-      await connector.send(event({ kind: 'message', text: 'b' }, 'agent'), ctx);
+      await sendEvent(connector.outbound, event({ kind: 'message', text: 'a' }, 'agent'), ctx);
+      await sendEvent(connector.outbound, event({ kind: 'message', text: 'b' }, 'agent'), ctx);
       expect(sim.tokenRequests).toBe(2);
       expect(sim.rejections).toHaveLength(0);
     });
 
     it('when the Hub answers 401 for an expired token, then the bridge refreshes once and the retry is accepted', async () => {
       const { connector, ctx } = await ready();
-      await connector.send(event({ kind: 'message', text: 'before' }, 'agent'), ctx);
+      await sendEvent(connector.outbound, event({ kind: 'message', text: 'before' }, 'agent'), ctx);
       sim.expireTokens();
-      const result = await connector.send(event({ kind: 'message', text: 'after' }, 'agent'), ctx);
+      const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'after' }, 'agent'), ctx);
       expect(result.status).toBe('sent');
       expect(sim.tokenRequests).toBe(2);
       expect(sim.rejections.map((r) => [r.status, r.code])).toEqual([[401, '401-104']]);
@@ -54,14 +55,14 @@ describe('eGain OAuth2 client-credentials token', () => {
       sim = await startEgainSimulator({ channels: [CHANNEL], tokenTtlSeconds: 3600, tokenReply });
       const { connector, ctx } = await ready();
       const results = [];
-      for (const text of ['a', 'b', 'c']) results.push(await connector.send(event({ kind: 'message', text }, 'agent'), ctx));
+      for (const text of ['a', 'b', 'c']) results.push(await sendEvent(connector.outbound, event({ kind: 'message', text }, 'agent'), ctx));
       expect(results.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
       expect(sim.tokenRequests).toBe(1);
     });
 
     it('when the client asks for a scope it was not granted, then the send fails permanently', async () => {
       const { connector, ctx } = await ready({ scope: 'app.conversation.conversationmgr.other' });
-      await expect(connector.send(event({ kind: 'message', text: 'x' }, 'agent'), ctx)).rejects.toBeInstanceOf(PermanentError);
+      await expect(sendEvent(connector.outbound, event({ kind: 'message', text: 'x' }, 'agent'), ctx)).rejects.toBeInstanceOf(PermanentError);
       expect(sim.messages).toHaveLength(0);
     });
   });

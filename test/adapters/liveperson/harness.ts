@@ -17,6 +17,7 @@ import { StoredConversation } from '../../../src/routing/conversation-handle.js'
 import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { observingRuntime } from '../../support/observing-runtime.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 export const TENANT = 'acme';
 const logger = createLogger({ silent: true });
@@ -60,10 +61,10 @@ export function event(ctx: DeliveryContext, body: Record<string, unknown>): Conv
   });
 }
 
-/** Delivers like the core: the returned nativeMessageId is linked to the canonical event. */
+/** Delivers like the core: each returned native message id is linked to the canonical event. */
 export async function deliver(connector: PlatformConnector, store: MappingStore, ev: ConversationEvent, ctx: DeliveryContext) {
-  const result = await connector.send(ev, ctx);
-  if (result.status === 'sent' && result.nativeMessageId) await store.linkMessage(TENANT, ev.id, 'liveperson', result.nativeMessageId);
+  const result = await sendEvent(connector.outbound, ev, ctx);
+  if (result.status === 'sent') for (const id of result.nativeMessageIds ?? []) await store.linkMessage(TENANT, ev.id, 'liveperson', id);
   return result;
 }
 

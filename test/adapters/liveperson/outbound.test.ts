@@ -40,8 +40,8 @@ describe('LivePerson outbound against the simulator', () => {
     const second = await stack.deliver(event(ctx, { kind: 'message', text: 'anyone?' }), ctx);
 
     const dialogId = ctx.conversation.nativeId()!;
-    expect(first).toEqual({ status: 'sent', nativeMessageId: `${dialogId}:0` });
-    expect(second).toEqual({ status: 'sent', nativeMessageId: `${dialogId}:1` });
+    expect(first).toEqual({ status: 'sent', nativeMessageIds: [`${dialogId}:0`] });
+    expect(second).toEqual({ status: 'sent', nativeMessageIds: [`${dialogId}:1`] });
     const conv = stack.simulator.conversations.get(dialogId)!;
     expect(conv.profiles).toEqual([{}]);
     expect(conv.events.map((e) => e.event)).toEqual([
@@ -140,7 +140,7 @@ describe('LivePerson outbound against the simulator', () => {
     stack = await startStack({ replyCode: 200 });
     const ctx = await stack.newConversation();
     const sent = await stack.deliver(event(ctx, { kind: 'message', text: 'numeric codes' }), ctx);
-    expect(sent).toEqual({ status: 'sent', nativeMessageId: `${ctx.conversation.nativeId()}:0` });
+    expect(sent).toEqual({ status: 'sent', nativeMessageIds: [`${ctx.conversation.nativeId()}:0`] });
   });
 
   it('when the agent side is not expressible, then participant events are dropped', async () => {

@@ -105,7 +105,7 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
     const ctx = await stack.newConversation();
     const ours = event(ctx, { kind: 'message', text: 'did you see this?' });
     const sent = await stack.deliver(ours, ctx);
-    const sequence = Number((sent as { nativeMessageId: string }).nativeMessageId.split(':').pop());
+    const sequence = Number((sent as { nativeMessageIds: string[] }).nativeMessageIds[0]!.split(':').pop());
     await stack.simulator.agentReads(ctx.conversation.nativeId()!, [sequence]);
     expect(stack.receiver.events).toEqual([expect.objectContaining({ kind: 'receipt', status: 'read', messageIds: [ours.id] })]);
   });
