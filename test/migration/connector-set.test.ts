@@ -2,13 +2,12 @@ import { planReload } from '../../src/config/reload-plan.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { Metrics } from '../../src/observability/metrics.js';
-import type { PlatformFactory, PlatformRuntime } from '../../src/platform/adapter.js';
+import type { PlatformFactory } from '../../src/platform/adapter.js';
 import { ConnectorSet } from '../../src/platform/connector-set.js';
 import { PlatformRegistry } from '../../src/platform/registry.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { TestPlatformConfig } from '../support/test-platform.js';
-import { observingRuntime } from '../support/observing-runtime.js';
+import { fakeRuntime } from '../support/fake-runtime.js';
 
 /**
  * A platform whose connectors log start and stop with the key they were created with. A hand-over
@@ -44,15 +43,7 @@ describe('connectors across a reload', () => {
     .register(lifecyclePlatform('alpha', ['customer'], log))
     .register(lifecyclePlatform('beta', ['agent'], log, handOverDone));
   const store = new MemoryMappingStore();
-  const runtime = (tenantId: string): PlatformRuntime => ({
-    tenantId,
-    store,
-    logger: createLogger({ silent: true }),
-    metrics: new Metrics(),
-    ...observingRuntime(),
-    ingest: async () => ({ accepted: 0, duplicates: 0, dropped: 0 }),
-    drop: () => undefined,
-  });
+  const runtime = (tenantId: string) => fakeRuntime({ tenantId, store });
 
   function config(tenants: Record<string, { alpha: string; beta: string }>): BridgeConfig {
     return parseConfig(

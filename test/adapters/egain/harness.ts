@@ -5,13 +5,10 @@ import { EgainConfig, type EgainConfigInput } from '../../../adapters/egain/conf
 import { egainPlatform } from '../../../adapters/egain/index.js';
 import type { EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
-import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
-import { createLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
+import { ConversationEvent } from '../../../src/model/events.js';
 import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
-import { MemoryMappingStore } from '../../../src/store/memory-store.js';
-import { type Dropped, observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
+import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 
 export const TENANT = 't1';
 export const CHANNEL_TYPE = 'custom_chatbridge';
@@ -64,27 +61,10 @@ export function egainConfig(sim: EgainSimulator, overrides: Partial<EgainConfigI
   });
 }
 
-export interface TestRuntime extends PlatformRuntime {
-  drops: Dropped[];
-  store: MemoryMappingStore;
-  unrecognizedSeen: Unrecognized[];
-  ingested: InboundEventInput[];
-}
+export type TestRuntime = FakeRuntime;
 
 export function makeRuntime(): TestRuntime {
-  const ingested: InboundEventInput[] = [];
-  return {
-    tenantId: TENANT,
-    store: new MemoryMappingStore({ keyPrefix: `t-${randomUUID()}:` }),
-    logger: createLogger({ silent: true }),
-    metrics: new Metrics(),
-    ...observingRuntime(),
-    ingested,
-    async ingest(events) {
-      ingested.push(...events);
-      return { accepted: events.length, duplicates: 0, dropped: 0 };
-    },
-  };
+  return fakeRuntime({ tenantId: TENANT });
 }
 
 /** Makes the store know an eGain conversation, as the core does once it has ingested its first event. */

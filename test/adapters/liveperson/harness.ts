@@ -11,29 +11,19 @@ import {
 import { InboundError } from '../../../src/errors.js';
 import { ConversationEvent, InboundEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
-import { observingRuntime } from '../../support/observing-runtime.js';
+import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 export const TENANT = 'acme';
 const logger = createLogger({ silent: true });
 
-/** A runtime as the core lends it, with drops recorded. */
-export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
-  store: S = new MemoryMappingStore() as MappingStore as S,
-): PlatformRuntime & ReturnType<typeof observingRuntime> & { store: S } {
-  return {
-    tenantId: TENANT,
-    store,
-    logger,
-    metrics: new Metrics(),
-    ...observingRuntime(),
-    ingest: async (events) => ({ accepted: events.length, duplicates: 0, dropped: 0 }),
-  };
+/** A runtime as the core lends it, with what the adapter reports recorded. */
+export function makeRuntime<S extends MappingStore = MemoryMappingStore>(store?: S): FakeRuntime<S> {
+  return fakeRuntime({ tenantId: TENANT, store });
 }
 
 export function makeConnector(config: Record<string, unknown>, runtime: PlatformRuntime): PlatformConnector {

@@ -1,24 +1,21 @@
 import { Writable } from 'node:stream';
 import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { type Dropped, observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
+import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 
 export const TENANT = 'acme';
 
-export interface RecordingRuntime extends PlatformRuntime {
+export interface RecordingRuntime extends FakeRuntime<MappingStore> {
+  /** The events accepted, each once (`ingested` keeps those of every successful call, redeliveries included). */
   events: InboundEventInput[];
-  /** What the adapter reported it could not read. */
-  unrecognizedSeen: Unrecognized[];
   /** Event ids of every ingest call, failed ones included. */
   attempts: string[][];
-  drops: Dropped[];
   /** Every log line, parsed. */
   logs: { level: string; message: string; [field: string]: unknown }[];
   /** Ids of events dropped as redeliveries of one already accepted, as the core's dedupe would. */
@@ -36,13 +33,10 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
       done();
     },
   });
+  const base = fakeRuntime({ tenantId: TENANT, store, logger: createLogger({ level: 'info', stream }) });
   const runtime: RecordingRuntime = {
-    tenantId: TENANT,
-    store,
-    logger: createLogger({ level: 'info', stream }),
+    ...base,
     logs,
-    metrics: new Metrics(),
-    ...observingRuntime(),
     events: [],
     attempts: [],
     duplicates: [],
@@ -55,6 +49,7 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
         failures -= 1;
         throw new Error('core unavailable');
       }
+      await base.ingest(events);
       const seen = new Set(runtime.events.map((e) => e.id));
       const fresh = events.filter((e) => !seen.has(e.id) && seen.add(e.id));
       runtime.duplicates.push(...events.filter((e) => !fresh.includes(e)).map((e) => e.id));
