@@ -87,7 +87,7 @@ async function refusal(verify: NonNullable<PlatformConnector['verify']>, req: Ra
 
 /** A platform that takes webhooks authenticates them: nothing gets through without its credentials. */
 export async function checkVerifyRefusesStrangers({ factory, connector }: ContractSubject): Promise<void> {
-  if (!connector.normalize) return;
+  if (!connector.normalize && !connector.verify) return;
   const { platform } = factory;
   const verify = connector.verify;
   assert.ok(verify, `${platform} takes webhooks (normalize) without verifying them (no verify)`);
@@ -153,12 +153,16 @@ function checkHandlerMap(platform: string, connector: PlatformConnector): void {
 }
 
 /**
- * A canonical conversation for the subject's side, as the core hands it to the first delivery. A customer
- * platform's conversations start there: one is opened on the simulator (started connectors only: a poller
- * brings it in from its loop) and waited for until the connector ingested it. An agent platform's has no
- * native conversation yet: the adapter opens one on the first event that needs it.
+ * A canonical conversation for the subject's side, as the core hands it to the first delivery, linked to a
+ * native one of the samples' origin. A customer platform's conversations start there: where its sandbox can
+ * speak as the customer, one is opened on the simulator (with the connector started: a poller brings it in
+ * from its loop) and waited for until the connector ingested it. An agent platform's has no native
+ * conversation yet: the adapter opens one on the first event that needs it.
  */
-async function freshConversation({ factory, role, tenantId, runtime, connector, sandbox }: ContractSubject): Promise<StoredConversation> {
+async function freshConversation({ factory, role, tenantId, runtime, connector, sandbox }: ContractSubject): Promise<{
+  conversation: StoredConversation;
+  originConversationId: string;
+}> {
   const { platform } = factory;
   const other = `${SAMPLE_ORIGIN}-${randomUUID()}`;
   let created: { id: string } | undefined;
@@ -177,7 +181,7 @@ async function freshConversation({ factory, role, tenantId, runtime, connector, 
   }
   const record = created && (await runtime.store.getConversation(tenantId, created.id));
   assert.ok(record, 'the store lost the conversation it just created');
-  return new StoredConversation(runtime.store, record, platform, role);
+  return { conversation: new StoredConversation(runtime.store, record, platform, role), originConversationId: other };
 }
 
 type Outcome = { result: SendResult } | { thrown: unknown };
@@ -222,9 +226,9 @@ export async function checkSendOutcomes(subject: ContractSubject): Promise<void>
   const { factory, role, tenantId, runtime, connector, sandbox } = subject;
   const as = `${factory.platform} as the ${role} side`;
   checkHandlerMap(factory.platform, connector);
-  const conversation = await freshConversation(subject);
+  const { conversation, originConversationId } = await freshConversation(subject);
   const ctx: DeliveryContext = { conversation, attempt: 1, logger: runtime.logger };
-  const samples = sampleEvents({ tenant: tenantId, conversationId: conversation.id, role });
+  const samples = sampleEvents({ tenant: tenantId, conversationId: conversation.id, originConversationId, role });
   for (const [kind, event] of Object.entries(samples) as [EventKind, ConversationEvent][]) {
     const outcome = await deliver(subject, event, ctx);
     checkOutcome(`${as}, given a ${kind},`, outcome, connector.outbound[kind] !== undefined);

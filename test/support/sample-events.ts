@@ -6,12 +6,17 @@ export const SAMPLE_ORIGIN = 'elsewhere';
 
 /**
  * One valid canonical event of every kind, addressed to a target playing `role` in conversation
- * `conversationId`, keyed in the order of a conversation's life (started first, ended last) so that
+ * `conversationId` (`originConversationId` on the platform they come from), keyed in the order of a conversation's life (started first, ended last) so that
  * delivering them in turn reaches each kind's handler while the conversation is still open. They come
  * from the other side of the route: an agent's towards a customer platform, a customer's towards an agent
  * platform. A kind added to the canonical model does not compile here until it has a sample.
  */
-export function sampleEvents(args: { tenant: string; conversationId: string; role: RouteRole }): Record<EventKind, ConversationEvent> {
+export function sampleEvents(args: {
+  tenant: string;
+  conversationId: string;
+  originConversationId: string;
+  role: RouteRole;
+}): Record<EventKind, ConversationEvent> {
   const from = args.role === 'customer' ? 'agent' : 'customer';
   const participant = { id: `${from}-1`, name: from === 'agent' ? 'Ann Agent' : 'Carl Customer', role: from };
   const customer = { id: 'customer-1', firstName: 'Carl', lastName: 'Customer', email: 'carl@example.com', language: 'en-US' };
@@ -20,7 +25,7 @@ export function sampleEvents(args: { tenant: string; conversationId: string; rol
       id: `${SAMPLE_ORIGIN}:${args.conversationId}:${kind}`,
       tenant: args.tenant,
       conversationId: args.conversationId,
-      origin: { platform: SAMPLE_ORIGIN, conversationId: `native-${args.conversationId}`, messageId: kind },
+      origin: { platform: SAMPLE_ORIGIN, conversationId: args.originConversationId, messageId: kind },
       sender: { role: from, id: participant.id, name: participant.name },
       timestamp: new Date().toISOString(),
       kind,
