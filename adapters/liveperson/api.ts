@@ -5,13 +5,8 @@ import type { LivePersonConfig } from './config.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import type { LivePersonDomains } from './domains.js';
 import { isOkCode, lpErrorCode, refineAuthFailure, replyItemError } from './errors.js';
-import { PLATFORM } from './vendor-facts.js';
-
-/** One request of the Messaging Window protocol, as CONVERSATION and SEND carry it. */
-export interface LpRequest {
-  type: string;
-  body: Record<string, unknown>;
-}
+import { PLATFORM } from './wire.js';
+import type { LpRequest } from './wire-requests.js';
 
 interface ReplyItem {
   reqId?: unknown;

@@ -6,8 +6,7 @@ import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import type { LivePersonConfig } from './config.js';
 import { LivePersonCredentials } from './credentials.js';
 import { LivePersonDomains } from './domains.js';
-import { livePersonSignature } from './signature.js';
-import { LP_SERVICES, SIGNATURE_EXAMPLE, WEBHOOK_EVENT_TYPES } from './vendor-facts.js';
+import { livePersonSignature, LP_SERVICES, SIGNATURE_EXAMPLE, WEBHOOK_EVENT_TYPES } from './wire.js';
 
 /**
  * `chatbridge liveperson check --tenant T`: resolves the account's domains, obtains an AppJWT, and proves

@@ -1,5 +1,5 @@
 import type { MappingStore } from '../../src/store/mapping-store.js';
-import { PLATFORM } from './vendor-facts.js';
+import { PLATFORM } from './wire.js';
 
 /** What the last ExConversationChange said about a conversation, reduced to what the bridge carries. */
 export interface ConvState {

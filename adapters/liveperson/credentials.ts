@@ -8,7 +8,7 @@ import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { LivePersonConfig } from './config.js';
 import type { LivePersonDomains } from './domains.js';
 import { lpErrorCode, refineAuthFailure } from './errors.js';
-import { APP_JWT_ASSUMED_LIFETIME_MS, EXT_CONSUMER_ID_PREFIX, PLATFORM } from './vendor-facts.js';
+import { APP_JWT_ASSUMED_LIFETIME_MS, EXT_CONSUMER_ID_PREFIX, PLATFORM } from './wire.js';
 
 /** As long as conversation mappings live by default: the consumer is only needed while its conversation is. */
 const CONSUMER_TTL_MS = 30 * 24 * 3600_000;

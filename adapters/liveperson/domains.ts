@@ -2,7 +2,7 @@ import { TokenCache } from '../../src/auth/token-cache.js';
 import { PermanentError } from '../../src/errors.js';
 import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
-import { LP_SERVICES, type LpService, PLATFORM } from './vendor-facts.js';
+import { LP_SERVICES, type LpService, PLATFORM } from './wire.js';
 
 /**
  * Base URLs of the account's LivePerson services, from the Domain API, cached per service with one lookup

@@ -1,5 +1,5 @@
 import { AuthExpiredError, DeliveryError, PermanentError, RetryableError } from '../../src/errors.js';
-import { APP_JWT_EXPIRED, PLATFORM } from './vendor-facts.js';
+import { APP_JWT_EXPIRED, PLATFORM } from './wire.js';
 
 /** LivePerson's `errorCode`, in `{body:{errorCode}}` (documented) or at the top level. */
 export function lpErrorCode(data: unknown): string | undefined {

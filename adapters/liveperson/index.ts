@@ -9,8 +9,7 @@ import { LivePersonInbound } from './inbound.js';
 import { LivePersonOutbound } from './outbound.js';
 import { livepersonSandbox } from './sandbox.js';
 import { SequenceGaps } from './sequence-gaps.js';
-import { verifyLivePersonWebhook } from './signature.js';
-import { PLATFORM } from './vendor-facts.js';
+import { PLATFORM } from './wire.js';
 
 export type { LivePersonConfig } from './config.js';
 
@@ -32,10 +31,10 @@ export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
     const states = new LivePersonConversationState(runtime.store, tenantId);
     const gaps = new SequenceGaps(runtime.store, tenantId, config.sequenceGaps, (gap) => runtime.inboundGap(gap), runtime.logger);
     const outbound = new LivePersonOutbound(http, config, api, credentials, runtime, states, gaps);
-    const inbound = new LivePersonInbound(runtime, states, gaps);
+    const inbound = new LivePersonInbound(runtime, config, states, gaps);
     return {
       platform: PLATFORM,
-      verify: (req) => verifyLivePersonWebhook(req, config.clientSecret, config.accountId),
+      verify: (req) => inbound.verify(req),
       normalize: (body) => inbound.normalize(body),
       send: (event, ctx) => outbound.send(event, ctx),
       refreshAuth: () => credentials.invalidateAppToken(),
