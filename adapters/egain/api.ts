@@ -3,18 +3,8 @@ import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory, type VendorRequest, type VendorResponse } from '../../src/vendor-http/vendor-client.js';
 import type { EgainConfig } from './config.js';
-import {
-  AssetCreateResponse,
-  AssetInfo,
-  type ChannelBody,
-  ChannelList,
-  MAX_ASSET_SIZE,
-  type ClientType,
-  type SendRequest,
-  SendResponse,
-  TokenResponse,
-  UPLOAD_METHOD,
-} from './wire.js';
+import { AssetCreateResponse, AssetInfo, type ChannelBody, ChannelList, MAX_ASSET_SIZE, type ClientType, SendResponse, TokenResponse } from './wire.js';
+import { type AssetCreateRequest, type SendRequest, UPLOAD_METHOD } from './wire-requests.js';
 
 const vendorCode = (body: unknown): string | undefined => {
   const code = (body as { code?: unknown } | null)?.code;
@@ -124,7 +114,7 @@ export class EgainApi {
   }
 
   async createAsset(input: { channelType: string; senderType: ClientType; name: string; size: number }) {
-    const data = { channel: { type: input.channelType }, sender: { type: input.senderType }, name: input.name, size: input.size };
+    const data: AssetCreateRequest = { channel: { type: input.channelType }, sender: { type: input.senderType }, name: input.name, size: input.size };
     const res = await this.authorized(this.config.scope, { method: 'POST', url: '/assets', data }, 'create asset');
     return parseReply(AssetCreateResponse, res, 'create asset');
   }

@@ -3,18 +3,19 @@ import { EgainApi } from './api.js';
 import { checkCommand } from './check-command.js';
 import { ChannelDirectory } from './channels.js';
 import { EgainConfig } from './config.js';
-import { createVerifier, EgainInbound } from './inbound.js';
+import { EgainInbound } from './inbound.js';
 import { EgainNativeAgents } from './native-agents.js';
 import { EgainOutbound } from './outbound.js';
 import { registerChannelCommand } from './register-channel.js';
 import { egainSandbox } from './sandbox.js';
+import { PLATFORM } from './wire.js';
 
 export { EgainConfig } from './config.js';
 export { attachmentRefusalNotice, checkAttachment } from './restrictions.js';
 
 /** eGain Conversation Hub: either side of a route (see outbound.ts for who the bridge speaks as). */
 export const egainPlatform: PlatformFactory<EgainConfig> = {
-  platform: 'egain',
+  platform: PLATFORM,
   roles: ['customer', 'agent'],
   capabilities: ['handToNativeAgents'],
   configSchema: EgainConfig,
@@ -26,11 +27,11 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
     const api = new EgainApi(config, runtime.vendorHttp);
     const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
     const outbound = new EgainOutbound(api, config, runtime.store, channels);
-    const inbound = new EgainInbound(runtime, channels);
+    const inbound = new EgainInbound(runtime, config.callbackAuth, channels);
     const native = new EgainNativeAgents(api, config);
     return {
-      platform: 'egain',
-      verify: createVerifier(config.callbackAuth),
+      platform: PLATFORM,
+      verify: (req) => inbound.verify(req),
       normalize: (body) => inbound.normalize(body),
       send: (event, ctx) => outbound.send(event, ctx),
       // A fresh signed download URL per call: the one in an earlier answer may have expired.

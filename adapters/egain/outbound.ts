@@ -10,7 +10,8 @@ import { maySend } from './permissions.js';
 import { richDraft, richRefusal } from './rich-message.js';
 import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature } from './restrictions.js';
 import { splitText } from './split-text.js';
-import type { ClientType, DirectionRestrictions, L10nProperties, WireConversation, WireMessage } from './wire.js';
+import type { ClientType, DirectionRestrictions, L10nProperties } from './wire.js';
+import type { WireConversation, WireMessage } from './wire-requests.js';
 
 type Fetchable = Attachment & { url: string };
 

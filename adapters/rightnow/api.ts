@@ -3,17 +3,15 @@ import { DeliveryError } from '../../src/errors.js';
 import { createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory } from '../../src/vendor-http/vendor-client.js';
 import type { RightNowConfig } from './config.js';
 import { exceptionCodeOf, rightNowError, systemErrorFailure } from './errors.js';
+import { AgentTokenReply, type ChatSystemError, GenericReply, ServiceSettings } from './wire.js';
 import {
-  AgentTokenReply,
   type AgentOperation,
+  type AgentRequests,
   agentApiPath,
   APPLICATION_CONTEXT_HEADER,
-  type ChatSystemError,
   CONNECT_REST_SETTINGS_PATH,
   CONNECT_REST_TOKENS_PATH,
-  GenericReply,
-  ServiceSettings,
-} from './wire.js';
+} from './wire-requests.js';
 
 /** Where and as whom chat server calls go: what an agent session is on the wire. */
 export interface ChatTarget {
@@ -80,10 +78,10 @@ export class AgentApi {
     this.http = httpFor({ timeoutMs });
   }
 
-  async call<S extends z.ZodType = typeof GenericReply>(
-    operation: AgentOperation,
+  async call<O extends AgentOperation, S extends z.ZodType = typeof GenericReply>(
+    operation: O,
     target: ChatTarget,
-    body: Record<string, unknown>,
+    body: AgentRequests[O],
     options: { reply?: S; signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = {

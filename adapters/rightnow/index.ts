@@ -19,6 +19,7 @@ import { sendToRightNow } from './outbound.js';
 import { PollLoop } from './poller.js';
 import { rightnowSandbox } from './sandbox.js';
 import { AgentSession } from './session.js';
+import { PLATFORM } from './wire.js';
 
 export type { RightNowConfig } from './config.js';
 
@@ -27,7 +28,7 @@ export type { RightNowConfig } from './config.js';
  * widget, a long-poll loop brings their engagements in, and the other platform's agents post into them.
  */
 export class RightNowConnector implements PlatformConnector {
-  readonly platform = 'rightnow';
+  readonly platform = PLATFORM;
   readonly session: AgentSession;
   private readonly lease: PollLease;
   private readonly loop: PollLoop;
@@ -125,7 +126,7 @@ export class RightNowConnector implements PlatformConnector {
 }
 
 export const rightnowPlatform: PlatformFactory<RightNowConfig> = {
-  platform: 'rightnow',
+  platform: PLATFORM,
   roles: ['customer'],
   capabilities: ['handToNativeAgents'],
   configSchema: RightNowConfigSchema,

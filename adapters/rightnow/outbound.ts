@@ -6,7 +6,7 @@ import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js'
 import type { RightNowConfig } from './config.js';
 import type { EngagementRelease } from './engagement-release.js';
 import type { AgentSession } from './session.js';
-import { MESSAGE_ID_MAX } from './wire.js';
+import { MESSAGE_ID_MAX } from './wire-requests.js';
 
 /**
  * Canonical events -> the agent API, for the engagement the conversation is linked to. RightNow is

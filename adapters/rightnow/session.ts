@@ -6,7 +6,8 @@ import type { MappingStore } from '../../src/store/mapping-store.js';
 import { type AgentApi, type ChatTarget, type ConnectRestClient } from './api.js';
 import type { RightNowConfig } from './config.js';
 import { SequenceRejectedError } from './errors.js';
-import { type AgentOperation, CreateAgentSessionReply, type GenericReply } from './wire.js';
+import { CreateAgentSessionReply, type GenericReply } from './wire.js';
+import type { AgentOperation, AgentRequests } from './wire-requests.js';
 
 /** The agent session as every instance of the tenant shares it through the store. */
 export interface SessionState {
@@ -160,16 +161,18 @@ export class AgentSession {
    * Sends one sequenced operation on the current session. A refused sequence number (another instance's
    * request overtook ours) is retried once with a fresh number; ACCESS_DENIED surfaces as AuthExpiredError.
    */
-  async call<S extends z.ZodType = typeof GenericReply>(
-    operation: AgentOperation,
-    body: Record<string, unknown>,
+  async call<O extends AgentOperation, S extends z.ZodType = typeof GenericReply>(
+    operation: O,
+    body: Omit<AgentRequests[O], 'sequenceNumber' | 'timeCreated'>,
     options: { signal?: AbortSignal; reply?: S } = {},
   ): Promise<{ state: SessionState; sequenceNumber: number; reply: z.output<S> }> {
     const attempt = (state: SessionState) =>
       this.serialized(async () => {
         const target = await this.target(state);
         const sequenceNumber = await this.nextSequence();
-        const reply = await this.deps.api.call(operation, target, { ...body, sequenceNumber, timeCreated: Date.now() }, options);
+        // The caller's body plus the two fields every sequenced request takes: TypeScript cannot see through the Omit.
+        const full = { ...body, sequenceNumber, timeCreated: Date.now() } as AgentRequests[O];
+        const reply = await this.deps.api.call(operation, target, full, options);
         return { state, sequenceNumber, reply };
       });
     const state = await this.get();
