@@ -1,4 +1,15 @@
-import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
+import type { ConversationEvent } from '../../src/model/events.js';
+import type {
+  ConversationHandle,
+  DeliveryContext,
+  NativeHandOver,
+  PlatformConnector,
+  PlatformFactory,
+  PlatformRuntime,
+  RawInbound,
+  ResolvedFile,
+  SendResult,
+} from '../../src/platform/adapter.js';
 import { EgainApi } from './api.js';
 import { checkCommand } from './check-command.js';
 import { ChannelDirectory } from './channels.js';
@@ -13,7 +24,50 @@ import { PLATFORM } from './wire.js';
 export { EgainConfig } from './config.js';
 export { attachmentRefusalNotice, checkAttachment } from './restrictions.js';
 
-/** eGain Conversation Hub: either side of a route (see outbound.ts for who the bridge speaks as). */
+/** eGain Conversation Hub for one tenant: either side of a route (see outbound.ts for who the bridge speaks as). */
+export class EgainConnector implements PlatformConnector {
+  readonly platform = PLATFORM;
+  private readonly api: EgainApi;
+  private readonly inbound: EgainInbound;
+  private readonly outbound: EgainOutbound;
+  private readonly native: EgainNativeAgents;
+
+  constructor(config: EgainConfig, runtime: PlatformRuntime) {
+    this.api = new EgainApi(config, runtime.vendorHttp);
+    const channels = new ChannelDirectory(this.api, config, runtime.store, runtime.tenantId, runtime.logger);
+    this.inbound = new EgainInbound(runtime, config.callbackAuth, channels);
+    this.outbound = new EgainOutbound(this.api, config, runtime.store, channels);
+    this.native = new EgainNativeAgents(this.api, config);
+  }
+
+  verify(req: RawInbound): Promise<void> {
+    return this.inbound.verify(req);
+  }
+
+  normalize(body: unknown) {
+    return this.inbound.normalize(body);
+  }
+
+  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
+    return this.outbound.send(event, ctx);
+  }
+
+  /** A fresh signed download URL per call: the one in an earlier answer may have expired. */
+  async resolveFile(assetId: string): Promise<ResolvedFile> {
+    const asset = await this.api.getAsset(assetId);
+    return { url: asset.contentUrl, expiresAt: asset.contentUrlExpiry, name: asset.name, contentType: asset.contentType, size: asset.size };
+  }
+
+  refreshAuth(): void {
+    this.api.invalidateTokens();
+  }
+
+  /** Called by the core only where eGain is the customer side (native share, hand-back). */
+  handToNativeAgents(conversation: ConversationHandle, handOver: NativeHandOver): Promise<void> {
+    return this.native.handOver(conversation, handOver);
+  }
+}
+
 export const egainPlatform: PlatformFactory<EgainConfig> = {
   platform: PLATFORM,
   roles: ['customer', 'agent'],
@@ -23,25 +77,5 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   sandbox: egainSandbox,
   // As the agent side the bridge is the customer app and must say which account and entry point to open.
   requirementsFor: (role, config) => (role === 'agent' && !config.account ? [{ path: ['account'], problem: 'required' }] : []),
-  create({ tenantId, config, runtime }): PlatformConnector {
-    const api = new EgainApi(config, runtime.vendorHttp);
-    const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
-    const outbound = new EgainOutbound(api, config, runtime.store, channels);
-    const inbound = new EgainInbound(runtime, config.callbackAuth, channels);
-    const native = new EgainNativeAgents(api, config);
-    return {
-      platform: PLATFORM,
-      verify: (req) => inbound.verify(req),
-      normalize: (body) => inbound.normalize(body),
-      send: (event, ctx) => outbound.send(event, ctx),
-      // A fresh signed download URL per call: the one in an earlier answer may have expired.
-      resolveFile: async (assetId) => {
-        const asset = await api.getAsset(assetId);
-        return { url: asset.contentUrl, expiresAt: asset.contentUrlExpiry, name: asset.name, contentType: asset.contentType, size: asset.size };
-      },
-      refreshAuth: () => api.invalidateTokens(),
-      // Called by the core only where eGain is the customer side (native share, hand-back).
-      handToNativeAgents: (conversation, handOver) => native.handOver(conversation, handOver),
-    };
-  },
+  create: ({ config, runtime }) => new EgainConnector(config, runtime),
 };
