@@ -28,7 +28,7 @@ import { RouteThroughput } from './observability/route-throughput.js';
 import { IntakeGate } from './routing/intake-gate.js';
 import { isNative, NativeShare } from './routing/native-share.js';
 import { RouteLedger } from './routing/route-ledger.js';
-import type { MappingStore } from './store/mapping-store.js';
+import { type MappingStore, platformKeys } from './store/mapping-store.js';
 import { MemoryMappingStore } from './store/memory-store.js';
 import { RedisMappingStore } from './store/redis-store.js';
 import { systemMessage } from './transcripts/system-message.js';
@@ -192,6 +192,7 @@ export class Bridge {
     return {
       tenantId,
       store: this.store,
+      key: platformKeys(this.store, platform, tenantId),
       logger: this.logger.child({ tenant: tenantId, platform }),
       metrics: this.metrics,
       ingest: (events) => this.ingest(tenantId, platform, events),

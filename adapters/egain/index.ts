@@ -34,7 +34,7 @@ export class EgainConnector implements PlatformConnector {
 
   constructor(config: EgainConfig, runtime: PlatformRuntime) {
     this.api = new EgainApi(config, runtime.vendorHttp);
-    const channels = new ChannelDirectory(this.api, config, runtime.store, runtime.tenantId, runtime.logger);
+    const channels = new ChannelDirectory(this.api, config, runtime.store, runtime.key, runtime.tenantId, runtime.logger);
     this.inbound = new EgainInbound(runtime, config.callbackAuth, channels);
     this.outbound = new EgainOutbound(this.api, config, runtime.store, channels);
     this.native = new EgainNativeAgents(this.api, config);

@@ -4,7 +4,7 @@ import { TokenCache } from '../../src/auth/token-cache.js';
 import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
 import type { LivePersonConfig } from './config.js';
 import type { LivePersonDomains } from './domains.js';
 import { lpErrorCode, refineAuthFailure } from './errors.js';
@@ -34,6 +34,7 @@ export class LivePersonCredentials {
     private readonly config: LivePersonConfig,
     private readonly domains: LivePersonDomains,
     private readonly store: MappingStore,
+    private readonly keys: PlatformKey,
     private readonly tenantId: string,
   ) {
     this.appJwt = new TokenCache(() => this.issueAppJwt(), {
@@ -67,7 +68,7 @@ export class LivePersonCredentials {
 
   async consumer(conversationId: string): Promise<ConsumerIdentity> {
     const extConsumerId = this.extConsumerId(conversationId);
-    const key = this.store.key(PLATFORM, this.tenantId, 'consumer', extConsumerId);
+    const key = this.keys('consumer', extConsumerId);
     const stored = await this.store.getStable(key);
     if (stored) return JSON.parse(stored) as ConsumerIdentity;
     const created = await this.createConsumer(extConsumerId);

@@ -28,10 +28,10 @@ export class LivePersonConnector implements PlatformConnector {
   constructor(config: LivePersonConfig, runtime: PlatformRuntime) {
     const http = runtime.vendorHttp({ timeoutMs: config.requestTimeoutMs });
     const domains = new LivePersonDomains(http, config);
-    this.credentials = new LivePersonCredentials(http, config, domains, runtime.store, runtime.tenantId);
+    this.credentials = new LivePersonCredentials(http, config, domains, runtime.store, runtime.key, runtime.tenantId);
     const api = new LivePersonApi(http, config, domains, this.credentials);
-    const states = new LivePersonConversationState(runtime.store, runtime.tenantId);
-    this.gaps = new SequenceGaps(runtime.store, runtime.tenantId, config.sequenceGaps, (gap) => runtime.inboundGap(gap), runtime.logger);
+    const states = new LivePersonConversationState(runtime.store, runtime.key);
+    this.gaps = new SequenceGaps(runtime.store, runtime.key, runtime.tenantId, config.sequenceGaps, (gap) => runtime.inboundGap(gap), runtime.logger);
     this.outbound = new LivePersonOutbound(http, config, api, this.credentials, runtime, states, this.gaps);
     this.inbound = new LivePersonInbound(runtime, config, states, this.gaps);
   }

@@ -14,6 +14,7 @@ import { type RightNowConfig, RightNowConfigSchema } from './config.js';
 import { EndUserClients } from './end-users.js';
 import { EngagementRelease } from './engagement-release.js';
 import { PollLease } from './lease.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 import { NativeAgents } from './native-agents.js';
 import { sendToRightNow } from './outbound.js';
 import { PollLoop } from './poller.js';
@@ -45,15 +46,22 @@ export class RightNowConnector implements PlatformConnector {
       tenantId: runtime.tenantId,
       config,
       store: runtime.store,
+      key: runtime.key,
       connect: new ConnectRestClient(config, runtime.vendorHttp),
       api,
       logger: runtime.logger,
     });
-    const leaseKey = runtime.store.key('rightnow', 'lease', runtime.tenantId, config.agentAccountId);
-    this.lease = new PollLease(runtime.store, leaseKey, config.leaseMs);
+    // LEGACY: the lease is claimed on the key earlier releases used too, until MovedKey goes (src/store/moved-key.ts).
+    const leaseKey = new MovedKey(
+      runtime.store,
+      runtime.key('lease', config.agentAccountId),
+      runtime.store.key(PLATFORM, 'lease', runtime.tenantId, config.agentAccountId),
+    );
+    this.lease = new PollLease(leaseKey, config.leaseMs);
     this.release = new EngagementRelease({
       session: this.session,
       store: runtime.store,
+      key: runtime.key,
       tenantId: runtime.tenantId,
       agentAccountId: config.agentAccountId,
       logger: runtime.logger,
@@ -62,12 +70,13 @@ export class RightNowConnector implements PlatformConnector {
     this.native = new NativeAgents({
       session: this.session,
       store: runtime.store,
+      key: runtime.key,
       tenantId: runtime.tenantId,
       agentAccountId: config.agentAccountId,
       logger: runtime.logger,
       onRerouted: () => this.loop.wantAssignment(),
     });
-    const endUsers = new EndUserClients(runtime.store, runtime.tenantId, config.agentAccountId);
+    const endUsers = new EndUserClients(runtime.store, runtime.key, runtime.tenantId, config.agentAccountId);
     this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config, endUsers, release: this.release, native: this.native });
   }
 

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import type { Logger } from '../../src/observability/logger.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 import { type AgentApi, type ChatTarget, type ConnectRestClient } from './api.js';
 import type { RightNowConfig } from './config.js';
 import { SequenceRejectedError } from './errors.js';
@@ -38,22 +39,24 @@ export class AgentSession {
   private establishing: Promise<SessionState> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly jwt: TokenCache<string>;
-  private readonly stateKey: string;
-  private readonly sequenceKey: string;
+  private readonly stateKey: MovedKey;
+  private readonly sequenceKey: MovedKey;
 
   constructor(
     private readonly deps: {
       tenantId: string;
       config: RightNowConfig;
       store: MappingStore;
+      key: PlatformKey;
       connect: ConnectRestClient;
       api: AgentApi;
       logger: Logger;
     },
   ) {
-    const { store, tenantId, config } = deps;
-    this.stateKey = store.key('rightnow', 'session', tenantId, config.agentAccountId);
-    this.sequenceKey = store.key('rightnow', 'seq', tenantId, config.agentAccountId);
+    const { store, key, tenantId, config } = deps;
+    // LEGACY: with the keys earlier releases used, until MovedKey goes (src/store/moved-key.ts).
+    this.stateKey = new MovedKey(store, key('session', config.agentAccountId), store.key('rightnow', 'session', tenantId, config.agentAccountId));
+    this.sequenceKey = new MovedKey(store, key('seq', config.agentAccountId), store.key('rightnow', 'seq', tenantId, config.agentAccountId));
     this.jwt = new TokenCache(async () => {
       const value = await deps.connect.agentToken();
       return { value, expiresAt: Date.now() + jwtLifetimeMs(value) };
@@ -72,7 +75,7 @@ export class AgentSession {
   }
 
   private async stored(): Promise<SessionState | undefined> {
-    const { sessionId, clientId, chatServer, siteName, pool, epoch } = await this.deps.store.hashGetAll(this.stateKey);
+    const { sessionId, clientId, chatServer, siteName, pool, epoch } = await this.stateKey.hashGetAll();
     if (!sessionId || !chatServer || !siteName || !pool) return undefined;
     return { sessionId, chatServer, siteName, pool, epoch: epoch ?? '0', ...(clientId ? { clientId } : {}) };
   }
@@ -121,7 +124,7 @@ export class AgentSession {
       epoch: String(epoch),
     };
     if (clientId !== undefined) state.clientId = String(clientId);
-    await this.deps.store.hashSet(this.stateKey, { ...state }, STATE_TTL_MS);
+    await this.stateKey.hashSet({ ...state }, STATE_TTL_MS);
     this.deps.logger.info('rightnow agent session established', { tenant: this.deps.tenantId });
     this.current = state;
     return state;
@@ -135,7 +138,7 @@ export class AgentSession {
     const state = await this.get();
     if (state.pool === pool) return;
     this.current = { ...state, pool };
-    await this.deps.store.hashSet(this.stateKey, { pool }, STATE_TTL_MS);
+    await this.stateKey.hashSet({ pool }, STATE_TTL_MS);
   }
 
   /**
@@ -150,7 +153,7 @@ export class AgentSession {
   }
 
   nextSequence(): Promise<number> {
-    return this.deps.store.increment(this.sequenceKey);
+    return this.sequenceKey.increment();
   }
 
   private async target(state: SessionState): Promise<ChatTarget> {
@@ -206,8 +209,8 @@ export class AgentSession {
       await this.call('logoff', { forceLogoff: true });
     } finally {
       this.current = undefined;
-      const stored = await this.deps.store.hashGetAll(this.stateKey);
-      if (stored.sessionId === state.sessionId) await this.deps.store.delete(this.stateKey);
+      const stored = await this.stateKey.hashGetAll();
+      if (stored.sessionId === state.sessionId) await this.stateKey.delete();
     }
   }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { InboundGap } from '../observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../observability/unrecognized.js';
-import type { MappingStore } from '../store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../store/mapping-store.js';
 import type { PlatformCapability } from './capabilities.js';
 
 /**
@@ -34,6 +34,8 @@ export interface IngestResult {
 export interface PlatformRuntime {
   tenantId: string;
   store: MappingStore;
+  /** The store key of a piece of this platform's own state for this tenant: `<platform>:<tenant>:<kind>:...`. */
+  key: PlatformKey;
   logger: Logger;
   metrics: Metrics;
   /**

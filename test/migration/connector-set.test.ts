@@ -7,6 +7,7 @@ import type { PlatformFactory, PlatformRuntime } from '../../src/platform/adapte
 import { ConnectorSet } from '../../src/platform/connector-set.js';
 import { PlatformRegistry } from '../../src/platform/registry.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
+import { platformKeys } from '../../src/store/mapping-store.js';
 import { TestPlatformConfig } from '../support/test-platform.js';
 import { observingRuntime } from '../support/observing-runtime.js';
 
@@ -44,9 +45,10 @@ describe('connectors across a reload', () => {
     .register(lifecyclePlatform('alpha', ['customer'], log))
     .register(lifecyclePlatform('beta', ['agent'], log, handOverDone));
   const store = new MemoryMappingStore();
-  const runtime = (tenantId: string): PlatformRuntime => ({
+  const runtime = (tenantId: string, platform: string): PlatformRuntime => ({
     tenantId,
     store,
+    key: platformKeys(store, platform, tenantId),
     logger: createLogger({ silent: true }),
     metrics: new Metrics(),
     ...observingRuntime(),

@@ -133,7 +133,7 @@ const CONCURRENCY = 4;
     expect(proxy.maxOutstanding).toBe(1);
     expect(proxy.pollStatuses.every((s) => s === 200)).toBe(true);
 
-    const leaseKey = `${prefix}rightnow:lease:acme:12`;
+    const leaseKey = `${prefix}rightnow:acme:lease:12`;
     const holder = await redis.get(leaseKey);
     expect(holder).toEqual(expect.any(String));
     await killHard(first.process);

@@ -10,6 +10,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
+import { platformKeys } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
@@ -74,9 +75,11 @@ export interface TestRuntime extends PlatformRuntime {
 export function makeRuntime(): TestRuntime {
   const drops: { kind: string; reason: string }[] = [];
   const ingested: InboundEventInput[] = [];
+  const store = new MemoryMappingStore({ keyPrefix: `t-${randomUUID()}:` });
   return {
     tenantId: TENANT,
-    store: new MemoryMappingStore({ keyPrefix: `t-${randomUUID()}:` }),
+    store,
+    key: platformKeys(store, 'egain', TENANT),
     logger: createLogger({ silent: true }),
     metrics: new Metrics(),
     ...observingRuntime(),

@@ -14,7 +14,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
-import type { MappingStore } from '../../../src/store/mapping-store.js';
+import { type MappingStore, platformKeys } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { observingRuntime } from '../../support/observing-runtime.js';
 
@@ -34,6 +34,7 @@ export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
   return {
     tenantId: TENANT,
     store,
+    key: platformKeys(store, 'liveperson', TENANT),
     logger,
     metrics: new Metrics(),
     ...observingRuntime(),

@@ -4,7 +4,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
-import type { MappingStore } from '../../../src/store/mapping-store.js';
+import { type MappingStore, platformKeys } from '../../../src/store/mapping-store.js';
 import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
@@ -39,6 +39,7 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
   const runtime: RecordingRuntime = {
     tenantId: TENANT,
     store,
+    key: platformKeys(store, 'rightnow', TENANT),
     logger: createLogger({ level: 'info', stream }),
     logs,
     metrics: new Metrics(),
