@@ -194,7 +194,6 @@ export class Bridge {
       store: this.store,
       key: platformKeys(this.store, platform, tenantId),
       logger: this.logger.child({ tenant: tenantId, platform }),
-      metrics: this.metrics,
       ingest: (events) => this.ingest(tenantId, platform, events),
       drop: (kind, reason, details) => {
         this.metrics.dropped.inc({ tenant: tenantId, platform, kind, reason });

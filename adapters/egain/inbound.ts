@@ -96,7 +96,7 @@ export class EgainInbound {
     }
     const events: InboundEventInput[] = [];
     const unreadable: Problem[] = [];
-    const seen = new Set<string>();
+    const made = new Map<string, InboundEventInput | undefined>();
     const channelOf = new Map<string, string>();
     for (const [index, raw] of envelope.messages.entries()) {
       const read = readMessage(raw, index, envelope.metadata);
@@ -106,11 +106,14 @@ export class EgainInbound {
       }
       const { message: m, conversationId } = read;
       const eventId = `${PLATFORM}:${conversationId}:${m.id}`;
-      if (seen.has(eventId)) {
-        this.runtime.metrics.duplicates.inc({ tenant: this.runtime.tenantId, platform: PLATFORM });
+      if (made.has(eventId)) {
+        // A message repeated within the callback goes to the core again as it is: its dedupe drops and
+        // counts it, as for any redelivery. It is read only once (a drop or sample is reported once).
+        const repeat = made.get(eventId);
+        if (repeat) events.push(repeat);
         continue;
       }
-      seen.add(eventId);
+      made.set(eventId, undefined);
       // A message we received links to the event made from it: a redelivery, for the queue's dedupe
       // to count. Only a link to another event is a message the bridge itself sent.
       const linked = await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, m.id);
@@ -121,6 +124,7 @@ export class EgainInbound {
       if (read.channelType) channelOf.set(conversationId, read.channelType);
       const event = await this.toEvent(read, eventId);
       if (!event) continue;
+      made.set(eventId, event);
       if (!events.some((e) => e.origin.conversationId === conversationId)) {
         const started = await this.startedIfNew(read);
         if (started) events.push(started);

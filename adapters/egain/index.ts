@@ -21,9 +21,6 @@ import { registerChannelCommand } from './register-channel.js';
 import { egainSandbox } from './sandbox.js';
 import { PLATFORM } from './wire.js';
 
-export { EgainConfig } from './config.js';
-export { attachmentRefusalNotice, checkAttachment } from './restrictions.js';
-
 /** eGain Conversation Hub for one tenant: either side of a route (see outbound.ts for who the bridge speaks as). */
 export class EgainConnector implements PlatformConnector {
   readonly platform = PLATFORM;

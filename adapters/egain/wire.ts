@@ -69,7 +69,7 @@ const AssetRef = z.object({ id: z.string().min(1).max(256) });
  * directly in `content`, lists as `options`/`items`/`replies`/`choices`, each bare or wrapped
  * (`{option|item: [...]}`), items named `title`/`label`/`text`/`name` (see rich-message.ts).
  */
-export const WireRichOption = z.object({
+const WireRichOption = z.object({
   title: z.string().min(1).max(256),
   value: z.string().max(1024).optional(),
   subtitle: z.string().max(512).optional(),
@@ -138,7 +138,7 @@ export const CallbackCustomer = z
 export type CallbackCustomer = NonNullable<z.infer<typeof CallbackCustomer>>;
 
 /** The conversation block of a callback, wherever it travels (see CallbackMessage). */
-export const CallbackConversation = z.object({
+const CallbackConversation = z.object({
   id: z.string().min(1).max(256).optional(),
   account: z
     .object({ channel: z.object({ type: z.string().min(1).max(255) }) })
@@ -195,15 +195,15 @@ export const REFUSAL_TEXTS = {
 } as const;
 
 /** Channel restrictions (seed: POST /channels). */
-export const AttachmentPolicy = z.object({
+const AttachmentPolicy = z.object({
   enabled: z.boolean(),
   maxSize: z.number().int().positive().optional(),
   type: z.enum(['allow', 'block']).optional(),
   extensions: z.array(z.string().min(1).max(32)).max(200).optional(),
 });
-export type AttachmentPolicy = z.infer<typeof AttachmentPolicy>;
+type AttachmentPolicy = z.infer<typeof AttachmentPolicy>;
 
-export const Feature = z.enum(['typing_events', 'attachments', 'richText']);
+const Feature = z.enum(['typing_events', 'attachments', 'richText']);
 
 export const DirectionRestrictions = z.object({
   maxTextLength: z.number().int().positive().optional(),

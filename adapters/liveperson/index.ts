@@ -12,8 +12,6 @@ import { livepersonSandbox } from './sandbox.js';
 import { SequenceGaps } from './sequence-gaps.js';
 import { PLATFORM } from './wire.js';
 
-export type { LivePersonConfig } from './config.js';
-
 /**
  * LivePerson Conversational Cloud for one tenant, through the Connector API, consumer side: customers from
  * another platform appear to LivePerson agents as consumers; the agents' side comes back by webhook.

@@ -22,8 +22,6 @@ import { rightnowSandbox } from './sandbox.js';
 import { AgentSession } from './session.js';
 import { PLATFORM } from './wire.js';
 
-export type { RightNowConfig } from './config.js';
-
 /**
  * chatbridge as an automated agent in RightNow / B2C Service Chat: end users keep the RightNow chat
  * widget, a long-poll loop brings their engagements in, and the other platform's agents post into them.

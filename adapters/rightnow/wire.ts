@@ -130,7 +130,7 @@ const engagementRef = {
 };
 
 /** Documented: the end user's interaction activity. */
-export const ChatActivitySignal = z.looseObject({
+const ChatActivitySignal = z.looseObject({
   ...engagementRef,
   clientId: z.number().int().optional(),
   mode: enumText,
@@ -139,7 +139,7 @@ export const ChatActivitySignal = z.looseObject({
 });
 
 /** UNKNOWN name and fields: an engagement offered to (or assigned to) this agent session. */
-export const ChatEngagementAssignmentNotification = z.looseObject({
+const ChatEngagementAssignmentNotification = z.looseObject({
   ...engagementRef,
   assignmentType: enumText.optional(),
   firstName: z.string().optional(),
@@ -151,7 +151,7 @@ export const ChatEngagementAssignmentNotification = z.looseObject({
 });
 
 /** UNKNOWN name: a text posted into the engagement (by the end user, or our own post echoed back). */
-export const ChatPostMessage = z.looseObject({
+const ChatPostMessage = z.looseObject({
   ...engagementRef,
   body: z.string(),
   messageId: z.string().optional(),
@@ -163,7 +163,7 @@ export const ChatPostMessage = z.looseObject({
 });
 
 /** UNKNOWN name: a participant (end user or agent) left the engagement. */
-export const ChatParticipantLeftNotification = z.looseObject({
+const ChatParticipantLeftNotification = z.looseObject({
   ...engagementRef,
   clientId: z.number().int().optional(),
   role: enumText.optional(),
@@ -171,7 +171,7 @@ export const ChatParticipantLeftNotification = z.looseObject({
 });
 
 /** UNKNOWN name: the engagement was concluded. */
-export const ChatEngagementConcludedNotification = z.looseObject({
+const ChatEngagementConcludedNotification = z.looseObject({
   ...engagementRef,
   reason: enumText.optional(),
 });
@@ -180,7 +180,7 @@ export const ChatEngagementConcludedNotification = z.looseObject({
  * Documented name: "a participant has disconnected" (Customer Portal), told apart by `clientId`. The only
  * public sample is `{clientId, reason}` with no `engagementId`; UNKNOWN whether the agent API adds one.
  */
-export const ChatDisconnectNotification = z.looseObject({
+const ChatDisconnectNotification = z.looseObject({
   ...engagementRef,
   clientId: z.number().int().optional(),
   reason: enumText.optional(),
@@ -199,12 +199,12 @@ const ConfigItem = z.looseObject({ name: z.string().optional(), configName: z.st
  * field; Oracle's Customer Portal reads the notification as the configuration item
  * `{name: "CHAT_CLUSTER_POOL_ID", value}`; a list of such items under any field is plausible too.
  */
-export const ChatConfigChangeNotification = z.looseObject({
+const ChatConfigChangeNotification = z.looseObject({
   pool: configText.optional(),
   poolId: configText.optional(),
   ...ConfigItem.shape,
 });
-export const POOL_CONFIG_NAME = 'CHAT_CLUSTER_POOL_ID';
+const POOL_CONFIG_NAME = 'CHAT_CLUSTER_POOL_ID';
 
 /** The new pool a ChatConfigChangeNotification names, in whichever shape it came; undefined when none. */
 export function poolOfConfigChange(body: Record<string, unknown>): string | undefined {
@@ -220,7 +220,7 @@ export function poolOfConfigChange(body: Record<string, unknown>): string | unde
   return direct.data.pool ?? direct.data.poolId;
 }
 
-export const MESSAGE_TYPES = {
+const MESSAGE_TYPES = {
   ChatActivitySignal,
   ChatEngagementAssignmentNotification,
   ChatPostMessage,
@@ -230,7 +230,7 @@ export const MESSAGE_TYPES = {
   ChatConfigChangeNotification,
   ChatGetTimeout: z.looseObject({}),
 } as const;
-export type MessageTypeName = keyof typeof MESSAGE_TYPES;
+type MessageTypeName = keyof typeof MESSAGE_TYPES;
 export type AgentMessage = {
   [K in MessageTypeName]: { type: K; body: z.infer<(typeof MESSAGE_TYPES)[K]> };
 }[MessageTypeName];

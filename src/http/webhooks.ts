@@ -33,7 +33,6 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
       const raw: RawInbound = {
         headers: req.headers,
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-        query: Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)])),
       };
       try {
         // Authenticate before looking at the content: an unauthenticated caller learns nothing.
@@ -50,9 +49,8 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         // Only authenticated bodies: the capture is for comparing what the vendor sends with our readings.
         bridge.capture.record(tenantId, platform, body);
         // Adapters may read the store while normalizing: the store's limits cover both steps.
-        const result = await bridge.intake.guard(async () => bridge.ingest(tenantId, platform, await connector.normalize!(body, raw)));
-        const answer = connector.inboundResponse?.(result) ?? { status: 200, body: result };
-        res.status(answer.status).json(answer.body);
+        const result = await bridge.intake.guard(async () => bridge.ingest(tenantId, platform, await connector.normalize!(body)));
+        res.status(200).json(result);
       } catch (err) {
         if (err instanceof InboundError) {
           // An auth refusal's message is the adapter's fixed text naming the check that failed (never the

@@ -2,7 +2,6 @@ import { planReload } from '../../src/config/reload-plan.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { Metrics } from '../../src/observability/metrics.js';
 import type { PlatformFactory, PlatformRuntime } from '../../src/platform/adapter.js';
 import { ConnectorSet } from '../../src/platform/connector-set.js';
 import { PlatformRegistry } from '../../src/platform/registry.js';
@@ -25,7 +24,7 @@ function lifecyclePlatform(
     platform,
     roles,
     configSchema: TestPlatformConfig,
-    create: ({ tenantId, config }) => ({
+    create: ({ config, runtime: { tenantId } }) => ({
       platform,
       send: async () => ({ status: 'sent' }),
       start: async () => void log.push(`start ${tenantId}/${platform} ${config.apiKey}`),
@@ -50,7 +49,6 @@ describe('connectors across a reload', () => {
     store,
     key: platformKeys(store, platform, tenantId),
     logger: createLogger({ silent: true }),
-    metrics: new Metrics(),
     ...observingRuntime(),
     ingest: async () => ({ accepted: 0, duplicates: 0, dropped: 0 }),
     drop: () => undefined,

@@ -36,7 +36,7 @@ export function createTestPlatform(platform: string, roles: readonly RouteRole[]
     platform,
     roles,
     configSchema: TestPlatformConfig,
-    create: ({ tenantId }) => ({
+    create: ({ runtime: { tenantId } }) => ({
       platform,
       async send(event, ctx): Promise<SendResult> {
         sent.push({ tenantId, platform, conversationId: ctx.conversation.id, role: ctx.conversation.role, attempt: ctx.attempt, event });

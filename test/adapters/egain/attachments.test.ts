@@ -1,4 +1,4 @@
-import { attachmentRefusalNotice, checkAttachment } from '../../../adapters/egain/index.js';
+import { attachmentRefusalNotice, checkAttachment } from '../../../adapters/egain/restrictions.js';
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { DirectionRestrictions } from '../../../adapters/egain/wire.js';
 import { RetryableError } from '../../../src/errors.js';

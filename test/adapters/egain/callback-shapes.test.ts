@@ -2,10 +2,8 @@ import { Writable } from 'node:stream';
 import { type CallbackShape, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { PayloadError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import type { RawInbound } from '../../../src/platform/adapter.js';
 import { CHANNEL, CHANNEL_TYPE, connectorFor, egainConfig, knownConversation, makeRuntime, TENANT } from './harness.js';
 
-const raw: RawInbound = { headers: {}, rawBody: Buffer.from('{}'), query: {} };
 const ZOE = { firstName: 'Zoë', lastName: 'Ångström', language: 'fr-FR', contacts: { contact: [{ type: 'email', address: 'zoe@example.com' }] } };
 
 /** A runtime whose log lines are kept, to see what an operator would see. */
@@ -37,7 +35,7 @@ describe.each(SHAPES)('eGain callbacks with the %s', (_name, shape) => {
   it('when the first customer message of a new conversation arrives, then conversation.started carries the customer, then the message', async () => {
     const { connector } = connectorFor(egainConfig(sim));
     const chat = sim.openConversation(CHANNEL_TYPE, 'zoe', ZOE);
-    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { id: 'm1', text: 'Bonjour', senderType: 'customer' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { id: 'm1', text: 'Bonjour', senderType: 'customer' }));
     const name = shape.customerName === 'name' ? { displayName: 'Zoë Ångström' } : { firstName: 'Zoë', lastName: 'Ångström' };
     expect(events).toEqual([
       expect.objectContaining({
@@ -54,7 +52,7 @@ describe.each(SHAPES)('eGain callbacks with the %s', (_name, shape) => {
     const { connector, runtime } = connectorFor(egainConfig(sim));
     const chat = sim.openConversation(CHANNEL_TYPE, 'zoe', ZOE);
     await knownConversation(runtime, chat);
-    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { text: 'encore', senderType: 'customer' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { text: 'encore', senderType: 'customer' }));
     expect(events.map((e) => e.kind)).toEqual(['message']);
     expect(await runtime.store.getStable(runtime.store.key('egain', 'channel', TENANT, chat))).toBe(CHANNEL_TYPE);
   });
@@ -72,7 +70,7 @@ describe('eGain callbacks the adapter cannot read', () => {
     const { connector } = connectorFor(egainConfig(sim), runtime);
     const body = { message: { text: 'my card is 4111 1111', conversationId: 'c-1' } };
     const err = await Promise.resolve()
-      .then(() => connector.normalize!(body, raw))
+      .then(() => connector.normalize!(body))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PayloadError);
     expect((err as PayloadError).status).toBe(400);
@@ -89,7 +87,7 @@ describe('eGain callbacks the adapter cannot read', () => {
     const good = sim.callbackPayload('conv-1', 'text', { id: 'ok', text: 'fine', senderType: 'customer' }).messages.message[0];
     const orphan = { id: 'lost', type: { value: 'text' }, content: { text: 'where am I' }, sender: { type: 'customer' } };
     const err = await Promise.resolve()
-      .then(() => connector.normalize!({ metadata: {}, messages: { message: [good, orphan] } }, raw))
+      .then(() => connector.normalize!({ metadata: {}, messages: { message: [good, orphan] } }))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PayloadError);
     expect((err as PayloadError).details).toEqual([
@@ -106,7 +104,7 @@ describe('eGain callbacks the adapter cannot read', () => {
     const { runtime, lines } = loggingRuntime();
     const { connector } = connectorFor(egainConfig(sim), runtime);
     await knownConversation(runtime, 'conv-1');
-    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'customer.active', { senderType: 'customer' }), raw)).toEqual([]);
+    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'customer.active', { senderType: 'customer' }))).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'customer.active', reason: 'no canonical presence event' }]);
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([]);
@@ -115,10 +113,10 @@ describe('eGain callbacks the adapter cannot read', () => {
   it('when a message type nobody documented arrives, then it is reported as unrecognised, not dropped quietly', async () => {
     const { connector, runtime } = connectorFor(egainConfig(sim));
     await knownConversation(runtime, 'conv-1');
-    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'n1', senderType: 'customer' }), raw)).toHaveLength(1);
+    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'n1', senderType: 'customer' }))).toHaveLength(1);
     const odd = sim.callbackPayload('conv-1', 'text', { id: 'n2', senderType: 'customer' });
     odd.messages.message[0]!.type = { value: 'hologram.beam' };
-    expect(await connector.normalize!(odd, raw)).toEqual([]);
+    expect(await connector.normalize!(odd)).toEqual([]);
     expect(runtime.drops).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([{ what: 'type', detail: 'message type hologram.beam', payload: expect.objectContaining({ id: 'n2' }) }]);
   });
@@ -136,7 +134,7 @@ describe('eGain redeliveries and echoes', () => {
     await knownConversation(runtime, 'conv-1');
     // What the core's ingestor writes for a message it accepted from eGain.
     await runtime.store.linkMessage(TENANT, 'egain:conv-1:m1', 'egain', 'm1');
-    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm1', text: 'again', senderType: 'customer' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm1', text: 'again', senderType: 'customer' }));
     expect(events.map((e) => e.id)).toEqual(['egain:conv-1:m1']);
     expect(runtime.drops).toEqual([]);
   });
@@ -145,7 +143,7 @@ describe('eGain redeliveries and echoes', () => {
     const { connector, runtime } = connectorFor(egainConfig(sim));
     await knownConversation(runtime, 'conv-1');
     await runtime.store.linkMessage(TENANT, 'liveperson:lp-1:7', 'egain', 'm2');
-    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm2', text: 'ours', senderType: 'custom_agent' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm2', text: 'ours', senderType: 'custom_agent' }));
     expect(events).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'text', reason: 'echo of a message the bridge sent' }]);
   });

@@ -26,7 +26,7 @@ describe("eGain outbound honours the conversation's channel", () => {
   const onWebChat = async () => {
     const { connector, runtime } = connectorFor(egainConfig(sim));
     const conversationId = sim.openConversation('web_chat', 'visitor-1');
-    await connector.normalize!(sim.callbackPayload(conversationId, 'text', { text: 'hi', senderType: 'customer' }), { headers: {}, rawBody: Buffer.from(''), query: {} });
+    await connector.normalize!(sim.callbackPayload(conversationId, 'text', { text: 'hi', senderType: 'customer' }));
     return { connector, ctx: await contextFor(runtime, 'customer', conversationId) };
   };
 

@@ -7,7 +7,6 @@ import type { EgainSimulator } from '../../../adapters/egain/simulator/index.js'
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { platformKeys } from '../../../src/store/mapping-store.js';
@@ -81,7 +80,6 @@ export function makeRuntime(): TestRuntime {
     store,
     key: platformKeys(store, 'egain', TENANT),
     logger: createLogger({ silent: true }),
-    metrics: new Metrics(),
     ...observingRuntime(),
     drops,
     ingested,
@@ -100,16 +98,8 @@ export async function knownConversation(runtime: TestRuntime, nativeId: string):
   await runtime.store.resolveConversation(TENANT, 'egain', nativeId, { attrs: { customer: 'egain', agent: 'liveperson' } });
 }
 
-/** The summed value of one of the runtime's counters, optionally for some labels only. */
-export async function counter(runtime: PlatformRuntime, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = runtime.metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  return values.filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want)).reduce((sum, v) => sum + v.value, 0);
-}
-
 export function connectorFor(config: EgainConfig, runtime = makeRuntime()) {
-  return { runtime, connector: egainPlatform.create({ tenantId: TENANT, config, runtime }) };
+  return { runtime, connector: egainPlatform.create({ config, runtime }) };
 }
 
 /** A delivery context on a canonical conversation, linked to `nativeId` on eGain when given. */

@@ -5,12 +5,11 @@ import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egai
 import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
-import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, counter, egainConfig, event, knownConversation, makeRuntime, TENANT } from './harness.js';
+import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, knownConversation, makeRuntime, TENANT } from './harness.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},
   rawBody: Buffer.from(body),
-  query: {},
 });
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 const SECRET = 'a-shared-hs256-secret-of-32-chars!!';
@@ -22,10 +21,10 @@ async function startIngress(connector: PlatformConnector) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const inbound = { headers: req.headers, rawBody: Buffer.concat(chunks), query: {} };
+      const inbound = { headers: req.headers, rawBody: Buffer.concat(chunks) };
       try {
         await connector.verify!(inbound);
-        received.push(...(await connector.normalize!(JSON.parse(inbound.rawBody.toString('utf8')), inbound)));
+        received.push(...(await connector.normalize!(JSON.parse(inbound.rawBody.toString('utf8')))));
         res.writeHead(200).end('{}');
       } catch (err) {
         res.writeHead(err instanceof AuthenticationError ? 401 : 500).end();
@@ -138,7 +137,7 @@ describe('eGain inbound: normalize', () => {
     await knownConversation(runtime, 'conv-1');
     const { connector } = connectorFor(egainConfig(sim), runtime);
     const payload = sim.callbackPayload('conv-1', type, { id: 'msg-1', ...o });
-    const events = await connector.normalize!(payload, raw());
+    const events = await connector.normalize!(payload);
     return { events, runtime };
   };
 
@@ -213,14 +212,15 @@ describe('eGain inbound: normalize', () => {
     expect(await (await fetch(second.url)).text()).toBe('due: 10 EUR');
   });
 
-  it('when one callback repeats a message id, then it yields one event and the repeat counts as a duplicate', async () => {
+  it('when one callback repeats a message id, then the repeat goes to the core as the same event, for its dedupe to drop and count', async () => {
     const runtime = makeRuntime();
     await knownConversation(runtime, 'conv-1');
     const { connector } = connectorFor(egainConfig(sim), runtime);
     const one = sim.callbackPayload('conv-1', 'text', { id: 'dup', text: 'a' }).messages.message[0];
-    const events = await connector.normalize!({ messages: { message: [one, one] } }, raw());
-    expect(events.map((e) => e.id)).toEqual(['egain:conv-1:dup']);
-    expect(await counter(runtime, 'chatbridge_duplicates_total')).toBe(1);
+    const events = await connector.normalize!({ messages: { message: [one, one] } });
+    expect(events.map((e) => e.id)).toEqual(['egain:conv-1:dup', 'egain:conv-1:dup']);
+    expect(events[1]).toBe(events[0]);
+    expect(runtime.drops).toEqual([]);
   });
 });
 
@@ -243,7 +243,7 @@ describe('eGain inbound: echoes of what the bridge sent', () => {
     expect(sim.messages).toHaveLength(3);
     for (const m of sim.messages) {
       const payload = sim.callbackPayload(conversationId, 'text', { id: m.message.id, text: m.message.content?.text, senderType: 'custom_agent' });
-      expect(await connector.normalize!(payload, raw())).toEqual([]);
+      expect(await connector.normalize!(payload)).toEqual([]);
     }
     expect(runtime.drops.map((d) => d.reason)).toEqual(Array(3).fill('echo of a message the bridge sent'));
   });

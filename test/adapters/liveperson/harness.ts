@@ -11,7 +11,6 @@ import {
 import { InboundError } from '../../../src/errors.js';
 import { ConversationEvent, InboundEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { type MappingStore, platformKeys } from '../../../src/store/mapping-store.js';
@@ -36,7 +35,6 @@ export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
     store,
     key: platformKeys(store, 'liveperson', TENANT),
     logger,
-    metrics: new Metrics(),
     ...observingRuntime(),
     drops,
     ingest: async (events) => ({ accepted: events.length, duplicates: 0, dropped: 0 }),
@@ -45,7 +43,7 @@ export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
 }
 
 export function makeConnector(config: Record<string, unknown>, runtime: PlatformRuntime): PlatformConnector {
-  return livepersonPlatform.create({ tenantId: TENANT, config: LivePersonConfig.parse(config), runtime });
+  return livepersonPlatform.create({ config: LivePersonConfig.parse(config), runtime });
 }
 
 /** A canonical conversation whose customer side lives elsewhere, as the LivePerson connector sees it. */
@@ -86,10 +84,10 @@ export async function startReceiver(connector: PlatformConnector, store: Mapping
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const raw = { headers: req.headers, rawBody: Buffer.concat(chunks), query: {} };
+      const raw = { headers: req.headers, rawBody: Buffer.concat(chunks) };
       try {
         await connector.verify!(raw);
-        const normalized = await connector.normalize!(JSON.parse(raw.rawBody.toString('utf8')), raw);
+        const normalized = await connector.normalize!(JSON.parse(raw.rawBody.toString('utf8')));
         for (const e of normalized) {
           events.push(InboundEvent.parse(e));
           if (e.kind === 'message' && e.origin.messageId) await store.linkMessage(TENANT, e.id, 'liveperson', e.origin.messageId);

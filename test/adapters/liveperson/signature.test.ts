@@ -8,7 +8,7 @@ import { makeConnector, makeRuntime } from './harness.js';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
 function inbound(rawBody: Buffer, headers: Record<string, string>) {
-  return { rawBody, headers, query: {} };
+  return { rawBody, headers };
 }
 
 /** The tenant's connector verifying one webhook, as the core's webhook route calls it. */

@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { Metrics } from '../../../src/observability/metrics.js';
 import type { DeliveryContext, PlatformRuntime } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { type MappingStore, platformKeys } from '../../../src/store/mapping-store.js';
@@ -42,7 +41,6 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
     key: platformKeys(store, 'rightnow', TENANT),
     logger: createLogger({ level: 'info', stream }),
     logs,
-    metrics: new Metrics(),
     ...observingRuntime(),
     events: [],
     attempts: [],
@@ -86,7 +84,7 @@ export function simConfig(sim: RightNowSimulator, overrides: Record<string, unkn
 }
 
 export function connector(sim: RightNowSimulator, runtime: PlatformRuntime, overrides: Record<string, unknown> = {}): RightNowConnector {
-  return rightnowPlatform.create({ tenantId: TENANT, config: simConfig(sim, overrides), runtime }) as RightNowConnector;
+  return rightnowPlatform.create({ config: simConfig(sim, overrides), runtime }) as RightNowConnector;
 }
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {

@@ -21,10 +21,10 @@ describe('rightnow session set-up (request shapes)', () => {
 
   function create(): RightNowConnector {
     const config = RightNowConfigSchema.parse({ siteUrl: stub.url, username: 'api', password: 'secret', agentAccountId: '12', applicationContext: 'bridge-test' });
-    return rightnowPlatform.create({ tenantId: TENANT, config, runtime: recordingRuntime(store) }) as RightNowConnector;
+    return rightnowPlatform.create({ config, runtime: recordingRuntime(store) }) as RightNowConnector;
   }
   const seedSession = async () => {
-    await store.hashSet(store.key('rightnow', 'session', TENANT, '12'), { sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1' });
+    await store.hashSet(store.key('rightnow', TENANT, 'session', '12'), { sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1' });
     stub.reply('POST', TOKENS, 200, { sessionToken: JWT });
   };
   const send = () => create().send(agentEvent({ kind: 'message', text: 'hi' }), deliveryContext(store, '27'));
@@ -50,7 +50,7 @@ describe('rightnow session set-up (request shapes)', () => {
       headers: { 'x-aid': '12', 'x-jsessionid': 'node01abc', 'content-type': 'application/json; charset=utf-8' },
       body: { destinationId: 27, sequenceNumber: 2, body: 'hi' },
     });
-    const state = await store.hashGetAll(store.key('rightnow', 'session', TENANT, '12'));
+    const state = await store.hashGetAll(store.key('rightnow', TENANT, 'session', '12'));
     // The epoch is the sequence number the session was created with: no other session can have it.
     expect(state).toEqual({ sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1', epoch: '1' });
   });
