@@ -7,12 +7,18 @@ import type { EgainSimulator } from '../../../adapters/egain/simulator/index.js'
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
+import type { DeliveryContext, PlatformConnector, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { platformKeys } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
+/**
+ * Test helpers for the eGain adapter. Every adapter's harness has the same names for the same jobs:
+ * TENANT, makeRuntime (the runtime the core would lend), egainConfig (the tenant's block pointing at the
+ * simulator), makeConnector, deliveryContext (what `send` is given) and event (a canonical event to send).
+ * eGain adds the tenant's custom channel (CHANNEL), callback credentials (BASIC), knownConversation, startFileServer.
+ */
 export const TENANT = 't1';
 export const CHANNEL_TYPE = 'custom_chatbridge';
 
@@ -98,12 +104,13 @@ export async function knownConversation(runtime: TestRuntime, nativeId: string):
   await runtime.store.resolveConversation(TENANT, 'egain', nativeId, { attrs: { customer: 'egain', agent: 'liveperson' } });
 }
 
-export function connectorFor(config: EgainConfig, runtime = makeRuntime()) {
-  return { runtime, connector: egainPlatform.create({ config, runtime }) };
+/** The connector for one tenant, as the core creates it. */
+export function makeConnector(config: EgainConfig, runtime: PlatformRuntime = makeRuntime()): PlatformConnector {
+  return egainPlatform.create({ config, runtime });
 }
 
 /** A delivery context on a canonical conversation, linked to `nativeId` on eGain when given. */
-export async function contextFor(runtime: TestRuntime, role: RouteRole, nativeId?: string, attrs: Record<string, string> = {}): Promise<DeliveryContext> {
+export async function deliveryContext(runtime: TestRuntime, role: RouteRole, nativeId?: string, attrs: Record<string, string> = {}): Promise<DeliveryContext> {
   const record = { id: randomUUID(), tenant: TENANT, links: {} as Record<string, string>, attrs: { ...attrs } };
   await runtime.store.setConversationAttrs(TENANT, record.id, { seeded: '1', ...attrs });
   const conversation = new StoredConversation(runtime.store, record, 'egain', role);

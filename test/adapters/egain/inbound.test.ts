@@ -5,7 +5,7 @@ import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egai
 import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
-import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, knownConversation, makeRuntime, TENANT } from './harness.js';
+import { BASIC, CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, knownConversation, makeConnector, makeRuntime, TENANT } from './harness.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},
@@ -47,7 +47,7 @@ describe('eGain inbound: callback authentication', () => {
   afterEach(() => sim.close());
 
   it('when the Basic credentials match, then the callback passes; anything else is refused', async () => {
-    const { connector } = connectorFor(egainConfig(sim));
+    const connector = makeConnector(egainConfig(sim));
     await expect(connector.verify!(raw(basic(BASIC.username, BASIC.password)))).resolves.toBeUndefined();
     for (const header of [undefined, basic('hub', 'wrong-password'), basic('other', BASIC.password), 'Bearer abc', 'Basic !!!']) {
       await expect(connector.verify!(raw(header))).rejects.toBeInstanceOf(AuthenticationError);
@@ -55,7 +55,8 @@ describe('eGain inbound: callback authentication', () => {
   });
 
   it('when the Hub posts a callback as registered, then events arrive; with a wrong password it is answered 401 and nothing is ingested', async () => {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     const ingress = await startIngress(connector);
     try {
       const conversationId = sim.openConversation(CHANNEL_TYPE);
@@ -86,12 +87,12 @@ describe('eGain inbound: callback authentication', () => {
     const jwtAuth = { type: 'jwt' as const, issuer: 'https://auth.egain.test', audience: 'chatbridge', secret: SECRET };
 
     it('when the token is signed with the shared secret for our issuer and audience, then it passes', async () => {
-      const { connector } = connectorFor(egainConfig(sim, { callbackAuth: jwtAuth }));
+      const connector = makeConnector(egainConfig(sim, { callbackAuth: jwtAuth }));
       await expect(connector.verify!(raw(`Bearer ${await sign()}`))).resolves.toBeUndefined();
     });
 
     it('when the token is expired, foreign, for another audience or forged, then it is refused', async () => {
-      const { connector } = connectorFor(egainConfig(sim, { callbackAuth: jwtAuth }));
+      const connector = makeConnector(egainConfig(sim, { callbackAuth: jwtAuth }));
       const bad = [
         await sign({ exp: Math.floor(Date.now() / 1000) - 60 }),
         await sign({ iss: 'https://evil.test' }),
@@ -110,7 +111,7 @@ describe('eGain inbound: callback authentication', () => {
       await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
       try {
         const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-        const { connector } = connectorFor(
+        const connector = makeConnector(
           egainConfig(sim, { callbackAuth: { type: 'jwt', issuer: 'https://auth.egain.test', audience: 'chatbridge', jwksUrl } }),
         );
         const rs = (key: Parameters<SignJWT["sign"]>[0]) =>
@@ -135,7 +136,7 @@ describe('eGain inbound: normalize', () => {
   const normalize = async (type: string, o: Parameters<EgainSimulator['callbackPayload']>[2] = {}) => {
     const runtime = makeRuntime();
     await knownConversation(runtime, 'conv-1');
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     const payload = sim.callbackPayload('conv-1', type, { id: 'msg-1', ...o });
     const events = await connector.normalize!(payload);
     return { events, runtime };
@@ -201,7 +202,7 @@ describe('eGain inbound: normalize', () => {
 
   it('when the connector resolves a file, then each call gives a fresh signed URL that works after the previous one expired', async () => {
     const id = sim.addAsset({ name: 'invoice.txt', contentType: 'text/plain', bytes: Buffer.from('due: 10 EUR') });
-    const { connector } = connectorFor(egainConfig(sim));
+    const connector = makeConnector(egainConfig(sim));
     const first = await connector.resolveFile!(id);
     expect(first).toMatchObject({ name: 'invoice.txt', contentType: 'text/plain', size: 11, expiresAt: expect.any(String) });
     expect(await (await fetch(first.url)).text()).toBe('due: 10 EUR');
@@ -215,7 +216,7 @@ describe('eGain inbound: normalize', () => {
   it('when one callback repeats a message id, then the repeat goes to the core as the same event, for its dedupe to drop and count', async () => {
     const runtime = makeRuntime();
     await knownConversation(runtime, 'conv-1');
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     const one = sim.callbackPayload('conv-1', 'text', { id: 'dup', text: 'a' }).messages.message[0];
     const events = await connector.normalize!({ messages: { message: [one, one] } });
     expect(events.map((e) => e.id)).toEqual(['egain:conv-1:dup', 'egain:conv-1:dup']);
@@ -233,9 +234,9 @@ describe('eGain inbound: echoes of what the bridge sent', () => {
 
   it('when the Hub delivers back every part of a split text the bridge sent, then none becomes an event', async () => {
     const runtime = makeRuntime();
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     const conversationId = sim.openConversation(CHANNEL_TYPE);
-    const ctx = await contextFor(runtime, 'customer', conversationId);
+    const ctx = await deliveryContext(runtime, 'customer', conversationId);
     const sent = event({ kind: 'message', text: 'a'.repeat(90) }, 'agent');
     const result = await connector.send(sent, ctx);
     // What the core does with the id send returns.

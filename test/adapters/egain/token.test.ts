@@ -1,6 +1,6 @@
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { PermanentError } from '../../../src/errors.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './harness.js';
+import { CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, makeConnector, makeRuntime } from './harness.js';
 
 describe('eGain OAuth2 client-credentials token', () => {
   describe('against the simulator', () => {
@@ -11,8 +11,9 @@ describe('eGain OAuth2 client-credentials token', () => {
     afterEach(() => sim.close());
 
     const ready = async (overrides = {}) => {
-      const { connector, runtime } = connectorFor(egainConfig(sim, overrides));
-      const ctx = await contextFor(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
+      const runtime = makeRuntime();
+      const connector = makeConnector(egainConfig(sim, overrides), runtime);
+      const ctx = await deliveryContext(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
       return { connector, ctx };
     };
 

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import nock from 'nock';
 import { AuthExpiredError, PermanentError, RetryableError } from '../../../src/errors.js';
-import { event, makeConnector, makeRuntime, newConversation } from './harness.js';
+import { deliveryContext, event, makeConnector, makeRuntime } from './harness.js';
 import { useNock } from '../../support/nock.js';
 
 const ACCOUNT = '12345678';
@@ -43,7 +43,7 @@ async function setup(requestTimeoutMs = 2000) {
     .query({ v: '1.0' })
     .matchHeader('authorization', appJwt)
     .reply(201, { token: consumerJws });
-  const ctx = await newConversation(runtime.store);
+  const ctx = await deliveryContext(runtime.store);
   await ctx.conversation.link('conv-1');
   return { connector, ctx, appJwt, consumerJws };
 }
@@ -111,7 +111,7 @@ describe('LivePerson edge responses (nock)', () => {
   it('when CONVERSATION replies out of order, then the conversationId is taken from the item matching our reqId', async () => {
     const runtime = makeRuntime();
     const { connector, appJwt, consumerJws } = await setup();
-    const ctx = await newConversation(runtime.store);
+    const ctx = await deliveryContext(runtime.store);
     let sent: { id: string; type: string }[] = [];
     nock(MSG)
       .post(CONV_PATH)
@@ -134,7 +134,7 @@ describe('LivePerson edge responses (nock)', () => {
   it('when CONVERSATION refuses the request item, then the error is permanent and nothing is linked', async () => {
     const runtime = makeRuntime();
     const { connector } = await setup();
-    const ctx = await newConversation(runtime.store);
+    const ctx = await deliveryContext(runtime.store);
     nock(MSG)
       .post(CONV_PATH)
       .query({ v: '3' })

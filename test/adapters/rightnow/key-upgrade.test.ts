@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RedisMappingStore } from '../../../src/store/redis-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { acceptedEngagement, agentEvent, connector, deliveryContext, recordingRuntime, TENANT, waitFor } from './harness.js';
+import { acceptedEngagement, deliveryContext, event, makeConnector, makeRuntime, rightnowConfig, TENANT, waitFor } from './harness.js';
 
 /**
  * A rolling upgrade to the release whose keys are `rightnow:<tenant>:<kind>:...`, on Redis: an instance of
@@ -30,8 +30,8 @@ describe('rightnow keys across an upgrade (Redis)', () => {
   });
 
   it('when only the legacy keys hold the session and an old instance holds the lease, then the new one waits, adopts and counts on', async () => {
-    const runtime = recordingRuntime(store);
-    const before = connector(sim, runtime, { leaseMs: 600 });
+    const runtime = makeRuntime(store);
+    const before = makeConnector(rightnowConfig(sim, { leaseMs: 600 }), runtime);
     conns.push(before);
     const engagementId = await acceptedEngagement(sim, before, runtime);
     // What an earlier release leaves: its keys only, and the lease held in its name.
@@ -43,10 +43,10 @@ describe('rightnow keys across an upgrade (Redis)', () => {
     const used = Math.max(...sequences());
     const polls = sim.count('getMessages');
 
-    const after = connector(sim, recordingRuntime(store), { leaseMs: 600 });
+    const after = makeConnector(rightnowConfig(sim, { leaseMs: 600 }), makeRuntime(store));
     conns.push(after);
     await after.start();
-    await after.send(agentEvent({ kind: 'message', text: 'after the upgrade' }), deliveryContext(store, engagementId));
+    await after.send(event({ kind: 'message', text: 'after the upgrade' }), deliveryContext(store, engagementId));
     expect(sim.postsFor(engagementId).at(-1)).toMatchObject({ body: 'after the upgrade', sequenceNumber: used + 1 });
     expect(after.polling).toBe(false);
     expect(sim.count('getMessages')).toBe(polls);
