@@ -8,7 +8,7 @@ import type { CallbackAuthConfig } from './config.js';
 import { problemsDetail } from '../../src/observability/unrecognized.js';
 import { type Problem, type ReadMessage, readEnvelope, readMessage } from './callback-reader.js';
 import { type CallbackMessage, type ClientType, PLATFORM } from './wire.js';
-import { readChoice, readRichMessage } from './rich-message.js';
+import { readChoice, readRichMessage } from './rich-content.js';
 import type { RichContentInput } from '../../src/model/rich.js';
 
 function digest(value: string): Buffer {

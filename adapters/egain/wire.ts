@@ -67,7 +67,7 @@ const AssetRef = z.object({ id: z.string().min(1).max(256) });
  * structure in `content.richMessage`, lists wrapped as eGain wraps them elsewhere (`{option: [...]}`).
  * What we read: that shape, and the same fields under `content.<quickreply|listpicker|richlink>` or
  * directly in `content`, lists as `options`/`items`/`replies`/`choices`, each bare or wrapped
- * (`{option|item: [...]}`), items named `title`/`label`/`text`/`name` (see rich-message.ts).
+ * (`{option|item: [...]}`), items named `title`/`label`/`text`/`name` (see rich-content.ts).
  */
 const WireRichOption = z.object({
   title: z.string().min(1).max(256),

@@ -1,4 +1,4 @@
-import { readChoice, readRichMessage } from '../../../adapters/egain/rich-message.js';
+import { readChoice, readRichMessage } from '../../../adapters/egain/rich-content.js';
 import { INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { richMessageBody } from '../../../src/model/rich-text.js';
