@@ -110,6 +110,8 @@ export function runPrimary(options: PrimaryOptions): void {
     for (const w of alive()) w.process.kill('SIGHUP');
   });
 
+  // Structured clone, not JSON: a metric's value may be NaN (event-loop lag before its first sample).
+  cluster.setupPrimary({ serialization: 'advanced' });
   logger.info('chatbridge primary starting workers', { workers: options.workers });
   for (let i = 0; i < options.workers; i++) fork();
 }

@@ -99,9 +99,13 @@ describe('chatbridge start --workers: /metrics and the admin views answer for ev
         expect(total(exposition, 'chatbridge_queue_depth_limit')).toBe(MAX_QUEUE_DEPTH);
         expect(total(exposition, 'chatbridge_workers')).toBe(2);
         expect(total(exposition, 'chatbridge_workers_unanswered')).toBe(0);
+        // prom-client's default metrics by their own settings: memory summed, no one start time for several processes.
+        expect(total(exposition, 'chatbridge_process_resident_memory_bytes')).toBeGreaterThan(0);
+        expect(total(exposition, 'chatbridge_process_start_time_seconds')).toBeUndefined();
       }
       const health = JSON.parse(await getFromAnyWorker(`${url}/admin/health`, ADMIN)) as { workers: unknown };
       expect(health.workers).toEqual({ asked: 2, answered: 2 });
+      expect(await getFromAnyWorker(`${url}/admin`, ADMIN)).toContain('redis store · 2 workers ·');
 
       // A stopped worker does not hold the scrape: its last report stands in, so the counters do not drop.
       const [, stopped] = workers as [number, number];
@@ -112,6 +116,7 @@ describe('chatbridge start --workers: /metrics and the admin views answer for ev
         expect(total(exposition, 'chatbridge_workers')).toBe(2);
         expect(total(exposition, 'chatbridge_workers_unanswered')).toBe(1);
         expect(cluster.lines.some((l) => l.message === 'workers did not report in time: answering with what came' && l.workers?.includes(stopped))).toBe(true);
+        expect(await getFromAnyWorker(`${url}/admin`, ADMIN)).toContain('<strong>1 of 2 workers answered</strong>');
       } finally {
         process.kill(stopped, 'SIGCONT');
       }
