@@ -1,17 +1,19 @@
 import { BREAKER_STATE_VALUE, type BreakerView } from '../delivery/circuit-breaker.js';
 import type { ConnectorHealthView } from '../observability/connector-health.js';
+import { INBOUND_GAPS_KEPT } from '../observability/inbound-gaps.js';
 import type { InstanceStatus } from '../observability/instance-views.js';
 import type { RouteSeries } from '../observability/route-throughput.js';
-
-/** As many inbound gaps as one process keeps (inbound-gaps.ts): the page lists the newest. */
-const GAPS_KEPT = 50;
 
 const keyOf = (v: { tenant: string }, other: string) => `${v.tenant}\u0000${other}`;
 const newestFirst = <T extends { at: string }>(items: T[]) => items.sort((a, b) => b.at.localeCompare(a.at));
 
 function grouped<T>(items: T[], key: (item: T) => string): T[][] {
   const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
   return [...groups.values()];
 }
 
@@ -48,7 +50,7 @@ export function mergeStatus(reports: InstanceStatus[]): InstanceStatus {
     throughput: grouped(reports.flatMap((r) => r.throughput), (s) => keyOf(s, s.route))
       .map(summedSeries)
       .sort((a, b) => `${a.tenant}/${a.route}`.localeCompare(`${b.tenant}/${b.route}`)),
-    inboundGaps: newestFirst(reports.flatMap((r) => r.inboundGaps)).slice(0, GAPS_KEPT),
+    inboundGaps: newestFirst(reports.flatMap((r) => r.inboundGaps)).slice(0, INBOUND_GAPS_KEPT),
     captured: newestFirst(reports.flatMap((r) => r.captured)),
   };
 }
