@@ -56,7 +56,7 @@ export class EgainConnector implements PlatformConnector {
   }
 
   refreshAuth(): void {
-    this.api.invalidateTokens();
+    this.api.refreshAuth();
   }
 
   /** Called by the core only where eGain is the customer side (native share, hand-back). */

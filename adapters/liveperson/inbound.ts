@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { AuthenticationError, BatchTooLargeError, PayloadError } from '../../src/errors.js';
+import { AuthenticationError, BatchTooLargeError, PayloadError, zodDetails } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
 import { problemsDetail, type UnrecognizedWhat } from '../../src/observability/unrecognized.js';
@@ -34,10 +34,6 @@ import {
  * whole (413) rather than cut, like eGain's 100 messages per callback.
  */
 export const MAX_CHANGES = 500;
-
-function problems(error: z.ZodError, at: string) {
-  return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
-}
 
 function header(req: RawInbound, name: string): string | undefined {
   const v = req.headers[name];
@@ -78,7 +74,7 @@ export class LivePersonInbound {
   async normalize(body: unknown): Promise<InboundEventInput[]> {
     const envelope = Notification.safeParse(body);
     if (!envelope.success) {
-      const found = problems(envelope.error, 'body');
+      const found = zodDetails(envelope.error, ['body']);
       this.unrecognized('envelope', `answered 400: ${problemsDetail(found)}`, body);
       throw new PayloadError('not a LivePerson notification', found);
     }
@@ -212,7 +208,7 @@ export class LivePersonInbound {
   }
 
   private malformed(type: string, error: z.ZodError, raw: unknown): undefined {
-    return this.unrecognized('field', `${type} change: ${problemsDetail(problems(error, 'change'))}`, raw);
+    return this.unrecognized('field', `${type} change: ${problemsDetail(zodDetails(error, ['change']))}`, raw);
   }
 
   /** A wrong reading of LivePerson's format must be loud (counted, logged by shape, sampled), never a quiet drop. */

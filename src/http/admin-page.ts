@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
 import { parkedByTarget } from '../delivery/parked-lanes.js';
+import type { InstanceViews } from '../observability/instance-views.js';
 import { LiveConversations } from '../routing/live-conversations.js';
 import { bearerOf, replayDeadLetter, replayDeadLetterGroup, sameSecret } from './admin.js';
 import { ADMIN_PAGE_CSP, NOTICES, renderSignInPage, renderStatusPage } from './admin-page-html.js';
@@ -29,8 +30,9 @@ function signIn(res: Response, status: number, problem?: string): void {
  * in with a form (POST /admin/sign-in) that sets an HttpOnly, SameSite=Strict session cookie, so the token
  * never appears in a URL. Signed-in pages carry forms for the page's actions (replay a dead letter, sign
  * out, hand a live conversation back), each checked against the session's CSRF token. Mounted before the JSON admin router.
+ * What a process keeps in memory comes from `views` (with `--workers N`, every worker's).
  */
-export function adminPageRouter(bridge: Bridge): Router {
+export function adminPageRouter(bridge: Bridge, views: InstanceViews): Router {
   const router = express.Router({ strict: true });
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 4 });
   const pageOn = (_req: Request, res: Response, next: () => void) => {
@@ -104,12 +106,13 @@ export function adminPageRouter(bridge: Bridge): Router {
     }
 
     const live = new LiveConversations(bridge.store);
-    const [queueDepth, deadLetterCount, deadLetters, parked, tenants] = await Promise.all([
+    const [queueDepth, deadLetterCount, deadLetters, parked, tenants, status] = await Promise.all([
       bridge.queue.depth(),
       bridge.queue.deadLetterCount(),
       bridge.queue.listDeadLetters(DEAD_LETTERS_SHOWN),
       bridge.queue.parkedLanes(),
       Promise.all(bridge.config.tenants.map(async (tenant) => ({ tenant, live: await live.list(tenant.id, LIVE_PER_TENANT) }))),
+      views.status(),
     ]);
     const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
     res.type('html').send(
@@ -121,15 +124,16 @@ export function adminPageRouter(bridge: Bridge): Router {
         deadLetters,
         tenants,
         liveLimit: LIVE_PER_TENANT,
-        connectors: bridge.health.list(),
+        connectors: status.connectors,
         targets: parkedByTarget(parked, bridge.config.tenants),
-        breakers: bridge.breaker.list(),
-        unrecognized: bridge.unrecognized.list(),
-        throughput: bridge.throughput.series(),
+        breakers: status.breakers,
+        unrecognized: status.unrecognized,
+        throughput: status.throughput,
+        workers: status.workers,
         csrf: session?.csrf,
         handBack: (tenant, platform) => bridge.native.supported(tenant, platform),
         notice,
-        inboundGaps: bridge.inboundGaps.list(),
+        inboundGaps: status.inboundGaps,
       }),
     );
   });

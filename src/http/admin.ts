@@ -2,6 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Bridge } from '../bridge.js';
 import { type DeadLetter, laneOf } from '../delivery/delivery.js';
+import type { InstanceViews } from '../observability/instance-views.js';
 import { sendError } from './errors.js';
 
 /** Compares digests so neither the token's length nor its content leaks through timing. */
@@ -48,9 +49,10 @@ export async function replayDeadLetterGroup(bridge: Bridge, group: string): Prom
 /**
  * Dead letters (list; replay one, which goes to the back of its conversation's lane; replay a given-up
  * lane's group, together and in order), what adapters could not
- * read, the opt-in inbound capture, and each connector's health.
+ * read, the opt-in inbound capture, and each connector's health (the last three from `views`: with
+ * `--workers N`, every worker's).
  */
-export function adminRouter(bridge: Bridge): Router {
+export function adminRouter(bridge: Bridge, views: InstanceViews): Router {
   const router = express.Router();
   router.use('/admin', requireAdmin(bridge.config.server.adminToken));
 
@@ -60,17 +62,20 @@ export function adminRouter(bridge: Bridge): Router {
     res.json({ count: await bridge.queue.deadLetterCount(), deadLetters: letters });
   });
 
-  router.get('/admin/unrecognized', (req, res) => {
+  router.get('/admin/unrecognized', async (req, res) => {
     const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
-    res.json({ samples: bridge.unrecognized.list(tenant) });
+    const { unrecognized, workers } = await views.status();
+    res.json({ samples: unrecognized.filter((s) => tenant === undefined || s.tenant === tenant), ...(workers ? { workers } : {}) });
   });
 
-  router.get('/admin/captured', (_req, res) => {
-    res.json({ payloads: bridge.capture.list() });
+  router.get('/admin/captured', async (_req, res) => {
+    const { captured, workers } = await views.status();
+    res.json({ payloads: captured, ...(workers ? { workers } : {}) });
   });
 
-  router.get('/admin/health', (_req, res) => {
-    res.json({ connectors: bridge.health.list() });
+  router.get('/admin/health', async (_req, res) => {
+    const { connectors, workers } = await views.status();
+    res.json({ connectors, ...(workers ? { workers } : {}) });
   });
 
   router.post('/admin/dead-letters/:id/replay', async (req, res) => {

@@ -5,6 +5,7 @@ import { adminRouter } from './admin.js';
 import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
 import { adminReloadRouter } from './admin-reload.js';
+import { type InstanceViews, processViews } from '../observability/instance-views.js';
 import { requestIdFrom, withRequestId } from '../observability/request-context.js';
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
@@ -13,7 +14,9 @@ import { within } from '../time-limit.js';
 
 const READY_TIMEOUT_MS = 2000;
 
-export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
+/** `views`: what `/metrics` and the admin views read (by default this process; a cluster worker's read every worker's). */
+export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome>; views?: InstanceViews } = {}): Express {
+  const views = options.views ?? processViews(bridge);
   const app = express();
   app.disable('x-powered-by');
   // Answers are small JSON no client caches: hashing each one for an ETag is wasted work per webhook.
@@ -41,18 +44,14 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   });
 
   app.get('/metrics', async (_req, res) => {
-    // The queue-depth gauge is kept current by the bridge (it also drives back-pressure); only the
-    // dead-letter count is read per scrape.
-    const dead = await bridge.queue.deadLetterCount().catch(() => undefined);
-    if (dead !== undefined) bridge.metrics.deadLetterDepth.set(dead);
-    res.type(bridge.metrics.registry.contentType).send(await bridge.metrics.registry.metrics());
+    res.type(bridge.metrics.registry.contentType).send(await views.metrics());
   });
 
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
   app.use(filesRouter(bridge));
-  app.use(adminPageRouter(bridge));
+  app.use(adminPageRouter(bridge, views));
   app.use(adminReloadRouter(bridge, options.reload));
-  app.use(adminRouter(bridge));
+  app.use(adminRouter(bridge, views));
   app.use(adminConversationsRouter(bridge));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such endpoint'));
   app.use(errorHandler(bridge.logger));
