@@ -1,35 +1,28 @@
 import type { Bridge } from './bridge.js';
 import type { BridgeConfig, TenantConfig } from './config/schema.js';
-import type { BreakerView } from './delivery/circuit-breaker.js';
 import { type DeadLetter, laneOf } from './delivery/delivery.js';
 import { type ParkedTarget, parkedByTarget } from './delivery/parked-lanes.js';
 import type { ConversationEvent } from './model/events.js';
-import type { ConnectorHealthView } from './observability/connector-health.js';
-import type { CapturedPayload } from './observability/inbound-capture.js';
-import type { InboundGapRecord } from './observability/inbound-gaps.js';
+import type { InstanceStatus, InstanceViews } from './observability/instance-views.js';
 import type { Logger } from './observability/logger.js';
-import type { RouteSeries } from './observability/route-throughput.js';
-import type { UnrecognizedSample } from './observability/unrecognized.js';
 import { handBackConversation, type HandBackResult } from './routing/hand-back.js';
 import { handOffConversation, type HandOffResult } from './routing/hand-off.js';
 import { LiveConversations } from './routing/live-conversations.js';
 import type { ConversationRecord } from './store/mapping-store.js';
 import { within } from './time-limit.js';
 
-/** What the status page shows of the bridge, read at one moment. */
-export interface BridgeStatus {
+/**
+ * What the status page shows of the bridge, read at one moment: the store and queue, shared by every
+ * process, and what the instance keeps in memory (with `--workers N`, every worker's).
+ */
+export interface BridgeStatus extends InstanceStatus {
   store: string;
   queueDepth: number;
   deadLetterCount: number;
   /** The newest dead letters, oldest first. */
   deadLetters: DeadLetter[];
   tenants: { tenant: TenantConfig; live: ConversationRecord[] }[];
-  connectors: ConnectorHealthView[];
   targets: ParkedTarget[];
-  breakers: BreakerView[];
-  unrecognized: UnrecognizedSample[];
-  throughput: RouteSeries[];
-  inboundGaps: InboundGapRecord[];
 }
 
 export type Reachability = 'ok' | 'unreachable';
@@ -56,15 +49,18 @@ export interface AdminFacade {
   /** Whether a tenant's customer platform can take conversations back (the status page's button). */
   canHandBack(tenant: string, platform: string): boolean;
   status(limits: { livePerTenant: number; deadLetters: number }): Promise<BridgeStatus>;
-  unrecognized(tenant?: string): UnrecognizedSample[];
-  captured(): CapturedPayload[];
-  connectorHealth(): ConnectorHealthView[];
+  /** What the instance keeps in memory: connector health, breakers, unrecognised samples, captures... */
+  instance(): Promise<InstanceStatus>;
   /** Whether the store and the queue answer within `timeoutMs`; nothing is asked while the connection is down. */
   reachability(timeoutMs: number): Promise<{ store: Reachability; queue: Reachability }>;
 }
 
+/** The facade over a running bridge; `views` are the instance's in-memory state (this process, or every worker's). */
 export class BridgeAdmin implements AdminFacade {
-  constructor(private readonly bridge: Bridge) {}
+  constructor(
+    private readonly bridge: Bridge,
+    private readonly views: InstanceViews,
+  ) {}
 
   get config(): BridgeConfig {
     return this.bridge.config;
@@ -124,38 +120,27 @@ export class BridgeAdmin implements AdminFacade {
   async status(limits: { livePerTenant: number; deadLetters: number }): Promise<BridgeStatus> {
     const { bridge } = this;
     const live = new LiveConversations(bridge.store);
-    const [queueDepth, deadLetterCount, deadLetters, parked, tenants] = await Promise.all([
+    const [queueDepth, deadLetterCount, deadLetters, parked, tenants, instance] = await Promise.all([
       bridge.queue.depth(),
       bridge.queue.deadLetterCount(),
       bridge.queue.listDeadLetters(limits.deadLetters),
       bridge.queue.parkedLanes(),
       Promise.all(this.config.tenants.map(async (tenant) => ({ tenant, live: await live.list(tenant.id, limits.livePerTenant) }))),
+      this.views.status(),
     ]);
     return {
+      ...instance,
       store: bridge.store.kind,
       queueDepth,
       deadLetterCount,
       deadLetters,
       tenants,
-      connectors: bridge.health.list(),
       targets: parkedByTarget(parked, this.config.tenants),
-      breakers: bridge.breaker.list(),
-      unrecognized: bridge.unrecognized.list(),
-      throughput: bridge.throughput.series(),
-      inboundGaps: bridge.inboundGaps.list(),
     };
   }
 
-  unrecognized(tenant?: string): UnrecognizedSample[] {
-    return this.bridge.unrecognized.list(tenant);
-  }
-
-  captured(): CapturedPayload[] {
-    return this.bridge.capture.list();
-  }
-
-  connectorHealth(): ConnectorHealthView[] {
-    return this.bridge.health.list();
+  instance(): Promise<InstanceStatus> {
+    return this.views.status();
   }
 
   async reachability(timeoutMs: number): Promise<{ store: Reachability; queue: Reachability }> {

@@ -106,6 +106,7 @@ export class Bridge {
     this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, config.store.mappingTtlSeconds * 1000, this.throughput);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
     this.metrics.readParkedLanesFrom(async () => parkedByTarget(await this.queue.parkedLanes(), [...this.tenants.values()]));
+    this.metrics.readDeadLettersFrom(() => this.queue.deadLetterCount());
     this.metrics.queueDepthLimit.set(config.delivery.maxQueueDepth);
     this.native = new NativeShare({
       store: this.store,

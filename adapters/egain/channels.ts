@@ -1,3 +1,4 @@
+import { withAuthRefresh } from '../../src/auth/auth-refresh.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { MappingStore } from '../../src/store/mapping-store.js';
 import type { EgainApi } from './api.js';
@@ -53,7 +54,8 @@ export class ChannelDirectory {
     const fresh = this.cached && Date.now() - this.cached.at < this.config.channelCacheMs;
     if (!fresh) {
       try {
-        const list = await this.api.listChannels(this.config.readScope);
+        // Read inside a send, whose own refresh never sees this refusal: the fallback below swallows it.
+        const list = await withAuthRefresh(this.api, () => this.api.listChannels(this.config.readScope));
         const byType = new Map(list.map((c) => [c.type, { type: c.type, restrictions: c.restrictions ?? {}, l10nProperties: c.l10nProperties }]));
         this.cached = { at: Date.now(), byType };
       } catch (err) {

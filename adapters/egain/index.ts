@@ -38,7 +38,7 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
         const asset = await api.getAsset(assetId);
         return { url: asset.contentUrl, expiresAt: asset.contentUrlExpiry, name: asset.name, contentType: asset.contentType, size: asset.size };
       },
-      refreshAuth: () => api.invalidateTokens(),
+      refreshAuth: () => api.refreshAuth(),
       // Called by the core only where eGain is the customer side (native share, hand-back).
       handToNativeAgents: (conversation, handOver) => native.handOver(conversation, handOver),
     };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { BatchTooLargeError, PayloadError } from '../../src/errors.js';
+import { BatchTooLargeError, PayloadError, zodDetails } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import type { DropReason } from '../../src/platform/drop-reasons.js';
@@ -49,10 +49,6 @@ const Notification = z.looseObject({
 /** Events that carry content for the customer: only audience ALL may reach them. */
 const CONTENT_TYPES = new Set(['ContentEvent', 'RichContentEvent']);
 
-function problems(error: z.ZodError, at: string) {
-  return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
-}
-
 /** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
 export class LivePersonInbound {
   private readonly changes: ConversationChanges;
@@ -68,7 +64,7 @@ export class LivePersonInbound {
   async normalize(body: unknown): Promise<InboundEventInput[]> {
     const envelope = Notification.safeParse(body);
     if (!envelope.success) {
-      const found = problems(envelope.error, 'body');
+      const found = zodDetails(envelope.error, ['body']);
       this.unrecognized('envelope', `answered 400: ${problemsDetail(found)}`, body);
       throw new PayloadError('not a LivePerson notification', found);
     }
@@ -202,7 +198,7 @@ export class LivePersonInbound {
   }
 
   private malformed(type: string, error: z.ZodError, raw: unknown): undefined {
-    return this.unrecognized('field', `${type} change: ${problemsDetail(problems(error, 'change'))}`, raw);
+    return this.unrecognized('field', `${type} change: ${problemsDetail(zodDetails(error, ['change']))}`, raw);
   }
 
   /** A wrong reading of LivePerson's format must be loud (counted, logged by shape, sampled), never a quiet drop. */

@@ -1,4 +1,5 @@
-import { AuthExpiredError, ConversationGoneError, type DeliveryError, PermanentError } from '../errors.js';
+import { withAuthRefresh } from '../auth/auth-refresh.js';
+import { ConversationGoneError, type DeliveryError, PermanentError } from '../errors.js';
 import type { FileLinks } from '../files/file-links.js';
 import { withFreshFiles } from '../files/fresh-files.js';
 import type { ConversationEvent, InboundEventInput } from '../model/events.js';
@@ -77,15 +78,15 @@ export class OutboundDelivery implements DeliveryHooks {
   }
 
   /** One send, and once more at once with a fresh credential when the target refused the one it had. */
-  private async send(connector: PlatformConnector, event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    try {
-      return await sendEvent(connector.outbound, event, ctx);
-    } catch (err) {
-      if (!(err instanceof AuthExpiredError) || !connector.refreshAuth) throw err;
-      ctx.logger.info('credential refused: refreshing once and retrying', { target: connector.platform });
-      await connector.refreshAuth();
-      return sendEvent(connector.outbound, event, ctx);
-    }
+  private send(connector: PlatformConnector, event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
+    const { refreshAuth } = connector;
+    const refresher = {
+      refreshAuth: refreshAuth && (() => {
+        ctx.logger.info('credential refused: refreshing once and retrying', { target: connector.platform });
+        return refreshAuth.call(connector);
+      }),
+    };
+    return withAuthRefresh(refresher, () => sendEvent(connector.outbound, event, ctx));
   }
 
   /**

@@ -129,6 +129,13 @@ function handBackForm(tenant: string, record: ConversationRecord, csrf: string):
   return `<form class="inline" method="post" action="${action}">${tenantField}${hidden(csrf)}<button type="submit">hand back to ${customer}&rsquo;s agents</button></form>`;
 }
 
+/** Which processes the in-memory views (throughput, connectors, breakers, samples) come from. */
+function workersNote(workers: StatusView['workers']): string {
+  if (!workers) return '';
+  if (workers.answered === workers.asked) return ` · ${escapeHtml(workers.asked)} workers`;
+  return ` · <strong>${escapeHtml(workers.answered)} of ${escapeHtml(workers.asked)} workers answered</strong>: counts and samples of the others are missing`;
+}
+
 function figure(label: string, value: number, bad = false): string {
   return `<div class="figure${bad && value > 0 ? ' bad' : ''}"><strong>${escapeHtml(value)}</strong>${escapeHtml(label)}</div>`;
 }
@@ -165,7 +172,7 @@ export function renderStatusPage(view: StatusView): string {
   );
   const signOut = csrf ? ` · <form class="inline" method="post" action="/admin/sign-out">${hidden(csrf)}<button type="submit">sign out</button></form>` : '';
   const notice = view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : '';
-  return page(`<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store · refreshes every 15 s${signOut}</p>
+  return page(`<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store${workersNote(view.workers)} · refreshes every 15 s${signOut}</p>
 ${notice}
 <div class="figures">${figure('queued deliveries', view.queueDepth)}${figure('dead letters', view.deadLetterCount, true)}</div>
 <h2>Tenants and routes</h2>

@@ -27,6 +27,7 @@ function signIn(res: Response, status: number, problem?: string): void {
  * in with a form (POST /admin/sign-in) that sets an HttpOnly, SameSite=Strict session cookie, so the token
  * never appears in a URL. Signed-in pages carry forms for the page's actions (replay a dead letter, sign
  * out, hand a live conversation back), each checked against the session's CSRF token. Mounted before the JSON admin router.
+ * What a process keeps in memory comes from the instance's views (with `--workers N`, every worker's).
  */
 export function adminPageRouter(admin: AdminFacade): Router {
   const router = express.Router({ strict: true });

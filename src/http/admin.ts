@@ -31,7 +31,8 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
 /**
  * Dead letters (list; replay one, which goes to the back of its conversation's lane; replay a given-up
  * lane's group, together and in order), what adapters could not
- * read, the opt-in inbound capture, and each connector's health.
+ * read, the opt-in inbound capture, and each connector's health (the last three from the instance's views: with
+ * `--workers N`, every worker's).
  */
 export function adminRouter(admin: AdminFacade): Router {
   const router = express.Router();
@@ -43,17 +44,20 @@ export function adminRouter(admin: AdminFacade): Router {
     res.json({ count: await admin.deadLetterCount(), deadLetters: letters });
   });
 
-  router.get('/admin/unrecognized', (req, res) => {
+  router.get('/admin/unrecognized', async (req, res) => {
     const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
-    res.json({ samples: admin.unrecognized(tenant) });
+    const { unrecognized, workers } = await admin.instance();
+    res.json({ samples: unrecognized.filter((s) => tenant === undefined || s.tenant === tenant), ...(workers ? { workers } : {}) });
   });
 
-  router.get('/admin/captured', (_req, res) => {
-    res.json({ payloads: admin.captured() });
+  router.get('/admin/captured', async (_req, res) => {
+    const { captured, workers } = await admin.instance();
+    res.json({ payloads: captured, ...(workers ? { workers } : {}) });
   });
 
-  router.get('/admin/health', (_req, res) => {
-    res.json({ connectors: admin.connectorHealth() });
+  router.get('/admin/health', async (_req, res) => {
+    const { connectors, workers } = await admin.instance();
+    res.json({ connectors, ...(workers ? { workers } : {}) });
   });
 
   router.post('/admin/dead-letters/:id/replay', async (req, res) => {

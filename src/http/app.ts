@@ -6,6 +6,7 @@ import { adminRouter } from './admin.js';
 import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
 import { adminReloadRouter } from './admin-reload.js';
+import { type InstanceViews, processViews } from '../observability/instance-views.js';
 import { requestIdFrom, withRequestId } from '../observability/request-context.js';
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
@@ -13,8 +14,10 @@ import { webhookRouter } from './webhooks.js';
 
 const READY_TIMEOUT_MS = 2000;
 
-export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
-  const admin = new BridgeAdmin(bridge);
+/** `views`: what `/metrics` and the admin views read (by default this process; a cluster worker's read every worker's). */
+export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome>; views?: InstanceViews } = {}): Express {
+  const views = options.views ?? processViews(bridge);
+  const admin = new BridgeAdmin(bridge, views);
   const app = express();
   app.disable('x-powered-by');
   // Answers are small JSON no client caches: hashing each one for an ETag is wasted work per webhook.
@@ -37,11 +40,7 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   });
 
   app.get('/metrics', async (_req, res) => {
-    // The queue-depth gauge is kept current by the bridge (it also drives back-pressure); only the
-    // dead-letter count is read per scrape.
-    const dead = await admin.deadLetterCount().catch(() => undefined);
-    if (dead !== undefined) bridge.metrics.deadLetterDepth.set(dead);
-    res.type(bridge.metrics.registry.contentType).send(await bridge.metrics.registry.metrics());
+    res.type(bridge.metrics.registry.contentType).send(await views.metrics());
   });
 
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));

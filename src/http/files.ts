@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { withAuthRefresh } from '../auth/auth-refresh.js';
 import type { Bridge } from '../bridge.js';
 import { DeliveryError, InboundError } from '../errors.js';
 import { sendError } from './errors.js';
@@ -29,7 +30,8 @@ export function filesRouter(bridge: FileLinkRoute): Router {
       const ref = bridge.fileLinks.read(tenant, String(req.params.token));
       const connector = bridge.connector(tenant, ref.platform);
       if (!connector?.resolveFile) return refuse(404, 'file_not_found', 'the platform that holds this file is not configured');
-      const file = await connector.resolveFile(ref.nativeId);
+      const resolve = connector.resolveFile.bind(connector);
+      const file = await withAuthRefresh(connector, () => resolve(ref.nativeId));
       if (!/^https?:\/\//i.test(file.url)) throw new DeliveryError(`${ref.platform} gave a download address that is not http(s)`, false);
       bridge.metrics.fileLinkRequests.inc({ tenant, outcome: 'redirected' });
       return res.redirect(302, file.url);

@@ -85,12 +85,24 @@ describe('LivePerson edge responses (nock)', () => {
     expect(err).not.toBeInstanceOf(type === PermanentError ? RetryableError : PermanentError);
   });
 
-  it('when SEND answers 429, then the error is retryable after at least one second', async () => {
+  it.each([
+    ['no Retry-After', {}, 1000],
+    ['Retry-After: 0', { 'Retry-After': '0' }, 1000],
+    ['Retry-After: 3', { 'Retry-After': '3' }, 3000],
+  ])("when SEND answers 429 with %s, then the error is retryable after LivePerson's second at least", async (_label, headers, wait) => {
     const { connector, ctx, appJwt, consumerJws } = await setup();
-    sendScope(appJwt, consumerJws).reply(429, {});
+    sendScope(appJwt, consumerJws).reply(429, {}, headers);
     const err = (await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
     expect(err).toBeInstanceOf(RetryableError);
-    expect(err.retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect(err.retryAfterMs).toBe(wait);
+  });
+
+  it("when a 200 reply carries code 429, then the error is retryable after LivePerson's second", async () => {
+    const { connector, ctx, appJwt, consumerJws } = await setup();
+    sendScope(appJwt, consumerJws).reply(200, { reqId: '1', code: 429, body: {} });
+    const err = (await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.retryAfterMs).toBe(1000);
   });
 
   it('when SEND does not answer in time, then the error is retryable', async () => {
