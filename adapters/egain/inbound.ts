@@ -26,7 +26,7 @@ function roleOf(type: ClientType): SenderRole {
   return 'agent';
 }
 
-/** Types the Hub documents that the canonical model does not carry: dropped with the reason. */
+/** Types the Hub documents that the canonical model does not carry: dropped (`not-carried`), with why in the log. */
 const NOT_CARRIED: Record<string, string> = {
   'customer.active': 'no canonical presence event',
   'customer.inactive': 'no canonical presence event',
@@ -118,7 +118,7 @@ export class EgainInbound {
       // to count. Only a link to another event is a message the bridge itself sent.
       const linked = await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, m.id);
       if (linked !== undefined && linked !== eventId) {
-        this.runtime.drop(m.type.value, 'echo of a message the bridge sent', { messageId: m.id });
+        this.runtime.drop('vendor', 'echo', { type: m.type.value, messageId: m.id });
         continue;
       }
       if (read.channelType) channelOf.set(conversationId, read.channelType);
@@ -199,8 +199,9 @@ export class EgainInbound {
       const body = richBody(type.slice('richMessage.'.length), m);
       if (body) return { ...base, kind: 'message', ...body };
     }
-    const reason = NOT_CARRIED[type] ?? (type.startsWith('richMessage.') ? 'a rich message without text' : undefined);
-    if (reason) this.runtime.drop(type, reason, { messageId: m.id });
+    const notCarried = NOT_CARRIED[type];
+    if (notCarried) this.runtime.drop('vendor', 'not-carried', { type, detail: notCarried, messageId: m.id });
+    else if (type.startsWith('richMessage.')) this.runtime.drop('vendor', 'empty-message', { type, detail: 'a rich message without text', messageId: m.id });
     else this.runtime.unrecognized('type', `message type ${type}`, m);
     return undefined;
   }

@@ -1,14 +1,12 @@
-import type { ConversationEvent } from '../../src/model/events.js';
 import type {
   ConversationHandle,
-  DeliveryContext,
   NativeHandOver,
+  OutboundHandlers,
   PlatformConnector,
   PlatformFactory,
   PlatformRuntime,
   RawInbound,
   ResolvedFile,
-  SendResult,
 } from '../../src/platform/adapter.js';
 import { EgainApi } from './api.js';
 import { checkCommand } from './check-command.js';
@@ -26,14 +24,14 @@ export class EgainConnector implements PlatformConnector {
   readonly platform = PLATFORM;
   private readonly api: EgainApi;
   private readonly inbound: EgainInbound;
-  private readonly outbound: EgainOutbound;
+  readonly outbound: OutboundHandlers;
   private readonly native: EgainNativeAgents;
 
   constructor(config: EgainConfig, runtime: PlatformRuntime) {
     this.api = new EgainApi(config, runtime.vendorHttp);
     const channels = new ChannelDirectory(this.api, config, runtime.store, runtime.key, runtime.tenantId, runtime.logger);
     this.inbound = new EgainInbound(runtime, config.callbackAuth, channels);
-    this.outbound = new EgainOutbound(this.api, config, runtime.store, channels);
+    this.outbound = new EgainOutbound(this.api, config, channels).handlers;
     this.native = new EgainNativeAgents(this.api, config);
   }
 
@@ -43,10 +41,6 @@ export class EgainConnector implements PlatformConnector {
 
   normalize(body: unknown) {
     return this.inbound.normalize(body);
-  }
-
-  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    return this.outbound.send(event, ctx);
   }
 
   /** A fresh signed download URL per call: the one in an earlier answer may have expired. */

@@ -1,14 +1,14 @@
 import { PermanentError, RetryableError } from '../../src/errors.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
-import type { Attachment, ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
-import type { DeliveryContext, SendResult } from '../../src/platform/adapter.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { Attachment, CustomerProfile, EventOfKind } from '../../src/model/events.js';
+import type { DeliveryContext, Drop, OutboundHandlers, SendResult } from '../../src/platform/adapter.js';
+import type { DropReason } from '../../src/platform/drop-reasons.js';
 import type { EgainApi } from './api.js';
 import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
 import { richDraft, richRefusal } from './rich-content.js';
-import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature } from './restrictions.js';
+import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature, type RefusalCode } from './restrictions.js';
 import { splitText } from './split-text.js';
 import type { ClientType, DirectionRestrictions, L10nProperties } from './wire.js';
 import type { WireConversation, WireMessage } from './wire-requests.js';
@@ -23,7 +23,15 @@ interface Draft {
   customer?: CustomerProfile;
 }
 
-const dropped = (reason: string): SendResult => ({ status: 'dropped', reason });
+const dropped = (reason: DropReason, detail?: string): SendResult => ({ status: 'dropped', reason, ...(detail ? { detail } : {}) });
+
+/** The catalogue's reason for each of the channel's refusals (whose `msg_hub_*` text tells the sender). */
+const REFUSAL_REASONS: Record<RefusalCode, DropReason> = {
+  msg_hub_invalid_content_type_to_customer: 'files-not-accepted',
+  msg_hub_invalid_content_type_to_agent: 'files-not-accepted',
+  msg_hub_blocked_file_extension: 'file-type-refused',
+  msg_hub_attachment_size_exceeds_limit: 'file-too-large',
+};
 
 /**
  * Canonical event -> `POST /conversations/messages`. Who we speak as follows the route: where eGain is
@@ -35,11 +43,10 @@ export class EgainOutbound {
   constructor(
     private readonly api: EgainApi,
     private readonly config: EgainConfig,
-    private readonly store: MappingStore,
     private readonly channels: ChannelDirectory,
   ) {}
 
-  senderType(ctx: DeliveryContext): ClientType {
+  private senderType(ctx: DeliveryContext): ClientType {
     return ctx.conversation.role === 'customer' ? this.config.agentClientType : 'customer';
   }
 
@@ -53,38 +60,34 @@ export class EgainOutbound {
     return { rules, r: rules.restrictions.outbound };
   }
 
-  async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    switch (event.kind) {
-      case 'message':
-        return this.sendMessage(event, ctx);
-      case 'typing':
-        // Typing alone must not open a conversation on eGain.
-        if (!ctx.conversation.nativeId()) return dropped('no eGain conversation yet to show typing in');
-        if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('the channel has no typing_events feature');
-        return this.deliver(event.id, [{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
-      case 'conversation.started':
-        if (this.senderType(ctx) !== 'customer') return dropped('the conversation already exists on eGain (it started there)');
-        await this.remember(event.customer, ctx);
-        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
-      case 'customer.info':
-        await this.remember(event.customer, ctx);
-        return this.deliver(event.id, [{ type: 'customer.info', customer: event.customer }], ctx);
-      case 'conversation.ended':
-        if (!ctx.conversation.nativeId()) return dropped('no eGain conversation to end');
-        return this.deliver(event.id, [{ type: 'conversation.end' }], ctx);
-      case 'participant.joined':
-        if (event.participant.role === 'customer') return dropped('eGain has no message type for a customer joining');
-        return this.deliver(
-          event.id,
-          [{ type: event.transfer ? 'agent.transfer' : 'agent.join', participant: { id: event.participant.id, name: event.participant.name } }],
-          ctx,
-        );
-      case 'participant.left':
-        return dropped('eGain has no message type for a participant leaving');
-      case 'receipt':
-        return dropped('eGain has no receipt message type');
-    }
-  }
+  /** eGain has no message type for a participant leaving nor for a receipt: those kinds have no handler. */
+  readonly handlers: OutboundHandlers = {
+    message: (event, ctx) => this.message(event, ctx),
+    typing: async (event, ctx) => {
+      // Typing alone must not open a conversation on eGain.
+      if (!ctx.conversation.nativeId()) return dropped('no-native-conversation', 'typing alone does not open an eGain conversation');
+      if (!hasFeature((await this.channel(ctx)).r, 'typing_events')) return dropped('channel-feature-off', 'typing_events');
+      return this.deliver([{ type: event.state === 'start' ? 'typing.start' : 'typing.end' }], ctx);
+    },
+    'conversation.started': async (event, ctx) => {
+      if (this.senderType(ctx) !== 'customer') return dropped('already-started', 'it started on eGain');
+      await this.remember(event.customer, ctx);
+      return this.deliver([{ type: 'customer.info', customer: event.customer }], ctx);
+    },
+    'customer.info': async (event, ctx) => {
+      await this.remember(event.customer, ctx);
+      return this.deliver([{ type: 'customer.info', customer: event.customer }], ctx);
+    },
+    'conversation.ended': async (_event, ctx) => {
+      if (!ctx.conversation.nativeId()) return dropped('no-native-conversation');
+      return this.deliver([{ type: 'conversation.end' }], ctx);
+    },
+    'participant.joined': async (event, ctx) => {
+      if (event.participant.role === 'customer') return dropped('not-expressible', 'eGain has no message type for a customer joining');
+      const type = event.transfer ? 'agent.transfer' : 'agent.join';
+      return this.deliver([{ type, participant: { id: event.participant.id, name: event.participant.name } }], ctx);
+    },
+  };
 
   private async remember(customer: CustomerProfile, ctx: DeliveryContext): Promise<void> {
     const attrs: Record<string, string> = {};
@@ -93,14 +96,14 @@ export class EgainOutbound {
     if (Object.keys(attrs).length > 0) await ctx.conversation.setAttrs(attrs);
   }
 
-  private async sendMessage(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
+  private async message(event: EventOfKind<'message'>, ctx: DeliveryContext): Promise<SendResult> {
     const { rules, r } = await this.channel(ctx);
     if (event.rich && event.attachments.length === 0) {
       const draft = richDraft(event.rich, event.text, r?.maxTextLength);
       const sender = this.senderType(ctx);
       const refusal = maySend(sender, draft.type) ? richRefusal(event.rich, r, r?.maxTextLength) : `a ${sender} app may not send ${draft.type}`;
       // What the channel cannot show goes as its readable text (below), never dropped.
-      if (!refusal) return this.deliver(event.id, [draft], ctx);
+      if (!refusal) return this.deliver([draft], ctx);
       ctx.logger.debug('rich message sent as its text', { reason: refusal });
     }
     // The channel's policy applies to every file the sender shared. A refused file is left out and its
@@ -123,7 +126,7 @@ export class EgainOutbound {
     }
     const refused = refusals.length > 0 ? this.refusal(refusals, rules.l10nProperties, noticeTo, ctx) : undefined;
     if (text === '' && ids.length === 0) {
-      return refused ? { status: 'dropped', reason: refused.reason, notice: refused.notice } : dropped('an empty message');
+      return refused ? { status: 'dropped', ...refused } : dropped('empty-message');
     }
     const format = event.richText && hasFeature(r, 'richText') ? ({ format: 'html' } as const) : {};
     const parts = text.length > 0 ? splitText(text, r?.maxTextLength) : [];
@@ -133,18 +136,19 @@ export class EgainOutbound {
       if (last?.content) last.content.attachments = { attachment: ids };
       else drafts.push({ type: 'text', content: { attachments: { attachment: ids } } });
     }
-    const result = await this.deliver(event.id, drafts, ctx);
+    const result = await this.deliver(drafts, ctx);
     return refused && result.status === 'sent' ? { ...result, refused } : result;
   }
 
   /**
    * What the sender of refused files is told, in their language: one line per distinct reason. The
-   * first reason is the metric label. A customer's language is the one eGain or the other side gave.
+   * first refusal is the metric label. A customer's language is the one eGain or the other side gave.
    */
-  private refusal(refusals: AttachmentRefusal[], l10n: L10nProperties[] | undefined, noticeTo: 'customer' | 'agent', ctx: DeliveryContext) {
+  private refusal(refusals: AttachmentRefusal[], l10n: L10nProperties[] | undefined, noticeTo: 'customer' | 'agent', ctx: DeliveryContext): Drop {
     const language = (noticeTo === 'customer' ? ctx.conversation.attr('egain.language') : undefined) ?? this.config.defaultLanguage;
     const lines = [...new Set(refusals.map((refusal) => attachmentRefusalNotice(l10n, refusal, language)))];
-    return { reason: refusals[0]!.code, notice: lines.join('\n') };
+    const codes = [...new Set(refusals.map((refusal) => refusal.code))];
+    return { reason: REFUSAL_REASONS[refusals[0]!.code], detail: codes.join(', '), notice: lines.join('\n') };
   }
 
   private async uploadAttachment(
@@ -171,12 +175,12 @@ export class EgainOutbound {
   }
 
   /** Checks every draft against the permission table, then sends them in one request. */
-  private async deliver(eventId: string, drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
+  private async deliver(drafts: Draft[], ctx: DeliveryContext): Promise<SendResult> {
     const sender = this.senderType(ctx);
     const forbidden = drafts.find((d) => !maySend(sender, d.type));
-    if (forbidden) return dropped(`a ${sender} app may not send ${forbidden.type} (eGain permission table)`);
+    if (forbidden) return dropped('sender-not-permitted', `a ${sender} app may not send ${forbidden.type} (eGain permission table)`);
     const nativeId = ctx.conversation.nativeId();
-    if (!nativeId && sender !== 'customer') return dropped('no eGain conversation yet (it must start on eGain)');
+    if (!nativeId && sender !== 'customer') return dropped('no-native-conversation', 'it must start on eGain');
     const conversation = nativeId ? { id: nativeId } : this.startBlock(ctx, drafts);
     const messages: WireMessage[] = drafts.map((d) => ({
       type: { value: d.type },
@@ -193,10 +197,9 @@ export class EgainOutbound {
       if (!reply.conversationId) throw new PermanentError('egain send message: the reply names no conversation id');
       await ctx.conversation.link(reply.conversationId);
     }
-    const [first, ...rest] = reply.ids.filter((id): id is string => id !== undefined);
-    // The core links the first id; the parts of a split text are linked here so none comes back as an echo.
-    for (const id of rest) await this.store.linkMessage(ctx.conversation.tenant, eventId, 'egain', id);
-    return first ? { status: 'sent', nativeMessageId: first } : { status: 'sent' };
+    // Every part of a split text has its id, and each is linked, so none comes back as an echo.
+    const ids = reply.ids.filter((id): id is string => id !== undefined);
+    return ids.length > 0 ? { status: 'sent', nativeMessageIds: ids } : { status: 'sent' };
   }
 
   /** The conversation block a customer app sends to open a conversation (seed: "start conversation"). */

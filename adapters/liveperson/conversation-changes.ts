@@ -18,7 +18,7 @@ export class ConversationChanges {
 
   async normalize(change: ExConversationChange): Promise<InboundEventInput[]> {
     if (change.type !== 'UPSERT') {
-      this.runtime.drop('cqm.ExConversationChange', 'unsupported-change');
+      this.runtime.drop('vendor', 'not-carried', { type: 'cqm.ExConversationChange', change: change.type });
       return [];
     }
     const { convId, conversationDetails: details } = change.result;
@@ -31,7 +31,7 @@ export class ConversationChanges {
     const last = stored.last ?? NO_STATE;
     let previous: ConvState;
     if (current.ts < last.ts) {
-      this.runtime.drop('cqm.ExConversationChange', 'stale', { conversationId: convId });
+      this.runtime.drop('vendor', 'stale', { type: 'cqm.ExConversationChange', conversationId: convId });
       return [];
     } else if (current.ts === last.ts && stored.last !== undefined) {
       previous = stored.previous;

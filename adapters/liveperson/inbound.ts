@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AuthenticationError, BatchTooLargeError, PayloadError, zodDetails } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
+import type { DropReason } from '../../src/platform/drop-reasons.js';
 import { problemsDetail, type UnrecognizedWhat } from '../../src/observability/unrecognized.js';
 import { richMessageBody } from '../../src/model/rich-text.js';
 import type { LivePersonConfig } from './config.js';
@@ -116,7 +117,7 @@ export class LivePersonInbound {
     if (CONTENT_EVENT_TYPES.has(type) ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
       return this.drop(type, 'private');
     }
-    if (!AGENT_ROLES.has(role)) return this.drop(type, 'not-agent');
+    if (!AGENT_ROLES.has(role)) return this.drop(type, 'other-participant');
     const base = {
       origin: { platform: PLATFORM, conversationId: change.conversationId ?? change.dialogId },
       sender: { role: 'agent' as const, id: change.originatorMetadata?.id ?? change.originatorId },
@@ -137,7 +138,7 @@ export class LivePersonInbound {
       case 'AcceptStatusEvent':
         return this.accept(change, base);
       default:
-        return this.drop(type, 'unsupported-event');
+        return this.drop(type, 'not-carried');
     }
   }
 
@@ -189,7 +190,7 @@ export class LivePersonInbound {
   private async accept(change: MessagingChange, base: Omit<InboundEventInput, 'id' | 'kind'>): Promise<InboundEventInput | undefined> {
     const { status, sequenceList } = change.event as { status?: unknown; sequenceList?: unknown };
     if (!KNOWN_ACCEPT_STATUSES.has(String(status))) return this.unrecognized('enum', `AcceptStatusEvent status ${String(status)}`, change);
-    if (status !== 'ACCEPT' && status !== 'READ') return this.drop('AcceptStatusEvent', 'unsupported-status');
+    if (status !== 'ACCEPT' && status !== 'READ') return this.drop('AcceptStatusEvent', 'not-carried');
     const sequences = Array.isArray(sequenceList) ? sequenceList.filter((s): s is number => Number.isInteger(s)) : [];
     const ids: string[] = [];
     for (const seq of sequences) {
@@ -217,8 +218,9 @@ export class LivePersonInbound {
     return undefined;
   }
 
-  private drop(kind: string, reason: string): undefined {
-    this.runtime.drop(kind, reason);
+  /** A LivePerson event that becomes no canonical event: its type is logged, the kind label is `vendor`. */
+  private drop(type: string, reason: DropReason): undefined {
+    this.runtime.drop('vendor', reason, { type });
     return undefined;
   }
 }

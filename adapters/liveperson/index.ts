@@ -1,5 +1,4 @@
-import type { ConversationEvent } from '../../src/model/events.js';
-import type { DeliveryContext, PlatformConnector, PlatformFactory, PlatformRuntime, RawInbound, SendResult } from '../../src/platform/adapter.js';
+import type { OutboundHandlers, PlatformConnector, PlatformFactory, PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
 import { LivePersonApi } from './api.js';
 import { checkCommand } from './check-command.js';
 import { LivePersonConfig } from './config.js';
@@ -21,7 +20,7 @@ export class LivePersonConnector implements PlatformConnector {
   private readonly credentials: LivePersonCredentials;
   private readonly gaps: SequenceGaps;
   private readonly inbound: LivePersonInbound;
-  private readonly outbound: LivePersonOutbound;
+  readonly outbound: OutboundHandlers;
 
   constructor(config: LivePersonConfig, runtime: PlatformRuntime) {
     const http = runtime.vendorHttp({ timeoutMs: config.requestTimeoutMs });
@@ -30,7 +29,7 @@ export class LivePersonConnector implements PlatformConnector {
     const api = new LivePersonApi(http, config, domains, this.credentials);
     const states = new LivePersonConversationState(runtime.store, runtime.key);
     this.gaps = new SequenceGaps(runtime.store, runtime.key, runtime.tenantId, config.sequenceGaps, (gap) => runtime.inboundGap(gap), runtime.logger);
-    this.outbound = new LivePersonOutbound(http, config, api, this.credentials, runtime, states, this.gaps);
+    this.outbound = new LivePersonOutbound(http, config, api, this.credentials, runtime, states, this.gaps).handlers;
     this.inbound = new LivePersonInbound(runtime, config, states, this.gaps);
   }
 
@@ -40,10 +39,6 @@ export class LivePersonConnector implements PlatformConnector {
 
   normalize(body: unknown) {
     return this.inbound.normalize(body);
-  }
-
-  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    return this.outbound.send(event, ctx);
   }
 
   refreshAuth(): void {

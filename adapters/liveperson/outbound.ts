@@ -1,6 +1,6 @@
-import type { DeliveryContext, PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
+import type { DeliveryContext, OutboundHandlers, PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
-import type { ConversationEvent, CustomerProfile, EventOfKind } from '../../src/model/events.js';
+import type { CustomerProfile, EventOfKind } from '../../src/model/events.js';
 import { ConversationGoneError } from '../../src/errors.js';
 import type { LivePersonApi } from './api.js';
 import type { LivePersonConfig } from './config.js';
@@ -33,31 +33,24 @@ export class LivePersonOutbound {
     private readonly gaps: SequenceGaps,
   ) {}
 
-  async send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    switch (event.kind) {
-      case 'conversation.started':
-        if (ctx.conversation.nativeId()) return { status: 'dropped', reason: 'already-started' };
-        await this.open(ctx, event.customer);
-        return { status: 'sent' };
-      case 'message':
-        return this.message(event, ctx);
-      case 'customer.info': {
-        const created = !ctx.conversation.nativeId();
-        const dialog = await this.open(ctx, event.customer);
-        if (!created) await this.api.send(dialog.consumer, req.setUserProfile(event.customer));
-        return { status: 'sent' };
-      }
-      case 'typing':
-        return this.typing(event, ctx);
-      case 'receipt':
-        return this.receipt(event, ctx);
-      case 'conversation.ended':
-        return this.end(ctx);
-      default:
-        // participant.* describe the agent side, which LivePerson itself is.
-        return { status: 'dropped', reason: 'agent-side-event' };
-    }
-  }
+  /** participant.* describe the agent side, which LivePerson itself is: those kinds have no handler. */
+  readonly handlers: OutboundHandlers = {
+    'conversation.started': async (event, ctx) => {
+      if (ctx.conversation.nativeId()) return { status: 'dropped', reason: 'already-started' };
+      await this.open(ctx, event.customer);
+      return { status: 'sent' };
+    },
+    message: (event, ctx) => this.message(event, ctx),
+    'customer.info': async (event, ctx) => {
+      const created = !ctx.conversation.nativeId();
+      const dialog = await this.open(ctx, event.customer);
+      if (!created) await this.api.send(dialog.consumer, req.setUserProfile(event.customer));
+      return { status: 'sent' };
+    },
+    typing: (event, ctx) => this.typing(event, ctx),
+    receipt: (event, ctx) => this.receipt(event, ctx),
+    'conversation.ended': (_event, ctx) => this.end(ctx),
+  };
 
   /** The LivePerson conversation, created on the first event that needs one. */
   private async open(ctx: DeliveryContext, customer?: CustomerProfile): Promise<Dialog> {
@@ -85,8 +78,8 @@ export class LivePersonOutbound {
 
   private async end(ctx: DeliveryContext): Promise<SendResult> {
     const dialogId = ctx.conversation.nativeId();
-    if (!dialogId) return { status: 'dropped', reason: 'no-conversation' };
-    if (await this.states.isClosed(dialogId)) return { status: 'dropped', reason: 'already-closed' };
+    if (!dialogId) return { status: 'dropped', reason: 'no-native-conversation' };
+    if (await this.states.isClosed(dialogId)) return { status: 'dropped', reason: 'already-ended' };
     // Marked first: LivePerson's CLOSE notification can arrive before the SEND reply.
     await this.states.markClosedByUs(dialogId);
     await this.api.send(await this.credentials.consumer(ctx.conversation.id), req.closeConversation(dialogId));
@@ -108,8 +101,9 @@ export class LivePersonOutbound {
     await this.stopComposing(dialog, ctx);
     // Our own events take numbers of the dialog too: known here, they are no gap even if no echo comes.
     for (const s of sequences) if (typeof s === 'number') void this.gaps.seen(dialog.dialogId, dialog.dialogId, s);
+    // One number is linked (the text's, else the first file's): a receipt naming every part would name the event once per part.
     const first = sequences.find((s) => typeof s === 'number');
-    return { status: 'sent', nativeMessageId: first === undefined ? undefined : `${dialog.dialogId}:${first}` };
+    return first === undefined ? { status: 'sent' } : { status: 'sent', nativeMessageIds: [`${dialog.dialogId}:${first}`] };
   }
 
   /** The text, or its rich content where the tenant lets the consumer publish structured content. */
@@ -122,7 +116,7 @@ export class LivePersonOutbound {
 
   private async typing(event: EventOfKind<'typing'>, ctx: DeliveryContext): Promise<SendResult> {
     const dialog = await this.existing(ctx);
-    if (!dialog) return { status: 'dropped', reason: 'no-conversation' };
+    if (!dialog) return { status: 'dropped', reason: 'no-native-conversation' };
     const state = event.state === 'start' ? 'COMPOSING' : 'PAUSE';
     await this.api.send(dialog.consumer, req.chatState(dialog.dialogId, state));
     await ctx.conversation.setAttrs({ [COMPOSING_ATTR]: state === 'COMPOSING' ? '1' : '' });
@@ -138,7 +132,7 @@ export class LivePersonOutbound {
 
   private async receipt(event: EventOfKind<'receipt'>, ctx: DeliveryContext): Promise<SendResult> {
     const dialog = await this.existing(ctx);
-    if (!dialog) return { status: 'dropped', reason: 'no-conversation' };
+    if (!dialog) return { status: 'dropped', reason: 'no-native-conversation' };
     const sequences: number[] = [];
     for (const id of event.messageIds) {
       const native = (await this.runtime.store.messageLinks(event.tenant, id))[PLATFORM];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InboundEventInput, SenderRole } from '../../src/model/events.js';
 import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
+import type { DropReason } from '../../src/platform/drop-reasons.js';
 import {
   AGENT_CONCLUDED,
   type AgentMessage,
@@ -38,7 +39,7 @@ export interface InboundBatch {
   /** End users' client ids seen in the batch, with their engagement. */
   endUsers: Map<string, string>;
   /** Items not turned into events on purpose (`reason` is a drop reason). */
-  ignored: { type: string; reason: string }[];
+  ignored: { type: string; reason: DropReason }[];
   /** Items we could not read: perhaps a wrong reading of the vendor format, reported loudly by the poll loop. */
   unreadable: { type: string; what: UnrecognizedWhat; reason: string; payload: Record<string, unknown> }[];
 }
@@ -69,7 +70,7 @@ export async function normalizeBatch(raw: RawAgentMessage[], ctx: InboundContext
 }
 
 async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundContext): Promise<void> {
-  const ignore = (reason: string): void => {
+  const ignore = (reason: DropReason): void => {
     batch.ignored.push({ type: message.type, reason });
   };
   const unrecognized = (reason: string, what: UnrecognizedWhat = 'field'): void => {
@@ -91,7 +92,7 @@ async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundCon
       // Our own concludeChat coming back; releasing is idempotent, so it is asked for once more.
       batch.capacityFreed = true;
       if (given) batch.ended.push(given);
-      return ignore('own-conclusion');
+      return ignore('echo');
     }
     if (client !== undefined && client === ctx.ownClientId) {
       if (!given) {
@@ -141,7 +142,7 @@ async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundCon
     }
     case 'ChatPostMessage': {
       const b = message.body;
-      if (!isEndUser(b.senderType, b.senderId, ctx.ownClientId)) return ignore('not-an-end-user-post');
+      if (!isEndUser(b.senderType, b.senderId, ctx.ownClientId)) return ignore(notEndUser(b.senderId, ctx.ownClientId));
       if (b.senderType === END_USER_ROLE && b.senderId !== undefined) batch.endUsers.set(String(b.senderId), engagementId);
       // The end user's own message id survives a re-logon of ours; a server sequence number does not.
       const messageId = b.messageId ?? serverRef;
@@ -159,7 +160,7 @@ async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundCon
     case 'ChatActivitySignal': {
       const b = message.body;
       const sender = b.senderId ?? b.clientId;
-      if (!isEndUser(b.senderType, sender, ctx.ownClientId)) return ignore('not-end-user-activity');
+      if (!isEndUser(b.senderType, sender, ctx.ownClientId)) return ignore(notEndUser(sender, ctx.ownClientId));
       if (b.senderType === END_USER_ROLE && sender !== undefined) batch.endUsers.set(String(sender), engagementId);
       batch.events.push({
         ...base,
@@ -173,7 +174,7 @@ async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundCon
     case 'ChatParticipantLeftNotification': {
       const b = message.body;
       const client = b.clientId !== undefined ? String(b.clientId) : undefined;
-      if (client !== undefined && client === ctx.ownClientId) return ignore('own-leave');
+      if (client !== undefined && client === ctx.ownClientId) return ignore('echo');
       if (b.role === END_USER_ROLE || (client !== undefined && (await endUserEngagement(client)) === engagementId)) {
         return ended(batch, engagementId, 'customer', b.reason, b.createdTime);
       }
@@ -194,7 +195,7 @@ async function apply(batch: InboundBatch, message: AgentMessage, ctx: InboundCon
       if (message.body.reason === AGENT_CONCLUDED) {
         batch.capacityFreed = true;
         batch.ended.push(engagementId);
-        return ignore('own-conclusion');
+        return ignore('echo');
       }
       // Only the end user or we end an engagement, and ours is the AGENT_CONCLUDED above.
       return ended(batch, engagementId, 'customer', message.body.reason, message.body.createdTime);
@@ -216,6 +217,11 @@ function ended(batch: InboundBatch, engagementId: string, endedBy: SenderRole, r
     endedBy,
     reason,
   });
+}
+
+/** Why a post or signal not from the end user is ignored: ours coming back, or another agent's. */
+function notEndUser(senderId: number | undefined, ownClientId: string | undefined): DropReason {
+  return senderId !== undefined && ownClientId !== undefined && String(senderId) === ownClientId ? 'echo' : 'other-participant';
 }
 
 function isEndUser(senderType: string | undefined, senderId: number | undefined, ownClientId: string | undefined): boolean {

@@ -1,12 +1,10 @@
-import type { ConversationEvent } from '../../src/model/events.js';
 import type {
   ConversationHandle,
-  DeliveryContext,
   NativeHandOver,
+  OutboundHandlers,
   PlatformConnector,
   PlatformFactory,
   PlatformRuntime,
-  SendResult,
 } from '../../src/platform/adapter.js';
 import { AgentApi, ConnectRestClient } from './api.js';
 import { checkCommand } from './check-command.js';
@@ -16,7 +14,7 @@ import { EngagementRelease } from './engagement-release.js';
 import { PollLease } from './lease.js';
 import { MovedKey } from '../../src/store/moved-key.js';
 import { NativeAgents } from './native-agents.js';
-import { sendToRightNow } from './outbound.js';
+import { RightNowOutbound } from './outbound.js';
 import { PollLoop } from './poller.js';
 import { rightnowSandbox } from './sandbox.js';
 import { AgentSession } from './session.js';
@@ -29,6 +27,7 @@ import { PLATFORM } from './wire.js';
 export class RightNowConnector implements PlatformConnector {
   readonly platform = PLATFORM;
   readonly session: AgentSession;
+  readonly outbound: OutboundHandlers;
   private readonly lease: PollLease;
   private readonly loop: PollLoop;
   private readonly release: EngagementRelease;
@@ -36,7 +35,7 @@ export class RightNowConnector implements PlatformConnector {
   private started = false;
 
   constructor(
-    private readonly config: RightNowConfig,
+    config: RightNowConfig,
     private readonly runtime: PlatformRuntime,
   ) {
     const api = new AgentApi(config.agentAccountId, config.requestTimeoutMs, runtime.vendorHttp);
@@ -65,6 +64,7 @@ export class RightNowConnector implements PlatformConnector {
       logger: runtime.logger,
       onReleased: () => this.loop.wantAssignment(),
     });
+    this.outbound = new RightNowOutbound({ session: this.session, config, release: this.release }).handlers;
     this.native = new NativeAgents({
       session: this.session,
       store: runtime.store,
@@ -81,10 +81,6 @@ export class RightNowConnector implements PlatformConnector {
   /** Whether this instance currently runs the session's long poll. */
   get polling(): boolean {
     return this.lease.isHeld;
-  }
-
-  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
-    return sendToRightNow(event, ctx, { session: this.session, config: this.config, release: this.release });
   }
 
   /** To RightNow's own agents by `rerouteEngagement` (why not DECLINE: native-agents.ts). */

@@ -135,7 +135,7 @@ export class PollLoop {
       epoch: state.epoch,
       endUserEngagement: (clientId) => this.deps.endUsers.engagementOf(clientId),
     });
-    for (const { type, reason } of batch.ignored) runtime.drop('rightnow', reason, { type });
+    for (const { type, reason } of batch.ignored) runtime.drop('vendor', reason, { type });
     // Loud on purpose: what we cannot read may be a wrong guess about the vendor's format.
     for (const { type, what, reason, payload } of batch.unreadable) runtime.unrecognized(what, `${type}: ${reason}`, payload);
     return batch;

@@ -1,42 +1,23 @@
 import { createHash } from 'node:crypto';
+import type { BridgeStatus } from '../bridge-admin.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { BreakerView } from '../delivery/circuit-breaker.js';
-import type { DeadLetter } from '../delivery/delivery.js';
-import type { ParkedTarget } from '../delivery/parked-lanes.js';
-import type { ConnectorHealthView } from '../observability/connector-health.js';
-import type { RouteSeries } from '../observability/route-throughput.js';
-import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
-import type { InboundGapRecord } from '../observability/inbound-gaps.js';
 import { throughputCharts } from './admin-page-charts.js';
 import { connectorsTable, deliveryTable, inboundGapsTable, unrecognizedTable } from './admin-page-vendors.js';
 import { code, escapeHtml, table } from './html.js';
 
 export { escapeHtml } from './html.js';
 
-/** What the status page shows; gathered by admin-page.ts, rendered here. */
-export interface StatusView {
+/** What the status page shows: the bridge's status (AdminFacade.status) and what this request adds; rendered here. */
+export interface StatusView extends BridgeStatus {
   generatedAt: string;
-  store: string;
-  queueDepth: number;
-  deadLetterCount: number;
-  deadLetters: DeadLetter[];
-  tenants: { tenant: TenantConfig; live: ConversationRecord[] }[];
   liveLimit: number;
-  connectors: ConnectorHealthView[];
-  targets: ParkedTarget[];
-  breakers: BreakerView[];
-  unrecognized: UnrecognizedSample[];
-  throughput: RouteSeries[];
   /** Set for a signed-in browser: its forms (replay, hand back, sign out) carry it. Scripts with a bearer token get no forms. */
   csrf?: string;
   /** Whether a tenant's customer platform can take conversations back (the hand-back button). */
   handBack(tenant: string, platform: string): boolean;
   /** The outcome of the action that redirected here. */
   notice?: string;
-  inboundGaps: InboundGapRecord[];
-  /** With `--workers N`: the in-memory views above are every worker's that answered in time. */
-  workers?: { asked: number; answered: number };
 }
 
 /** What an action may report back on the page: fixed texts chosen by key, never text from the request. */

@@ -4,6 +4,9 @@ import type { Bridge } from '../bridge.js';
 import { DeliveryError, InboundError } from '../errors.js';
 import { sendError } from './errors.js';
 
+/** What the file link route uses of the bridge: the tenants, the link keys and the connectors holding the files. */
+export type FileLinkRoute = Pick<Bridge, 'tenant' | 'fileLinks' | 'connector' | 'metrics' | 'logger'>;
+
 /**
  * `GET /files/:tenant/:token`: a bridge file link (src/files/file-links.ts) clicked. The token is checked
  * against the tenant in the path, the platform that holds the file is asked for a fresh signed URL, and
@@ -11,7 +14,7 @@ import { sendError } from './errors.js';
  * storage to the reader (no size limit or load here), the signed URL authorizes that one file for a short
  * while and carries none of our credentials, and the bearer token used to ask for it never leaves.
  */
-export function filesRouter(bridge: Bridge): Router {
+export function filesRouter(bridge: FileLinkRoute): Router {
   const router = express.Router();
   router.get('/files/:tenant/:token', async (req, res) => {
     const tenant = String(req.params.tenant);

@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { VendorHttpFactory } from '../vendor-http/vendor-client.js';
-import type { ConversationEvent, InboundEventInput } from '../model/events.js';
+import type { EventKind, EventOfKind, InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { InboundGap } from '../observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../observability/unrecognized.js';
 import type { MappingStore, PlatformKey } from '../store/mapping-store.js';
 import type { PlatformCapability } from './capabilities.js';
+import type { DropKind, DropReason } from './drop-reasons.js';
 
 /**
  * The ports every vendor adapter implements. An adapter is one folder under `adapters/` exporting a
@@ -40,8 +41,12 @@ export interface PlatformRuntime {
    * (RightNow) call it from their loop; webhooks go through `normalize` instead.
    */
   ingest(events: InboundEventInput[]): Promise<IngestResult>;
-  /** Reports an event dropped on purpose (debug log + metric), never an error. */
-  drop(kind: string, reason: string, details?: Record<string, unknown>): void;
+  /**
+   * Reports an event dropped on purpose (debug log + metric), never an error. `kind` is the canonical
+   * kind of the event dropped, or `vendor` for a vendor item that never became one (its vendor type then
+   * goes in `details`); `details` are logged, never metric labels.
+   */
+  drop(kind: DropKind, reason: DropReason, details?: Record<string, unknown>): void;
   /**
    * Reports what the adapter could not read (warn log with the payload's shape, a metric, a masked
    * sample for the admin API). Loud on purpose: it is how a wrong reading of a vendor format shows.
@@ -79,22 +84,46 @@ export interface DeliveryContext {
   logger: Logger;
 }
 
+/**
+ * Why (part of) an event was not sent. `reason` is a code from the catalogue (src/platform/drop-reasons.ts),
+ * the metric label; `detail` is free text for the log, never a label. `notice`, when given, is text for
+ * the sender, in their language (why a file was refused): the core sends it back to the platform the
+ * event came from as a `system` message.
+ */
+export interface Drop {
+  reason: DropReason;
+  detail?: string;
+  notice?: string;
+}
+
 export type SendResult =
   | {
       status: 'sent';
-      nativeMessageId?: string;
+      /**
+       * The ids the platform gave what was posted, when it gives any (a long text split into several posts
+       * has several): the core links each to the canonical event, for receipts and echo detection.
+       */
+      nativeMessageIds?: string[];
       /**
        * Part of the event the target refused while the rest went out (a file its channel does not
-       * take, sent with a text): counted as a dropped `attachment`, and `notice` goes back as for a drop.
+       * take, sent with a text): counted as a drop of the event's kind, and `notice` goes back as for a drop.
        */
-      refused?: { reason: string; notice?: string };
+      refused?: Drop;
     }
-  /**
-   * `reason` is a short, fixed phrase (a metric label). `notice`, when given, is text for the sender,
-   * in their language (why a file was refused): the core sends it back to the platform the event came
-   * from as a `system` message.
-   */
-  | { status: 'dropped'; reason: string; notice?: string };
+  | ({ status: 'dropped' } & Drop);
+
+/**
+ * Sends one canonical event of its kind, once per attempt, in order per conversation and target. Where
+ * what to send depends on the side the platform plays, the handler reads `ctx.conversation.role`. Throw
+ * a DeliveryError (src/errors.ts) to retry, dead-letter or end.
+ */
+export type OutboundHandler<K extends EventKind> = (event: EventOfKind<K>, ctx: DeliveryContext) => Promise<SendResult>;
+
+/**
+ * The canonical kinds a platform sends, one handler each. The core drops an event of a kind without a
+ * handler itself (`unsupported-kind`): an adapter never needs a catch-all.
+ */
+export type OutboundHandlers = { readonly [K in EventKind]?: OutboundHandler<K> };
 
 /** A file a platform holds, as its API describes it now: `url` is a fresh signed download address. */
 export interface ResolvedFile {
@@ -127,8 +156,8 @@ export interface PlatformConnector {
    * Types the platform documents but the bridge does not carry are dropped via `runtime.drop`.
    */
   normalize?(body: unknown): Promise<InboundEventInput[]> | InboundEventInput[];
-  /** Deliver one event. Throw a DeliveryError (src/errors.ts) to retry, dead-letter or end. */
-  send(event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult>;
+  /** What the platform sends: a handler per canonical kind (see OutboundHandlers). */
+  readonly outbound: OutboundHandlers;
   /**
    * A fresh download address for a file this platform sent (an attachment's `nativeId`). The core asks
    * at delivery (for the event's attachments) and on each click of a bridge file link, never during

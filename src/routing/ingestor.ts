@@ -8,6 +8,7 @@ import { type ConversationEvent, InboundEvent, type InboundEventInput } from '..
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IngestResult } from '../platform/adapter.js';
+import type { DropReason } from '../platform/drop-reasons.js';
 import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 import { handOffSummary } from '../transcripts/summary.js';
 import { systemMessage } from '../transcripts/system-message.js';
@@ -76,7 +77,7 @@ export class Ingestor {
     for (const event of events) {
       const target = resolved.get(event.origin.conversationId);
       if (!target || target === NATIVE) {
-        const reason = target === NATIVE ? 'native-agents' : 'unknown-conversation';
+        const reason: DropReason = target === NATIVE ? 'native-agents' : 'unknown-conversation';
         result.dropped += 1;
         this.deps.metrics.dropped.inc({ tenant: tenant.id, platform, kind: event.kind, reason });
         this.deps.logger.debug(`event dropped: ${reason}`, {

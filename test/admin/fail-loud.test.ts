@@ -57,7 +57,7 @@ describe('failing loud on what an adapter cannot read', () => {
     const res = await postWebhook(hook, { ping: true });
     expect(res.status).toBe(200);
     expect(await metricValue(service, 'chatbridge_inbound_unrecognized_total', { tenant: 'acme', platform: 'relay-a', what: 'envelope' })).toBe(before);
-    expect(await metricValue(service, 'chatbridge_events_dropped_total', { tenant: 'acme', platform: 'relay-a', kind: 'ping' })).toBe(1);
+    expect(await metricValue(service, 'chatbridge_events_dropped_total', { tenant: 'acme', platform: 'relay-a', kind: 'vendor', reason: 'not-carried' })).toBe(1);
   });
 
   it('when many unreadable bodies arrive, then only the newest 20 samples per connector are kept', async () => {

@@ -82,7 +82,7 @@ describe('withFreshFiles (delivery-time resolution)', () => {
     }) as ConversationEvent;
   const origin = (resolve: (id: string) => Promise<ResolvedFile>): PlatformConnector => ({
     platform: 'egain',
-    send: async () => ({ status: 'sent' }),
+    outbound: {},
     resolveFile: resolve,
   });
   const placeholder = { name: 'asset-7', contentType: 'application/octet-stream', size: 0, nativeId: 'asset-7' };
@@ -104,7 +104,7 @@ describe('withFreshFiles (delivery-time resolution)', () => {
 
   it('when the origin cannot resolve files or the event has no files, then the event is passed as it is', async () => {
     const event = message([placeholder]);
-    expect(await withFreshFiles(event, { platform: 'liveperson', send: async () => ({ status: 'sent' }) }, links, logger)).toBe(event);
+    expect(await withFreshFiles(event, { platform: 'liveperson', outbound: {} }, links, logger)).toBe(event);
     expect(await withFreshFiles(event, undefined, links, logger)).toBe(event);
   });
 });

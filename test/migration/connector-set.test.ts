@@ -26,7 +26,7 @@ function lifecyclePlatform(
     configSchema: TestPlatformConfig,
     create: ({ config, runtime: { tenantId } }) => ({
       platform,
-      send: async () => ({ status: 'sent' }),
+      outbound: {},
       start: async () => void log.push(`start ${tenantId}/${platform} ${config.apiKey}`),
       stop: async (options) => {
         log.push(`stop ${tenantId}/${platform} ${config.apiKey}${options?.handOver ? ' (hand-over)' : ''}`);

@@ -31,7 +31,7 @@ function setup(draw: number) {
   let failures = 0;
   const connector: PlatformConnector = {
     platform: 'cust',
-    send: async () => ({ status: 'sent' }),
+    outbound: {},
     async handToNativeAgents(conversation: ConversationHandle, handOver: NativeHandOver) {
       if (failures > 0) {
         failures -= 1;

@@ -4,6 +4,7 @@ import { AuthenticationError, PayloadError } from '../../src/errors.js';
 import { vendorCall } from '../../src/vendor-http/vendor-client.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformFactory, RouteRole } from '../../src/platform/adapter.js';
+import { sendingEveryKind } from './test-platform.js';
 
 /**
  * A minimal platform for core tests: webhooks authenticated by a shared token header, one JSON shape
@@ -46,7 +47,7 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
         },
         normalize(body): InboundEventInput[] {
           if (RelayPing.safeParse(body).success) {
-            runtime.drop('ping', 'keep-alive');
+            runtime.drop('vendor', 'not-carried', { type: 'ping' });
             return [];
           }
           const parsed = RelayBody.safeParse(body);
@@ -66,7 +67,7 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
         refreshAuth() {
           authRefreshes.set(name, (authRefreshes.get(name) ?? 0) + 1);
         },
-        async send(event, ctx) {
+        outbound: sendingEveryKind(async (event, ctx) => {
           if (!ctx.conversation.nativeId()) await ctx.conversation.link(`${name}-${event.conversationId}`);
           const res = await vendorCall<{ id: string }>(
             http,
@@ -78,8 +79,8 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
             },
             { vendor: name, operation: 'deliver' },
           );
-          return { status: 'sent', nativeMessageId: res.data.id };
-        },
+          return { status: 'sent', nativeMessageIds: [res.data.id] };
+        }),
       };
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ConversationEvent } from '../../src/model/events.js';
-import type { PlatformFactory, RouteRole, SendResult } from '../../src/platform/adapter.js';
+import { type ConversationEvent, EVENT_KINDS } from '../../src/model/events.js';
+import type { DeliveryContext, OutboundHandlers, PlatformFactory, RouteRole, SendResult } from '../../src/platform/adapter.js';
 import { PlatformRegistry } from '../../src/platform/registry.js';
 
 /**
@@ -30,6 +30,11 @@ export interface TestPlatform {
   sent: SentEvent[];
 }
 
+/** Outbound handlers that send every canonical kind the same way, as a test platform does. */
+export function sendingEveryKind(send: (event: ConversationEvent, ctx: DeliveryContext) => Promise<SendResult>): OutboundHandlers {
+  return Object.fromEntries(EVENT_KINDS.map((kind) => [kind, send]));
+}
+
 export function createTestPlatform(platform: string, roles: readonly RouteRole[]): TestPlatform {
   const sent: SentEvent[] = [];
   const factory: PlatformFactory<TestPlatformConfig> = {
@@ -38,10 +43,10 @@ export function createTestPlatform(platform: string, roles: readonly RouteRole[]
     configSchema: TestPlatformConfig,
     create: ({ runtime: { tenantId } }) => ({
       platform,
-      async send(event, ctx): Promise<SendResult> {
+      outbound: sendingEveryKind(async (event, ctx) => {
         sent.push({ tenantId, platform, conversationId: ctx.conversation.id, role: ctx.conversation.role, attempt: ctx.attempt, event });
-        return { status: 'sent', nativeMessageId: `${platform}-msg-${sent.length}` };
-      },
+        return { status: 'sent', nativeMessageIds: [`${platform}-msg-${sent.length}`] };
+      }),
     }),
   };
   return { factory, sent };

@@ -3,6 +3,7 @@ import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egai
 import type { DirectionRestrictions } from '../../../adapters/egain/wire.js';
 import { RetryableError } from '../../../src/errors.js';
 import { CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, makeConnector, makeRuntime, startFileServer } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const png = Buffer.alloc(300, 7);
 const big = Buffer.alloc(2000, 1);
@@ -36,7 +37,7 @@ describe('eGain attachments through the Asset API and the channel attachment pol
 
   it('when the attachment is allowed, then it is uploaded before its URL expires and the message points at the asset', async () => {
     const { connector, ctx } = await setup();
-    const result = await connector.send(event({ kind: 'message', text: 'see photo', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx);
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'see photo', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx);
     expect(result.status).toBe('sent');
     const [asset] = sim.assets;
     expect(asset).toMatchObject({ name: 'photo.png', size: png.length, channelType: CHANNEL_TYPE, senderType: 'customer', contentType: 'image/png' });
@@ -47,7 +48,7 @@ describe('eGain attachments through the Asset API and the channel attachment pol
   it('when a file has no download address, then it is named in the text and only the fetchable one is uploaded', async () => {
     const { connector, ctx } = await setup();
     const hosted = { name: 'scan.png', contentType: 'image/png', size: 500 };
-    const result = await connector.send(event({ kind: 'message', text: 'two files', attachments: [hosted, attachment('photo.png', '/photo.png', png.length)] }), ctx);
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'two files', attachments: [hosted, attachment('photo.png', '/photo.png', png.length)] }), ctx);
     expect(result.status).toBe('sent');
     expect(sim.assets.map((a) => a.name)).toEqual(['photo.png']);
     expect(sim.messages[0]!.message.content).toEqual({
@@ -58,11 +59,11 @@ describe('eGain attachments through the Asset API and the channel attachment pol
 
   it('when a file with a text is refused, then the text is delivered, only the file is left out, and the sender is told why in their language', async () => {
     const { connector, ctx } = await setup({ 'egain.language': 'fr-FR' });
-    const result = await connector.send(event({ kind: 'message', text: 'voici', attachments: [attachment('tool.EXE', '/photo.png', 10)] }), ctx);
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'voici', attachments: [attachment('tool.EXE', '/photo.png', 10)] }), ctx);
     expect(result).toEqual({
       status: 'sent',
-      nativeMessageId: sim.messages[0]!.message.id,
-      refused: { reason: 'msg_hub_blocked_file_extension', notice: "Le type de fichier 'exe' n'est pas autorisé." },
+      nativeMessageIds: [sim.messages[0]!.message.id],
+      refused: { reason: 'file-type-refused', detail: 'msg_hub_blocked_file_extension', notice: "Le type de fichier 'exe' n'est pas autorisé." },
     });
     expect(sim.messages.map((m) => m.message.content)).toEqual([{ text: 'voici' }]);
     expect(sim.assets).toHaveLength(0);
@@ -71,11 +72,12 @@ describe('eGain attachments through the Asset API and the channel attachment pol
   it('when one file is refused for its size and another for its extension, then the allowed one still goes and each reason has its own text', async () => {
     const { connector, ctx } = await setup();
     const files = [attachment('big.png', '/big.png', big.length), attachment('run.bat', '/photo.png', 10), attachment('photo.png', '/photo.png', png.length)];
-    const result = await connector.send(event({ kind: 'message', text: '', attachments: files }), ctx);
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', text: '', attachments: files }), ctx);
     expect(result).toMatchObject({
       status: 'sent',
       refused: {
-        reason: 'msg_hub_attachment_size_exceeds_limit',
+        reason: 'file-too-large',
+        detail: 'msg_hub_attachment_size_exceeds_limit, msg_hub_blocked_file_extension',
         notice: "File could not be sent. It exceeded the maximum limit of 1000 bytes\nAttachment file type 'bat' is not allowed.",
       },
     });
@@ -85,8 +87,8 @@ describe('eGain attachments through the Asset API and the channel attachment pol
 
   it('when a file declared small turns out over the limit once downloaded, then it is refused for its size and the text still goes', async () => {
     const { connector, ctx } = await setup();
-    const result = await connector.send(event({ kind: 'message', text: 'petit fichier', attachments: [attachment('big.png', '/big.png', 10)] }), ctx);
-    expect(result).toMatchObject({ status: 'sent', refused: { reason: 'msg_hub_attachment_size_exceeds_limit' } });
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'petit fichier', attachments: [attachment('big.png', '/big.png', 10)] }), ctx);
+    expect(result).toMatchObject({ status: 'sent', refused: { reason: 'file-too-large' } });
     expect(sim.messages.map((m) => m.message.content)).toEqual([{ text: 'petit fichier' }]);
     expect(sim.assets).toHaveLength(0);
   });
@@ -99,17 +101,23 @@ describe('eGain attachments through the Asset API and the channel attachment pol
       runtime,
     );
     const ctx = await deliveryContext(runtime, 'agent', undefined, { 'egain.language': 'fr-FR' });
-    const result = await connector.send(event({ kind: 'message', text: '', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx);
-    expect(result).toEqual({ status: 'dropped', reason: 'msg_hub_invalid_content_type_to_customer', notice: "Ce type de contenu n'est pas pris en charge." });
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', text: '', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx);
+    expect(result).toEqual({
+      status: 'dropped',
+      reason: 'files-not-accepted',
+      detail: 'msg_hub_invalid_content_type_to_customer',
+      notice: "Ce type de contenu n'est pas pris en charge.",
+    });
     expect(sim.messages).toHaveLength(0);
   });
 
   it('when the file is over the size limit and the language has no texts, then the en-US text says the limit', async () => {
     const { connector, ctx } = await setup({ 'egain.language': 'de-DE' });
-    const result = await connector.send(event({ kind: 'message', text: '', attachments: [attachment('big.png', '/big.png', big.length)] }), ctx);
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', text: '', attachments: [attachment('big.png', '/big.png', big.length)] }), ctx);
     expect(result).toEqual({
       status: 'dropped',
-      reason: 'msg_hub_attachment_size_exceeds_limit',
+      reason: 'file-too-large',
+      detail: 'msg_hub_attachment_size_exceeds_limit',
       notice: 'File could not be sent. It exceeded the maximum limit of 1000 bytes',
     });
     expect(sim.messages).toHaveLength(0);
@@ -118,8 +126,7 @@ describe('eGain attachments through the Asset API and the channel attachment pol
   it('when the signed upload URL is already expired, then the bridge asks again, and fails retryably without uploading', async () => {
     sim.setAssetUploadTtl(0);
     const { connector, ctx } = await setup();
-    const err = await connector
-      .send(event({ kind: 'message', text: '', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx)
+    const err = await sendEvent(connector.outbound, event({ kind: 'message', text: '', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryableError);
     expect(sim.assets).toHaveLength(2);

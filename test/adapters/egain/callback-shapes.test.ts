@@ -106,7 +106,7 @@ describe('eGain callbacks the adapter cannot read', () => {
     const connector = makeConnector(egainConfig(sim), runtime);
     await knownConversation(runtime, 'conv-1');
     expect(await connector.normalize!(sim.callbackPayload('conv-1', 'customer.active', { senderType: 'customer' }))).toEqual([]);
-    expect(runtime.drops).toEqual([{ kind: 'customer.active', reason: 'no canonical presence event' }]);
+    expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'not-carried', type: 'customer.active' }]);
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([]);
   });
@@ -149,6 +149,6 @@ describe('eGain redeliveries and echoes', () => {
     await runtime.store.linkMessage(TENANT, 'liveperson:lp-1:7', 'egain', 'm2');
     const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm2', text: 'ours', senderType: 'custom_agent' }));
     expect(events).toEqual([]);
-    expect(runtime.drops).toEqual([{ kind: 'text', reason: 'echo of a message the bridge sent' }]);
+    expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'echo', type: 'text' }]);
   });
 });

@@ -1,5 +1,6 @@
 import { INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { CHANNEL, deliveryContext, egainConfig, event, makeConnector, makeRuntime, startFileServer } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const WEB_CHAT = {
   type: 'web_chat',
@@ -34,8 +35,8 @@ describe("eGain outbound honours the conversation's channel", () => {
   it("when a callback named the conversation's channel, then texts are split to that channel's limit", async () => {
     sim = await start([INTERACTION_SCOPE, READ_SCOPE]);
     const { connector, ctx } = await onWebChat();
-    await connector.send(event({ kind: 'message', text: 'twenty-one characters!' }, 'agent'), ctx);
-    await connector.send(event({ kind: 'typing', state: 'start' }, 'agent'), ctx);
+    await sendEvent(connector.outbound, event({ kind: 'message', text: 'twenty-one characters!' }, 'agent'), ctx);
+    await sendEvent(connector.outbound, event({ kind: 'typing', state: 'start' }, 'agent'), ctx);
     expect(sim.messages.map((m) => m.message.content?.text)).toEqual(['twenty-one ', 'characters!']);
     expect(sim.rejections).toHaveLength(0);
   });
@@ -45,11 +46,11 @@ describe("eGain outbound honours the conversation's channel", () => {
     const files = await startFileServer({});
     try {
       const { connector, ctx } = await onWebChat();
-      const result = await connector.send(
+      const result = await sendEvent(connector.outbound, 
         event({ kind: 'message', text: '', attachments: [{ name: 'a.png', contentType: 'image/png', size: 10, url: `${files.url}/a.png` }] }, 'agent'),
         ctx,
       );
-      expect(result).toEqual({ status: 'dropped', reason: 'msg_hub_blocked_file_extension', notice: 'Web chat refuses .png files' });
+      expect(result).toEqual({ status: 'dropped', reason: 'file-type-refused', detail: 'msg_hub_blocked_file_extension', notice: 'Web chat refuses .png files' });
     } finally {
       await files.close();
     }
@@ -58,8 +59,8 @@ describe("eGain outbound honours the conversation's channel", () => {
   it('when the channel cannot be read (no read scope), then the configured block applies and the read is not retried per send', async () => {
     sim = await start([INTERACTION_SCOPE]);
     const { connector, ctx } = await onWebChat();
-    await connector.send(event({ kind: 'message', text: 'hello' }, 'agent'), ctx);
-    await connector.send(event({ kind: 'message', text: 'short' }, 'agent'), ctx);
+    await sendEvent(connector.outbound, event({ kind: 'message', text: 'hello' }, 'agent'), ctx);
+    await sendEvent(connector.outbound, event({ kind: 'message', text: 'short' }, 'agent'), ctx);
     expect(sim.messages.map((m) => m.message.content?.text)).toEqual(['hello', 'short']);
     // One token for sending, one refused for the read scope; none more on the second send.
     expect(sim.tokenRequests).toBe(2);

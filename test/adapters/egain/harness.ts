@@ -11,7 +11,7 @@ import type { DeliveryContext, PlatformConnector, PlatformRuntime, RouteRole } f
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { platformKeys } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
-import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
+import { type Dropped, observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
 /**
  * Test helpers for the eGain adapter. Every adapter's harness has the same names for the same jobs:
@@ -71,14 +71,13 @@ export function egainConfig(sim: EgainSimulator, overrides: Partial<EgainConfigI
 }
 
 export interface TestRuntime extends PlatformRuntime {
+  drops: Dropped[];
   store: MemoryMappingStore;
   unrecognizedSeen: Unrecognized[];
-  drops: { kind: string; reason: string }[];
   ingested: InboundEventInput[];
 }
 
 export function makeRuntime(): TestRuntime {
-  const drops: { kind: string; reason: string }[] = [];
   const ingested: InboundEventInput[] = [];
   const store = new MemoryMappingStore({ keyPrefix: `t-${randomUUID()}:` });
   return {
@@ -87,14 +86,10 @@ export function makeRuntime(): TestRuntime {
     key: platformKeys(store, 'egain', TENANT),
     logger: createLogger({ silent: true }),
     ...observingRuntime(),
-    drops,
     ingested,
     async ingest(events) {
       ingested.push(...events);
       return { accepted: events.length, duplicates: 0, dropped: 0 };
-    },
-    drop(kind, reason) {
-      drops.push({ kind, reason });
     },
   };
 }

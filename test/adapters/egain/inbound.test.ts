@@ -7,6 +7,7 @@ import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
 import { BASIC, CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, knownConversation, makeConnector, makeRuntime, TENANT } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},
@@ -180,7 +181,7 @@ describe('eGain inbound: normalize', () => {
     async (type) => {
       const { events, runtime } = await normalize(type, { senderType: 'customer' });
       expect(events).toEqual([]);
-      expect(runtime.drops).toEqual([{ kind: type, reason: expect.any(String) }]);
+      expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'not-carried', type }]);
       expect(runtime.unrecognizedSeen).toEqual([]);
     },
   );
@@ -240,14 +241,14 @@ describe('eGain inbound: echoes of what the bridge sent', () => {
     const conversationId = sim.openConversation(CHANNEL_TYPE);
     const ctx = await deliveryContext(runtime, 'customer', conversationId);
     const sent = event({ kind: 'message', text: 'a'.repeat(90) }, 'agent');
-    const result = await connector.send(sent, ctx);
-    // What the core does with the id send returns.
-    if (result.status === 'sent') await runtime.store.linkMessage(TENANT, sent.id, 'egain', result.nativeMessageId!);
+    const result = await sendEvent(connector.outbound, sent, ctx);
+    // What the core does with the ids send returns: every part is linked.
+    if (result.status === 'sent') for (const id of result.nativeMessageIds ?? []) await runtime.store.linkMessage(TENANT, sent.id, 'egain', id);
     expect(sim.messages).toHaveLength(3);
     for (const m of sim.messages) {
       const payload = sim.callbackPayload(conversationId, 'text', { id: m.message.id, text: m.message.content?.text, senderType: 'custom_agent' });
       expect(await connector.normalize!(payload)).toEqual([]);
     }
-    expect(runtime.drops.map((d) => d.reason)).toEqual(Array(3).fill('echo of a message the bridge sent'));
+    expect(runtime.drops.map((d) => d.reason)).toEqual(Array(3).fill('echo'));
   });
 });

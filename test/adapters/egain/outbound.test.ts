@@ -1,5 +1,6 @@
 import { INTERACTION_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, makeConnector, makeRuntime } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('eGain outbound: canonical events -> POST /conversations/messages', () => {
   let sim: EgainSimulator;
@@ -36,7 +37,7 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
         event({ kind: 'conversation.ended', endedBy: 'agent' }, 'agent'),
       ];
       const results = [];
-      for (const e of events) results.push(await connector.send(e, ctx));
+      for (const e of events) results.push(await sendEvent(connector.outbound, e, ctx));
       expect(results.every((r) => r.status === 'sent')).toBe(true);
       expect(sim.messages.map((m) => m.message.type.value)).toEqual([
         'text',
@@ -49,13 +50,13 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
       ]);
       expect(sim.messages.every((m) => m.conversationId === conversationId && m.message.sender.type === 'custom_agent')).toBe(true);
       expect(sim.messages[4]!.message.sender.participant).toEqual({ id: 'a1', name: 'Bob' });
-      expect(results[0]).toEqual({ status: 'sent', nativeMessageId: sim.messages[0]!.message.id });
+      expect(results[0]).toEqual({ status: 'sent', nativeMessageIds: [sim.messages[0]!.message.id] });
     });
 
     it('when a text is longer than the channel allows, then it goes as several texts within the limit, nothing lost', async () => {
       const { connector, ctx } = await setup();
       const text = 'word '.repeat(19) + 'x'.repeat(45);
-      const result = await connector.send(event({ kind: 'message', text }, 'agent'), ctx);
+      const result = await sendEvent(connector.outbound, event({ kind: 'message', text }, 'agent'), ctx);
       expect(result.status).toBe('sent');
       const parts = sim.messages.map((m) => m.message.content?.text ?? '');
       expect(parts.length).toBeGreaterThan(2);
@@ -66,7 +67,7 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
     it('when emoji, flags and accented letters sit where the limit falls, then every part is accepted by the Hub and they join to the text', async () => {
       const { connector, ctx } = await setup();
       const text = `${'x'.repeat(39)}😀 ${'🇫🇷'.repeat(12)}e\u0301${'y'.repeat(38)}👨‍👩‍👧‍👦`;
-      const result = await connector.send(event({ kind: 'message', text }, 'agent'), ctx);
+      const result = await sendEvent(connector.outbound, event({ kind: 'message', text }, 'agent'), ctx);
       expect(result.status).toBe('sent');
       expect(sim.rejections).toEqual([]);
       const parts = sim.messages.map((m) => m.message.content?.text ?? '');
@@ -76,22 +77,22 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
 
     it('when the canonical model has nothing eGain carries, then the event is dropped with its reason', async () => {
       const { connector, ctx } = await setup();
-      const left = await connector.send(event({ kind: 'participant.left', participant: { id: 'a1', role: 'agent' } }, 'agent'), ctx);
-      const receipt = await connector.send(event({ kind: 'receipt', status: 'read', messageIds: ['x'] }, 'agent'), ctx);
-      const started = await connector.send(event({ kind: 'conversation.started', customer: {} }), ctx);
-      expect(left).toEqual({ status: 'dropped', reason: expect.stringMatching(/participant leaving/) });
-      expect(receipt).toEqual({ status: 'dropped', reason: expect.stringMatching(/receipt/) });
-      expect(started).toEqual({ status: 'dropped', reason: expect.stringMatching(/already exists/) });
+      const left = await sendEvent(connector.outbound, event({ kind: 'participant.left', participant: { id: 'a1', role: 'agent' } }, 'agent'), ctx);
+      const receipt = await sendEvent(connector.outbound, event({ kind: 'receipt', status: 'read', messageIds: ['x'] }, 'agent'), ctx);
+      const started = await sendEvent(connector.outbound, event({ kind: 'conversation.started', customer: {} }), ctx);
+      expect(left).toMatchObject({ status: 'dropped', reason: 'unsupported-kind' });
+      expect(receipt).toMatchObject({ status: 'dropped', reason: 'unsupported-kind' });
+      expect(started).toEqual({ status: 'dropped', reason: 'already-started', detail: 'it started on eGain' });
       expect(sim.messages).toHaveLength(0);
     });
 
     it('when the bridge is a custom_bot app, then agent.join is dropped by the permission table and never reaches the Hub', async () => {
       const runtime = makeRuntime();
-      const connector = makeConnector(egainConfig(sim, { clientId: 'bot', clientSecret: 'bot-secret', agentClientType: 'custom_bot' }), runtime);
+    const connector = makeConnector(egainConfig(sim, { clientId: 'bot', clientSecret: 'bot-secret', agentClientType: 'custom_bot' }), runtime);
       const ctx = await deliveryContext(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
-      const joined = await connector.send(event({ kind: 'participant.joined', participant: { id: 'a1', role: 'agent' } }, 'agent'), ctx);
-      const text = await connector.send(event({ kind: 'message', text: 'from the bot' }, 'bot'), ctx);
-      expect(joined).toEqual({ status: 'dropped', reason: 'a custom_bot app may not send agent.join (eGain permission table)' });
+      const joined = await sendEvent(connector.outbound, event({ kind: 'participant.joined', participant: { id: 'a1', role: 'agent' } }, 'agent'), ctx);
+      const text = await sendEvent(connector.outbound, event({ kind: 'message', text: 'from the bot' }, 'bot'), ctx);
+      expect(joined).toEqual({ status: 'dropped', reason: 'sender-not-permitted', detail: 'a custom_bot app may not send agent.join (eGain permission table)' });
       expect(text.status).toBe('sent');
       expect(sim.messages.map((m) => m.message.type.value)).toEqual(['text']);
       expect(sim.rejections).toHaveLength(0);
@@ -99,10 +100,10 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
 
     it('when there is no eGain conversation yet, then nothing is sent (it can only start on eGain)', async () => {
       const runtime = makeRuntime();
-      const connector = makeConnector(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
       const ctx = await deliveryContext(runtime, 'customer');
-      const result = await connector.send(event({ kind: 'message', text: 'hi' }, 'agent'), ctx);
-      expect(result).toEqual({ status: 'dropped', reason: expect.stringMatching(/no eGain conversation/) });
+      const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'hi' }, 'agent'), ctx);
+      expect(result).toEqual({ status: 'dropped', reason: 'no-native-conversation', detail: 'it must start on eGain' });
       expect(sim.messages).toHaveLength(0);
     });
   });
@@ -117,7 +118,7 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
     it('when the conversation starts, then the first message opens it on eGain with the customer, and the id is linked', async () => {
       const { connector, ctx } = await setup();
       const started = event({ kind: 'conversation.started', customer: { id: 'cust-9', firstName: 'Ann', email: 'ann@example.com', language: 'fr-FR' } });
-      expect((await connector.send(started, ctx)).status).toBe('sent');
+      expect((await sendEvent(connector.outbound, started, ctx)).status).toBe('sent');
       const first = sim.messages[0]!;
       expect(first.message.type.value).toBe('customer.info');
       expect(first.message.conversation).toEqual({
@@ -132,9 +133,9 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
       expect(ctx.conversation.nativeId()).toBe(first.conversationId);
       expect(ctx.conversation.attr('egain.language')).toBe('fr-FR');
 
-      await connector.send(event({ kind: 'message', text: 'my order is late' }), ctx);
-      await connector.send(event({ kind: 'typing', state: 'start' }), ctx);
-      await connector.send(event({ kind: 'conversation.ended', endedBy: 'customer' }), ctx);
+      await sendEvent(connector.outbound, event({ kind: 'message', text: 'my order is late' }), ctx);
+      await sendEvent(connector.outbound, event({ kind: 'typing', state: 'start' }), ctx);
+      await sendEvent(connector.outbound, event({ kind: 'conversation.ended', endedBy: 'customer' }), ctx);
       expect(sim.messages.slice(1).map((m) => [m.message.type.value, m.conversationId, m.message.sender.type])).toEqual([
         ['text', first.conversationId, 'customer'],
         ['typing.start', first.conversationId, 'customer'],
@@ -145,23 +146,23 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
 
     it('when the first event is a message, then it opens the conversation itself (typing before it is dropped)', async () => {
       const { connector, ctx } = await setup();
-      expect(await connector.send(event({ kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: expect.stringMatching(/typing/) });
-      await connector.send(event({ kind: 'message', text: 'hello?' }), ctx);
+      expect(await sendEvent(connector.outbound, event({ kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: 'no-native-conversation', detail: expect.stringMatching(/typing/) });
+      await sendEvent(connector.outbound, event({ kind: 'message', text: 'hello?' }), ctx);
       expect(sim.messages[0]!.message.conversation?.entryPoint).toEqual({ id: 'ep-1' });
       expect(ctx.conversation.nativeId()).toBe(sim.messages[0]!.conversationId);
     });
 
     it('when a participant event would need an agent type, then the customer app drops it and the Hub sees nothing', async () => {
       const { connector, ctx } = await setup();
-      await connector.send(event({ kind: 'message', text: 'hi' }), ctx);
-      const joined = await connector.send(event({ kind: 'participant.joined', participant: { id: 'b', role: 'bot' }, transfer: true }, 'bot'), ctx);
-      expect(joined).toEqual({ status: 'dropped', reason: 'a customer app may not send agent.transfer (eGain permission table)' });
+      await sendEvent(connector.outbound, event({ kind: 'message', text: 'hi' }), ctx);
+      const joined = await sendEvent(connector.outbound, event({ kind: 'participant.joined', participant: { id: 'b', role: 'bot' }, transfer: true }, 'bot'), ctx);
+      expect(joined).toEqual({ status: 'dropped', reason: 'sender-not-permitted', detail: 'a customer app may not send agent.transfer (eGain permission table)' });
       expect(sim.messages.map((m) => m.message.type.value)).toEqual(['text']);
     });
 
     it('when rich text goes to a channel whose inbound side has richText, then it is flagged as html', async () => {
       const { connector, ctx } = await setup();
-      await connector.send(event({ kind: 'message', text: '<b>hi</b>', richText: true }), ctx);
+      await sendEvent(connector.outbound, event({ kind: 'message', text: '<b>hi</b>', richText: true }), ctx);
       expect(sim.messages[0]!.message.content).toEqual({ text: '<b>hi</b>', format: 'html' });
     });
   });

@@ -3,6 +3,7 @@ import { INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { richMessageBody } from '../../../src/model/rich-text.js';
 import { CHANNEL, deliveryContext, egainConfig, event, makeConnector, makeRuntime, TENANT } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const QUICK = { type: 'quickReplies' as const, prompt: 'Did that help?', options: [{ title: 'Yes' }, { title: 'No', value: 'not really' }] };
 const LIST = { type: 'listPicker' as const, title: 'Pick a size', options: [{ title: 'S' }, { title: 'M' }] };
@@ -61,7 +62,7 @@ describe('eGain outbound rich messages (the bridge speaks for agents to a custom
     // As a callback of that conversation would have told the adapter.
     await runtime.store.set(runtime.store.key('egain', 'channel', TENANT, conversationId), channelType);
     const ctx = await deliveryContext(runtime, 'customer', conversationId);
-    const result = await connector.send(event({ kind: 'message', ...richMessageBody(rich) }, 'agent'), ctx);
+    const result = await sendEvent(connector.outbound, event({ kind: 'message', ...richMessageBody(rich) }, 'agent'), ctx);
     return { result, sent: sim.messages.map((m) => m.message) };
   }
 

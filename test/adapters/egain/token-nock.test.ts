@@ -5,6 +5,7 @@ import { withAuthRefresh } from '../../../src/auth/auth-refresh.js';
 import { AuthExpiredError } from '../../../src/errors.js';
 import { BASIC, deliveryContext, event, makeConnector, makeRuntime } from './harness.js';
 import { useNock } from '../../support/nock.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('eGain token request shape and repeated 401 (nock)', () => {
   useNock();
@@ -30,7 +31,7 @@ describe('eGain token request shape and repeated 401 (nock)', () => {
     const runtime = makeRuntime();
     const connector = makeConnector(config, runtime);
     const ctx = await deliveryContext(runtime, 'customer', 'conv-1');
-    expect(await connector.send(event({ kind: 'message', text: 'hi' }, 'agent'), ctx)).toEqual({ status: 'sent' });
+    expect(await sendEvent(connector.outbound, event({ kind: 'message', text: 'hi' }, 'agent'), ctx)).toEqual({ status: 'sent' });
     expect(Object.fromEntries(form!)).toEqual({
       grant_type: 'client_credentials',
       scope: INTERACTION_SCOPE,
@@ -49,7 +50,7 @@ describe('eGain token request shape and repeated 401 (nock)', () => {
     const connector = makeConnector(config, runtime);
     const ctx = await deliveryContext(runtime, 'customer', 'conv-1');
     // Any third token request or send would find no interceptor and fail with another error.
-    const err = await withAuthRefresh(connector, () => connector.send(event({ kind: 'message', text: 'hi' }, 'agent'), ctx)).catch((e: unknown) => e);
+    const err = await withAuthRefresh(connector, () => sendEvent(connector.outbound, event({ kind: 'message', text: 'hi' }, 'agent'), ctx)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthExpiredError);
     expect((err as AuthExpiredError).vendorCode).toBe('401-104');
     expect(String((err as Error).message)).not.toMatch(/tok-|c-secret/);

@@ -1,5 +1,6 @@
 import { AuthExpiredError } from '../../../src/errors.js';
 import { deliveryContext, event, makeConnector, makeRuntime, type Stack, startStack } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('LivePerson credentials and domains against the simulator', () => {
   let stack: Stack;
@@ -88,7 +89,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
       },
       makeRuntime(stack.store),
     );
-    await restarted.send(event(ctx, { kind: 'message', text: 'third' }), ctx);
+    await sendEvent(restarted.outbound, event(ctx, { kind: 'message', text: 'third' }), ctx);
     expect(stack.simulator.state.consumersCreated).toHaveLength(1);
     const conv = stack.simulator.conversations.get(ctx.conversation.nativeId()!)!;
     expect(conv.events.map((e) => e.event.message)).toEqual(['first', 'second', 'third']);
@@ -113,7 +114,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
       runtime,
     );
     const ctx = await deliveryContext(runtime.store);
-    const err = await wrong.send(event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e);
+    const err = await sendEvent(wrong.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e);
     expect((err as Error).name).toBe('PermanentError');
     expect(String((err as Error).message)).not.toContain('nope');
     expect(stack.simulator.conversations.size).toBe(0);

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { AuthExpiredError, PermanentError, RetryableError } from '../../../src/errors.js';
 import { deliveryContext, event, makeConnector, makeRuntime } from './harness.js';
 import { useNock } from '../../support/nock.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const ACCOUNT = '12345678';
 const MSG = 'https://msg.lp.test';
@@ -61,7 +62,7 @@ describe('LivePerson edge responses (nock)', () => {
       body = await json(req);
       return { reqId: (body as { id: string }).id, code: 'OK', body: { sequence: 7 } };
     });
-    expect(await connector.send(event(ctx, { kind: 'message', text: 'hi' }), ctx)).toEqual({ status: 'sent', nativeMessageId: 'conv-1:7' });
+    expect(await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'hi' }), ctx)).toEqual({ status: 'sent', nativeMessageIds: ['conv-1:7'] });
     expect(body).toEqual({
       kind: 'req',
       id: expect.any(String),
@@ -79,7 +80,7 @@ describe('LivePerson edge responses (nock)', () => {
   ])('when SEND answers %s, then the error is the right class', async (_label, status, reply, type) => {
     const { connector, ctx, appJwt, consumerJws } = await setup();
     sendScope(appJwt, consumerJws).reply(status, reply);
-    const err = await connector.send(event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e);
+    const err = await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(type);
     expect(err).not.toBeInstanceOf(type === PermanentError ? RetryableError : PermanentError);
   });
@@ -91,7 +92,7 @@ describe('LivePerson edge responses (nock)', () => {
   ])("when SEND answers 429 with %s, then the error is retryable after LivePerson's second at least", async (_label, headers, wait) => {
     const { connector, ctx, appJwt, consumerJws } = await setup();
     sendScope(appJwt, consumerJws).reply(429, {}, headers);
-    const err = (await connector.send(event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
+    const err = (await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
     expect(err).toBeInstanceOf(RetryableError);
     expect(err.retryAfterMs).toBe(wait);
   });
@@ -99,7 +100,7 @@ describe('LivePerson edge responses (nock)', () => {
   it("when a 200 reply carries code 429, then the error is retryable after LivePerson's second", async () => {
     const { connector, ctx, appJwt, consumerJws } = await setup();
     sendScope(appJwt, consumerJws).reply(200, { reqId: '1', code: 429, body: {} });
-    const err = (await connector.send(event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
+    const err = (await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
     expect(err).toBeInstanceOf(RetryableError);
     expect(err.retryAfterMs).toBe(1000);
   });
@@ -107,7 +108,7 @@ describe('LivePerson edge responses (nock)', () => {
   it('when SEND does not answer in time, then the error is retryable', async () => {
     const { connector, ctx, appJwt, consumerJws } = await setup(150);
     sendScope(appJwt, consumerJws).delay(1000).reply(200, { code: 'OK', body: { sequence: 1 } });
-    const err = await connector.send(event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e);
+    const err = await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryableError);
   });
 
@@ -117,7 +118,7 @@ describe('LivePerson edge responses (nock)', () => {
   ])('when a 200 reply carries code %i, then it is classified like that status', async (code, type) => {
     const { connector, ctx, appJwt, consumerJws } = await setup();
     sendScope(appJwt, consumerJws).reply(200, { reqId: '1', code, body: {} });
-    await expect(connector.send(event(ctx, { kind: 'message', text: 'x' }), ctx)).rejects.toBeInstanceOf(type);
+    await expect(sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx)).rejects.toBeInstanceOf(type);
   });
 
   it('when CONVERSATION replies out of order, then the conversationId is taken from the item matching our reqId', async () => {
@@ -138,7 +139,7 @@ describe('LivePerson edge responses (nock)', () => {
           { code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: sent[0]!.id },
         ];
       });
-    await connector.send(event(ctx, { kind: 'conversation.started', customer: {} }), ctx);
+    await sendEvent(connector.outbound, event(ctx, { kind: 'conversation.started', customer: {} }), ctx);
     expect(sent.map((i) => i.type)).toEqual(['userprofile.SetUserProfile', 'cm.ConsumerRequestConversation']);
     expect(ctx.conversation.nativeId()).toBe('ours');
   });
@@ -151,7 +152,7 @@ describe('LivePerson edge responses (nock)', () => {
       .post(CONV_PATH)
       .query({ v: '3' })
       .reply(200, async (req: Request) => (await json<{ id: string }[]>(req)).map((i) => ({ code: 400, body: { msg: 'no' }, reqId: i.id })));
-    await expect(connector.send(event(ctx, { kind: 'conversation.started', customer: {} }), ctx)).rejects.toBeInstanceOf(PermanentError);
+    await expect(sendEvent(connector.outbound, event(ctx, { kind: 'conversation.started', customer: {} }), ctx)).rejects.toBeInstanceOf(PermanentError);
     expect(ctx.conversation.nativeId()).toBeUndefined();
   });
 });

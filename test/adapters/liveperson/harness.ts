@@ -16,6 +16,7 @@ import { StoredConversation } from '../../../src/routing/conversation-handle.js'
 import { type MappingStore, platformKeys } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { observingRuntime } from '../../support/observing-runtime.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 /**
  * Test helpers for the LivePerson adapter. Every adapter's harness has the same names for the same jobs:
@@ -26,25 +27,17 @@ import { observingRuntime } from '../../support/observing-runtime.js';
 export const TENANT = 'acme';
 const logger = createLogger({ silent: true });
 
-export interface Drop {
-  kind: string;
-  reason: string;
-}
-
 /** A runtime as the core lends it, with drops recorded. */
 export function makeRuntime<S extends MappingStore = MemoryMappingStore>(
   store: S = new MemoryMappingStore() as MappingStore as S,
-): PlatformRuntime & ReturnType<typeof observingRuntime> & { drops: Drop[]; store: S } {
-  const drops: Drop[] = [];
+): PlatformRuntime & ReturnType<typeof observingRuntime> & { store: S } {
   return {
     tenantId: TENANT,
     store,
     key: platformKeys(store, 'liveperson', TENANT),
     logger,
     ...observingRuntime(),
-    drops,
     ingest: async (events) => ({ accepted: events.length, duplicates: 0, dropped: 0 }),
-    drop: (kind, reason) => void drops.push({ kind, reason }),
   };
 }
 
@@ -74,10 +67,10 @@ export function event(ctx: DeliveryContext, body: Record<string, unknown>): Conv
   });
 }
 
-/** Delivers like the core: the returned nativeMessageId is linked to the canonical event. */
+/** Delivers like the core: each returned native message id is linked to the canonical event. */
 export async function deliver(connector: PlatformConnector, store: MappingStore, ev: ConversationEvent, ctx: DeliveryContext) {
-  const result = await connector.send(ev, ctx);
-  if (result.status === 'sent' && result.nativeMessageId) await store.linkMessage(TENANT, ev.id, 'liveperson', result.nativeMessageId);
+  const result = await sendEvent(connector.outbound, ev, ctx);
+  if (result.status === 'sent') for (const id of result.nativeMessageIds ?? []) await store.linkMessage(TENANT, ev.id, 'liveperson', id);
   return result;
 }
 

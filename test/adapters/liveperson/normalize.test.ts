@@ -59,7 +59,7 @@ describe('LivePerson messaging notifications', () => {
     const { connector, runtime } = setup();
     const echo = change({ originatorMetadata: { id: 'f'.repeat(64), role: 'CONSUMER' }, originatorId: 'f'.repeat(64) });
     expect(await connector.normalize!(messaging(echo))).toEqual([]);
-    expect(runtime.drops).toEqual([{ kind: 'ContentEvent', reason: 'echo' }]);
+    expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'echo', type: 'ContentEvent' }]);
   });
 
   it('when a message is not for ALL (a private agent note) or has no audience, then it is dropped', async () => {
@@ -82,8 +82,8 @@ describe('LivePerson messaging notifications', () => {
     );
     expect(events.map((e) => [e.id, e.sender])).toEqual([[`liveperson:${CONV}:3`, { role: 'agent', id: 'm' }]]);
     expect(runtime.drops).toEqual([
-      { kind: 'ContentEvent', reason: 'not-agent' },
-      { kind: 'ContentEvent', reason: 'not-agent' },
+      { kind: 'vendor', reason: 'other-participant', type: 'ContentEvent' },
+      { kind: 'vendor', reason: 'other-participant', type: 'ContentEvent' },
     ]);
   });
 
@@ -172,7 +172,7 @@ describe('LivePerson messaging notifications', () => {
     );
     expect(events).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([]);
-    expect(runtime.drops.map((d) => d.reason)).toEqual(['echo', 'not-agent', 'private', 'unsupported-status', 'unsupported-status']);
+    expect(runtime.drops.map((d) => d.reason)).toEqual(['echo', 'other-participant', 'private', 'not-carried', 'not-carried']);
   });
 });
 
@@ -222,7 +222,7 @@ describe('LivePerson conversation change notifications', () => {
     await connector.normalize!(exconv(100, { agent: 'a1' }));
     await connector.normalize!(exconv(200, { agent: 'a2' }));
     expect(await connector.normalize!(exconv(150, { agent: 'a1' }))).toEqual([]);
-    expect(runtime.drops).toEqual([{ kind: 'cqm.ExConversationChange', reason: 'stale' }]);
+    expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'stale', type: 'cqm.ExConversationChange' }]);
     // The stale one did not rewind the state: the next change still compares against a2.
     const next = await connector.normalize!(exconv(250, { agent: 'a2', state: 'CLOSE', closeReason: 'CONSUMER' }));
     expect(next).toEqual([expect.objectContaining({ kind: 'conversation.ended', endedBy: 'customer' })]);

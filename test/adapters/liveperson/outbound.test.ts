@@ -40,8 +40,8 @@ describe('LivePerson outbound against the simulator', () => {
     const second = await stack.deliver(event(ctx, { kind: 'message', text: 'anyone?' }), ctx);
 
     const dialogId = ctx.conversation.nativeId()!;
-    expect(first).toEqual({ status: 'sent', nativeMessageId: `${dialogId}:0` });
-    expect(second).toEqual({ status: 'sent', nativeMessageId: `${dialogId}:1` });
+    expect(first).toEqual({ status: 'sent', nativeMessageIds: [`${dialogId}:0`] });
+    expect(second).toEqual({ status: 'sent', nativeMessageIds: [`${dialogId}:1`] });
     const conv = stack.simulator.conversations.get(dialogId)!;
     expect(conv.profiles).toEqual([{}]);
     expect(conv.events.map((e) => e.event)).toEqual([
@@ -83,7 +83,7 @@ describe('LivePerson outbound against the simulator', () => {
   it('when typing or a receipt arrives before any conversation, then it is dropped, not created', async () => {
     stack = await startStack();
     const ctx = await stack.deliveryContext();
-    expect(await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: 'no-conversation' });
+    expect(await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: 'no-native-conversation' });
     expect(stack.simulator.conversations.size).toBe(0);
   });
 
@@ -140,14 +140,14 @@ describe('LivePerson outbound against the simulator', () => {
     stack = await startStack({ replyCode: 200 });
     const ctx = await stack.deliveryContext();
     const sent = await stack.deliver(event(ctx, { kind: 'message', text: 'numeric codes' }), ctx);
-    expect(sent).toEqual({ status: 'sent', nativeMessageId: `${ctx.conversation.nativeId()}:0` });
+    expect(sent).toEqual({ status: 'sent', nativeMessageIds: [`${ctx.conversation.nativeId()}:0`] });
   });
 
   it('when the agent side is not expressible, then participant events are dropped', async () => {
     stack = await startStack();
     const ctx = await stack.deliveryContext();
     const joined = event(ctx, { kind: 'participant.joined', participant: { id: 'a', role: 'agent' } });
-    expect(await stack.deliver(joined, ctx)).toEqual({ status: 'dropped', reason: 'agent-side-event' });
+    expect(await stack.deliver(joined, ctx)).toEqual({ status: 'dropped', reason: 'unsupported-kind' });
   });
 });
 

@@ -58,7 +58,7 @@ describe('LivePerson rich content -> canonical', () => {
     const runtime = makeRuntime();
     const events = await makeConnector(config, runtime).normalize!(messaging(agentChange(6, { type: 'RichContentEvent', content: CARD }, 'AGENTS_AND_MANAGERS')));
     expect(events).toEqual([]);
-    expect(runtime.drops).toEqual([{ kind: 'RichContentEvent', reason: 'private' }]);
+    expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'private', type: 'RichContentEvent' }]);
   });
 
   it('when structured content holds nothing readable, then it is reported unrecognised, not dropped quietly', async () => {

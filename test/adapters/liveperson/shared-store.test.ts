@@ -45,8 +45,9 @@ describe('LivePerson state shared between instances (Redis)', () => {
       type: 'cqm.ExConversationChangeNotification',
       body: { changes: [{ type: 'UPSERT', result: { convId: 'conv-x', conversationDetails: { metaDataLastUpdateTs: ts, state: 'OPEN', participants: [{ id: agent, role: 'ASSIGNED_AGENT' }] } } }] },
     });
+
     expect(await a.normalize!(change(200, 'a2'))).toHaveLength(1);
     expect(await b.normalize!(change(100, 'a1'))).toEqual([]);
-    expect(runtimeB.drops).toEqual([{ kind: 'cqm.ExConversationChange', reason: 'stale' }]);
+    expect(runtimeB.drops).toEqual([{ kind: 'vendor', reason: 'stale', type: 'cqm.ExConversationChange' }]);
   });
 });

@@ -19,7 +19,7 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
     expect(posted.map((p) => p.type).sort()).toEqual(['cqm.ExConversationChangeNotification', 'ms.MessagingEventNotification']);
     expect(stack.simulator.posted.every((p) => p.status === 200)).toBe(true);
     expect(stack.receiver.events).toEqual([]);
-    expect(stack.runtime.drops).toEqual([{ kind: 'ContentEvent', reason: 'echo' }]);
+    expect(stack.runtime.drops).toEqual([{ kind: 'vendor', reason: 'echo', type: 'ContentEvent' }]);
   });
 
   it('when we close the conversation, then its CLOSE notification is not bounced back as conversation.ended', async () => {
@@ -39,7 +39,7 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
     await expect(stack.deliver(event(ctx, { kind: 'message', text: 'hello?' }), ctx)).rejects.toBeInstanceOf(ConversationGoneError);
     expect(await stack.deliver(event(ctx, { kind: 'conversation.ended', endedBy: 'customer' }), ctx)).toEqual({
       status: 'dropped',
-      reason: 'already-closed',
+      reason: 'already-ended',
     });
   });
 
@@ -85,7 +85,7 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
       text: 'Supervisor here, I will take it from now',
       sender: { role: 'agent', id: 'sim-manager' },
     });
-    expect(stack.runtime.drops).toContainEqual({ kind: 'ContentEvent', reason: 'private' });
+    expect(stack.runtime.drops).toContainEqual({ kind: 'vendor', reason: 'private', type: 'ContentEvent' });
   });
 
   it('when an older conversation change arrives after a transfer, then it is ignored as stale', async () => {
@@ -105,7 +105,7 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
     const ctx = await stack.deliveryContext();
     const ours = event(ctx, { kind: 'message', text: 'did you see this?' });
     const sent = await stack.deliver(ours, ctx);
-    const sequence = Number((sent as { nativeMessageId: string }).nativeMessageId.split(':').pop());
+    const sequence = Number((sent as { nativeMessageIds: string[] }).nativeMessageIds[0]!.split(':').pop());
     await stack.simulator.agentReads(ctx.conversation.nativeId()!, [sequence]);
     expect(stack.receiver.events).toEqual([expect.objectContaining({ kind: 'receipt', status: 'read', messageIds: [ours.id] })]);
   });

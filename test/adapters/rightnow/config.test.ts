@@ -22,7 +22,7 @@ describe('rightnow config block', () => {
 });
 
 describe('rightnow in the tenant configuration', () => {
-  const agentSide = { platform: 'egain', roles: ['agent'] as const, configSchema: z.object({}), create: () => ({ platform: 'egain', send: async () => ({ status: 'sent' as const }) }) };
+  const agentSide = { platform: 'egain', roles: ['agent'] as const, configSchema: z.object({}), create: () => ({ platform: 'egain', outbound: {} }) };
   const registry = new PlatformRegistry().register(rightnowPlatform).register(agentSide);
   const tenant = (rightnow: Record<string, unknown>, customer = 'rightnow', agent = 'egain') => ({
     tenants: [{ id: 'acme', routes: [{ customer, agents: [{ platform: agent }] }], egain: {}, rightnow }],

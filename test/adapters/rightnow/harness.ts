@@ -7,7 +7,7 @@ import { type MappingStore, platformKeys } from '../../../src/store/mapping-stor
 import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
+import { type Dropped, observingRuntime, type Unrecognized } from '../../support/observing-runtime.js';
 
 /**
  * Test helpers for the RightNow adapter. Every adapter's harness has the same names for the same jobs:
@@ -23,7 +23,7 @@ export interface TestRuntime extends PlatformRuntime {
   unrecognizedSeen: Unrecognized[];
   /** Event ids of every ingest call, failed ones included. */
   attempts: string[][];
-  drops: { kind: string; reason: string }[];
+  drops: Dropped[];
   /** Every log line, parsed. */
   logs: { level: string; message: string; [field: string]: unknown }[];
   /** Ids of events dropped as redeliveries of one already accepted, as the core's dedupe would. */
@@ -50,7 +50,6 @@ export function makeRuntime(store: MappingStore): TestRuntime {
     ...observingRuntime(),
     events: [],
     attempts: [],
-    drops: [],
     duplicates: [],
     failIngest(n) {
       failures = n;
@@ -66,9 +65,6 @@ export function makeRuntime(store: MappingStore): TestRuntime {
       runtime.duplicates.push(...events.filter((e) => !fresh.includes(e)).map((e) => e.id));
       runtime.events.push(...fresh);
       return { accepted: fresh.length, duplicates: events.length - fresh.length, dropped: 0 };
-    },
-    drop(kind, reason) {
-      runtime.drops.push({ kind, reason });
     },
   };
   return runtime;

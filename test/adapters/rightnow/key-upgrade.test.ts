@@ -1,3 +1,4 @@
+import { sendEvent } from '../../../src/delivery/send-event.js';
 import { randomUUID } from 'node:crypto';
 import { RedisMappingStore } from '../../../src/store/redis-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
@@ -46,7 +47,7 @@ describe('rightnow keys across an upgrade (Redis)', () => {
     const after = makeConnector(rightnowConfig(sim, { leaseMs: 600 }), makeRuntime(store));
     conns.push(after);
     await after.start();
-    await after.send(event({ kind: 'message', text: 'after the upgrade' }), deliveryContext(store, engagementId));
+    await sendEvent(after.outbound, event({ kind: 'message', text: 'after the upgrade' }), deliveryContext(store, engagementId));
     expect(sim.postsFor(engagementId).at(-1)).toMatchObject({ body: 'after the upgrade', sequenceNumber: used + 1 });
     expect(after.polling).toBe(false);
     expect(sim.count('getMessages')).toBe(polls);

@@ -3,6 +3,7 @@ import { RedisMappingStore } from '../../../src/store/redis-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
 import { deliveryContext, event, makeConnector, makeRuntime, rightnowConfig, type TestRuntime, waitFor } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('rightnow poll lease (Redis, two instances)', () => {
   const keyPrefix = `test:rightnow:${randomUUID()}:`;
@@ -57,7 +58,7 @@ describe('rightnow poll lease (Redis, two instances)', () => {
     expect(runtimes[survivor]!.events.find((e) => e.kind === 'message')).toMatchObject({ id: `rightnow:${engagementId}:u-2` });
     // The survivor's sends continue the Redis counter on the adopted session, and the server accepts them.
     const used = Math.max(...sim.requests.map((r) => (r.body as { sequenceNumber?: number } | undefined)?.sequenceNumber ?? 0));
-    await conns[survivor]!.send(event({ kind: 'message', text: 'I am here' }), deliveryContext(stores[survivor]!, engagementId));
+    await sendEvent(conns[survivor]!.outbound, event({ kind: 'message', text: 'I am here' }), deliveryContext(stores[survivor]!, engagementId));
     expect(sim.postsFor(engagementId).map((p) => [p.body, p.sequenceNumber > used])).toEqual([['I am here', true]]);
     expect(runtimes[owner]!.events.some((e) => e.kind === 'message')).toBe(false);
     expect(sim.count('logoff')).toBe(0);

@@ -2,6 +2,7 @@ import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
 import { acceptedEngagement, deliveryContext, event, makeConnector, makeRuntime, rightnowConfig, type TestRuntime, waitFor } from './harness.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('rightnow long-poll loop', () => {
   let sim: RightNowSimulator;
@@ -50,12 +51,12 @@ describe('rightnow long-poll loop', () => {
 
   it('when the bridge posts, then its own post coming back in getMessages is not ingested', async () => {
     const engagementId = await acceptedEngagement(sim, conn, runtime);
-    await conn.send(event({ kind: 'message', text: 'hi from the agent' }), deliveryContext(store, engagementId));
+    await sendEvent(conn.outbound, event({ kind: 'message', text: 'hi from the agent' }), deliveryContext(store, engagementId));
     sim.customerSays(engagementId, 'thanks', { messageId: 'u-9' });
     await waitFor(() => runtime.events.some((e) => e.kind === 'message'), 'the end user message');
     await new Promise((r) => setTimeout(r, 50));
     expect(runtime.events.filter((e) => e.kind === 'message').map((e) => (e as { text: string }).text)).toEqual(['thanks']);
-    expect(runtime.drops).toContainEqual({ kind: 'rightnow', reason: 'not-an-end-user-post' });
+    expect(runtime.drops).toContainEqual({ kind: 'vendor', reason: 'echo', type: 'ChatPostMessage' });
   });
 
   it('when ingest fails, then the same batch is retried with identical event ids and accepted once', async () => {
@@ -115,7 +116,7 @@ describe('rightnow long-poll loop', () => {
     const engagementId = await acceptedEngagement(sim, conn, runtime);
     sim.movePool('298:2');
     await waitFor(() => sim.requests.some((r) => r.operation === 'getMessages' && r.query.pool === '298:2'), 'a poll on the new pool');
-    await conn.send(event({ kind: 'message', text: 'after the move' }), deliveryContext(store, engagementId));
+    await sendEvent(conn.outbound, event({ kind: 'message', text: 'after the move' }), deliveryContext(store, engagementId));
     expect(sim.postsFor(engagementId).map((p) => p.body)).toEqual(['after the move']);
     expect(await store.hashGetAll(store.key('rightnow', 'session', 'acme', '12'))).toMatchObject({ pool: '298:2' });
   });

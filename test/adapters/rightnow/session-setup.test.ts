@@ -4,6 +4,7 @@ import { RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { type RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
 import { deliveryContext, event, makeRuntime, TENANT } from './harness.js';
 import { startStub } from './stub-server.js';
+import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.sig';
 const SETTINGS = '/services/rest/crossChannelServices/latest/serviceSettings/1';
@@ -27,7 +28,7 @@ describe('rightnow session set-up (request shapes)', () => {
     await store.hashSet(store.key('rightnow', TENANT, 'session', '12'), { sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1' });
     stub.reply('POST', TOKENS, 200, { sessionToken: JWT });
   };
-  const send = () => create().send(event({ kind: 'message', text: 'hi' }), deliveryContext(store, '27'));
+  const send = () => sendEvent(create().outbound, event({ kind: 'message', text: 'hi' }), deliveryContext(store, '27'));
 
   it('when the first send needs a session, then settings, token, session and post go out exactly as documented', async () => {
     stub.reply('GET', SETTINGS, 200, { domain: stub.url, pool: '297:1', port: 8084, siteName: 'acme_site', links: [] });
@@ -82,8 +83,8 @@ describe('rightnow session set-up (request shapes)', () => {
   });
 
   it('when the conversation has no engagement linked, then the event is dropped without any request', async () => {
-    const result = await create().send(event({ kind: 'message', text: 'hi' }), deliveryContext(store, undefined));
-    expect(result).toEqual({ status: 'dropped', reason: expect.stringContaining('no rightnow engagement') });
+    const result = await sendEvent(create().outbound, event({ kind: 'message', text: 'hi' }), deliveryContext(store, undefined));
+    expect(result).toEqual({ status: 'dropped', reason: 'no-native-conversation', detail: expect.stringContaining('no rightnow engagement') });
     expect(stub.requests).toEqual([]);
   });
 
