@@ -1,18 +1,14 @@
 import { planReload, type ReloadResult } from './config/reload-plan.js';
-import { type BridgeConfig, redisEndpoint, type TenantConfig } from './config/schema.js';
+import type { PeerReloads } from './config/peer-reloads.js';
+import type { BridgeConfig, TenantConfig } from './config/schema.js';
 import { BREAKER_STATE_VALUE, CircuitBreaker } from './delivery/circuit-breaker.js';
-import type { Delivery } from './delivery/delivery.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
-import { sendEvent } from './delivery/send-event.js';
+import { OutboundDelivery } from './delivery/outbound-delivery.js';
 import { parkedByTarget } from './delivery/parked-lanes.js';
-import { MemoryQueueBackend } from './delivery/memory-queue.js';
 import type { QueueBackend } from './delivery/queue-backend.js';
-import { RedisQueueBackend } from './delivery/redis-queue.js';
-import { AuthExpiredError, ConversationGoneError, PermanentError } from './errors.js';
 import { FileLinks } from './files/file-links.js';
-import { withFreshFiles } from './files/fresh-files.js';
 import type { InboundEventInput } from './model/events.js';
-import { createLogger, eventLogger, type Logger } from './observability/logger.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { createVendorHttp, reportingOutcomes } from './vendor-http/vendor-client.js';
 import { ConnectorHealth } from './observability/connector-health.js';
 import { InboundCapture } from './observability/inbound-capture.js';
@@ -23,16 +19,13 @@ import { UnrecognizedInbound } from './observability/unrecognized.js';
 import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
 import { ConnectorSet } from './platform/connector-set.js';
 import type { PlatformRegistry } from './platform/registry.js';
-import { StoredConversation } from './routing/conversation-handle.js';
 import { Ingestor } from './routing/ingestor.js';
 import { RouteThroughput } from './observability/route-throughput.js';
 import { IntakeGate } from './routing/intake-gate.js';
-import { isNative, NativeShare } from './routing/native-share.js';
+import { NativeShare } from './routing/native-share.js';
 import { RouteLedger } from './routing/route-ledger.js';
-import type { MappingStore } from './store/mapping-store.js';
-import { MemoryMappingStore } from './store/memory-store.js';
-import { RedisMappingStore } from './store/redis-store.js';
-import { systemMessage } from './transcripts/system-message.js';
+import { createBackends } from './store/backends.js';
+import { type MappingStore, platformKeys } from './store/mapping-store.js';
 import { within } from './time-limit.js';
 import { Transcripts } from './transcripts/transcripts.js';
 
@@ -50,14 +43,17 @@ export interface BridgeOptions {
 
 /**
  * The vendor-neutral core, assembled from a validated configuration and a registry of platforms:
- * store, queue, ingestor, delivery worker and one connector per tenant and platform. Tenants, routes
- * and platform blocks can be swapped while running (`reload`); the rest is bound at construction.
+ * store and queue (`createBackends`), ingestor, delivery worker with its policy (`OutboundDelivery`) and
+ * one connector per tenant and platform. Tenants, routes and platform blocks can be swapped while running
+ * (`reload`); the rest is bound at construction.
  */
 export class Bridge {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly store: MappingStore;
   readonly queue: QueueBackend;
+  /** Redis mode: the other instances on the same store, told of an admin reload. */
+  readonly peers: PeerReloads | undefined;
   readonly ingestor: Ingestor;
   readonly transcripts: Transcripts;
   readonly worker: DeliveryWorker;
@@ -88,18 +84,10 @@ export class Bridge {
     this.current = config;
     this.logger = options.logger ?? createLogger({ level: config.logging.level });
     this.metrics = options.metrics ?? new Metrics({ defaultMetrics: true });
-    const storeOptions = { keyPrefix: config.store.keyPrefix, mappingTtlMs: config.store.mappingTtlSeconds * 1000 };
-    if (config.store.kind === 'redis') {
-      const store = RedisMappingStore.connect(redisEndpoint(config.store), storeOptions);
-      this.store = store;
-      this.queue = new RedisQueueBackend(store.redis, {
-        keyPrefix: config.store.keyPrefix,
-        partitions: config.delivery.partitions,
-      });
-    } else {
-      this.store = new MemoryMappingStore({ ...storeOptions, maxEntries: config.store.maxEntries });
-      this.queue = new MemoryQueueBackend();
-    }
+    const backends = createBackends(config.store, config.delivery);
+    this.store = backends.store;
+    this.queue = backends.queue;
+    this.peers = backends.peers;
     for (const tenant of config.tenants) this.tenants.set(tenant.id, tenant);
     this.intake = new IntakeGate({
       queue: this.queue,
@@ -115,9 +103,10 @@ export class Bridge {
     this.refusals = new RefusalLog(this.logger, this.metrics);
     this.fileLinks = new FileLinks(config.server.fileLinks);
     this.transcripts = new Transcripts(this.store, config.transcripts);
-    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, storeOptions.mappingTtlMs, this.throughput);
+    this.routeLedger = new RouteLedger(this.store, this.metrics, this.logger, config.store.mappingTtlSeconds * 1000, this.throughput);
     this.metrics.readLiveConversationsFrom(() => this.routeLedger.live([...this.tenants.values()]));
     this.metrics.readParkedLanesFrom(async () => parkedByTarget(await this.queue.parkedLanes(), [...this.tenants.values()]));
+    this.metrics.readDeadLettersFrom(() => this.queue.deadLetterCount());
     this.metrics.queueDepthLimit.set(config.delivery.maxQueueDepth);
     this.native = new NativeShare({
       store: this.store,
@@ -144,37 +133,19 @@ export class Bridge {
       // A breaker that never opened has no reason: its first sight is not news.
       if (reason) this.logger[state === 'open' ? 'warn' : 'info'](`delivery circuit breaker ${state}`, { tenant, platform, openUntil, reason });
     });
+    const delivery = new OutboundDelivery({
+      store: this.store,
+      metrics: this.metrics,
+      logger: this.logger,
+      fileLinks: this.fileLinks,
+      ledger: this.routeLedger,
+      connector: (tenant, platform) => this.connector(tenant, platform),
+      ingest: (tenant, platform, events) => this.ingest(tenant, platform, events),
+      inject: (event, target) => this.ingestor.inject(event, target),
+    });
     this.worker = new DeliveryWorker(
       this.queue,
-      {
-        deliver: (delivery, attempt) => this.deliver(delivery, attempt),
-        delivered: (delivery) => this.onDelivered(delivery),
-        failedAttempt: (delivery, error, attempt) => {
-          this.metrics.retries.inc({ tenant: delivery.event.tenant, platform: delivery.target });
-          eventLogger(this.logger, delivery.event, delivery.requestId).warn('delivery attempt failed', {
-            target: delivery.target,
-            attempt,
-            error: error.message,
-            retryable: error.retryable,
-          });
-        },
-        deadLettered: (delivery, reason) => {
-          this.routeLedger.deadLettered(delivery);
-          this.metrics.deadLetters.inc({ tenant: delivery.event.tenant, platform: delivery.target });
-          eventLogger(this.logger, delivery.event, delivery.requestId).error('event moved to the dead-letter list', { target: delivery.target, reason });
-        },
-        gaveUp: (head, { group, count }, reason) => {
-          this.routeLedger.deadLettered(head, count);
-          this.metrics.deadLetters.inc({ tenant: head.event.tenant, platform: head.target }, count);
-          eventLogger(this.logger, head.event).error('lane given up: its events moved to the dead-letter list as one group', {
-            target: head.target,
-            group,
-            count,
-            reason,
-          });
-        },
-        fault: (err) => this.logger.error('delivery worker fault', { error: err }),
-      },
+      delivery,
       {
         concurrency: d.concurrency,
         retryForMs: d.retryFor,
@@ -193,8 +164,8 @@ export class Bridge {
     return {
       tenantId,
       store: this.store,
+      key: platformKeys(this.store, platform, tenantId),
       logger: this.logger.child({ tenant: tenantId, platform }),
-      metrics: this.metrics,
       ingest: (events) => this.ingest(tenantId, platform, events),
       drop: (kind, reason, details) => {
         this.metrics.dropped.inc({ tenant: tenantId, platform, kind, reason });
@@ -229,99 +200,6 @@ export class Bridge {
   /** Fails fast with 503 (UnavailableError) while the queue is full or the store is down or slow. */
   async ingest(tenantId: string, platform: string, events: InboundEventInput[]): Promise<IngestResult> {
     return this.intake.admit(events.length, () => this.ingestor.ingest(tenantId, platform, events));
-  }
-
-  private async deliver(delivery: Delivery, attempt: number): Promise<void> {
-    const { target } = delivery;
-    const connector = this.connector(delivery.event.tenant, target);
-    if (!connector) throw new PermanentError(`tenant ${delivery.event.tenant} has no ${target} platform configured`);
-    const record = await this.store.getConversation(delivery.event.tenant, delivery.event.conversationId);
-    if (!record) throw new PermanentError('the conversation mapping is gone (expired or never stored)');
-    // Left to the customer platform's own agents: nothing more is said there (the agent side may still get its end).
-    if (isNative(record) && target === record.attrs.customer) {
-      this.metrics.dropped.inc({ tenant: delivery.event.tenant, platform: target, kind: delivery.event.kind, reason: 'native-agents' });
-      return;
-    }
-    this.routeLedger.delivering(delivery, record);
-    const role = record.attrs.customer === target ? 'customer' : 'agent';
-    const conversation = new StoredConversation(this.store, record, target, role);
-    const logger = eventLogger(this.logger, delivery.event, delivery.requestId);
-    // Files are resolved at each attempt: a signed URL fetched earlier may have expired in the queue.
-    const origin = this.connector(delivery.event.tenant, delivery.event.origin.platform);
-    const event = await withFreshFiles(delivery.event, origin, this.fileLinks, logger);
-    const ctx = { conversation, attempt, logger };
-    let result;
-    try {
-      try {
-        result = await sendEvent(connector.outbound, event, ctx);
-      } catch (err) {
-        if (!(err instanceof AuthExpiredError) || !connector.refreshAuth) throw err;
-        logger.info('credential refused: refreshing once and retrying', { target });
-        await connector.refreshAuth();
-        result = await sendEvent(connector.outbound, event, ctx);
-      }
-    } catch (err) {
-      if (err instanceof ConversationGoneError) return this.endOtherSide(delivery, conversation, err);
-      throw err;
-    }
-    if (result.status === 'dropped') {
-      this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: event.kind, reason: result.reason });
-      logger.debug('the target cannot express this event: dropped', { target, reason: result.reason, detail: result.detail });
-      // The sender is told why, on the platform the event came from.
-      if (result.notice) await this.ingestor.inject(systemMessage(event, 'notice', result.notice), event.origin.platform);
-      return;
-    }
-    for (const nativeId of result.nativeMessageIds ?? []) {
-      /*
-       * Not awaited: the message is out, and failing the delivery now would only send it again. The
-       * link goes out ahead of the queue's pop on the same connection (no round trip of its own),
-       * so whatever later looks it up (a receipt, an echo) finds it.
-       */
-      void this.store.linkMessage(event.tenant, event.id, target, nativeId).catch((err: unknown) =>
-        logger.warn('message link not stored: receipts for this message cannot be relayed', { target, error: (err as Error).message }),
-      );
-    }
-    if (result.refused) {
-      const { reason, detail, notice } = result.refused;
-      this.metrics.dropped.inc({ tenant: event.tenant, platform: target, kind: event.kind, reason });
-      logger.debug('the target refused part of this event: the rest was sent', { target, reason, detail });
-      // The rest is out: a failing notice must not fail the delivery (a retry would send it twice).
-      if (notice) {
-        await this.ingestor.inject(systemMessage(event, 'notice', notice), event.origin.platform).catch((err: unknown) =>
-          logger.warn('refusal notice not queued', { target, reason, error: (err as Error).message }),
-        );
-      }
-    }
-  }
-
-  /** The target says the conversation is over there: end it on the side that is still talking. */
-  private async endOtherSide(delivery: Delivery, conversation: StoredConversation, err: ConversationGoneError): Promise<void> {
-    const { event, target } = delivery;
-    eventLogger(this.logger, event).info('conversation ended on the target: ending it on the other side', { target, reason: err.message });
-    const nativeId = conversation.nativeId();
-    if (!nativeId) return;
-    // The side that is gone ended it: the target's own role in the conversation.
-    const endedBy = conversation.role;
-    await this.ingest(event.tenant, target, [
-      {
-        kind: 'conversation.ended',
-        id: `${target}:${nativeId}:gone`,
-        origin: { platform: target, conversationId: nativeId },
-        sender: { role: 'system' },
-        timestamp: new Date().toISOString(),
-        endedBy,
-        reason: err.message,
-      },
-    ]);
-  }
-
-  private onDelivered(delivery: Delivery): void {
-    const { event, target } = delivery;
-    this.metrics.eventsOut.inc({ tenant: event.tenant, platform: target, kind: event.kind });
-    const latencyMs = Date.now() - delivery.acceptedAt;
-    this.metrics.deliveryLatency.observe({ tenant: event.tenant, platform: target }, latencyMs / 1000);
-    this.routeLedger.delivered(delivery);
-    eventLogger(this.logger, event, delivery.requestId).debug('event delivered', { target, latencyMs });
   }
 
   /**

@@ -1,7 +1,15 @@
+import type { z } from 'zod';
+
 /**
  * The error catalogue. Each error says what the caller should do with it, so the HTTP layer and
  * the delivery engine never guess from a message string. Messages never carry secrets or bodies.
  */
+
+/** One thing wrong with a request: where (a dotted path into the payload) and what. */
+export interface ProblemDetail {
+  path: string;
+  problem: string;
+}
 
 /** Inbound request problems, answered to the vendor with `status` and a JSON body. */
 export class InboundError extends Error {
@@ -9,7 +17,7 @@ export class InboundError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details?: readonly { path: string; problem: string }[],
+    readonly details?: readonly ProblemDetail[],
   ) {
     super(message);
     this.name = 'InboundError';
@@ -24,10 +32,26 @@ export class AuthenticationError extends InboundError {
 }
 
 export class PayloadError extends InboundError {
-  constructor(message: string, details?: readonly { path: string; problem: string }[]) {
+  constructor(message: string, details?: readonly ProblemDetail[]) {
     super(400, 'invalid_payload', message, details);
     this.name = 'PayloadError';
   }
+
+  /** A payload its schema refused, with one detail per zod issue (see zodDetails). */
+  static fromZod(message: string, error: z.ZodError, pathPrefix: readonly PropertyKey[] = []): PayloadError {
+    return new PayloadError(message, zodDetails(error, pathPrefix));
+  }
+}
+
+/**
+ * Zod's issues as details: each path, after `pathPrefix` (where the parsed part sits in the payload),
+ * joined with dots (`messages.message.0.type`), `(root)` for the payload itself; zod's own wording.
+ */
+export function zodDetails(error: z.ZodError, pathPrefix: readonly PropertyKey[] = []): ProblemDetail[] {
+  return error.issues.map((issue) => ({
+    path: [...pathPrefix, ...issue.path].map(String).join('.') || '(root)',
+    problem: issue.message,
+  }));
 }
 
 /** Intake cannot take the request now (503); `Retry-After` tells the vendor when to try again. */

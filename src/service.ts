@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Bridge, type BridgeOptions } from './bridge.js';
 import { ConfigError, loadConfig } from './config/load.js';
-import { PeerReloads } from './config/peer-reloads.js';
+import type { PeerReloads } from './config/peer-reloads.js';
 import type { ReloadOutcome } from './config/reload-plan.js';
 import type { BridgeConfig } from './config/schema.js';
 import { createApp } from './http/app.js';
 import { listen } from './http/listen.js';
+import type { InstanceViews } from './observability/instance-views.js';
 import type { PlatformRegistry } from './platform/registry.js';
-import { RedisMappingStore } from './store/redis-store.js';
 
 export interface ServiceOptions extends BridgeOptions {
   /** The YAML file or folder the configuration came from: `POST /admin/reload` and SIGHUP re-read it. */
@@ -24,6 +24,7 @@ export class ChatbridgeService {
   private stopping: Promise<void> | undefined;
   /** Redis mode with a configuration source: an admin reload here is announced to the other instances. */
   private readonly peers: PeerReloads | undefined;
+  private views: InstanceViews | undefined;
 
   constructor(
     config: BridgeConfig,
@@ -31,10 +32,12 @@ export class ChatbridgeService {
     private readonly options: ServiceOptions = {},
   ) {
     this.bridge = new Bridge(config, registry, options);
-    const { store } = this.bridge;
-    if (store instanceof RedisMappingStore && this.canReload) {
-      this.peers = new PeerReloads(store.redis, `${config.store.keyPrefix}config-reload`);
-    }
+    if (this.canReload) this.peers = this.bridge.peers;
+  }
+
+  /** What `/metrics` and the admin views read, set before start: by default this process; a cluster worker's read every worker's. */
+  useViews(views: InstanceViews): void {
+    this.views = views;
   }
 
   get canReload(): boolean {
@@ -85,7 +88,7 @@ export class ChatbridgeService {
   async start(): Promise<this> {
     await this.bridge.start();
     await this.peers?.listen(() => this.reloadForPeer());
-    const app = createApp(this.bridge, { reload: this.canReload ? () => this.reloadEverywhere() : undefined });
+    const app = createApp(this.bridge, { reload: this.canReload ? () => this.reloadEverywhere() : undefined, views: this.views });
     this.server = await listen(app, this.bridge.config.server);
     this.bridge.fileLinks.listeningAt(this.url);
     return this;

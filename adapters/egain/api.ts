@@ -1,45 +1,35 @@
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
-import { type CallDescription, createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory, type VendorRequest, type VendorResponse } from '../../src/vendor-http/vendor-client.js';
-import type { EgainConfig } from './config.js';
 import {
-  AssetCreateResponse,
-  AssetInfo,
-  type ChannelBody,
-  ChannelList,
-  MAX_ASSET_SIZE,
-  type ClientType,
-  type SendRequest,
-  SendResponse,
-  TokenResponse,
-  UPLOAD_METHOD,
-} from './wire.js';
-
-const vendorCode = (body: unknown): string | undefined => {
-  const code = (body as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-};
+  type CallDescription,
+  createVendorHttp,
+  parseReply,
+  vendorCall,
+  type VendorHttp,
+  type VendorHttpFactory,
+  type VendorRequest,
+  type VendorResponse,
+} from '../../src/vendor-http/vendor-client.js';
+import type { EgainConfig } from './config.js';
+import { EGAIN_ERRORS } from './errors.js';
+import { AssetCreateResponse, AssetInfo, type ChannelBody, ChannelList, MAX_ASSET_SIZE, type ClientType, SendResponse, TokenResponse } from './wire.js';
+import { type AssetCreateRequest, type SendRequest, UPLOAD_METHOD } from './wire-requests.js';
 
 function describe(operation: string): CallDescription {
-  return { vendor: 'egain', operation, vendorCode };
-}
-
-/** Parses a vendor reply; a shape we cannot read is a permanent failure of that call, never a crash. */
-function parseReply<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, res: VendorResponse, op: string): T {
-  const parsed = schema.safeParse(res.data ?? {});
-  if (!parsed.success) throw new PermanentError(`egain ${op}: unexpected reply shape`, { status: res.status });
-  return parsed.data;
+  return { ...EGAIN_ERRORS, operation };
 }
 
 /**
  * eGain's HTTP API for one tenant's client application: an OAuth2 client-credentials token per scope
- * (cached, single-flight), and the Conversation, Asset and Channel calls. A 401 invalidates the refused
- * token and retries once with a fresh one; a second 401 reaches the caller as AuthExpiredError.
+ * (cached, single-flight), and the Conversation, Asset and Channel calls. A 401 reaches the caller as
+ * AuthExpiredError, its token noted as refused: the one retry with a fresh token is the core's
+ * (`refreshAuth`, src/auth/auth-refresh.ts), never made here as well.
  */
 export class EgainApi {
   private readonly http: VendorHttp;
   private readonly tokens = new Map<string, TokenCache<string>>();
+  private readonly refused = new Set<string>();
 
   /** `httpFor` is the runtime's client factory in a running bridge (connector health), a plain one in a CLI command. */
   constructor(
@@ -82,7 +72,7 @@ export class EgainApi {
       // A refused client secret is a configuration problem, not an expired credential.
       { ...describe('token'), authStatuses: [] },
     );
-    const token = parseReply(TokenResponse, res, 'token');
+    const token = parseReply(TokenResponse, res, describe('token'));
     return {
       value: token.access_token,
       expiresAt: tokenExpiresAt(token.access_token, token.expires_in, this.config.tokenDefaultTtlSeconds * 1000),
@@ -91,42 +81,37 @@ export class EgainApi {
     };
   }
 
-  /** Drops every cached token (the core's refreshAuth). */
-  invalidateTokens(): void {
-    for (const cache of this.tokens.values()) cache.invalidate();
+  /**
+   * Drops the tokens the Hub refused (the core's refreshAuth), each only while it is still the cached
+   * one: however many sends a token failed, after their refreshes one new token is fetched.
+   */
+  refreshAuth(): void {
+    for (const cache of this.tokens.values()) for (const token of this.refused) cache.invalidate(token);
+    this.refused.clear();
   }
 
   private async authorized<T>(scope: string, request: VendorRequest, op: string): Promise<VendorResponse<T>> {
-    const cache = this.cache(scope);
-    const attempt = async () => {
-      const token = await cache.get();
-      const headers = { ...(request.headers as Record<string, string>), Authorization: `Bearer ${token}` };
-      try {
-        return await vendorCall<T>(this.http, { ...request, headers }, describe(op));
-      } catch (err) {
-        if (err instanceof AuthExpiredError) cache.invalidate(token);
-        throw err;
-      }
-    };
+    const token = await this.cache(scope).get();
+    const headers = { ...(request.headers as Record<string, string>), Authorization: `Bearer ${token}` };
     try {
-      return await attempt();
+      return await vendorCall<T>(this.http, { ...request, headers }, describe(op));
     } catch (err) {
-      if (!(err instanceof AuthExpiredError)) throw err;
-      return attempt();
+      if (err instanceof AuthExpiredError) this.refused.add(token);
+      throw err;
     }
   }
 
   async sendMessages(body: SendRequest): Promise<{ ids: (string | undefined)[]; conversationId?: string }> {
     const res = await this.authorized(this.config.scope, { method: 'POST', url: '/conversations/messages', data: body }, 'send message');
-    const reply = parseReply(SendResponse, res, 'send message');
+    const reply = parseReply(SendResponse, res, describe('send message'));
     const list = reply.messages?.message ?? [];
     return { ids: list.map((m) => m.id), conversationId: list.find((m) => m.conversation)?.conversation?.id };
   }
 
   async createAsset(input: { channelType: string; senderType: ClientType; name: string; size: number }) {
-    const data = { channel: { type: input.channelType }, sender: { type: input.senderType }, name: input.name, size: input.size };
+    const data: AssetCreateRequest = { channel: { type: input.channelType }, sender: { type: input.senderType }, name: input.name, size: input.size };
     const res = await this.authorized(this.config.scope, { method: 'POST', url: '/assets', data }, 'create asset');
-    return parseReply(AssetCreateResponse, res, 'create asset');
+    return parseReply(AssetCreateResponse, res, describe('create asset'));
   }
 
   /** The signed URL carries its own authorization: no bearer token goes to the storage host. */
@@ -140,7 +125,7 @@ export class EgainApi {
 
   async getAsset(id: string) {
     const res = await this.authorized(this.config.scope, { method: 'GET', url: `/assets/${encodeURIComponent(id)}` }, 'get asset');
-    return parseReply(AssetInfo, res, 'get asset');
+    return parseReply(AssetInfo, res, describe('get asset'));
   }
 
   /** Fetches bytes from a URL another platform handed us (signed, short-lived). */
@@ -158,7 +143,7 @@ export class EgainApi {
   /** GET /channels takes the manage or the read scope (seed); the sending path asks with read. */
   async listChannels(scope: string = this.config.manageScope) {
     const res = await this.authorized(scope, { method: 'GET', url: '/channels' }, 'list channels');
-    return parseReply(ChannelList, res, 'list channels').channel ?? [];
+    return parseReply(ChannelList, res, describe('list channels')).channel ?? [];
   }
 
   async createChannel(body: ChannelBody): Promise<string> {

@@ -1,3 +1,4 @@
+import { type ProblemDetail, zodDetails } from '../../src/errors.js';
 import type { CustomerProfile } from '../../src/model/events.js';
 import {
   type CallbackCustomer,
@@ -12,10 +13,7 @@ import {
  * reported path by path, so the caller can refuse it loudly instead of answering 200 for nothing.
  */
 
-export interface Problem {
-  path: string;
-  problem: string;
-}
+export type Problem = ProblemDetail;
 
 export interface ReadMessage {
   message: CallbackMessage;
@@ -27,14 +25,14 @@ export interface ReadMessage {
 
 export function readEnvelope(body: unknown): { metadata?: CallbackMetadata; messages: unknown[] } | Problem[] {
   const parsed = CallbackPayload.safeParse(body);
-  if (!parsed.success) return parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', problem: i.message }));
+  if (!parsed.success) return zodDetails(parsed.error);
   return { metadata: parsed.data.metadata, messages: parsed.data.messages.message };
 }
 
 export function readMessage(raw: unknown, index: number, metadata: CallbackMetadata | undefined): ReadMessage | Problem[] {
   const at = `messages.message.${index}`;
   const parsed = CallbackMessage.safeParse(raw);
-  if (!parsed.success) return parsed.error.issues.map((i) => ({ path: [at, ...i.path].join('.'), problem: i.message }));
+  if (!parsed.success) return zodDetails(parsed.error, [at]);
   const m = parsed.data;
   const conversationId = m.conversation?.id ?? m.conversationId ?? metadata?.conversation?.id ?? metadata?.conversationId;
   if (!conversationId) {

@@ -1,5 +1,7 @@
+import { withAuthRefresh } from '../../src/auth/auth-refresh.js';
 import type { Logger } from '../../src/observability/logger.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 import type { EgainApi } from './api.js';
 import type { EgainConfig } from './config.js';
 import type { L10nProperties, Restrictions } from './wire.js';
@@ -24,12 +26,14 @@ export class ChannelDirectory {
     private readonly api: EgainApi,
     private readonly config: EgainConfig,
     private readonly store: MappingStore,
+    private readonly keys: PlatformKey,
     private readonly tenant: string,
     private readonly logger: Logger,
   ) {}
 
-  private key(conversationId: string): string {
-    return this.store.key('egain', 'channel', this.tenant, conversationId);
+  /** LEGACY: with the key earlier releases used, until MovedKey goes (src/store/moved-key.ts). */
+  private key(conversationId: string): MovedKey {
+    return new MovedKey(this.store, this.keys('channel', conversationId), this.store.key('egain', 'channel', this.tenant, conversationId));
   }
 
   /**
@@ -38,12 +42,12 @@ export class ChannelDirectory {
    */
   async remember(conversationId: string, channelType: string): Promise<void> {
     const key = this.key(conversationId);
-    if ((await this.store.getStable(key)) !== channelType) await this.store.set(key, channelType, CHANNEL_TYPE_TTL_MS);
+    if ((await key.getStable()) !== channelType) await key.set(channelType, CHANNEL_TYPE_TTL_MS);
   }
 
   async forConversation(conversationId: string | undefined): Promise<ChannelRules> {
     const own: ChannelRules = { ...this.config.channel };
-    const type = conversationId ? await this.store.getStable(this.key(conversationId)) : undefined;
+    const type = conversationId ? await this.key(conversationId).getStable() : undefined;
     if (!type || type === own.type) return own;
     const known = await this.lookup(type);
     return known ?? own;
@@ -53,7 +57,8 @@ export class ChannelDirectory {
     const fresh = this.cached && Date.now() - this.cached.at < this.config.channelCacheMs;
     if (!fresh) {
       try {
-        const list = await this.api.listChannels(this.config.readScope);
+        // Read inside a send, whose own refresh never sees this refusal: the fallback below swallows it.
+        const list = await withAuthRefresh(this.api, () => this.api.listChannels(this.config.readScope));
         const byType = new Map(list.map((c) => [c.type, { type: c.type, restrictions: c.restrictions ?? {}, l10nProperties: c.l10nProperties }]));
         this.cached = { at: Date.now(), byType };
       } catch (err) {

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { withAuthRefresh } from '../../src/auth/auth-refresh.js';
 import { PermanentError } from '../../src/errors.js';
 import type { PlatformCommand } from '../../src/platform/adapter.js';
 import { runCheckSteps, vendorAdvice } from '../../src/platform/check-steps.js';
@@ -50,7 +51,7 @@ export const checkCommand: PlatformCommand<EgainConfig> = {
         {
           name: 'channel',
           run: async () => {
-            const channels = await api.listChannels(channelScope);
+            const channels = await withAuthRefresh(api, () => api.listChannels(channelScope));
             if (!agentSide) return `${channels.length} channel(s) readable: files and texts to customers are checked against their restrictions`;
             const wanted = channelBody(config);
             const found = channels.find((c) => (config.channel.id ? c.id === config.channel.id : c.type === wanted.type));

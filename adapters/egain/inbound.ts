@@ -7,11 +7,9 @@ import type { ChannelDirectory } from './channels.js';
 import type { CallbackAuthConfig } from './config.js';
 import { problemsDetail } from '../../src/observability/unrecognized.js';
 import { type Problem, type ReadMessage, readEnvelope, readMessage } from './callback-reader.js';
-import type { CallbackMessage, ClientType } from './wire.js';
-import { readChoice, readRichMessage } from './rich-message.js';
+import { type CallbackMessage, type ClientType, PLATFORM } from './wire.js';
+import { readChoice, readRichMessage } from './rich-content.js';
 import type { RichContentInput } from '../../src/model/rich.js';
-
-const PLATFORM = 'egain';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -20,36 +18,6 @@ function digest(value: string): Buffer {
 /** Equal-length digests, so neither length nor content leaks through timing. */
 function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
-}
-
-/**
- * Authenticates a Hub callback the way the tenant registered it with eGain's Authentication API: Basic
- * credentials, or an OAuth bearer JWT checked against the issuer's JWKS or a shared HS256 secret.
- */
-export function createVerifier(auth: CallbackAuthConfig): (req: RawInbound) => Promise<void> {
-  const jwks = auth.type === 'jwt' && auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
-  const secret = auth.type === 'jwt' && auth.secret ? new TextEncoder().encode(auth.secret) : undefined;
-  return async (req) => {
-    const header = req.headers.authorization;
-    if (typeof header !== 'string') throw new AuthenticationError('missing Authorization header');
-    const [scheme, credential = ''] = header.split(/\s+/, 2);
-    if (auth.type === 'basic') {
-      if (scheme?.toLowerCase() !== 'basic') throw new AuthenticationError('Basic authentication expected');
-      const decoded = Buffer.from(credential, 'base64').toString('utf8');
-      const ok = safeEqual(decoded, `${auth.username}:${auth.password}`);
-      if (!ok) throw new AuthenticationError('invalid credentials');
-      return;
-    }
-    if (scheme?.toLowerCase() !== 'bearer' || credential === '') throw new AuthenticationError('Bearer token expected');
-    const options = { issuer: auth.issuer, audience: auth.audience };
-    try {
-      if (jwks) await jwtVerify(credential, jwks, options);
-      else await jwtVerify(credential, secret!, { ...options, algorithms: ['HS256'] });
-    } catch {
-      // An expired token is answered 401 too: the Hub then fetches a fresh one (eGain's callback contract).
-      throw new AuthenticationError('invalid or expired bearer token');
-    }
-  };
 }
 
 function roleOf(type: ClientType): SenderRole {
@@ -81,10 +49,44 @@ const NOT_CARRIED: Record<string, string> = {
  * callback has, so the agent side learns who it is talking to before the first message.
  */
 export class EgainInbound {
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  private readonly secret: Uint8Array | undefined;
+
   constructor(
     private readonly runtime: PlatformRuntime,
+    private readonly auth: CallbackAuthConfig,
     private readonly channels: ChannelDirectory,
-  ) {}
+  ) {
+    this.jwks = auth.type === 'jwt' && auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
+    this.secret = auth.type === 'jwt' && auth.secret ? new TextEncoder().encode(auth.secret) : undefined;
+  }
+
+  /**
+   * Authenticates a Hub callback the way the tenant registered it with eGain's Authentication API: Basic
+   * credentials, or an OAuth bearer JWT checked against the issuer's JWKS or a shared HS256 secret.
+   */
+  async verify(req: RawInbound): Promise<void> {
+    const { auth } = this;
+    const header = req.headers.authorization;
+    if (typeof header !== 'string') throw new AuthenticationError('missing Authorization header');
+    const [scheme, credential = ''] = header.split(/\s+/, 2);
+    if (auth.type === 'basic') {
+      if (scheme?.toLowerCase() !== 'basic') throw new AuthenticationError('Basic authentication expected');
+      const decoded = Buffer.from(credential, 'base64').toString('utf8');
+      const ok = safeEqual(decoded, `${auth.username}:${auth.password}`);
+      if (!ok) throw new AuthenticationError('invalid credentials');
+      return;
+    }
+    if (scheme?.toLowerCase() !== 'bearer' || credential === '') throw new AuthenticationError('Bearer token expected');
+    const options = { issuer: auth.issuer, audience: auth.audience };
+    try {
+      if (this.jwks) await jwtVerify(credential, this.jwks, options);
+      else await jwtVerify(credential, this.secret!, { ...options, algorithms: ['HS256'] });
+    } catch {
+      // An expired token is answered 401 too: the Hub then fetches a fresh one (eGain's callback contract).
+      throw new AuthenticationError('invalid or expired bearer token');
+    }
+  }
 
   async normalize(body: unknown): Promise<InboundEventInput[]> {
     const envelope = readEnvelope(body);
@@ -94,7 +96,7 @@ export class EgainInbound {
     }
     const events: InboundEventInput[] = [];
     const unreadable: Problem[] = [];
-    const seen = new Set<string>();
+    const made = new Map<string, InboundEventInput | undefined>();
     const channelOf = new Map<string, string>();
     for (const [index, raw] of envelope.messages.entries()) {
       const read = readMessage(raw, index, envelope.metadata);
@@ -104,11 +106,14 @@ export class EgainInbound {
       }
       const { message: m, conversationId } = read;
       const eventId = `${PLATFORM}:${conversationId}:${m.id}`;
-      if (seen.has(eventId)) {
-        this.runtime.metrics.duplicates.inc({ tenant: this.runtime.tenantId, platform: PLATFORM });
+      if (made.has(eventId)) {
+        // A message repeated within the callback goes to the core again as it is: its dedupe drops and
+        // counts it, as for any redelivery. It is read only once (a drop or sample is reported once).
+        const repeat = made.get(eventId);
+        if (repeat) events.push(repeat);
         continue;
       }
-      seen.add(eventId);
+      made.set(eventId, undefined);
       // A message we received links to the event made from it: a redelivery, for the queue's dedupe
       // to count. Only a link to another event is a message the bridge itself sent.
       const linked = await this.runtime.store.findMessage(this.runtime.tenantId, PLATFORM, m.id);
@@ -119,6 +124,7 @@ export class EgainInbound {
       if (read.channelType) channelOf.set(conversationId, read.channelType);
       const event = await this.toEvent(read, eventId);
       if (!event) continue;
+      made.set(eventId, event);
       if (!events.some((e) => e.origin.conversationId === conversationId)) {
         const started = await this.startedIfNew(read);
         if (started) events.push(started);

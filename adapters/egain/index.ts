@@ -1,20 +1,66 @@
-import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
+import type {
+  ConversationHandle,
+  NativeHandOver,
+  OutboundHandlers,
+  PlatformConnector,
+  PlatformFactory,
+  PlatformRuntime,
+  RawInbound,
+  ResolvedFile,
+} from '../../src/platform/adapter.js';
 import { EgainApi } from './api.js';
 import { checkCommand } from './check-command.js';
 import { ChannelDirectory } from './channels.js';
 import { EgainConfig } from './config.js';
-import { createVerifier, EgainInbound } from './inbound.js';
+import { EgainInbound } from './inbound.js';
 import { EgainNativeAgents } from './native-agents.js';
 import { EgainOutbound } from './outbound.js';
 import { registerChannelCommand } from './register-channel.js';
 import { egainSandbox } from './sandbox.js';
+import { PLATFORM } from './wire.js';
 
-export { EgainConfig } from './config.js';
-export { attachmentRefusalNotice, checkAttachment } from './restrictions.js';
+/** eGain Conversation Hub for one tenant: either side of a route (see outbound.ts for who the bridge speaks as). */
+export class EgainConnector implements PlatformConnector {
+  readonly platform = PLATFORM;
+  private readonly api: EgainApi;
+  private readonly inbound: EgainInbound;
+  readonly outbound: OutboundHandlers;
+  private readonly native: EgainNativeAgents;
 
-/** eGain Conversation Hub: either side of a route (see outbound.ts for who the bridge speaks as). */
+  constructor(config: EgainConfig, runtime: PlatformRuntime) {
+    this.api = new EgainApi(config, runtime.vendorHttp);
+    const channels = new ChannelDirectory(this.api, config, runtime.store, runtime.key, runtime.tenantId, runtime.logger);
+    this.inbound = new EgainInbound(runtime, config.callbackAuth, channels);
+    this.outbound = new EgainOutbound(this.api, config, channels).handlers;
+    this.native = new EgainNativeAgents(this.api, config);
+  }
+
+  verify(req: RawInbound): Promise<void> {
+    return this.inbound.verify(req);
+  }
+
+  normalize(body: unknown) {
+    return this.inbound.normalize(body);
+  }
+
+  /** A fresh signed download URL per call: the one in an earlier answer may have expired. */
+  async resolveFile(assetId: string): Promise<ResolvedFile> {
+    const asset = await this.api.getAsset(assetId);
+    return { url: asset.contentUrl, expiresAt: asset.contentUrlExpiry, name: asset.name, contentType: asset.contentType, size: asset.size };
+  }
+
+  refreshAuth(): void {
+    this.api.refreshAuth();
+  }
+
+  /** Called by the core only where eGain is the customer side (native share, hand-back). */
+  handToNativeAgents(conversation: ConversationHandle, handOver: NativeHandOver): Promise<void> {
+    return this.native.handOver(conversation, handOver);
+  }
+}
+
 export const egainPlatform: PlatformFactory<EgainConfig> = {
-  platform: 'egain',
+  platform: PLATFORM,
   roles: ['customer', 'agent'],
   capabilities: ['handToNativeAgents'],
   configSchema: EgainConfig,
@@ -22,25 +68,5 @@ export const egainPlatform: PlatformFactory<EgainConfig> = {
   sandbox: egainSandbox,
   // As the agent side the bridge is the customer app and must say which account and entry point to open.
   requirementsFor: (role, config) => (role === 'agent' && !config.account ? [{ path: ['account'], problem: 'required' }] : []),
-  create({ tenantId, config, runtime }): PlatformConnector {
-    const api = new EgainApi(config, runtime.vendorHttp);
-    const channels = new ChannelDirectory(api, config, runtime.store, tenantId, runtime.logger);
-    const outbound = new EgainOutbound(api, config, channels);
-    const inbound = new EgainInbound(runtime, channels);
-    const native = new EgainNativeAgents(api, config);
-    return {
-      platform: 'egain',
-      verify: createVerifier(config.callbackAuth),
-      normalize: (body) => inbound.normalize(body),
-      outbound: outbound.handlers,
-      // A fresh signed download URL per call: the one in an earlier answer may have expired.
-      resolveFile: async (assetId) => {
-        const asset = await api.getAsset(assetId);
-        return { url: asset.contentUrl, expiresAt: asset.contentUrlExpiry, name: asset.name, contentType: asset.contentType, size: asset.size };
-      },
-      refreshAuth: () => api.invalidateTokens(),
-      // Called by the core only where eGain is the customer side (native share, hand-back).
-      handToNativeAgents: (conversation, handOver) => native.handOver(conversation, handOver),
-    };
-  },
+  create: ({ config, runtime }) => new EgainConnector(config, runtime),
 };

@@ -4,7 +4,7 @@ import type { EgainApi } from './api.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
 
-/** Longest metadata attribute value the bridge sends (its own limit in wire.ts's Metadata). */
+/** Longest metadata attribute value the bridge sends (its own limit in wire-requests.ts's Metadata). */
 const ATTRIBUTE_MAX = 4096;
 
 /**

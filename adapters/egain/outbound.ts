@@ -7,10 +7,11 @@ import type { EgainApi } from './api.js';
 import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';
-import { richDraft, richRefusal } from './rich-message.js';
+import { richDraft, richRefusal } from './rich-content.js';
 import { type AttachmentRefusal, attachmentRefusalNotice, checkAttachment, hasFeature, type RefusalCode } from './restrictions.js';
 import { splitText } from './split-text.js';
-import type { ClientType, DirectionRestrictions, L10nProperties, WireConversation, WireMessage } from './wire.js';
+import type { ClientType, DirectionRestrictions, L10nProperties } from './wire.js';
+import type { WireConversation, WireMessage } from './wire-requests.js';
 
 type Fetchable = Attachment & { url: string };
 

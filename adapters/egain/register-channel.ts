@@ -1,3 +1,4 @@
+import { withAuthRefresh } from '../../src/auth/auth-refresh.js';
 import type { PlatformCommand } from '../../src/platform/adapter.js';
 import { EgainApi } from './api.js';
 import type { EgainConfig } from './config.js';
@@ -23,12 +24,12 @@ export function channelBody(config: EgainConfig): ChannelBody {
  */
 export async function registerChannel(config: EgainConfig, api = new EgainApi(config)): Promise<{ id: string; created: boolean }> {
   const body = channelBody(config);
-  const id = config.channel.id ?? (await api.listChannels()).find((ch) => ch.type === body.type)?.id;
+  const id = config.channel.id ?? (await withAuthRefresh(api, () => api.listChannels())).find((ch) => ch.type === body.type)?.id;
   if (id) {
-    await api.updateChannel(id, body);
+    await withAuthRefresh(api, () => api.updateChannel(id, body));
     return { id, created: false };
   }
-  return { id: await api.createChannel(body), created: true };
+  return { id: await withAuthRefresh(api, () => api.createChannel(body)), created: true };
 }
 
 export const registerChannelCommand: PlatformCommand<EgainConfig> = {

@@ -2,10 +2,13 @@ import { z } from 'zod';
 
 /**
  * eGain Conversation Manager v3 wire shapes: the one place where the adapter writes down what the Hub
- * sends and accepts (the simulator keeps its own reading of the same docs). Sources: eGain's
+ * sends and answers, its channels and limits (the requests the bridge sends are in wire-requests.ts; the
+ * simulator keeps its own reading of the same docs). Sources: eGain's
  * Conversation Manager v3 pages (Send message, Channel, Assets) and its public v3 reference as quoted by
  * third-party connectors. Whatever those pages collapse is marked UNKNOWN with the evidence it rests on.
  */
+
+export const PLATFORM = 'egain';
 
 /** The seed's client application types (send message table, POST /clientapplications roles). */
 export const ClientType = z.enum(['customer', 'egain_agent', 'custom_agent', 'egain_bot', 'custom_bot']);
@@ -42,30 +45,11 @@ export function textLength(text: string): number {
   return text.length;
 }
 
-const Participant = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
+/** Who sent a message, as the send and callback bodies name them. */
+export const Participant = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() });
 
-const Contact = z.object({ type: z.string().min(1).max(64), address: z.string().min(1).max(320) });
-
-/**
- * The conversation block. Evidence (send-message parameters quoted from eGain's reference):
- * `conversation.account.address`, `conversation.account.channel.type`,
- * `conversation.customer.contacts.contact[].{type,address}` and `conversation.entryPoint.id` start a
- * conversation from a customer app. UNKNOWN: `id` for later messages, and the customer name fields.
- */
-export const WireConversation = z.object({
-  id: z.string().min(1).max(256).optional(),
-  account: z.object({ address: z.string().min(1), channel: z.object({ type: z.string().min(1) }) }).optional(),
-  customer: z
-    .object({
-      firstName: z.string().max(256).optional(),
-      lastName: z.string().max(256).optional(),
-      language: z.string().max(35).optional(),
-      contacts: z.object({ contact: z.array(Contact).min(1).max(10) }).optional(),
-    })
-    .optional(),
-  entryPoint: z.object({ id: z.string().min(1) }).optional(),
-});
-export type WireConversation = z.infer<typeof WireConversation>;
+/** One way to reach the customer (`contacts.contact[]`). */
+export const Contact = z.object({ type: z.string().min(1).max(64), address: z.string().min(1).max(320) });
 
 /**
  * UNKNOWN: how a message points at an uploaded asset; eGain wraps lists as `{ item: [...] }` elsewhere.
@@ -83,9 +67,9 @@ const AssetRef = z.object({ id: z.string().min(1).max(256) });
  * structure in `content.richMessage`, lists wrapped as eGain wraps them elsewhere (`{option: [...]}`).
  * What we read: that shape, and the same fields under `content.<quickreply|listpicker|richlink>` or
  * directly in `content`, lists as `options`/`items`/`replies`/`choices`, each bare or wrapped
- * (`{option|item: [...]}`), items named `title`/`label`/`text`/`name` (see rich-message.ts).
+ * (`{option|item: [...]}`), items named `title`/`label`/`text`/`name` (see rich-content.ts).
  */
-export const WireRichOption = z.object({
+const WireRichOption = z.object({
   title: z.string().min(1).max(256),
   value: z.string().max(1024).optional(),
   subtitle: z.string().max(512).optional(),
@@ -110,39 +94,16 @@ export type WireRichMessage = z.infer<typeof WireRichMessage>;
  */
 
 /**
- * The message object. Evidence: `type.value`, `content.text`, `content.redact`, `sender.type`,
- * `sender.participant.name`, `id`, `created` (GET /conversations/{id} sample). UNKNOWN:
- * `content.attachments.attachment[]` and `content.format` (rich text).
+ * The content of a message, sent and received alike. Evidence: `content.text`, `content.redact`
+ * (GET /conversations/{id} sample). UNKNOWN: `content.attachments.attachment[]` and `content.format` (rich text).
  */
-export const WireMessage = z.object({
-  id: z.string().min(1).max(256).optional(),
-  type: z.object({ value: z.string().min(1).max(64) }),
-  content: z
-    .object({
-      text: z.string().optional(),
-      redact: z.boolean().optional(),
-      format: z.enum(['plain', 'html']).optional(),
-      attachments: z.object({ attachment: z.array(AssetRef).min(1).max(20) }).optional(),
-      richMessage: WireRichMessage.optional(),
-    })
-    .optional(),
-  sender: z.object({ type: ClientType, participant: Participant.optional() }),
-  conversation: WireConversation.optional(),
-  created: z.string().datetime({ offset: true }).optional(),
+export const MessageContent = z.object({
+  text: z.string().optional(),
+  redact: z.boolean().optional(),
+  format: z.enum(['plain', 'html']).optional(),
+  attachments: z.object({ attachment: z.array(AssetRef).min(1).max(20) }).optional(),
+  richMessage: WireRichMessage.optional(),
 });
-export type WireMessage = z.infer<typeof WireMessage>;
-
-/** Only `metadata.attributes[{name, value}]` is visible in the seed's request sample. */
-export const Metadata = z.object({
-  attributes: z.array(z.object({ name: z.string().min(1).max(255), value: z.string().max(4096) })).max(50).optional(),
-});
-
-/** `POST /conversations/messages`: both objects required (seed). */
-export const SendRequest = z.object({
-  metadata: Metadata,
-  messages: z.object({ message: z.array(WireMessage).min(1).max(20) }),
-});
-export type SendRequest = z.infer<typeof SendRequest>;
 
 /**
  * UNKNOWN: the 202 body is collapsed to `{"messages": {...}}` in the seed. We read per-message ids and the
@@ -177,7 +138,7 @@ export const CallbackCustomer = z
 export type CallbackCustomer = NonNullable<z.infer<typeof CallbackCustomer>>;
 
 /** The conversation block of a callback, wherever it travels (see CallbackMessage). */
-export const CallbackConversation = z.object({
+const CallbackConversation = z.object({
   id: z.string().min(1).max(256).optional(),
   account: z
     .object({ channel: z.object({ type: z.string().min(1).max(255) }) })
@@ -197,9 +158,7 @@ export const CallbackMessage = z.object({
   id: z.string().min(1).max(256),
   type: z.object({ value: z.string().min(1).max(64) }),
   // Loose: a rich message's fields are read in every shape eGain might use (WireRichMessage).
-  content: z
-    .looseObject({ ...WireMessage.shape.content.unwrap().shape, richMessage: z.unknown().optional() })
-    .optional(),
+  content: z.looseObject({ ...MessageContent.shape, richMessage: z.unknown().optional() }).optional(),
   sender: z.object({ type: ClientType, participant: Participant.optional() }),
   conversation: CallbackConversation.optional(),
   conversationId: z.string().min(1).max(256).optional(),
@@ -236,15 +195,15 @@ export const REFUSAL_TEXTS = {
 } as const;
 
 /** Channel restrictions (seed: POST /channels). */
-export const AttachmentPolicy = z.object({
+const AttachmentPolicy = z.object({
   enabled: z.boolean(),
   maxSize: z.number().int().positive().optional(),
   type: z.enum(['allow', 'block']).optional(),
   extensions: z.array(z.string().min(1).max(32)).max(200).optional(),
 });
-export type AttachmentPolicy = z.infer<typeof AttachmentPolicy>;
+type AttachmentPolicy = z.infer<typeof AttachmentPolicy>;
 
-export const Feature = z.enum(['typing_events', 'attachments', 'richText']);
+const Feature = z.enum(['typing_events', 'attachments', 'richText']);
 
 export const DirectionRestrictions = z.object({
   maxTextLength: z.number().int().positive().optional(),
@@ -288,13 +247,6 @@ export const ChannelList = z.object({
 /** eGain caps a declared asset at 10 MiB (vendor-notes). */
 export const MAX_ASSET_SIZE = 10_485_760;
 
-export const AssetCreateRequest = z.object({
-  channel: z.object({ type: z.string().min(1) }),
-  sender: z.object({ type: ClientType }),
-  name: z.string().min(1).max(255),
-  size: z.number().int().positive().max(MAX_ASSET_SIZE),
-});
-
 export const AssetCreateResponse = z.object({
   id: z.string().min(1),
   contentUrl: z.string().url(),
@@ -310,8 +262,3 @@ export const AssetInfo = z.object({
   contentUrlExpiry: z.string().datetime({ offset: true }).optional(),
 });
 
-/**
- * The signed upload URL's token names `"method":"POST"` (decoded from the seed's sample), so the bytes are
- * POSTed. UNKNOWN: the request's Content-Type; we send the attachment's own.
- */
-export const UPLOAD_METHOD = 'POST';

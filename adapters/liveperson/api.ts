@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AuthExpiredError, type DeliveryError, PermanentError } from '../../src/errors.js';
+import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import type { LivePersonDomains } from './domains.js';
-import { isOkCode, lpErrorCode, refineAuthFailure, replyItemError } from './errors.js';
-import { PLATFORM } from './vendor-facts.js';
-
-/** One request of the Messaging Window protocol, as CONVERSATION and SEND carry it. */
-export interface LpRequest {
-  type: string;
-  body: Record<string, unknown>;
-}
+import { isOkCode, LIVEPERSON_ERRORS, replyItemError } from './errors.js';
+import { PLATFORM } from './wire.js';
+import type { LpRequest } from './wire-requests.js';
 
 interface ReplyItem {
   reqId?: unknown;
@@ -65,11 +60,11 @@ export class LivePersonApi {
       this.http,
       { method: 'PUT', url: `${swift}${relativePath.startsWith('/') ? '' : '/'}${relativePath}`, params: queryParams, data: bytes },
       // 401 means the upload URL is invalid or expired (1 minute): a new one is needed, not a new AppJWT.
-      { vendor: PLATFORM, operation: 'file upload', authStatuses: [] },
+      { ...LIVEPERSON_ERRORS, operation: 'file upload', authStatuses: [] },
     );
   }
 
-  private refused(err: DeliveryError, appJwt: string): DeliveryError {
+  private refused<E>(err: E, appJwt: string): E {
     if (err instanceof AuthExpiredError) this.credentials.noteRefused(appJwt);
     return err;
   }
@@ -87,12 +82,11 @@ export class LivePersonApi {
           headers: { Authorization: appJwt, 'X-LP-ON-BEHALF': consumer.token, 'Content-Type': 'application/json' },
           data,
         },
-        { vendor: PLATFORM, operation: path === 'conversation' ? 'CONVERSATION' : 'SEND', vendorCode: lpErrorCode },
+        { ...LIVEPERSON_ERRORS, operation: path === 'conversation' ? 'CONVERSATION' : 'SEND' },
       );
       return { data: res.data, appJwt };
     } catch (err) {
-      if (err instanceof AuthExpiredError) this.credentials.noteRefused(appJwt);
-      throw refineAuthFailure(err);
+      throw this.refused(err, appJwt);
     }
   }
 }

@@ -2,12 +2,12 @@ import { decodeJwt } from 'jose';
 import { createVendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { PlatformCommand } from '../../src/platform/adapter.js';
 import { runCheckSteps, vendorAdvice } from '../../src/platform/check-steps.js';
+import { platformKeys } from '../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import type { LivePersonConfig } from './config.js';
 import { LivePersonCredentials } from './credentials.js';
 import { LivePersonDomains } from './domains.js';
-import { livePersonSignature } from './signature.js';
-import { LP_SERVICES, SIGNATURE_EXAMPLE, WEBHOOK_EVENT_TYPES } from './vendor-facts.js';
+import { livePersonSignature, LP_SERVICES, PLATFORM, SIGNATURE_EXAMPLE, WEBHOOK_EVENT_TYPES } from './wire.js';
 
 /**
  * `chatbridge liveperson check --tenant T`: resolves the account's domains, obtains an AppJWT, and proves
@@ -20,7 +20,8 @@ export const checkCommand: PlatformCommand<LivePersonConfig> = {
   async run({ tenantId, config, print }) {
     const http = createVendorHttp({ timeoutMs: config.requestTimeoutMs });
     const domains = new LivePersonDomains(http, config);
-    const credentials = new LivePersonCredentials(http, config, domains, new MemoryMappingStore({ maxEntries: 1000 }), tenantId);
+    const store = new MemoryMappingStore({ maxEntries: 1000 });
+    const credentials = new LivePersonCredentials(http, config, domains, store, platformKeys(store, PLATFORM, tenantId), tenantId);
     const hints = {
       credentials: 'check liveperson.clientId and clientSecret: the API key of the connector app installed on this account',
       address: `check liveperson.domainApiUrl and accountId (${config.accountId})`,

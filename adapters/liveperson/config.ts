@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LP_SERVICES } from './vendor-facts.js';
+import { LP_SERVICES } from './wire.js';
 
 /** The tenant's `liveperson:` block. accountId, domainApiUrl, clientId, clientSecret, skillId are the public contract. */
 export const LivePersonConfig = z

@@ -1,38 +1,14 @@
-import { z } from 'zod';
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import { type ConvState, type LivePersonConversationState, NO_STATE } from './conversation-state.js';
-import { ENDED_BY, PLATFORM } from './vendor-facts.js';
-
-const Participant = z.looseObject({ id: z.string(), role: z.string() });
-const Dialog = z.looseObject({
-  dialogType: z.string().optional(),
-  state: z.string().optional(),
-  closedBy: z.string().optional(),
-  participantsDetails: z.array(z.looseObject({ id: z.string(), role: z.string(), state: z.string().optional() })).optional(),
-});
-
-export const ExConversationChange = z.looseObject({
-  type: z.string(),
-  result: z.looseObject({
-    convId: z.string().min(1),
-    conversationDetails: z.looseObject({
-      state: z.string().optional(),
-      closeReason: z.string().optional(),
-      metaDataLastUpdateTs: z.number(),
-      participants: z.array(Participant).optional(),
-      dialogs: z.array(Dialog).optional(),
-    }),
-  }),
-});
-export type ExConversationChange = z.infer<typeof ExConversationChange>;
+import { ENDED_BY, type ExConversationChange, PLATFORM } from './wire.js';
 
 /**
  * ExConversationChange carries the complete conversation state, so events come from comparing it with
  * the last state seen. Both the last and the one before are kept: a redelivery of the latest
  * notification yields the same events with the same ids (the core dedupes them), and an older
  * notification (by `metaDataLastUpdateTs`) is dropped as stale.
- * (Ordering across instances: see vendor-facts.ts.)
+ * (Ordering across instances: see wire.ts.)
  */
 export class ConversationChanges {
   constructor(

@@ -1,5 +1,4 @@
-import type { MappingStore } from '../../src/store/mapping-store.js';
-import { PLATFORM } from './vendor-facts.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
 
 /** What the last ExConversationChange said about a conversation, reduced to what the bridge carries. */
 export interface ConvState {
@@ -18,11 +17,11 @@ const TTL_MS = 30 * 24 * 3600_000;
 export class LivePersonConversationState {
   constructor(
     private readonly store: MappingStore,
-    private readonly tenantId: string,
+    private readonly keys: PlatformKey,
   ) {}
 
   private key(convId: string): string {
-    return this.store.key(PLATFORM, this.tenantId, 'conv-state', convId);
+    return this.keys('conv-state', convId);
   }
 
   async read(convId: string): Promise<{ last?: ConvState; previous: ConvState; closedByUs: boolean }> {

@@ -4,11 +4,11 @@ import { TokenCache } from '../../src/auth/token-cache.js';
 import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
 import type { LivePersonConfig } from './config.js';
 import type { LivePersonDomains } from './domains.js';
-import { lpErrorCode, refineAuthFailure } from './errors.js';
-import { APP_JWT_ASSUMED_LIFETIME_MS, EXT_CONSUMER_ID_PREFIX, PLATFORM } from './vendor-facts.js';
+import { LIVEPERSON_ERRORS } from './errors.js';
+import { APP_JWT_ASSUMED_LIFETIME_MS, EXT_CONSUMER_ID_PREFIX, PLATFORM } from './wire.js';
 
 /** As long as conversation mappings live by default: the consumer is only needed while its conversation is. */
 const CONSUMER_TTL_MS = 30 * 24 * 3600_000;
@@ -34,6 +34,7 @@ export class LivePersonCredentials {
     private readonly config: LivePersonConfig,
     private readonly domains: LivePersonDomains,
     private readonly store: MappingStore,
+    private readonly keys: PlatformKey,
     private readonly tenantId: string,
   ) {
     this.appJwt = new TokenCache(() => this.issueAppJwt(), {
@@ -67,7 +68,7 @@ export class LivePersonCredentials {
 
   async consumer(conversationId: string): Promise<ConsumerIdentity> {
     const extConsumerId = this.extConsumerId(conversationId);
-    const key = this.store.key(PLATFORM, this.tenantId, 'consumer', extConsumerId);
+    const key = this.keys('consumer', extConsumerId);
     const stored = await this.store.getStable(key);
     if (stored) return JSON.parse(stored) as ConsumerIdentity;
     const created = await this.createConsumer(extConsumerId);
@@ -89,7 +90,7 @@ export class LivePersonCredentials {
         data: new URLSearchParams({ client_id: this.config.clientId, client_secret: this.config.clientSecret }).toString(),
       },
       // A 401 here means wrong client credentials: refreshing again cannot help.
-      { vendor: PLATFORM, operation: 'app token', authStatuses: [], vendorCode: lpErrorCode },
+      { ...LIVEPERSON_ERRORS, operation: 'app token', authStatuses: [] },
     );
     const token = res.data?.access_token;
     if (typeof token !== 'string' || token === '') throw new PermanentError(`${PLATFORM} app token: no access_token in the reply`);
@@ -107,10 +108,10 @@ export class LivePersonCredentials {
         headers: { Authorization: appJwt, 'Content-Type': 'application/json' },
         data: { ext_consumer_id: extConsumerId },
       },
-      { vendor: PLATFORM, operation: 'consumer token', vendorCode: lpErrorCode },
+      { ...LIVEPERSON_ERRORS, operation: 'consumer token' },
     ).catch((err: unknown) => {
       if (err instanceof AuthExpiredError) this.noteRefused(appJwt);
-      throw refineAuthFailure(err);
+      throw err;
     });
     const token = res.data?.token;
     if (typeof token !== 'string' || token === '') throw new PermanentError(`${PLATFORM} consumer token: no token in the reply`);

@@ -2,7 +2,8 @@ import { TokenCache } from '../../src/auth/token-cache.js';
 import { PermanentError } from '../../src/errors.js';
 import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client.js';
 import type { LivePersonConfig } from './config.js';
-import { LP_SERVICES, type LpService, PLATFORM } from './vendor-facts.js';
+import { LIVEPERSON_ERRORS } from './errors.js';
+import { LP_SERVICES, type LpService, PLATFORM } from './wire.js';
 
 /**
  * Base URLs of the account's LivePerson services, from the Domain API, cached per service with one lookup
@@ -37,7 +38,7 @@ export class LivePersonDomains {
     const res = await vendorCall<{ baseURI?: unknown }>(
       this.http,
       { method: 'GET', url, params: { version: '1.0' } },
-      { vendor: PLATFORM, operation: `domain ${service}`, authStatuses: [] },
+      { ...LIVEPERSON_ERRORS, operation: `domain ${service}`, authStatuses: [] },
     );
     const uri = res.data?.baseURI;
     if (typeof uri !== 'string' || uri === '') {

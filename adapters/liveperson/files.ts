@@ -3,8 +3,8 @@ import { vendorCall, type VendorHttp } from '../../src/vendor-http/vendor-client
 import type { Attachment } from '../../src/model/events.js';
 import type { LivePersonApi } from './api.js';
 import type { ConsumerIdentity } from './credentials.js';
-import { hostedFile, uploadUrlRequest } from './requests.js';
-import { HOSTED_FILE_MAX_BYTES, HOSTED_FILE_TYPES, PLATFORM } from './vendor-facts.js';
+import { hostedFile, uploadUrlRequest } from './wire-requests.js';
+import { HOSTED_FILE_MAX_BYTES, HOSTED_FILE_TYPES, PLATFORM } from './wire.js';
 
 /** LivePerson's preview must stay under 30 KB once base64-encoded in a data URL. */
 const PREVIEW_MAX_BYTES = 20 * 1024;

@@ -1,38 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { BatchTooLargeError, PayloadError } from '../../src/errors.js';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
+import { AuthenticationError, BatchTooLargeError, PayloadError, zodDetails } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
-import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
 import type { DropReason } from '../../src/platform/drop-reasons.js';
-import { ConversationChanges, ExConversationChange } from './conversation-changes.js';
-import type { LivePersonConversationState } from './conversation-state.js';
 import { problemsDetail, type UnrecognizedWhat } from '../../src/observability/unrecognized.js';
+import { richMessageBody } from '../../src/model/rich-text.js';
+import type { LivePersonConfig } from './config.js';
+import { ConversationChanges } from './conversation-changes.js';
+import type { LivePersonConversationState } from './conversation-state.js';
+import { quickRepliesOf, structuredContentOf } from './rich-content.js';
+import type { SequenceGaps } from './sequence-gaps.js';
 import {
   AGENT_ROLES,
+  CONTENT_EVENT_TYPES,
+  ExConversationChange,
   KNOWN_ACCEPT_STATUSES,
   KNOWN_CHAT_STATES,
   KNOWN_CONTENT_TYPES,
   KNOWN_EVENT_TYPES,
   KNOWN_NOTIFICATIONS,
   KNOWN_ROLES,
+  livePersonSignature,
+  MessagingChange,
+  Notification,
   PLATFORM,
   PUBLIC_AUDIENCE,
-} from './vendor-facts.js';
-import { quickRepliesOf, structuredContentOf } from './rich-content.js';
-import type { SequenceGaps } from './sequence-gaps.js';
-import { richMessageBody } from '../../src/model/rich-text.js';
-
-const MessagingChange = z.looseObject({
-  sequence: z.number().int().optional(),
-  originatorId: z.string().optional(),
-  originatorMetadata: z.looseObject({ id: z.string().optional(), role: z.string().optional() }).optional(),
-  serverTimestamp: z.number().optional(),
-  event: z.looseObject({ type: z.string() }),
-  conversationId: z.string().min(1).optional(),
-  dialogId: z.string().min(1),
-  messageAudience: z.string().optional(),
-});
-type MessagingChange = z.infer<typeof MessagingChange>;
+  SIGNATURE_HEADER,
+} from './wire.js';
 
 /**
  * Changes taken from one notification. LivePerson batches a few changes per notification; thousands
@@ -41,16 +36,9 @@ type MessagingChange = z.infer<typeof MessagingChange>;
  */
 export const MAX_CHANGES = 500;
 
-const Notification = z.looseObject({
-  type: z.string(),
-  body: z.looseObject({ changes: z.array(z.unknown()) }),
-});
-
-/** Events that carry content for the customer: only audience ALL may reach them. */
-const CONTENT_TYPES = new Set(['ContentEvent', 'RichContentEvent']);
-
-function problems(error: z.ZodError, at: string) {
-  return error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), problem: i.message }));
+function header(req: RawInbound, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /** LivePerson webhooks -> canonical events. Every change of a notification counts, not just the first. */
@@ -59,16 +47,35 @@ export class LivePersonInbound {
 
   constructor(
     private readonly runtime: PlatformRuntime,
+    private readonly config: LivePersonConfig,
     states: LivePersonConversationState,
     private readonly gaps: SequenceGaps,
   ) {
     this.changes = new ConversationChanges(runtime, states);
   }
 
+  /**
+   * Checks `X-Liveperson-Signature` over the raw bytes (never a re-serialisation: that is what breaks on
+   * emoji) in constant time, with the tenant's client secret, then the account the webhook claims to be for.
+   */
+  verify(req: RawInbound): void {
+    const given = header(req, 'x-liveperson-signature')?.trim();
+    const match = given ? SIGNATURE_HEADER.exec(given) : null;
+    if (!given || !match) throw new AuthenticationError('missing or malformed X-Liveperson-Signature');
+    const expected = Buffer.from(livePersonSignature(this.config.clientSecret, req.rawBody, match[1] as 'sha1' | 'sha256'));
+    const actual = Buffer.from(given);
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+      throw new AuthenticationError('bad X-Liveperson-Signature');
+    }
+    if (header(req, 'x-liveperson-account-id') !== this.config.accountId) {
+      throw new AuthenticationError('X-Liveperson-Account-Id does not match the tenant');
+    }
+  }
+
   async normalize(body: unknown): Promise<InboundEventInput[]> {
     const envelope = Notification.safeParse(body);
     if (!envelope.success) {
-      const found = problems(envelope.error, 'body');
+      const found = zodDetails(envelope.error, ['body']);
       this.unrecognized('envelope', `answered 400: ${problemsDetail(found)}`, body);
       throw new PayloadError('not a LivePerson notification', found);
     }
@@ -107,7 +114,7 @@ export class LivePersonInbound {
     if (!KNOWN_EVENT_TYPES.has(type)) return this.unrecognized('type', `event type ${type}`, change);
     if (role === undefined) return this.unrecognized('field', `${type} without originatorMetadata.role`, change);
     if (!KNOWN_ROLES.has(role)) return this.unrecognized('enum', `${type} from role ${role}`, change);
-    if (CONTENT_TYPES.has(type) ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
+    if (CONTENT_EVENT_TYPES.has(type) ? audience !== PUBLIC_AUDIENCE : audience !== undefined && audience !== PUBLIC_AUDIENCE) {
       return this.drop(type, 'private');
     }
     if (!AGENT_ROLES.has(role)) return this.drop(type, 'other-participant');
@@ -202,7 +209,7 @@ export class LivePersonInbound {
   }
 
   private malformed(type: string, error: z.ZodError, raw: unknown): undefined {
-    return this.unrecognized('field', `${type} change: ${problemsDetail(problems(error, 'change'))}`, raw);
+    return this.unrecognized('field', `${type} change: ${problemsDetail(zodDetails(error, ['change']))}`, raw);
   }
 
   /** A wrong reading of LivePerson's format must be loud (counted, logged by shape, sampled), never a quiet drop. */

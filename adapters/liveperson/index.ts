@@ -1,4 +1,4 @@
-import type { PlatformConnector, PlatformFactory } from '../../src/platform/adapter.js';
+import type { OutboundHandlers, PlatformConnector, PlatformFactory, PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
 import { LivePersonApi } from './api.js';
 import { checkCommand } from './check-command.js';
 import { LivePersonConfig } from './config.js';
@@ -9,37 +9,52 @@ import { LivePersonInbound } from './inbound.js';
 import { LivePersonOutbound } from './outbound.js';
 import { livepersonSandbox } from './sandbox.js';
 import { SequenceGaps } from './sequence-gaps.js';
-import { verifyLivePersonWebhook } from './signature.js';
-import { PLATFORM } from './vendor-facts.js';
-
-export type { LivePersonConfig } from './config.js';
+import { PLATFORM } from './wire.js';
 
 /**
- * LivePerson Conversational Cloud through the Connector API, consumer side: customers from another
- * platform appear to LivePerson agents as consumers; the agents' side comes back by webhook.
+ * LivePerson Conversational Cloud for one tenant, through the Connector API, consumer side: customers from
+ * another platform appear to LivePerson agents as consumers; the agents' side comes back by webhook.
  */
+export class LivePersonConnector implements PlatformConnector {
+  readonly platform = PLATFORM;
+  private readonly credentials: LivePersonCredentials;
+  private readonly gaps: SequenceGaps;
+  private readonly inbound: LivePersonInbound;
+  readonly outbound: OutboundHandlers;
+
+  constructor(config: LivePersonConfig, runtime: PlatformRuntime) {
+    const http = runtime.vendorHttp({ timeoutMs: config.requestTimeoutMs });
+    const domains = new LivePersonDomains(http, config);
+    this.credentials = new LivePersonCredentials(http, config, domains, runtime.store, runtime.key, runtime.tenantId);
+    const api = new LivePersonApi(http, config, domains, this.credentials);
+    const states = new LivePersonConversationState(runtime.store, runtime.key);
+    this.gaps = new SequenceGaps(runtime.store, runtime.key, runtime.tenantId, config.sequenceGaps, (gap) => runtime.inboundGap(gap), runtime.logger);
+    this.outbound = new LivePersonOutbound(http, config, api, this.credentials, runtime, states, this.gaps).handlers;
+    this.inbound = new LivePersonInbound(runtime, config, states, this.gaps);
+  }
+
+  verify(req: RawInbound): void {
+    this.inbound.verify(req);
+  }
+
+  normalize(body: unknown) {
+    return this.inbound.normalize(body);
+  }
+
+  refreshAuth(): void {
+    this.credentials.invalidateAppToken();
+  }
+
+  async stop(): Promise<void> {
+    this.gaps.stop();
+  }
+}
+
 export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
   platform: PLATFORM,
   roles: ['agent'],
   configSchema: LivePersonConfig,
   commands: [checkCommand],
   sandbox: livepersonSandbox,
-  create({ tenantId, config, runtime }): PlatformConnector {
-    const http = runtime.vendorHttp({ timeoutMs: config.requestTimeoutMs });
-    const domains = new LivePersonDomains(http, config);
-    const credentials = new LivePersonCredentials(http, config, domains, runtime.store, tenantId);
-    const api = new LivePersonApi(http, config, domains, credentials);
-    const states = new LivePersonConversationState(runtime.store, tenantId);
-    const gaps = new SequenceGaps(runtime.store, tenantId, config.sequenceGaps, (gap) => runtime.inboundGap(gap), runtime.logger);
-    const outbound = new LivePersonOutbound(http, config, api, credentials, runtime, states, gaps);
-    const inbound = new LivePersonInbound(runtime, states, gaps);
-    return {
-      platform: PLATFORM,
-      verify: (req) => verifyLivePersonWebhook(req, config.clientSecret, config.accountId),
-      normalize: (body) => inbound.normalize(body),
-      outbound: outbound.handlers,
-      refreshAuth: () => credentials.invalidateAppToken(),
-      stop: async () => gaps.stop(),
-    };
-  },
+  create: ({ config, runtime }) => new LivePersonConnector(config, runtime),
 };

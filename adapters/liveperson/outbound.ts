@@ -7,10 +7,10 @@ import type { LivePersonConfig } from './config.js';
 import type { LivePersonConversationState } from './conversation-state.js';
 import type { ConsumerIdentity, LivePersonCredentials } from './credentials.js';
 import { isHostable, sendHostedFile } from './files.js';
-import * as req from './requests.js';
+import * as req from './wire-requests.js';
 import { publishedRich } from './rich-content.js';
 import type { SequenceGaps } from './sequence-gaps.js';
-import { PLATFORM } from './vendor-facts.js';
+import { PLATFORM } from './wire.js';
 import type { VendorHttp } from '../../src/vendor-http/vendor-client.js';
 
 const COMPOSING_ATTR = 'liveperson.composing';

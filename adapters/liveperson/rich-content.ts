@@ -1,35 +1,11 @@
 import { z } from 'zod';
 import type { RichContentInput, RichOption } from '../../src/model/rich.js';
+import { Click, LpQuickReplies, type StructuredElement as Element } from './wire.js';
 
 /**
- * LivePerson rich content <-> canonical rich content. Readings of LivePerson's public "Structured
- * Content" and "Quick Replies" pages (the seed's notes only say that agent text may carry
- * `quickReplies` and that RichContentEvent is structured JSON):
- * - quick replies ride on a ContentEvent: `{contentType: 'text/plain', message, quickReplies: {type:
- *   'quickReplies', itemsPerRow, replies: [{type: 'button', title, tooltip, click: {actions: [...]}}]}}`;
- * - a RichContentEvent carries `content`, a tree of elements: layouts `vertical`, `horizontal` and
- *   `carousel` (with `elements`), and `text` (`text`), `image` (`url`, `caption`), `button` (`title`,
- *   `click.actions[]`: `publishText` with `text`, `link` with `uri`), `map` and others;
- * - a button that answers publishes its `publishText` text as the consumer's ContentEvent.
- * UNKNOWN: whether every element type above reaches a Connector-API webhook unchanged; the reader takes
- * any tree, reads what it knows and skips the rest. UNKNOWN: whether LivePerson's agent workspace shows
- * structured content a *consumer* published; sending it is therefore opt-in (`consumerRichContent`).
+ * LivePerson rich content <-> canonical rich content: quick replies on a ContentEvent and structured
+ * content in a RichContentEvent (their shapes, and what is UNKNOWN about them, in wire.ts).
  */
-
-const Action = z.looseObject({ type: z.string(), text: z.string().optional(), uri: z.string().optional(), name: z.string().optional() });
-const Click = z.looseObject({ actions: z.array(Action).optional() }).optional();
-const Reply = z.looseObject({ type: z.string().optional(), title: z.string().min(1), click: Click });
-export const LpQuickReplies = z.looseObject({ type: z.literal('quickReplies').optional(), replies: z.array(Reply).min(1) });
-
-interface Element {
-  type?: unknown;
-  text?: unknown;
-  title?: unknown;
-  url?: unknown;
-  caption?: unknown;
-  click?: unknown;
-  elements?: unknown;
-}
 
 const isUrl = (value: unknown): value is string => typeof value === 'string' && z.string().url().safeParse(value).success;
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';

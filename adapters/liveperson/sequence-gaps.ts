@@ -1,6 +1,7 @@
 import type { Logger } from '../../src/observability/logger.js';
 import type { InboundGap } from '../../src/observability/inbound-gaps.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 
 /**
  * Loss detection on LivePerson's webhooks. Every event of a dialog takes the next `sequence` (the
@@ -31,6 +32,7 @@ export class SequenceGaps {
 
   constructor(
     private readonly store: MappingStore,
+    private readonly keys: PlatformKey,
     private readonly tenant: string,
     private readonly options: SequenceGapOptions,
     private readonly report: (gap: InboundGap) => void,
@@ -38,8 +40,13 @@ export class SequenceGaps {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private key(dialogId: string): string {
-    return this.store.key('lp', 'seq', this.tenant, dialogId);
+  /** LEGACY: with the keys earlier releases used, until MovedKey goes (src/store/moved-key.ts). */
+  private key(dialogId: string): MovedKey {
+    return new MovedKey(this.store, this.keys('seq', dialogId), this.store.key('lp', 'seq', this.tenant, dialogId));
+  }
+
+  private claim(dialogId: string, from: number): MovedKey {
+    return new MovedKey(this.store, this.keys('gap', dialogId, String(from)), this.store.key('lp', 'gap', this.tenant, dialogId, String(from)));
   }
 
   /**
@@ -48,7 +55,7 @@ export class SequenceGaps {
    */
   seen(conversationId: string, dialogId: string, sequence: number): Promise<void> {
     if (!this.options.enabled || !Number.isSafeInteger(sequence) || sequence < 0) return Promise.resolve();
-    return this.store.hashSet(this.key(dialogId), { [sequence]: String(this.now()) }, SEQUENCE_TTL_MS).then(
+    return this.key(dialogId).hashSet({ [sequence]: String(this.now()) }, SEQUENCE_TTL_MS).then(
       () => this.schedule(conversationId, dialogId, this.options.waitMs),
       (err: unknown) => void this.logger.debug('sequence not recorded for loss detection', { dialogId, error: (err as Error).message }),
     );
@@ -68,7 +75,7 @@ export class SequenceGaps {
 
   /** Reports every hole old enough to be a loss; comes back later for holes that are not yet. */
   async check(conversationId: string, dialogId: string): Promise<void> {
-    const fields = await this.store.hashGetAll(this.key(dialogId));
+    const fields = await this.key(dialogId).hashGetMerged();
     const floor = fields[FLOOR] === undefined ? undefined : Number(fields[FLOOR]);
     const seen = Object.entries(fields)
       .filter(([field]) => field !== FLOOR)
@@ -88,10 +95,9 @@ export class SequenceGaps {
       checkedTo = after.sequence;
       if (after.sequence === before.sequence + 1) continue;
       const gap = { conversationId, dialogId, from: before.sequence + 1, to: after.sequence - 1 };
-      const claim = this.store.key('lp', 'gap', this.tenant, dialogId, String(gap.from));
-      if (await this.store.setIfAbsent(claim, '1', SEQUENCE_TTL_MS)) this.report(gap);
+      if (await this.claim(dialogId, gap.from).claim('1', SEQUENCE_TTL_MS)) this.report(gap);
     }
-    if (checkedTo !== undefined) await this.store.hashSet(this.key(dialogId), { [FLOOR]: String(checkedTo) }, SEQUENCE_TTL_MS);
+    if (checkedTo !== undefined) await this.key(dialogId).hashSet({ [FLOOR]: String(checkedTo) }, SEQUENCE_TTL_MS);
   }
 
   stop(): void {

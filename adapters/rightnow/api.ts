@@ -1,19 +1,16 @@
 import type { z } from 'zod';
-import { DeliveryError } from '../../src/errors.js';
-import { createVendorHttp, vendorCall, type VendorHttp, type VendorHttpFactory } from '../../src/vendor-http/vendor-client.js';
+import { createVendorHttp, parseReply, vendorCall, type VendorHttp, type VendorHttpFactory } from '../../src/vendor-http/vendor-client.js';
 import type { RightNowConfig } from './config.js';
-import { exceptionCodeOf, rightNowError, systemErrorFailure } from './errors.js';
+import { CHAT_SERVER_ERRORS, CONNECT_REST_ERRORS, systemErrorFailure } from './errors.js';
+import { AgentTokenReply, type ChatSystemError, GenericReply, ServiceSettings } from './wire.js';
 import {
-  AgentTokenReply,
   type AgentOperation,
+  type AgentRequests,
   agentApiPath,
   APPLICATION_CONTEXT_HEADER,
-  type ChatSystemError,
   CONNECT_REST_SETTINGS_PATH,
   CONNECT_REST_TOKENS_PATH,
-  GenericReply,
-  ServiceSettings,
-} from './wire.js';
+} from './wire-requests.js';
 
 /** Where and as whom chat server calls go: what an agent session is on the wire. */
 export interface ChatTarget {
@@ -23,8 +20,6 @@ export interface ChatTarget {
   sessionId?: string;
   jwt?: string;
 }
-
-const VENDOR = 'rightnow';
 
 /** Connect REST: the chat server's coordinates and the JWT that opens an agent session. */
 export class ConnectRestClient {
@@ -44,21 +39,15 @@ export class ConnectRestClient {
   }
 
   async serviceSettings(): Promise<ServiceSettings> {
-    const res = await vendorCall(
-      this.http,
-      { method: 'GET', url: CONNECT_REST_SETTINGS_PATH, headers: this.headers },
-      { vendor: VENDOR, operation: 'serviceSettings', authStatuses: [401, 403] },
-    );
-    return parseReply(ServiceSettings, res.data, 'serviceSettings');
+    const call = { ...CONNECT_REST_ERRORS, operation: 'serviceSettings' };
+    const res = await vendorCall(this.http, { method: 'GET', url: CONNECT_REST_SETTINGS_PATH, headers: this.headers }, call);
+    return parseReply(ServiceSettings, res, call);
   }
 
   async agentToken(): Promise<string> {
-    const res = await vendorCall(
-      this.http,
-      { method: 'POST', url: CONNECT_REST_TOKENS_PATH, headers: this.headers, data: {} },
-      { vendor: VENDOR, operation: 'agentTokens', authStatuses: [401, 403] },
-    );
-    return parseReply(AgentTokenReply, res.data, 'agentTokens').sessionToken;
+    const call = { ...CONNECT_REST_ERRORS, operation: 'agentTokens' };
+    const res = await vendorCall(this.http, { method: 'POST', url: CONNECT_REST_TOKENS_PATH, headers: this.headers, data: {} }, call);
+    return parseReply(AgentTokenReply, res, call).sessionToken;
   }
 
   /** The chat server origin: configured, or `domain` when it has a scheme, else https://domain. */
@@ -68,7 +57,7 @@ export class ConnectRestClient {
   }
 }
 
-/** The chat server's agent operations: one POST shape, one error mapping. */
+/** The chat server's agent operations: one POST shape, RightNow's error rules. */
 export class AgentApi {
   private readonly http: VendorHttp;
 
@@ -80,10 +69,10 @@ export class AgentApi {
     this.http = httpFor({ timeoutMs });
   }
 
-  async call<S extends z.ZodType = typeof GenericReply>(
-    operation: AgentOperation,
+  async call<O extends AgentOperation, S extends z.ZodType = typeof GenericReply>(
+    operation: O,
     target: ChatTarget,
-    body: Record<string, unknown>,
+    body: AgentRequests[O],
     options: { reply?: S; signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = {
@@ -95,40 +84,23 @@ export class AgentApi {
       headers['x-aid'] = this.agentAccountId;
       headers['x-jsessionid'] = target.sessionId;
     }
-    let data: unknown;
-    try {
-      const res = await vendorCall(
-        this.http,
-        {
-          method: 'POST',
-          url: `${target.chatServer}${agentApiPath(target.siteName, operation)}`,
-          params: { pool: target.pool },
-          headers,
-          data: body,
-          signal: options.signal,
-          timeoutMs: options.timeoutMs,
-        },
-        { vendor: VENDOR, operation, vendorCode: exceptionCodeOf, authStatuses: [401, 403] },
-      );
-      data = res.data;
-    } catch (err) {
-      throw remap(operation, err);
-    }
-    const reply = parseReply(options.reply ?? GenericReply, data, operation) as z.output<S>;
+    const call = { ...CHAT_SERVER_ERRORS, operation };
+    const res = await vendorCall(
+      this.http,
+      {
+        method: 'POST',
+        url: `${target.chatServer}${agentApiPath(target.siteName, operation)}`,
+        params: { pool: target.pool },
+        headers,
+        data: body,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      },
+      call,
+    );
+    const reply = parseReply(options.reply ?? GenericReply, res, call) as z.output<S>;
     const systemError = (reply as { chatSystemError?: unknown }).chatSystemError;
     if (systemError && typeof systemError === 'object') throw systemErrorFailure(operation, systemError as ChatSystemError);
     return reply;
   }
-}
-
-/** Non-2xx replies get RightNow's code table; transport failures and 429s keep vendorCall's verdict. */
-function remap(operation: string, err: unknown): unknown {
-  if (!(err instanceof DeliveryError) || err.status === undefined || err.status === 429) return err;
-  return rightNowError(operation, err.vendorCode, err.status, err);
-}
-
-function parseReply<S extends z.ZodType>(schema: S, data: unknown, operation: string): z.output<S> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw rightNowError(`${operation} (unreadable reply)`, 'UNDEFINED_CONDITION', undefined);
-  return parsed.data;
 }

@@ -1,4 +1,5 @@
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 
 const TTL_MS = 24 * 3600_000;
 
@@ -13,19 +14,22 @@ export class EndUserClients {
 
   constructor(
     private readonly store: MappingStore,
+    private readonly keys: PlatformKey,
     private readonly tenantId: string,
     private readonly agentAccountId: string,
   ) {}
 
-  private key(clientId: string): string {
-    return this.store.key('rightnow', 'enduser', this.tenantId, this.agentAccountId, clientId);
+  /** LEGACY: with the key earlier releases used, until MovedKey goes (src/store/moved-key.ts). */
+  private key(clientId: string): MovedKey {
+    const legacy = this.store.key('rightnow', 'enduser', this.tenantId, this.agentAccountId, clientId);
+    return new MovedKey(this.store, this.keys('enduser', this.agentAccountId, clientId), legacy);
   }
 
   /** The engagement whose end user has this client id, if we have seen it. */
   async engagementOf(clientId: string): Promise<string | undefined> {
     const cached = this.known.get(clientId);
     if (cached) return cached;
-    const stored = await this.store.get(this.key(clientId));
+    const stored = await this.key(clientId).get();
     if (stored) this.known.set(clientId, stored);
     return stored;
   }
@@ -33,7 +37,7 @@ export class EndUserClients {
   /** Records end-user clients; each is written to the store once per process. */
   async remember(pairs: Iterable<[clientId: string, engagementId: string]>): Promise<void> {
     const fresh = [...pairs].filter(([clientId, engagementId]) => this.known.get(clientId) !== engagementId);
-    await Promise.all(fresh.map(([clientId, engagementId]) => this.store.set(this.key(clientId), engagementId, TTL_MS)));
+    await Promise.all(fresh.map(([clientId, engagementId]) => this.key(clientId).set(engagementId, TTL_MS)));
     for (const [clientId, engagementId] of fresh) this.known.set(clientId, engagementId);
   }
 }

@@ -1,6 +1,7 @@
 import { ConversationGoneError, PermanentError } from '../../src/errors.js';
 import type { Logger } from '../../src/observability/logger.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 import type { AgentSession } from './session.js';
 
 const MARK_TTL_MS = 24 * 3600_000;
@@ -9,6 +10,7 @@ const MARK_TTL_MS = 24 * 3600_000;
 export interface EngagementDeps {
   session: AgentSession;
   store: MappingStore;
+  key: PlatformKey;
   tenantId: string;
   agentAccountId: string;
   logger: Logger;
@@ -33,14 +35,15 @@ export class EngagementRelease {
    * transient failure gives the claim back and throws, so a retry does the work.
    */
   async release(engagementId: string): Promise<'released' | 'already'> {
-    const { store, tenantId, agentAccountId } = this.deps;
-    const claim = store.key('rightnow', 'released', tenantId, agentAccountId, engagementId);
-    if (!(await store.setIfAbsent(claim, '1', MARK_TTL_MS))) return 'already';
+    const { store, key, tenantId, agentAccountId } = this.deps;
+    // LEGACY: the key earlier releases used, until MovedKey goes (src/store/moved-key.ts).
+    const claim = new MovedKey(store, key('released', agentAccountId, engagementId), store.key('rightnow', 'released', tenantId, agentAccountId, engagementId));
+    if (!(await claim.claim('1', MARK_TTL_MS))) return 'already';
     try {
       await this.step('concludeChat', engagementId);
       await this.step('releaseChat', engagementId);
     } catch (err) {
-      await store.delete(claim);
+      await claim.release('1');
       throw err;
     }
     this.deps.onReleased?.();

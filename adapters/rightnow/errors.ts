@@ -5,12 +5,17 @@ import {
   PermanentError,
   RetryableError,
 } from '../../src/errors.js';
+import { classifyFailure, type VendorErrorRules, type VendorFailure } from '../../src/vendor-http/classify.js';
 import { type ChatSystemError, SEQUENCE_FIELD } from './wire.js';
 
 /**
- * RightNow's exception codes mapped onto the error catalogue (the seed's list, plus HTTP statuses).
- * The same table serves non-2xx replies and a `chatSystemError` inside a 200.
+ * RightNow's hook into the one classification (src/vendor-http/classify.ts): its exception codes (the
+ * seed's list), read the same from a non-2xx error body and from a `chatSystemError` inside a 200.
  */
+
+const VENDOR = 'rightnow';
+/** Both the chat server and Connect REST refuse a session or credential with either. */
+const AUTH_STATUSES = [401, 403];
 
 /** The server refused our sequence number: another instance's request overtook ours. Retry with a new one. */
 export class SequenceRejectedError extends RetryableError {
@@ -38,26 +43,42 @@ function isSequenceComplaint(code: string, texts: unknown[]): boolean {
   );
 }
 
-/** Maps a code (and HTTP status, when there was a non-2xx reply) to what the caller should do. */
-export function rightNowError(
-  operation: string,
-  code: string | undefined,
-  status: number | undefined,
-  cause?: unknown,
-): DeliveryError {
-  const label = `rightnow ${operation} failed${status ? ` with ${status}` : ''}${code ? ` (${code})` : ''}`;
-  const options = { status, vendorCode: code, cause };
-  if (code === 'ACCESS_DENIED' || status === 401 || status === 403) return new AuthExpiredError(label, options);
-  if (code === SEQUENCE_CODE) return new SequenceRejectedError(label, options);
-  if (code === 'CONFLICT' || status === 409) return new ConversationGoneError(label, options);
-  if (code === 'INVALID_FIELD' || code === 'BAD_REQUEST') return new PermanentError(label, options);
-  if (status !== undefined && status < 500 && status !== 408 && status !== 429) return new PermanentError(label, options);
-  return new RetryableError(label, options);
+/**
+ * A reply we cannot read is taken as the server's UNDEFINED_CONDITION: retried. Everything else is
+ * left to the status (Connect REST answers no exception codes).
+ */
+function unreadableRetried({ unreadable }: VendorFailure) {
+  return unreadable ? RetryableError : undefined;
 }
+
+/**
+ * The chat server's codes outrank its statuses, except a 429 (the rate limit, with its Retry-After); a
+ * refused session outranks any other code.
+ */
+function chatServerVerdict(failure: VendorFailure) {
+  const { status, code } = failure;
+  if (status === 429) return undefined;
+  if (code === 'ACCESS_DENIED' || (status !== undefined && AUTH_STATUSES.includes(status))) return AuthExpiredError;
+  if (code === SEQUENCE_CODE) return SequenceRejectedError;
+  if (code === 'CONFLICT' || status === 409) return ConversationGoneError;
+  if (code === 'INVALID_FIELD' || code === 'BAD_REQUEST') return PermanentError;
+  return unreadableRetried(failure);
+}
+
+/** Connect REST (service settings, agent tokens). */
+export const CONNECT_REST_ERRORS: VendorErrorRules = { vendor: VENDOR, authStatuses: AUTH_STATUSES, verdict: unreadableRetried };
+
+/** The chat server's agent API. */
+export const CHAT_SERVER_ERRORS: VendorErrorRules = {
+  vendor: VENDOR,
+  vendorCode: exceptionCodeOf,
+  authStatuses: AUTH_STATUSES,
+  verdict: chatServerVerdict,
+};
 
 /** A 200 whose `chatSystemError` is set is a failure, not a success. */
 export function systemErrorFailure(operation: string, error: ChatSystemError): DeliveryError {
   const code = error.errorCondition ?? error.type;
   const marked = code && isSequenceComplaint(code, [error.text]) ? SEQUENCE_CODE : code;
-  return rightNowError(operation, marked ?? 'UNKNOWN_EXCEPTION', undefined);
+  return classifyFailure({ ...CHAT_SERVER_ERRORS, operation }, { code: marked ?? 'UNKNOWN_EXCEPTION' });
 }

@@ -8,9 +8,16 @@ import {
   END_USER_ROLE,
   PARTICIPANT_LEFT,
   parseAgentMessage,
+  PLATFORM,
   poolOfConfigChange,
   type RawAgentMessage,
 } from './wire.js';
+
+/*
+ * RightNow inbound. RightNow sends no webhooks, so there is no `verify` here: the poll loop (poller.ts)
+ * reads `getMessages` on the agent session the bridge itself opened, and `normalizeBatch` turns each batch
+ * into events.
+ */
 
 /**
  * One getMessages batch turned into canonical events, plus what the poll loop must do about it
@@ -48,8 +55,6 @@ export interface InboundContext {
   /** The engagement of an end user's client id seen before (by any instance). */
   endUserEngagement(clientId: string): Promise<string | undefined>;
 }
-
-const PLATFORM = 'rightnow';
 
 export async function normalizeBatch(raw: RawAgentMessage[], ctx: InboundContext): Promise<InboundBatch> {
   const batch: InboundBatch = {

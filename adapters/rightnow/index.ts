@@ -12,20 +12,20 @@ import { type RightNowConfig, RightNowConfigSchema } from './config.js';
 import { EndUserClients } from './end-users.js';
 import { EngagementRelease } from './engagement-release.js';
 import { PollLease } from './lease.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 import { NativeAgents } from './native-agents.js';
 import { RightNowOutbound } from './outbound.js';
 import { PollLoop } from './poller.js';
 import { rightnowSandbox } from './sandbox.js';
 import { AgentSession } from './session.js';
-
-export type { RightNowConfig } from './config.js';
+import { PLATFORM } from './wire.js';
 
 /**
  * chatbridge as an automated agent in RightNow / B2C Service Chat: end users keep the RightNow chat
  * widget, a long-poll loop brings their engagements in, and the other platform's agents post into them.
  */
 export class RightNowConnector implements PlatformConnector {
-  readonly platform = 'rightnow';
+  readonly platform = PLATFORM;
   readonly session: AgentSession;
   readonly outbound: OutboundHandlers;
   private readonly lease: PollLease;
@@ -35,7 +35,7 @@ export class RightNowConnector implements PlatformConnector {
   private started = false;
 
   constructor(
-    private readonly config: RightNowConfig,
+    config: RightNowConfig,
     private readonly runtime: PlatformRuntime,
   ) {
     const api = new AgentApi(config.agentAccountId, config.requestTimeoutMs, runtime.vendorHttp);
@@ -43,15 +43,22 @@ export class RightNowConnector implements PlatformConnector {
       tenantId: runtime.tenantId,
       config,
       store: runtime.store,
+      key: runtime.key,
       connect: new ConnectRestClient(config, runtime.vendorHttp),
       api,
       logger: runtime.logger,
     });
-    const leaseKey = runtime.store.key('rightnow', 'lease', runtime.tenantId, config.agentAccountId);
-    this.lease = new PollLease(runtime.store, leaseKey, config.leaseMs);
+    // LEGACY: the lease is claimed on the key earlier releases used too, until MovedKey goes (src/store/moved-key.ts).
+    const leaseKey = new MovedKey(
+      runtime.store,
+      runtime.key('lease', config.agentAccountId),
+      runtime.store.key(PLATFORM, 'lease', runtime.tenantId, config.agentAccountId),
+    );
+    this.lease = new PollLease(leaseKey, config.leaseMs);
     this.release = new EngagementRelease({
       session: this.session,
       store: runtime.store,
+      key: runtime.key,
       tenantId: runtime.tenantId,
       agentAccountId: config.agentAccountId,
       logger: runtime.logger,
@@ -61,12 +68,13 @@ export class RightNowConnector implements PlatformConnector {
     this.native = new NativeAgents({
       session: this.session,
       store: runtime.store,
+      key: runtime.key,
       tenantId: runtime.tenantId,
       agentAccountId: config.agentAccountId,
       logger: runtime.logger,
       onRerouted: () => this.loop.wantAssignment(),
     });
-    const endUsers = new EndUserClients(runtime.store, runtime.tenantId, config.agentAccountId);
+    const endUsers = new EndUserClients(runtime.store, runtime.key, runtime.tenantId, config.agentAccountId);
     this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config, endUsers, release: this.release, native: this.native });
   }
 
@@ -121,7 +129,7 @@ export class RightNowConnector implements PlatformConnector {
 }
 
 export const rightnowPlatform: PlatformFactory<RightNowConfig> = {
-  platform: 'rightnow',
+  platform: PLATFORM,
   roles: ['customer'],
   capabilities: ['handToNativeAgents'],
   configSchema: RightNowConfigSchema,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MovedKey } from '../../src/store/moved-key.js';
 
 /**
  * "Only one retrieval at a time per agent session": the instance holding this lease runs getMessages.
  * Set-if-absent with a TTL to take it, compare-and-expire to renew it, compare-and-delete to release it;
  * a holder that dies simply stops renewing and another instance takes over when the TTL runs out.
+ * LEGACY: the lease is claimed on its key and on the key earlier releases used (MovedKey), so an instance
+ * of the earlier release and one of this never poll at once during a rolling upgrade.
  */
 export class PollLease {
   private held = false;
@@ -12,8 +14,7 @@ export class PollLease {
   readonly token = randomUUID();
 
   constructor(
-    private readonly store: MappingStore,
-    private readonly key: string,
+    private readonly key: MovedKey,
     readonly ttlMs: number,
   ) {}
 
@@ -23,9 +24,7 @@ export class PollLease {
 
   /** Takes or renews the lease; true while this instance holds it. */
   async acquire(): Promise<boolean> {
-    this.held = this.held
-      ? await this.store.expireIfEquals(this.key, this.token, this.ttlMs)
-      : await this.store.setIfAbsent(this.key, this.token, this.ttlMs);
+    this.held = this.held ? await this.key.renew(this.token, this.ttlMs) : await this.key.claim(this.token, this.ttlMs);
     return this.held;
   }
 
@@ -54,7 +53,7 @@ export class PollLease {
 
   async release(): Promise<void> {
     this.stopKeepAlive();
-    if (this.held) await this.store.deleteIfEquals(this.key, this.token);
+    if (this.held) await this.key.release(this.token);
     this.held = false;
   }
 }

@@ -2,6 +2,7 @@ import { ConversationGoneError, PermanentError } from '../../src/errors.js';
 import type { ConversationHandle, NativeHandOver } from '../../src/platform/adapter.js';
 import { messageIdFor, post } from './outbound.js';
 import type { EngagementDeps } from './engagement-release.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 
 const MARK_TTL_MS = 24 * 3600_000;
 
@@ -38,7 +39,7 @@ export class NativeAgents {
   async handOver(conversation: ConversationHandle, handOver: NativeHandOver): Promise<void> {
     const engagement = conversation.nativeId();
     if (!engagement) throw new PermanentError('rightnow: no engagement linked to the conversation');
-    await this.deps.store.set(this.markKey(engagement), '1', MARK_TTL_MS);
+    await this.mark(engagement).set('1', MARK_TTL_MS);
     if (handOver.fresh) return;
     if (handOver.summary) {
       const messageId = messageIdFor(`${conversation.id}:hand-back-summary`);
@@ -48,7 +49,7 @@ export class NativeAgents {
   }
 
   async isMarked(engagementId: string): Promise<boolean> {
-    return (await this.deps.store.get(this.markKey(engagementId))) !== undefined;
+    return (await this.mark(engagementId).get()) !== undefined;
   }
 
   /**
@@ -73,8 +74,9 @@ export class NativeAgents {
     this.deps.onRerouted?.();
   }
 
-  private markKey(engagementId: string): string {
-    const { store, tenantId, agentAccountId } = this.deps;
-    return store.key('rightnow', 'native', tenantId, agentAccountId, engagementId);
+  /** LEGACY: with the key earlier releases used, until MovedKey goes (src/store/moved-key.ts). */
+  private mark(engagementId: string): MovedKey {
+    const { store, key, tenantId, agentAccountId } = this.deps;
+    return new MovedKey(store, key('native', agentAccountId, engagementId), store.key('rightnow', 'native', tenantId, agentAccountId, engagementId));
   }
 }

@@ -6,7 +6,7 @@ import type { OutboundHandler, OutboundHandlers, SendResult } from '../../src/pl
 import type { RightNowConfig } from './config.js';
 import type { EngagementRelease } from './engagement-release.js';
 import type { AgentSession } from './session.js';
-import { MESSAGE_ID_MAX } from './wire.js';
+import { MESSAGE_ID_MAX } from './wire-requests.js';
 
 export interface RightNowOutboundDeps {
   session: AgentSession;

@@ -1,5 +1,7 @@
+import { backoffDelay } from '../../src/delivery/backoff.js';
 import { AuthExpiredError, ConversationGoneError, PermanentError } from '../../src/errors.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import { sleep } from '../../src/sleep.js';
 import type { AgentApi } from './api.js';
 import type { RightNowConfig } from './config.js';
 import type { EndUserClients } from './end-users.js';
@@ -213,27 +215,13 @@ export class PollLoop {
         }),
       );
     }
-    await this.sleep(backoffMs(this.failures, this.deps.config.minBackoffMs, this.deps.config.maxBackoffMs));
+    const { minBackoffMs, maxBackoffMs } = this.deps.config;
+    await this.sleep(backoffDelay(this.failures, { minBackoffMs, maxBackoffMs }));
   }
 
   /** Waits, cut short by stop(), and by finish() unless a batch is still to be handled. */
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped || this.finished) return Promise.resolve();
-    const signals = this.pending ? [this.stopping.signal] : [this.stopping.signal, this.finishing.signal];
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        for (const signal of signals) signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      for (const signal of signals) signal.addEventListener('abort', done, { once: true });
-    });
+  private async sleep(ms: number): Promise<void> {
+    if (this.stopped || this.finished) return;
+    await sleep(ms, this.pending ? this.stopping.signal : AbortSignal.any([this.stopping.signal, this.finishing.signal]));
   }
-}
-
-/** Exponential from `min`, capped at `max`, with jitter in [50%, 100%] so instances do not align. */
-export function backoffMs(failures: number, min: number, max: number): number {
-  const ceiling = Math.min(max, min * 2 ** Math.min(failures - 1, 30));
-  return Math.max(1, Math.round(ceiling * (0.5 + Math.random() * 0.5)));
 }

@@ -2,11 +2,13 @@ import type { z } from 'zod';
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { AuthExpiredError, PermanentError } from '../../src/errors.js';
 import type { Logger } from '../../src/observability/logger.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../../src/store/mapping-store.js';
+import { MovedKey } from '../../src/store/moved-key.js';
 import { type AgentApi, type ChatTarget, type ConnectRestClient } from './api.js';
 import type { RightNowConfig } from './config.js';
 import { SequenceRejectedError } from './errors.js';
-import { type AgentOperation, CreateAgentSessionReply, type GenericReply } from './wire.js';
+import { CreateAgentSessionReply, type GenericReply } from './wire.js';
+import type { AgentOperation, AgentRequests } from './wire-requests.js';
 
 /** The agent session as every instance of the tenant shares it through the store. */
 export interface SessionState {
@@ -37,22 +39,24 @@ export class AgentSession {
   private establishing: Promise<SessionState> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly jwt: TokenCache<string>;
-  private readonly stateKey: string;
-  private readonly sequenceKey: string;
+  private readonly stateKey: MovedKey;
+  private readonly sequenceKey: MovedKey;
 
   constructor(
     private readonly deps: {
       tenantId: string;
       config: RightNowConfig;
       store: MappingStore;
+      key: PlatformKey;
       connect: ConnectRestClient;
       api: AgentApi;
       logger: Logger;
     },
   ) {
-    const { store, tenantId, config } = deps;
-    this.stateKey = store.key('rightnow', 'session', tenantId, config.agentAccountId);
-    this.sequenceKey = store.key('rightnow', 'seq', tenantId, config.agentAccountId);
+    const { store, key, tenantId, config } = deps;
+    // LEGACY: with the keys earlier releases used, until MovedKey goes (src/store/moved-key.ts).
+    this.stateKey = new MovedKey(store, key('session', config.agentAccountId), store.key('rightnow', 'session', tenantId, config.agentAccountId));
+    this.sequenceKey = new MovedKey(store, key('seq', config.agentAccountId), store.key('rightnow', 'seq', tenantId, config.agentAccountId));
     this.jwt = new TokenCache(async () => {
       const value = await deps.connect.agentToken();
       return { value, expiresAt: Date.now() + jwtLifetimeMs(value) };
@@ -71,7 +75,7 @@ export class AgentSession {
   }
 
   private async stored(): Promise<SessionState | undefined> {
-    const { sessionId, clientId, chatServer, siteName, pool, epoch } = await this.deps.store.hashGetAll(this.stateKey);
+    const { sessionId, clientId, chatServer, siteName, pool, epoch } = await this.stateKey.hashGetAll();
     if (!sessionId || !chatServer || !siteName || !pool) return undefined;
     return { sessionId, chatServer, siteName, pool, epoch: epoch ?? '0', ...(clientId ? { clientId } : {}) };
   }
@@ -120,7 +124,7 @@ export class AgentSession {
       epoch: String(epoch),
     };
     if (clientId !== undefined) state.clientId = String(clientId);
-    await this.deps.store.hashSet(this.stateKey, { ...state }, STATE_TTL_MS);
+    await this.stateKey.hashSet({ ...state }, STATE_TTL_MS);
     this.deps.logger.info('rightnow agent session established', { tenant: this.deps.tenantId });
     this.current = state;
     return state;
@@ -134,7 +138,7 @@ export class AgentSession {
     const state = await this.get();
     if (state.pool === pool) return;
     this.current = { ...state, pool };
-    await this.deps.store.hashSet(this.stateKey, { pool }, STATE_TTL_MS);
+    await this.stateKey.hashSet({ pool }, STATE_TTL_MS);
   }
 
   /**
@@ -149,7 +153,7 @@ export class AgentSession {
   }
 
   nextSequence(): Promise<number> {
-    return this.deps.store.increment(this.sequenceKey);
+    return this.sequenceKey.increment();
   }
 
   private async target(state: SessionState): Promise<ChatTarget> {
@@ -160,16 +164,18 @@ export class AgentSession {
    * Sends one sequenced operation on the current session. A refused sequence number (another instance's
    * request overtook ours) is retried once with a fresh number; ACCESS_DENIED surfaces as AuthExpiredError.
    */
-  async call<S extends z.ZodType = typeof GenericReply>(
-    operation: AgentOperation,
-    body: Record<string, unknown>,
+  async call<O extends AgentOperation, S extends z.ZodType = typeof GenericReply>(
+    operation: O,
+    body: Omit<AgentRequests[O], 'sequenceNumber' | 'timeCreated'>,
     options: { signal?: AbortSignal; reply?: S } = {},
   ): Promise<{ state: SessionState; sequenceNumber: number; reply: z.output<S> }> {
     const attempt = (state: SessionState) =>
       this.serialized(async () => {
         const target = await this.target(state);
         const sequenceNumber = await this.nextSequence();
-        const reply = await this.deps.api.call(operation, target, { ...body, sequenceNumber, timeCreated: Date.now() }, options);
+        // The caller's body plus the two fields every sequenced request takes: TypeScript cannot see through the Omit.
+        const full = { ...body, sequenceNumber, timeCreated: Date.now() } as AgentRequests[O];
+        const reply = await this.deps.api.call(operation, target, full, options);
         return { state, sequenceNumber, reply };
       });
     const state = await this.get();
@@ -203,8 +209,8 @@ export class AgentSession {
       await this.call('logoff', { forceLogoff: true });
     } finally {
       this.current = undefined;
-      const stored = await this.deps.store.hashGetAll(this.stateKey);
-      if (stored.sessionId === state.sessionId) await this.deps.store.delete(this.stateKey);
+      const stored = await this.stateKey.hashGetAll();
+      if (stored.sessionId === state.sessionId) await this.stateKey.delete();
     }
   }
 

@@ -1,32 +1,17 @@
 import { z } from 'zod';
 
 /**
- * The RightNow / B2C Service wire contract: every request and reply shape, enum and exception code
- * the adapter sends or reads, in ONE place. The simulator has its own reading of the docs and never
- * imports this file, so a misreading here is refused there. This file holds vendor facts only.
+ * The RightNow / B2C Service wire contract: every reply and notification shape, enum and exception code
+ * the adapter reads, in ONE place (the requests it sends are in wire-requests.ts). The simulator has its
+ * own reading of the docs and never imports this file, so a misreading here is refused there. This file
+ * holds vendor facts only.
  *
  * Sources: Oracle's "Chat Agent API: postMessage" page, the Oracle B2C Service Engagement Agent API reference
  * (the op-engagement-api-agent-* operations) and Oracle's Customer Portal chat code. Anything marked UNKNOWN
  * is our best guess.
  */
 
-export const CONNECT_REST_SETTINGS_PATH = '/services/rest/crossChannelServices/latest/serviceSettings/1';
-export const CONNECT_REST_TOKENS_PATH = '/services/rest/crossChannelServices/latest/agentTokens';
-export const APPLICATION_CONTEXT_HEADER = 'osvc-crest-application-context';
-export const agentApiPath = (fqSiteName: string, operation: AgentOperation): string =>
-  `/engagement/api/agent/${encodeURIComponent(fqSiteName)}/v1/${operation}`;
-
-export type AgentOperation =
-  | 'createAutomatedAgentSession'
-  | 'logoff'
-  | 'requestAssignment'
-  | 'assignmentAcknowledgement'
-  | 'getMessages'
-  | 'postMessage'
-  | 'setInteractionStatus'
-  | 'concludeChat'
-  | 'releaseChat'
-  | 'rerouteEngagement';
+export const PLATFORM = 'rightnow';
 
 /** Exception codes of the agent API (postMessage seed + per-operation lists). */
 export const EXCEPTION_CODES = [
@@ -74,7 +59,7 @@ export type ChatSystemError = z.infer<typeof ChatSystemError>;
  */
 export const SEQUENCE_FIELD = 'sequenceNumber';
 
-// ---------------------------------------------------------------- Connect REST (session set-up)
+// ---------------------------------------------------------------- Connect REST replies (session set-up)
 
 export const ServiceSettings = z.looseObject({
   /** The chat server host. The simulator answers with a full origin (`http://127.0.0.1:port`). */
@@ -87,74 +72,6 @@ export type ServiceSettings = z.infer<typeof ServiceSettings>;
 
 /** UNKNOWN: the reply's field name; the notes read the JWT as `sessionToken`. */
 export const AgentTokenReply = z.looseObject({ sessionToken: z.string().min(1) });
-
-// ---------------------------------------------------------------- chat server requests
-
-const int64 = z.number().int().nonnegative();
-const sequenced = { sequenceNumber: int64.optional(), timeCreated: int64.optional() };
-
-export const CreateAgentSessionRequest = z.strictObject({
-  logonOverride: z.boolean().optional(),
-  messageDataMap: z.record(z.string(), z.string()).nullable().optional(),
-  ...sequenced,
-});
-
-export const LogoffRequest = z.strictObject({ forceLogoff: z.boolean(), ...sequenced });
-
-export const RequestAssignmentRequest = z.strictObject({
-  assignmentRequested: z.boolean(),
-  idleSessionCount: z.number().int().nonnegative(),
-  maxSessionCount: z.number().int().nonnegative(),
-  ...sequenced,
-});
-
-export const AssignmentAcknowledgementRequest = z.strictObject({
-  action: z.enum(['NONE', 'ACCEPT', 'DECLINE', 'UNAVAILABLE', 'AVAILABLE']),
-  actionType: z.enum(['NONE', 'MANUAL', 'AUTO']),
-  assignmentType: z.enum(['NONE', 'CONFERENCE', 'LEAD', 'TRANSFER', 'MONITOR']),
-  engagementId: int64,
-  ...sequenced,
-});
-
-/** UNKNOWN: getMessages' request body; we send only the optional timestamp (no sequence: it is a read). */
-export const GetMessagesRequest = z.strictObject({ timeCreated: int64.optional() });
-
-export const DESTINATION_TYPES = [
-  'NONE', 'AGENT', 'END_USER', 'ENGAGEMENT', 'GROUP', 'PROFILE', 'QUEUE', 'SUBSCRIPTION_AGENT_STATS',
-  'SUBSCRIPTION_AGENT_STATS_BY_GROUP', 'SUBSCRIPTION_AGENT_STATS_BY_QUEUE', 'SUBSCRIPTION_AGENT_GROUP_STATS',
-  'SUBSCRIPTION_ENGAGEMENT_STATS', 'SUBSCRIPTION_ENGAGEMENT_STATS_BY_QUEUE', 'SUBSCRIPTION_ENGAGEMENT_STATS_BY_AGENT',
-  'SUBSCRIPTION_QUEUE_STATS', 'SYSTEM', 'UNIVERSAL_QUEUE', 'UNKNOWN',
-] as const;
-
-/** The seed, field by field. `messageId` has no documented length: we keep it at most 64 characters. */
-export const PostMessageRequest = z.strictObject({
-  body: z.string(),
-  destinationId: int64,
-  destinationType: z.enum(DESTINATION_TYPES),
-  messageDataMap: z.record(z.string(), z.string()).nullable().optional(),
-  messageId: z.string().max(64).optional(),
-  messageType: z.enum(['TEXT']),
-  richText: z.boolean().nullable().optional(),
-  ...sequenced,
-  visibility: z.enum(['NONE', 'ALL', 'NOT_ENDUSER']).optional(),
-});
-export type PostMessageRequest = z.infer<typeof PostMessageRequest>;
-export const MESSAGE_ID_MAX = 64;
-
-/** UNKNOWN beyond the notes: whose `clientId` this carries (we send our own agent client id). */
-export const SetInteractionStatusRequest = z.strictObject({
-  clientId: int64,
-  engagementId: int64,
-  mode: z.enum(['NONE', 'LISTENING', 'RESPONDING']),
-  sneakPreview: z.string().optional(),
-  ...sequenced,
-});
-
-export const ConcludeChatRequest = z.strictObject({ engagementId: int64, ...sequenced });
-/** The notes: releaseChat takes the same body as concludeChat. */
-export const ReleaseChatRequest = ConcludeChatRequest;
-/** The notes: `{engagementId, sequenceNumber, timeCreated}`; sends the chat to the site's escalation queue. */
-export const RerouteEngagementRequest = ConcludeChatRequest;
 
 // ---------------------------------------------------------------- chat server replies
 
@@ -213,7 +130,7 @@ const engagementRef = {
 };
 
 /** Documented: the end user's interaction activity. */
-export const ChatActivitySignal = z.looseObject({
+const ChatActivitySignal = z.looseObject({
   ...engagementRef,
   clientId: z.number().int().optional(),
   mode: enumText,
@@ -222,7 +139,7 @@ export const ChatActivitySignal = z.looseObject({
 });
 
 /** UNKNOWN name and fields: an engagement offered to (or assigned to) this agent session. */
-export const ChatEngagementAssignmentNotification = z.looseObject({
+const ChatEngagementAssignmentNotification = z.looseObject({
   ...engagementRef,
   assignmentType: enumText.optional(),
   firstName: z.string().optional(),
@@ -234,7 +151,7 @@ export const ChatEngagementAssignmentNotification = z.looseObject({
 });
 
 /** UNKNOWN name: a text posted into the engagement (by the end user, or our own post echoed back). */
-export const ChatPostMessage = z.looseObject({
+const ChatPostMessage = z.looseObject({
   ...engagementRef,
   body: z.string(),
   messageId: z.string().optional(),
@@ -246,7 +163,7 @@ export const ChatPostMessage = z.looseObject({
 });
 
 /** UNKNOWN name: a participant (end user or agent) left the engagement. */
-export const ChatParticipantLeftNotification = z.looseObject({
+const ChatParticipantLeftNotification = z.looseObject({
   ...engagementRef,
   clientId: z.number().int().optional(),
   role: enumText.optional(),
@@ -254,7 +171,7 @@ export const ChatParticipantLeftNotification = z.looseObject({
 });
 
 /** UNKNOWN name: the engagement was concluded. */
-export const ChatEngagementConcludedNotification = z.looseObject({
+const ChatEngagementConcludedNotification = z.looseObject({
   ...engagementRef,
   reason: enumText.optional(),
 });
@@ -263,7 +180,7 @@ export const ChatEngagementConcludedNotification = z.looseObject({
  * Documented name: "a participant has disconnected" (Customer Portal), told apart by `clientId`. The only
  * public sample is `{clientId, reason}` with no `engagementId`; UNKNOWN whether the agent API adds one.
  */
-export const ChatDisconnectNotification = z.looseObject({
+const ChatDisconnectNotification = z.looseObject({
   ...engagementRef,
   clientId: z.number().int().optional(),
   reason: enumText.optional(),
@@ -282,12 +199,12 @@ const ConfigItem = z.looseObject({ name: z.string().optional(), configName: z.st
  * field; Oracle's Customer Portal reads the notification as the configuration item
  * `{name: "CHAT_CLUSTER_POOL_ID", value}`; a list of such items under any field is plausible too.
  */
-export const ChatConfigChangeNotification = z.looseObject({
+const ChatConfigChangeNotification = z.looseObject({
   pool: configText.optional(),
   poolId: configText.optional(),
   ...ConfigItem.shape,
 });
-export const POOL_CONFIG_NAME = 'CHAT_CLUSTER_POOL_ID';
+const POOL_CONFIG_NAME = 'CHAT_CLUSTER_POOL_ID';
 
 /** The new pool a ChatConfigChangeNotification names, in whichever shape it came; undefined when none. */
 export function poolOfConfigChange(body: Record<string, unknown>): string | undefined {
@@ -303,7 +220,7 @@ export function poolOfConfigChange(body: Record<string, unknown>): string | unde
   return direct.data.pool ?? direct.data.poolId;
 }
 
-export const MESSAGE_TYPES = {
+const MESSAGE_TYPES = {
   ChatActivitySignal,
   ChatEngagementAssignmentNotification,
   ChatPostMessage,
@@ -313,7 +230,7 @@ export const MESSAGE_TYPES = {
   ChatConfigChangeNotification,
   ChatGetTimeout: z.looseObject({}),
 } as const;
-export type MessageTypeName = keyof typeof MESSAGE_TYPES;
+type MessageTypeName = keyof typeof MESSAGE_TYPES;
 export type AgentMessage = {
   [K in MessageTypeName]: { type: K; body: z.infer<(typeof MESSAGE_TYPES)[K]> };
 }[MessageTypeName];

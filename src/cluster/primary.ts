@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../observability/logger.js';
+import { PrimaryGathering } from './primary-gathering.js';
 import { isListeningMessage } from './worker.js';
 
 export interface PrimaryOptions {
@@ -33,6 +34,7 @@ export function replacementDelayMs(youngDeaths: number, base: number, max: numbe
  * - SIGTERM/SIGINT: every worker is sent SIGTERM and drains (its own graceful stop); the primary
  *   exits with the worst worker exit code. A second signal is forwarded too (workers exit at once).
  * - SIGHUP is forwarded: every worker re-reads the configuration.
+ * - A worker serving `/metrics` or an admin view asks it to gather every worker's (primary-gathering.ts).
  */
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
@@ -45,6 +47,7 @@ export function runPrimary(options: PrimaryOptions): void {
   let youngDeaths = 0;
   let worstCode = 0;
 
+  const gathering = new PrimaryGathering(logger, () => [...listened]);
   const alive = () => [...startedAt.keys()];
   const fork = () => startedAt.set(cluster.fork(), Date.now());
   const exitWhenAllGone = () => {
@@ -54,7 +57,7 @@ export function runPrimary(options: PrimaryOptions): void {
   };
 
   cluster.on('message', (worker, message: unknown) => {
-    if (!isListeningMessage(message)) return;
+    if (gathering.handle(worker, message) || !isListeningMessage(message)) return;
     logger.info('chatbridge worker listening', { worker: worker.process.pid, url: message.url });
     listened.add(worker);
     if (starting && listened.size === options.workers) {
@@ -67,6 +70,7 @@ export function runPrimary(options: PrimaryOptions): void {
     const lived = Date.now() - (startedAt.get(worker) ?? Date.now());
     startedAt.delete(worker);
     listened.delete(worker);
+    gathering.exited(worker);
     if (!stopping && !starting) {
       youngDeaths = lived < STABLE_MS ? youngDeaths + 1 : 0;
       const delay = replacementDelayMs(youngDeaths, RESTART_DELAY_MS, MAX_RESTART_DELAY_MS);
@@ -106,6 +110,8 @@ export function runPrimary(options: PrimaryOptions): void {
     for (const w of alive()) w.process.kill('SIGHUP');
   });
 
+  // Structured clone, not JSON: a metric's value may be NaN (event-loop lag before its first sample).
+  cluster.setupPrimary({ serialization: 'advanced' });
   logger.info('chatbridge primary starting workers', { workers: options.workers });
   for (let i = 0; i < options.workers; i++) fork();
 }

@@ -1,6 +1,7 @@
 /**
- * Delay before the next durable attempt: exponential with full jitter, capped, and never sooner than
- * the vendor asked (Retry-After, LivePerson's 1 s floor after a 429).
+ * The one backoff: the delay before the next attempt after `attempts` failures (a parked lane's next
+ * delivery, RightNow's next long poll), exponential with jitter, capped, and never sooner than the vendor
+ * asked (Retry-After, or its floor after a 429).
  */
 export function backoffDelay(
   attempts: number,

@@ -196,7 +196,7 @@ export class DeliveryWorker {
       return (await this.backend.postpone(lane, this.token, dueAt, 0, head)) ? 'parked' : 'gone';
     }
     const outcome = await attemptHead(head, {
-      deliver: this.hooks.deliver,
+      deliver: (delivery, attempt) => this.hooks.deliver(delivery, attempt),
       failed: (error, attempt) => this.hooks.failedAttempt?.(head.delivery, error, attempt),
       breaker: this.breaker,
       probe: gate.probe,

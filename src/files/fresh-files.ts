@@ -1,3 +1,4 @@
+import { withAuthRefresh } from '../auth/auth-refresh.js';
 import { PermanentError } from '../errors.js';
 import type { Attachment, ConversationEvent } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
@@ -28,7 +29,7 @@ export async function withFreshFiles(
       continue;
     }
     try {
-      const file = await resolve(nativeId);
+      const file = await withAuthRefresh(origin, () => resolve(nativeId));
       const link = links.link(event.tenant, { platform: event.origin.platform, nativeId });
       attachments.push({ ...attachment, name: file.name, contentType: file.contentType, size: file.size, url: file.url, link });
     } catch (err) {

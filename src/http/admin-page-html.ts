@@ -1,40 +1,23 @@
 import { createHash } from 'node:crypto';
+import type { BridgeStatus } from '../bridge-admin.js';
 import type { TenantConfig } from '../config/schema.js';
-import type { BreakerView } from '../delivery/circuit-breaker.js';
-import type { DeadLetter } from '../delivery/delivery.js';
-import type { ParkedTarget } from '../delivery/parked-lanes.js';
-import type { ConnectorHealthView } from '../observability/connector-health.js';
-import type { RouteSeries } from '../observability/route-throughput.js';
-import type { UnrecognizedSample } from '../observability/unrecognized.js';
 import type { ConversationRecord } from '../store/mapping-store.js';
-import type { InboundGapRecord } from '../observability/inbound-gaps.js';
 import { throughputCharts } from './admin-page-charts.js';
 import { connectorsTable, deliveryTable, inboundGapsTable, unrecognizedTable } from './admin-page-vendors.js';
 import { code, escapeHtml, table } from './html.js';
 
 export { escapeHtml } from './html.js';
 
-/** What the status page shows; gathered by admin-page.ts, rendered here. */
-export interface StatusView {
+/** What the status page shows: the bridge's status (AdminFacade.status) and what this request adds; rendered here. */
+export interface StatusView extends BridgeStatus {
   generatedAt: string;
-  store: string;
-  queueDepth: number;
-  deadLetterCount: number;
-  deadLetters: DeadLetter[];
-  tenants: { tenant: TenantConfig; live: ConversationRecord[] }[];
   liveLimit: number;
-  connectors: ConnectorHealthView[];
-  targets: ParkedTarget[];
-  breakers: BreakerView[];
-  unrecognized: UnrecognizedSample[];
-  throughput: RouteSeries[];
   /** Set for a signed-in browser: its forms (replay, hand back, sign out) carry it. Scripts with a bearer token get no forms. */
   csrf?: string;
   /** Whether a tenant's customer platform can take conversations back (the hand-back button). */
   handBack(tenant: string, platform: string): boolean;
   /** The outcome of the action that redirected here. */
   notice?: string;
-  inboundGaps: InboundGapRecord[];
 }
 
 /** What an action may report back on the page: fixed texts chosen by key, never text from the request. */
@@ -146,6 +129,13 @@ function handBackForm(tenant: string, record: ConversationRecord, csrf: string):
   return `<form class="inline" method="post" action="${action}">${tenantField}${hidden(csrf)}<button type="submit">hand back to ${customer}&rsquo;s agents</button></form>`;
 }
 
+/** Which processes the in-memory views (throughput, connectors, breakers, samples) come from. */
+function workersNote(workers: StatusView['workers']): string {
+  if (!workers) return '';
+  if (workers.answered === workers.asked) return ` · ${escapeHtml(workers.asked)} workers`;
+  return ` · <strong>${escapeHtml(workers.answered)} of ${escapeHtml(workers.asked)} workers answered</strong>: counts and samples of the others are missing`;
+}
+
 function figure(label: string, value: number, bad = false): string {
   return `<div class="figure${bad && value > 0 ? ' bad' : ''}"><strong>${escapeHtml(value)}</strong>${escapeHtml(label)}</div>`;
 }
@@ -182,7 +172,7 @@ export function renderStatusPage(view: StatusView): string {
   );
   const signOut = csrf ? ` · <form class="inline" method="post" action="/admin/sign-out">${hidden(csrf)}<button type="submit">sign out</button></form>` : '';
   const notice = view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : '';
-  return page(`<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store · refreshes every 15 s${signOut}</p>
+  return page(`<p class="meta">${escapeHtml(view.generatedAt)} · ${escapeHtml(view.store)} store${workersNote(view.workers)} · refreshes every 15 s${signOut}</p>
 ${notice}
 <div class="figures">${figure('queued deliveries', view.queueDepth)}${figure('dead letters', view.deadLetterCount, true)}</div>
 <h2>Tenants and routes</h2>

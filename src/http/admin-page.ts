@@ -1,8 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { Bridge } from '../bridge.js';
-import { parkedByTarget } from '../delivery/parked-lanes.js';
-import { LiveConversations } from '../routing/live-conversations.js';
-import { bearerOf, replayDeadLetter, replayDeadLetterGroup, sameSecret } from './admin.js';
+import type { AdminFacade } from '../bridge-admin.js';
+import { bearerOf, sameSecret } from './admin.js';
 import { ADMIN_PAGE_CSP, NOTICES, renderSignInPage, renderStatusPage } from './admin-page-html.js';
 import { handBackAnswer } from './admin-conversations.js';
 import { endSession, formFromSession, type PageSession, sessionOf, startSession } from './admin-session.js';
@@ -29,21 +27,22 @@ function signIn(res: Response, status: number, problem?: string): void {
  * in with a form (POST /admin/sign-in) that sets an HttpOnly, SameSite=Strict session cookie, so the token
  * never appears in a URL. Signed-in pages carry forms for the page's actions (replay a dead letter, sign
  * out, hand a live conversation back), each checked against the session's CSRF token. Mounted before the JSON admin router.
+ * What a process keeps in memory comes from the instance's views (with `--workers N`, every worker's).
  */
-export function adminPageRouter(bridge: Bridge): Router {
+export function adminPageRouter(admin: AdminFacade): Router {
   const router = express.Router({ strict: true });
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 4 });
   const pageOn = (_req: Request, res: Response, next: () => void) => {
     securityHeaders(res);
-    if (!bridge.config.server.adminToken) return signIn(res, 403, 'The admin page is off: set server.adminToken.');
+    if (!admin.config.server.adminToken) return signIn(res, 403, 'The admin page is off: set server.adminToken.');
     next();
   };
 
   router.post('/admin/sign-in', pageOn, form, (req, res) => {
-    const adminToken = bridge.config.server.adminToken!;
+    const adminToken = admin.config.server.adminToken!;
     const given = (req.body as Record<string, unknown> | undefined)?.token;
     if (typeof given !== 'string' || !sameSecret(given, adminToken)) {
-      bridge.logger.warn('status page sign-in refused: wrong admin token');
+      admin.logger.warn('status page sign-in refused: wrong admin token');
       return signIn(res, 401, 'That admin token is not valid.');
     }
     startSession(req, res, adminToken);
@@ -55,7 +54,7 @@ export function adminPageRouter(bridge: Bridge): Router {
     pageOn,
     form,
     async (req: Request, res: Response) => {
-      const session = sessionOf(req, bridge.config.server.adminToken!);
+      const session = sessionOf(req, admin.config.server.adminToken!);
       if (!session) return signIn(res, 401, 'Your session has ended: sign in again.');
       if (!formFromSession(req, session)) return signIn(res, 403, 'That form did not come from this status page: reload it and try again.');
       await action(req, res, session);
@@ -73,7 +72,7 @@ export function adminPageRouter(bridge: Bridge): Router {
   router.post(
     '/admin/page/dead-letters/:id/replay',
     ...withSession(async (req, res) => {
-      const replayed = await replayDeadLetter(bridge, String(req.params.id));
+      const replayed = await admin.replayDeadLetter(String(req.params.id));
       res.redirect(303, `/admin?notice=${replayed ? 'replayed' : 'replay-missing'}#dead-letters`);
     }),
   );
@@ -81,7 +80,7 @@ export function adminPageRouter(bridge: Bridge): Router {
   router.post(
     '/admin/page/dead-letters/groups/:group/replay',
     ...withSession(async (req, res) => {
-      const letters = await replayDeadLetterGroup(bridge, String(req.params.group));
+      const letters = await admin.replayDeadLetterGroup(String(req.params.group));
       res.redirect(303, `/admin?notice=${letters.length > 0 ? 'group-replayed' : 'replay-missing'}#dead-letters`);
     }),
   );
@@ -89,13 +88,13 @@ export function adminPageRouter(bridge: Bridge): Router {
   router.post(
     '/admin/page/conversations/:id/hand-back',
     ...withSession(async (req, res) => {
-      const { status } = await handBackAnswer(bridge, String(req.params.id), (req.body as Record<string, unknown>).tenant);
+      const { status } = await handBackAnswer(admin, String(req.params.id), (req.body as Record<string, unknown>).tenant);
       res.redirect(303, `/admin?notice=${HAND_BACK_NOTICE[status] ?? 'hand-back-failed'}#live`);
     }),
   );
 
   router.get('/admin', pageOn, async (req, res) => {
-    const adminToken = bridge.config.server.adminToken!;
+    const adminToken = admin.config.server.adminToken!;
     const bearer = bearerOf(req);
     const session = bearer === undefined ? sessionOf(req, adminToken) : undefined;
     if (bearer !== undefined ? !sameSecret(bearer, adminToken) : !session) {
@@ -103,33 +102,16 @@ export function adminPageRouter(bridge: Bridge): Router {
       return signIn(res, 401);
     }
 
-    const live = new LiveConversations(bridge.store);
-    const [queueDepth, deadLetterCount, deadLetters, parked, tenants] = await Promise.all([
-      bridge.queue.depth(),
-      bridge.queue.deadLetterCount(),
-      bridge.queue.listDeadLetters(DEAD_LETTERS_SHOWN),
-      bridge.queue.parkedLanes(),
-      Promise.all(bridge.config.tenants.map(async (tenant) => ({ tenant, live: await live.list(tenant.id, LIVE_PER_TENANT) }))),
-    ]);
+    const status = await admin.status({ livePerTenant: LIVE_PER_TENANT, deadLetters: DEAD_LETTERS_SHOWN });
     const notice = typeof req.query.notice === 'string' ? NOTICES[req.query.notice] : undefined;
     res.type('html').send(
       renderStatusPage({
+        ...status,
         generatedAt: new Date().toISOString(),
-        store: bridge.store.kind,
-        queueDepth,
-        deadLetterCount,
-        deadLetters,
-        tenants,
         liveLimit: LIVE_PER_TENANT,
-        connectors: bridge.health.list(),
-        targets: parkedByTarget(parked, bridge.config.tenants),
-        breakers: bridge.breaker.list(),
-        unrecognized: bridge.unrecognized.list(),
-        throughput: bridge.throughput.series(),
         csrf: session?.csrf,
-        handBack: (tenant, platform) => bridge.native.supported(tenant, platform),
+        handBack: (tenant, platform) => admin.canHandBack(tenant, platform),
         notice,
-        inboundGaps: bridge.inboundGaps.list(),
       }),
     );
   });

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Bridge } from '../bridge.js';
+import type { AdminFacade } from '../bridge-admin.js';
 import type { ReloadOutcome } from '../config/reload-plan.js';
 import { requireAdmin } from './admin.js';
 import { sendError } from './errors.js';
@@ -10,9 +10,9 @@ import { sendError } from './errors.js';
  * every problem when the new configuration is invalid, the running one kept; 409 when the instance has
  * no source to re-read (the sandbox).
  */
-export function adminReloadRouter(bridge: Bridge, reload: (() => Promise<ReloadOutcome>) | undefined): Router {
+export function adminReloadRouter(admin: AdminFacade, reload: (() => Promise<ReloadOutcome>) | undefined): Router {
   const router = express.Router();
-  router.post('/admin/reload', requireAdmin(bridge.config.server.adminToken), async (_req, res) => {
+  router.post('/admin/reload', requireAdmin(admin.config.server.adminToken), async (_req, res) => {
     if (!reload) return sendError(res, 409, 'no_config_source', 'this instance was started without a configuration file');
     const outcome = await reload();
     if (!outcome.reloaded) {

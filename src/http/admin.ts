@@ -1,7 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import type { Bridge } from '../bridge.js';
-import { type DeadLetter, laneOf } from '../delivery/delivery.js';
+import type { AdminFacade } from '../bridge-admin.js';
 import { sendError } from './errors.js';
 
 /** Compares digests so neither the token's length nor its content leaks through timing. */
@@ -29,52 +28,40 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
   };
 }
 
-/** Takes a dead letter and queues it again at the end of its conversation's lane (after later messages). */
-export async function replayDeadLetter(bridge: Bridge, id: string): Promise<DeadLetter | undefined> {
-  const letter = await bridge.queue.takeDeadLetter(id);
-  if (!letter) return undefined;
-  await bridge.queue.requeue(laneOf(letter.delivery), { ...letter.delivery, acceptedAt: Date.now() });
-  bridge.logger.info('dead letter replayed', { deadLetterId: letter.id, eventId: letter.delivery.event.id, tenant: letter.delivery.event.tenant });
-  return letter;
-}
-
-/** Queues a given-up lane's dead letters again, together and in order, at the end of their lane. */
-export async function replayDeadLetterGroup(bridge: Bridge, group: string): Promise<DeadLetter[]> {
-  const letters = await bridge.queue.replayGroup(group);
-  if (letters.length > 0) bridge.logger.info('dead-letter group replayed', { group, count: letters.length, tenant: letters[0]!.delivery.event.tenant });
-  return letters;
-}
-
 /**
  * Dead letters (list; replay one, which goes to the back of its conversation's lane; replay a given-up
  * lane's group, together and in order), what adapters could not
- * read, the opt-in inbound capture, and each connector's health.
+ * read, the opt-in inbound capture, and each connector's health (the last three from the instance's views: with
+ * `--workers N`, every worker's).
  */
-export function adminRouter(bridge: Bridge): Router {
+export function adminRouter(admin: AdminFacade): Router {
   const router = express.Router();
-  router.use('/admin', requireAdmin(bridge.config.server.adminToken));
+  router.use('/admin', requireAdmin(admin.config.server.adminToken));
 
   router.get('/admin/dead-letters', async (req, res) => {
     const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
-    const letters = await bridge.queue.listDeadLetters(limit);
-    res.json({ count: await bridge.queue.deadLetterCount(), deadLetters: letters });
+    const letters = await admin.deadLetters(limit);
+    res.json({ count: await admin.deadLetterCount(), deadLetters: letters });
   });
 
-  router.get('/admin/unrecognized', (req, res) => {
+  router.get('/admin/unrecognized', async (req, res) => {
     const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
-    res.json({ samples: bridge.unrecognized.list(tenant) });
+    const { unrecognized, workers } = await admin.instance();
+    res.json({ samples: unrecognized.filter((s) => tenant === undefined || s.tenant === tenant), ...(workers ? { workers } : {}) });
   });
 
-  router.get('/admin/captured', (_req, res) => {
-    res.json({ payloads: bridge.capture.list() });
+  router.get('/admin/captured', async (_req, res) => {
+    const { captured, workers } = await admin.instance();
+    res.json({ payloads: captured, ...(workers ? { workers } : {}) });
   });
 
-  router.get('/admin/health', (_req, res) => {
-    res.json({ connectors: bridge.health.list() });
+  router.get('/admin/health', async (_req, res) => {
+    const { connectors, workers } = await admin.instance();
+    res.json({ connectors, ...(workers ? { workers } : {}) });
   });
 
   router.post('/admin/dead-letters/:id/replay', async (req, res) => {
-    const letter = await replayDeadLetter(bridge, String(req.params.id));
+    const letter = await admin.replayDeadLetter(String(req.params.id));
     if (!letter) return sendError(res, 404, 'not_found', 'no dead letter with that id');
     res.status(202).json({
       replayed: letter.id,
@@ -87,7 +74,7 @@ export function adminRouter(bridge: Bridge): Router {
   });
 
   router.post('/admin/dead-letters/groups/:group/replay', async (req, res) => {
-    const letters = await replayDeadLetterGroup(bridge, String(req.params.group));
+    const letters = await admin.replayDeadLetterGroup(String(req.params.group));
     if (letters.length === 0) return sendError(res, 404, 'not_found', 'no dead-letter group with that id');
     const eventIds = letters.map((l) => l.delivery.event.id);
     res.status(202).json({

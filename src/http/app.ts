@@ -1,19 +1,23 @@
 import express, { type Express } from 'express';
 import type { Bridge } from '../bridge.js';
+import { BridgeAdmin } from '../bridge-admin.js';
 import type { ReloadOutcome } from '../config/reload-plan.js';
 import { adminRouter } from './admin.js';
 import { adminConversationsRouter } from './admin-conversations.js';
 import { adminPageRouter } from './admin-page.js';
 import { adminReloadRouter } from './admin-reload.js';
+import { type InstanceViews, processViews } from '../observability/instance-views.js';
 import { requestIdFrom, withRequestId } from '../observability/request-context.js';
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
 import { webhookRouter } from './webhooks.js';
-import { within } from '../time-limit.js';
 
 const READY_TIMEOUT_MS = 2000;
 
-export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome> } = {}): Express {
+/** `views`: what `/metrics` and the admin views read (by default this process; a cluster worker's read every worker's). */
+export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome>; views?: InstanceViews } = {}): Express {
+  const views = options.views ?? processViews(bridge);
+  const admin = new BridgeAdmin(bridge, views);
   const app = express();
   app.disable('x-powered-by');
   // Answers are small JSON no client caches: hashing each one for an ETag is wasted work per webhook.
@@ -30,30 +34,21 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   });
 
   app.get('/readyz', async (_req, res) => {
-    // In Redis mode the queue shares the store's connection. While it is down nothing is asked: a
-    // ping would only wait in the client's offline queue.
-    const ask = (ping: () => Promise<void>) =>
-      bridge.store.connected ? within(ping(), READY_TIMEOUT_MS) : Promise.reject(new Error('not connected'));
-    const checks = await Promise.allSettled([ask(() => bridge.store.ping()), ask(() => bridge.queue.ping())]);
-    const [store, queue] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
+    const { store, queue } = await admin.reachability(READY_TIMEOUT_MS);
     const ready = store === 'ok' && queue === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store, queue });
   });
 
   app.get('/metrics', async (_req, res) => {
-    // The queue-depth gauge is kept current by the bridge (it also drives back-pressure); only the
-    // dead-letter count is read per scrape.
-    const dead = await bridge.queue.deadLetterCount().catch(() => undefined);
-    if (dead !== undefined) bridge.metrics.deadLetterDepth.set(dead);
-    res.type(bridge.metrics.registry.contentType).send(await bridge.metrics.registry.metrics());
+    res.type(bridge.metrics.registry.contentType).send(await views.metrics());
   });
 
   app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
   app.use(filesRouter(bridge));
-  app.use(adminPageRouter(bridge));
-  app.use(adminReloadRouter(bridge, options.reload));
-  app.use(adminRouter(bridge));
-  app.use(adminConversationsRouter(bridge));
+  app.use(adminPageRouter(admin));
+  app.use(adminReloadRouter(admin, options.reload));
+  app.use(adminRouter(admin));
+  app.use(adminConversationsRouter(admin));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such endpoint'));
   app.use(errorHandler(bridge.logger));
   return app;

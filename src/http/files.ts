@@ -1,7 +1,11 @@
 import express, { type Router } from 'express';
+import { withAuthRefresh } from '../auth/auth-refresh.js';
 import type { Bridge } from '../bridge.js';
 import { DeliveryError, InboundError } from '../errors.js';
 import { sendError } from './errors.js';
+
+/** What the file link route uses of the bridge: the tenants, the link keys and the connectors holding the files. */
+export type FileLinkRoute = Pick<Bridge, 'tenant' | 'fileLinks' | 'connector' | 'metrics' | 'logger'>;
 
 /**
  * `GET /files/:tenant/:token`: a bridge file link (src/files/file-links.ts) clicked. The token is checked
@@ -10,7 +14,7 @@ import { sendError } from './errors.js';
  * storage to the reader (no size limit or load here), the signed URL authorizes that one file for a short
  * while and carries none of our credentials, and the bearer token used to ask for it never leaves.
  */
-export function filesRouter(bridge: Bridge): Router {
+export function filesRouter(bridge: FileLinkRoute): Router {
   const router = express.Router();
   router.get('/files/:tenant/:token', async (req, res) => {
     const tenant = String(req.params.tenant);
@@ -26,7 +30,8 @@ export function filesRouter(bridge: Bridge): Router {
       const ref = bridge.fileLinks.read(tenant, String(req.params.token));
       const connector = bridge.connector(tenant, ref.platform);
       if (!connector?.resolveFile) return refuse(404, 'file_not_found', 'the platform that holds this file is not configured');
-      const file = await connector.resolveFile(ref.nativeId);
+      const resolve = connector.resolveFile.bind(connector);
+      const file = await withAuthRefresh(connector, () => resolve(ref.nativeId));
       if (!/^https?:\/\//i.test(file.url)) throw new DeliveryError(`${ref.platform} gave a download address that is not http(s)`, false);
       bridge.metrics.fileLinkRequests.inc({ tenant, outcome: 'redirected' });
       return res.redirect(302, file.url);

@@ -1,17 +1,20 @@
 import express, { type Router } from 'express';
 import { AuthenticationError, InboundError, PayloadError } from '../errors.js';
 import type { Bridge } from '../bridge.js';
-import type { RawInbound } from '../platform/adapter.js';
+import type { PlatformConnector, RawInbound } from '../platform/adapter.js';
 import { readBody } from './body-reader.js';
 import { sendError } from './errors.js';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
+/** What the webhook route uses of the bridge: the connectors, the intake and its accounting. */
+export type WebhookIntake = Pick<Bridge, 'connector' | 'refusals' | 'capture' | 'intake' | 'ingest'>;
+
 /**
  * `POST /webhooks/:tenant/:platform`: the connector authenticates the raw bytes, the core parses,
  * the connector normalizes, the ingestor enqueues; the answer goes out as soon as the events are stored.
  */
-export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
+export function webhookRouter(bridge: WebhookIntake, bodyLimit: string): Router {
   const router = express.Router();
   router.post(
     '/webhooks/:tenant/:platform',
@@ -29,11 +32,10 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
     async (req, res, next) => {
       const platform = String(req.params.platform);
       const tenantId = String(req.params.tenant);
-      const connector = res.locals.connector as NonNullable<ReturnType<Bridge['connector']>>;
+      const connector = res.locals.connector as PlatformConnector;
       const raw: RawInbound = {
         headers: req.headers,
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-        query: Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)])),
       };
       try {
         // Authenticate before looking at the content: an unauthenticated caller learns nothing.
@@ -50,9 +52,8 @@ export function webhookRouter(bridge: Bridge, bodyLimit: string): Router {
         // Only authenticated bodies: the capture is for comparing what the vendor sends with our readings.
         bridge.capture.record(tenantId, platform, body);
         // Adapters may read the store while normalizing: the store's limits cover both steps.
-        const result = await bridge.intake.guard(async () => bridge.ingest(tenantId, platform, await connector.normalize!(body, raw)));
-        const answer = connector.inboundResponse?.(result) ?? { status: 200, body: result };
-        res.status(answer.status).json(answer.body);
+        const result = await bridge.intake.guard(async () => bridge.ingest(tenantId, platform, await connector.normalize!(body)));
+        res.status(200).json(result);
       } catch (err) {
         if (err instanceof InboundError) {
           // An auth refusal's message is the adapter's fixed text naming the check that failed (never the

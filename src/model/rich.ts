@@ -44,4 +44,3 @@ export const Card = z.object({
 export const RichContent = z.discriminatedUnion('type', [QuickReplies, ListPicker, Card]);
 export type RichContent = z.infer<typeof RichContent>;
 export type RichContentInput = z.input<typeof RichContent>;
-export type RichType = RichContent['type'];

@@ -27,7 +27,8 @@ export interface InboundGapRecord extends InboundGap {
   bridgeConversationId?: string;
 }
 
-const KEPT = 50;
+/** How many gaps a process keeps for the status page (the newest). */
+export const INBOUND_GAPS_KEPT = 50;
 
 export class InboundGaps {
   private readonly records: InboundGapRecord[] = [];
@@ -51,7 +52,7 @@ export class InboundGaps {
       missing: gap.from === gap.to ? `${gap.from}` : `${gap.from}-${gap.to}`,
     });
     this.records.push(record);
-    if (this.records.length > KEPT) this.records.shift();
+    if (this.records.length > INBOUND_GAPS_KEPT) this.records.shift();
   }
 
   /** Newest first: what this instance detected (each gap is detected by one instance). */

@@ -11,11 +11,28 @@ export interface RouteLive {
 /** One scrape reads the parked lanes once for both gauges that show them. */
 const PARKED_READ_REUSE_MS = 1000;
 
+/** The worker gauges' names and help: a combined scrape states them again on its own registry. */
+export const WORKERS = {
+  name: 'chatbridge_workers',
+  help: 'Bridge processes behind this scrape: 1, or the running workers of `--workers N`',
+} as const;
+export const WORKERS_UNANSWERED = {
+  name: 'chatbridge_workers_unanswered',
+  help: 'Workers that did not answer this scrape in time: their last reported values stand in (0 with one process)',
+} as const;
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /**
  * The bridge's Prometheus metrics, on a registry of their own (several bridges can live in one
  * process in tests). Labels hold tenant, platform, kind and reason: never ids or secrets.
+ *
+ * With `--workers N` a scrape combines every worker's registry (src/cluster/cluster-views.ts), each
+ * metric by its `aggregator`: counters and histograms are summed (the default); what every worker reads
+ * from the shared store or queue takes the maximum, since a sum would count it N times; per-process
+ * gauges take the maximum too (the worst breaker, the latest success, a connector up while any worker's
+ * last call worked). prom-client's default process metrics keep their own settings: CPU, memory and
+ * handles summed over the workers, event-loop lag averaged, the start time omitted.
  */
 export class Metrics {
   readonly registry = new client.Registry();
@@ -76,26 +93,30 @@ export class Metrics {
   });
   readonly connectorUp = new client.Gauge({
     name: 'chatbridge_connector_up',
-    help: 'Whether the last vendor call of a connector that settled it worked (token, logon, poll, send): 1 or 0',
+    help: 'Whether the last vendor call of a connector that settled it worked (token, logon, poll, send): 1 or 0; with several workers, 1 while any worker\'s last call worked',
     labelNames: ['tenant', 'platform'] as const,
+    aggregator: 'max',
     registers: [this.registry],
   });
   readonly connectorLastSuccess = new client.Gauge({
     name: 'chatbridge_connector_last_success_timestamp_seconds',
     help: 'When a vendor call of the connector last worked (Unix seconds)',
     labelNames: ['tenant', 'platform'] as const,
+    aggregator: 'max',
     registers: [this.registry],
   });
   readonly connectorState = new client.Gauge({
     name: 'chatbridge_connector_state',
-    help: 'Delivery circuit breaker of a target in this process: 0 closed, 1 half-open (one lane probes), 2 open (no lane attempted)',
+    help: 'Delivery circuit breaker of a target in this instance (the worst of its workers): 0 closed, 1 half-open (one lane probes), 2 open (no lane attempted)',
     labelNames: ['tenant', 'platform'] as const,
+    aggregator: 'max',
     registers: [this.registry],
   });
   readonly lanesParked = new client.Gauge({
     name: 'chatbridge_lanes_parked',
     help: 'Conversation lanes whose head failed or was held by an open breaker and is not delivered yet',
     labelNames: ['tenant', 'platform'] as const,
+    aggregator: 'max',
     registers: [this.registry],
     collect: () => this.collectParked(),
   });
@@ -103,6 +124,7 @@ export class Metrics {
     name: 'chatbridge_lane_oldest_age_seconds',
     help: 'Age (since acceptance) of the oldest undelivered head among parked lanes; 0 when none is parked',
     labelNames: ['tenant', 'platform'] as const,
+    aggregator: 'max',
     registers: [this.registry],
     collect: () => this.collectParked(),
   });
@@ -122,6 +144,7 @@ export class Metrics {
   readonly queueDepth = new client.Gauge({
     name: 'chatbridge_queue_depth',
     help: 'Events waiting for delivery',
+    aggregator: 'max',
     registers: [this.registry],
   });
   readonly shutdownUndelivered = new client.Gauge({
@@ -132,13 +155,19 @@ export class Metrics {
   readonly queueDepthLimit = new client.Gauge({
     name: 'chatbridge_queue_depth_limit',
     help: 'delivery.maxQueueDepth: at this queue depth webhooks answer 503 and pollers wait (alert before it)',
+    aggregator: 'max',
     registers: [this.registry],
   });
   readonly deadLetterDepth = new client.Gauge({
     name: 'chatbridge_dead_letter_depth',
     help: 'Events in the dead-letter list',
+    aggregator: 'max',
     registers: [this.registry],
+    collect: () => this.collectDeadLetters(),
   });
+  /* Set here to one process; a scrape combining `--workers N` states its own (src/cluster/cluster-views.ts). */
+  readonly workers = new client.Gauge({ ...WORKERS, aggregator: 'omit', registers: [this.registry] });
+  readonly workersUnanswered = new client.Gauge({ ...WORKERS_UNANSWERED, aggregator: 'omit', registers: [this.registry] });
 
   /* Per route (`<customer>-><agent platform>`, from the configuration): what a migration watches. */
   readonly routeConversationsStarted = new client.Counter({
@@ -157,6 +186,7 @@ export class Metrics {
     name: 'chatbridge_route_conversations_live',
     help: 'Conversations started and not yet ended, by route (shared by every instance: read from the store)',
     labelNames: ['tenant', 'route'] as const,
+    aggregator: 'max',
     registers: [this.registry],
     collect: () => this.collectLive(),
   });
@@ -186,6 +216,7 @@ export class Metrics {
     registers: [this.registry],
   });
   private liveSource: (() => Promise<RouteLive[]>) | undefined;
+  private deadLetterSource: (() => Promise<number>) | undefined;
   private parkedSource: (() => Promise<ParkedTarget[]>) | undefined;
   private parkedRead: { at: number; rows: Promise<ParkedTarget[] | undefined> } | undefined;
 
@@ -226,7 +257,20 @@ export class Metrics {
     for (const { tenant, route, live } of rows) this.routeConversationsLive.set({ tenant, route }, live);
   }
 
+  /** The bridge tells the dead-letter gauge where to count at each scrape. */
+  readDeadLettersFrom(source: () => Promise<number>): void {
+    this.deadLetterSource = source;
+  }
+
+  private async collectDeadLetters(): Promise<void> {
+    // The queue unreachable: keep the last value rather than failing the whole scrape.
+    const count = await this.deadLetterSource?.().catch(() => undefined);
+    if (count !== undefined) this.deadLetterDepth.set(count);
+  }
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
+    this.workers.set(1);
+    this.workersUnanswered.set(0);
     if (options.defaultMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'chatbridge_' });
   }
 }

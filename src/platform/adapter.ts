@@ -3,10 +3,9 @@ import type { z } from 'zod';
 import type { VendorHttpFactory } from '../vendor-http/vendor-client.js';
 import type { EventKind, EventOfKind, InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
 import type { InboundGap } from '../observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../observability/unrecognized.js';
-import type { MappingStore } from '../store/mapping-store.js';
+import type { MappingStore, PlatformKey } from '../store/mapping-store.js';
 import type { PlatformCapability } from './capabilities.js';
 import type { DropKind, DropReason } from './drop-reasons.js';
 
@@ -18,11 +17,10 @@ import type { DropKind, DropReason } from './drop-reasons.js';
 
 export type RouteRole = 'customer' | 'agent';
 
-/** A webhook as it reached us: raw bytes (signatures are over these), headers, query. */
+/** A webhook as it reached us: raw bytes (signatures are over these) and headers. */
 export interface RawInbound {
   headers: IncomingHttpHeaders;
   rawBody: Buffer;
-  query: Record<string, string>;
 }
 
 export interface IngestResult {
@@ -35,8 +33,9 @@ export interface IngestResult {
 export interface PlatformRuntime {
   tenantId: string;
   store: MappingStore;
+  /** The store key of a piece of this platform's own state for this tenant: `<platform>:<tenant>:<kind>:...`. */
+  key: PlatformKey;
   logger: Logger;
-  metrics: Metrics;
   /**
    * Hands normalized events to the core (resolve conversation, dedupe, enqueue). Adapters that poll
    * (RightNow) call it from their loop; webhooks go through `normalize` instead.
@@ -69,7 +68,7 @@ export interface ConversationHandle {
   readonly id: string;
   readonly tenant: string;
   /** This platform's native conversation id, once known. */
-  nativeId(platform?: string): string | undefined;
+  nativeId(): string | undefined;
   /** Links the native id this platform gave the conversation (after creating it there). */
   link(nativeId: string): Promise<void>;
   attr(name: string): string | undefined;
@@ -156,9 +155,7 @@ export interface PlatformConnector {
    * Turn a verified, parsed webhook body into events; throw PayloadError for a malformed payload.
    * Types the platform documents but the bridge does not carry are dropped via `runtime.drop`.
    */
-  normalize?(body: unknown, req: RawInbound): Promise<InboundEventInput[]> | InboundEventInput[];
-  /** Some vendors want a particular success body (eGain, LivePerson are happy with any 200). */
-  inboundResponse?(result: IngestResult): { status: number; body: unknown };
+  normalize?(body: unknown): Promise<InboundEventInput[]> | InboundEventInput[];
   /** What the platform sends: a handler per canonical kind (see OutboundHandlers). */
   readonly outbound: OutboundHandlers;
   /**
@@ -228,7 +225,7 @@ export interface PlatformFactory<C = unknown> {
   readonly configSchema: z.ZodType<C>;
   /** Keys a side needs that the schema alone cannot require (it does not know the routes). */
   requirementsFor?(role: RouteRole, config: C): { path: PropertyKey[]; problem: string }[];
-  create(args: { tenantId: string; config: C; runtime: PlatformRuntime }): PlatformConnector;
+  create(args: { config: C; runtime: PlatformRuntime }): PlatformConnector;
   /** Operator commands (eGain's register-channel); the CLI lists them without knowing the platform. */
   readonly commands?: readonly PlatformCommand<C>[];
   /** Lets the sandbox run this platform with no vendor account (its simulator on loopback). */

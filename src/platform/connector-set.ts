@@ -85,7 +85,7 @@ export class ConnectorSet {
   private create(tenant: TenantConfig, platform: string): PlatformConnector | undefined {
     const factory = this.registry.get(platform);
     if (!factory) return undefined;
-    const connector = factory.create({ tenantId: tenant.id, config: tenant.platforms[platform], runtime: this.runtime(tenant.id, platform) });
+    const connector = factory.create({ config: tenant.platforms[platform], runtime: this.runtime(tenant.id, platform) });
     this.connectors.set(connectorId({ tenant: tenant.id, platform }), connector);
     return connector;
   }

@@ -18,8 +18,8 @@ export class StoredConversation implements ConversationHandle {
     return this.record.tenant;
   }
 
-  nativeId(platform = this.platform): string | undefined {
-    return this.record.links[platform];
+  nativeId(): string | undefined {
+    return this.record.links[this.platform];
   }
 
   async link(nativeId: string): Promise<void> {

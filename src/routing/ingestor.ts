@@ -1,6 +1,5 @@
 import { PayloadError } from '../errors.js';
 import { currentRequestId } from '../observability/request-context.js';
-import { formatPath } from '../config/load.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { Delivery } from '../delivery/delivery.js';
 import { laneOf } from '../delivery/delivery.js';
@@ -185,14 +184,11 @@ export class Ingestor {
   private validate(platform: string, input: InboundEventInput, index: number): InboundEvent {
     const parsed = InboundEvent.safeParse(input);
     if (!parsed.success) {
-      throw new PayloadError(
-        'the payload does not describe a valid conversation event',
-        parsed.error.issues.map((issue) => ({ path: formatPath([index, ...issue.path]), problem: issue.message })),
-      );
+      throw PayloadError.fromZod('the payload does not describe a valid conversation event', parsed.error, [index]);
     }
     if (parsed.data.origin.platform !== platform) {
       throw new PayloadError('event origin does not match the webhook platform', [
-        { path: `[${index}].origin.platform`, problem: `expected ${platform}` },
+        { path: `${index}.origin.platform`, problem: `expected ${platform}` },
       ]);
     }
     return parsed.data;

@@ -1,3 +1,4 @@
+import { withAuthRefresh } from '../auth/auth-refresh.js';
 import type { NativeHandOver, PlatformConnector } from '../platform/adapter.js';
 import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 import { StoredConversation } from './conversation-handle.js';
@@ -51,7 +52,9 @@ export class NativeShare {
     if (!connector?.handToNativeAgents) throw new Error(`${customer} cannot hand conversations to its own agents`);
     if (record.attrs.native !== reason) await this.setAttrs(record, { native: reason });
     try {
-      await connector.handToNativeAgents(new StoredConversation(this.deps.store, record, customer, 'customer'), handOver);
+      const handToNativeAgents = connector.handToNativeAgents.bind(connector);
+      const conversation = new StoredConversation(this.deps.store, record, customer, 'customer');
+      await withAuthRefresh(connector, () => handToNativeAgents(conversation, handOver));
     } catch (err) {
       if (reason === 'handed-back') await this.setAttrs(record, { native: '' });
       throw err;

@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { z } from 'zod';
 import type { Bridge } from '../bridge.js';
+import { zodDetails } from '../errors.js';
 import { requireAdmin } from '../http/admin.js';
 import { sendError } from '../http/errors.js';
+import { problemsDetail } from '../observability/unrecognized.js';
 import type { Sandbox } from './sandbox.js';
 import { type SayReport, SayRefused, sandboxSay } from './say.js';
 
@@ -41,7 +43,7 @@ export async function serveSandboxControl(
   app.use(express.json({ limit: '16kb' }));
   app.post('/say', async (req, res) => {
     const body = SayBody.safeParse(req.body);
-    if (!body.success) return sendError(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!body.success) return sendError(res, 400, 'invalid_request', problemsDetail(zodDetails(body.error)));
     try {
       res.json(await sandboxSay(sandbox, bridge, body.data));
     } catch (err) {

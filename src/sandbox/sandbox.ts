@@ -7,8 +7,6 @@ import type { BridgeConfig } from '../config/schema.js';
 import type { RouteRole, SandboxPlatform } from '../platform/adapter.js';
 import type { PlatformRegistry } from '../platform/registry.js';
 
-export const SANDBOX_TENANT = 'demo';
-
 export interface Sandbox {
   config: BridgeConfig;
   platforms: { platform: string; role: RouteRole; url: string }[];

@@ -1,6 +1,7 @@
 import type { Bridge } from '../bridge.js';
 import type { RouteRole } from '../platform/adapter.js';
 import { LiveConversations } from '../routing/live-conversations.js';
+import { sleep } from '../sleep.js';
 import type { Sandbox } from './sandbox.js';
 
 export interface SayRequest {
@@ -65,7 +66,7 @@ export async function sandboxSay(sandbox: Sandbox, bridge: Bridge, request: SayR
       if (targetNative && times(sandbox, target, targetNative, request.text) > before) return { ...report, delivered: true };
     }
     if (Date.now() >= deadline) return report;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
   }
 }
 

@@ -167,6 +167,17 @@ export abstract class MappingStore {
   }
 }
 
+/** Builds the key of one piece of a platform's own state (PlatformRuntime.key). */
+export type PlatformKey = (kind: string, ...parts: string[]) => string;
+
+/**
+ * The keys a platform keeps its own state under for one tenant: `<platform>:<tenant>:<kind>:...`
+ * (under the store's prefix), so every adapter's keys for a tenant share one prefix.
+ */
+export function platformKeys(store: MappingStore, platform: string, tenantId: string): PlatformKey {
+  return (kind, ...parts) => store.key(platform, tenantId, kind, ...parts);
+}
+
 function prefixAttrs(attrs: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(attrs).map(([k, v]) => [`attr.${k}`, v]));
 }

@@ -36,8 +36,8 @@ export interface VendorHttp {
 }
 
 /**
- * A 2xx says the vendor works; no answer, a 5xx, a 429 or a refused credential (401, 403) says it does
- * not. Other 4xx answers are about one request (a payload the vendor refuses), not the vendor, and report nothing.
+ * A 2xx says the vendor works; no answer, a 5xx, a 429, a 408 or a refused credential (401, 403) says it
+ * does not. Other 4xx answers are about one request (a payload the vendor refuses), not the vendor, and report nothing.
  */
 export interface CallOutcomes {
   succeeded(): void;

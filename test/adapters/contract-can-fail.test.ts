@@ -86,6 +86,18 @@ const broken: [string, Change, Check, RegExp][] = [
     checkVerifyRefusesStrangers,
     /accepted a webhook with Basic credentials of a stranger/,
   ],
+  [
+    'a verify that takes any token header',
+    {
+      connector: () => ({
+        verify: (req) => {
+          if (!req.headers['x-relay-token']) throw new AuthenticationError();
+        },
+      }),
+    },
+    checkVerifyRefusesStrangers,
+    /accepted a webhook with tokens of a stranger in token headers/,
+  ],
   ['webhooks taken without verify', { connector: () => ({ verify: undefined }) }, checkVerifyRefusesStrangers, /without verifying them/],
   [
     'a verify that refuses with a plain Error',

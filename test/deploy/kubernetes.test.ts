@@ -85,6 +85,13 @@ describe('deploy/kubernetes (Kustomize base)', () => {
     }
   });
 
+  it('runs one worker process per CPU of the limit (the container may not see its limit as its core count)', () => {
+    const container = one('Deployment').spec.template.spec.containers[0];
+    const workers = container.env.find((e: any) => e.name === 'CHATBRIDGE_WORKERS');
+    expect(workers?.value).toMatch(/^[1-9]\d*$/);
+    expect(Number(workers.value)).toBe(Number(container.resources.limits.cpu));
+  });
+
   it('mounts the configuration from a ConfigMap generated from config/ where the image reads it', () => {
     const configMap = one('ConfigMap');
     expect(Object.keys(configMap.data)).toEqual(['example.yaml']);

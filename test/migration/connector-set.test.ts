@@ -23,7 +23,7 @@ function lifecyclePlatform(
     platform,
     roles,
     configSchema: TestPlatformConfig,
-    create: ({ tenantId, config }) => ({
+    create: ({ config, runtime: { tenantId } }) => ({
       platform,
       outbound: {},
       start: async () => void log.push(`start ${tenantId}/${platform} ${config.apiKey}`),
@@ -43,7 +43,7 @@ describe('connectors across a reload', () => {
     .register(lifecyclePlatform('alpha', ['customer'], log))
     .register(lifecyclePlatform('beta', ['agent'], log, handOverDone));
   const store = new MemoryMappingStore();
-  const runtime = (tenantId: string) => fakeRuntime({ tenantId, store });
+  const runtime = (tenantId: string, platform: string) => fakeRuntime({ platform, tenantId, store });
 
   function config(tenants: Record<string, { alpha: string; beta: string }>): BridgeConfig {
     return parseConfig(

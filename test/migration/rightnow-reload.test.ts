@@ -4,7 +4,7 @@ import type { ChatbridgeService } from '../../src/service.js';
 import { TOKEN_B, eventually, postWebhook, relayPayload } from '../support/bridge-fixture.js';
 import { TargetServer } from '../support/target-server.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
-import { acceptedEngagement, connector, recordingRuntime, simConfig, waitFor } from '../adapters/rightnow/harness.js';
+import { acceptedEngagement, makeConnector, makeRuntime, rightnowConfig, waitFor } from '../adapters/rightnow/harness.js';
 import { ConfigFile, migrationRegistry, reload, startFromFile } from './migration-fixture.js';
 
 /** RightNow end users routed to relay-b agents; `pollTimeoutMs` is the knob the reload turns. */
@@ -16,7 +16,7 @@ function doc(sim: RightNowSimulator, targetUrl: string, pollTimeoutMs: number) {
       {
         id: 'acme',
         routes: [{ customer: 'rightnow', agents: [{ platform: 'relay-b' }] }],
-        rightnow: simConfig(sim, { pollTimeoutMs }),
+        rightnow: rightnowConfig(sim, { pollTimeoutMs }),
         'relay-b': { token: TOKEN_B, targetUrl },
       },
     ],
@@ -72,8 +72,8 @@ describe('a RightNow connector handing over', () => {
 
   it('when it hands over with a long poll outstanding, then what the server answers into that poll is still ingested, and nobody logs off', async () => {
     sim = await startRightNowSimulator({ pollHoldMs: 2000 });
-    const runtime = recordingRuntime(new MemoryMappingStore());
-    const conn = connector(sim, runtime);
+    const runtime = makeRuntime(new MemoryMappingStore());
+    const conn = makeConnector(rightnowConfig(sim), runtime);
     const engagement = await acceptedEngagement(sim, conn, runtime);
     const polls = sim.count('getMessages');
     await waitFor(() => sim.count('getMessages') > polls, 'the next long poll');

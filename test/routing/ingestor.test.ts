@@ -76,6 +76,13 @@ async function queuedConversations(queue: MemoryQueueBackend): Promise<Map<strin
     expect(await store.findMessage('acme', 'cust', 'b-m2')).toBe('cust:b:2');
   });
 
+  it('when one batch names an event twice (a vendor repeating a message in one callback), then it is queued once and the repeat counts as a duplicate', async () => {
+    const store = new RedisMappingStore(redis!, { keyPrefix: `${prefix}${(n += 1)}:` });
+    const { queue, ingestor } = setup(store);
+    expect(await ingestor.ingest('acme', 'cust', [say('c1', 1), say('c1', 1)])).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect([...(await queuedConversations(queue)).keys()]).toEqual(['cust:c1:1']);
+  });
+
   it('when a message link fails to write, then the ingest fails, and the redelivery writes it while the queue drops the copy', async () => {
     let failures = 1;
     class FlakyStore extends RedisMappingStore {

@@ -6,7 +6,7 @@ import { TOKEN_B, eventually, postWebhook, relayConfig, relayPayload, relayRegis
 import { compileProject, killHard, startChild, type ChildBridge } from '../support/child-process.js';
 import { TEST_REDIS_URL, deletePrefix, redisAvailable, uniqueTestPrefix } from '../support/redis.js';
 import { TargetServer } from '../support/target-server.js';
-import { simConfig } from '../adapters/rightnow/harness.js';
+import { rightnowConfig } from '../adapters/rightnow/harness.js';
 import { PollWatchProxy } from './poll-watch-proxy.js';
 
 const redisUp = await redisAvailable();
@@ -114,7 +114,7 @@ const CONCURRENCY = 4;
           {
             id: 'acme',
             routes: [{ customer: 'rightnow', agents: [{ platform: 'relay-b' }] }],
-            rightnow: simConfig(sim, { siteUrl: rightnowUrl, chatServerUrl: rightnowUrl }),
+            rightnow: rightnowConfig(sim, { siteUrl: rightnowUrl, chatServerUrl: rightnowUrl }),
             'relay-b': { token: TOKEN_B, targetUrl },
           },
         ],
@@ -133,7 +133,7 @@ const CONCURRENCY = 4;
     expect(proxy.maxOutstanding).toBe(1);
     expect(proxy.pollStatuses.every((s) => s === 200)).toBe(true);
 
-    const leaseKey = `${prefix}rightnow:lease:acme:12`;
+    const leaseKey = `${prefix}rightnow:acme:lease:12`;
     const holder = await redis.get(leaseKey);
     expect(holder).toEqual(expect.any(String));
     await killHard(first.process);

@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TOKEN_A, eventually, relayConfig, relayPayload } from '../support/bridge-fixture.js';
+import { eventually, relayConfig, relayPayload } from '../support/bridge-fixture.js';
 import { compileProject, killHard } from '../support/child-process.js';
+import { Cluster, postOnNewConnection, writeConfig } from '../support/cluster-process.js';
 import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
 import { TargetServer } from '../support/target-server.js';
 
@@ -12,66 +10,6 @@ const redisUp = await redisAvailable();
 const CONVERSATIONS = 8;
 const PER_CONVERSATION = 30;
 const CONCURRENCY = 4;
-
-interface LogLine {
-  message?: string;
-  pid?: number;
-  worker?: number;
-  url?: string;
-}
-
-/** The primary and its workers: every JSON line they wrote on stdout, and how the primary ended. */
-class Cluster {
-  readonly lines: LogLine[] = [];
-  readonly exited: Promise<number | null>;
-  readonly url: Promise<string>;
-
-  constructor(readonly process: ChildProcess) {
-    let resolveUrl: (url: string) => void;
-    this.url = new Promise((resolve) => (resolveUrl = resolve));
-    // Errors and warnings are logged on stderr, the rest on stdout.
-    for (const stream of [process.stdout!, process.stderr!]) {
-      let buffer = '';
-      stream.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        const complete = buffer.split('\n');
-        buffer = complete.pop()!;
-        for (const line of complete) {
-          if (!line.startsWith('{')) continue;
-          const parsed = JSON.parse(line) as LogLine;
-          this.lines.push(parsed);
-          if (parsed.url && !parsed.message) resolveUrl(parsed.url);
-        }
-      });
-    }
-    this.exited = new Promise((resolve) => process.on('exit', (code) => resolve(code)));
-  }
-
-  pidsOf(message: string, field: 'pid' | 'worker'): Set<number> {
-    return new Set(this.lines.filter((l) => l.message === message).map((l) => l[field]!));
-  }
-}
-
-function writeConfig(config: unknown): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'chatbridge-cfg-')), 'config.json');
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
-
-/** A webhook on a connection of its own: node:cluster hands out connections, so each can reach another worker. */
-function postOnNewConnection(url: string, body: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-relay-token': TOKEN_A } });
-    req.on('error', reject);
-    // A connection handed to a worker as it was killed may never be answered.
-    req.setTimeout(5000, () => req.destroy(new Error('no answer')));
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.end(JSON.stringify(body));
-  });
-}
 
 /** Real vendors' blocks pointing nowhere: the CLI knows only the real platforms, and refuses before any call. */
 const VENDORS = {

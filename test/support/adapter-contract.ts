@@ -42,15 +42,15 @@ export function checkDeclaration({ factory, connector }: ContractSubject): void 
   }
 }
 
-/** A request for the platform's webhook route: JSON, with the headers and query given. */
-function request(headers: Record<string, string>, query: Record<string, string> = {}): RawInbound {
-  return { headers: { 'content-type': 'application/json', ...headers }, rawBody: Buffer.from('{"hello":"world"}'), query };
+/** A request for the platform's webhook route: JSON, with the headers given. */
+function request(headers: Record<string, string>): RawInbound {
+  return { headers: { 'content-type': 'application/json', ...headers }, rawBody: Buffer.from('{"hello":"world"}') };
 }
 
 /**
  * Credentials of a stranger, in the places vendors put theirs: Basic and Bearer (a well-formed JWT signed
  * with a key nobody configured) authorization, an HMAC of the body under a wrong secret in the signature
- * headers, tokens in the query.
+ * headers, a shared token in the token headers (`verify` is given headers and body, never the URL).
  */
 async function strangerRequests(platform: string): Promise<{ what: string; req: RawInbound }[]> {
   const rawBody = request({}).rawBody;
@@ -72,7 +72,10 @@ async function strangerRequests(platform: string): Promise<{ what: string; req: 
     { what: 'a bearer token signed with a wrong key', req: request({ authorization: `Bearer ${jwt}` }) },
     { what: 'signatures under a wrong secret', req: request({ ...signatures, [`x-${platform}-signature`]: hmac('sha1') }) },
     { what: 'SHA-256 signatures under a wrong secret', req: request(signatures) },
-    { what: 'tokens in the query', req: request({}, { token: 'stranger', signature: hmac('sha256'), access_token: jwt }) },
+    {
+      what: 'tokens of a stranger in token headers',
+      req: request({ [`x-${platform}-token`]: 'stranger-token', 'x-api-key': 'stranger-token', 'x-auth-token': 'stranger-token', 'x-access-token': jwt }),
+    },
   ];
 }
 
@@ -107,13 +110,12 @@ export async function checkNormalizeRefusesMalformed({ factory, connector, runti
   if (!connector.normalize) return;
   for (const body of MALFORMED_BODIES) {
     const shown = JSON.stringify(body);
-    const raw: RawInbound = { headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(shown), query: {} };
     const ingested = runtime.ingested.length;
     const unrecognized = runtime.unrecognizedSeen.length;
     let err: unknown;
     let events: unknown;
     try {
-      events = await connector.normalize(body, raw);
+      events = await connector.normalize(body);
     } catch (caught) {
       err = caught;
     }
@@ -127,7 +129,7 @@ export async function checkNormalizeRefusesMalformed({ factory, connector, runti
 /** `stop()` before `start()`, `start()` twice and `stop()` twice all resolve: the core may call them so on a failed start-up or shutdown. */
 export async function checkLifecycle({ factory, tenantId, config }: ContractSubject): Promise<void> {
   // A connector of its own: the subject's keeps running for the other checks.
-  const connector = factory.create({ tenantId, config, runtime: fakeRuntime({ tenantId }) });
+  const connector = factory.create({ config, runtime: fakeRuntime({ platform: factory.platform, tenantId }) });
   const steps: [string, () => Promise<void> | undefined][] = [
     ['stop() before start()', () => connector.stop?.()],
     ['start()', () => connector.start?.()],

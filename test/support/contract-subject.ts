@@ -25,14 +25,13 @@ export interface ContractSubject {
  */
 export async function startSubject(factory: PlatformFactory<unknown>, role: RouteRole, tenantId = 'contract'): Promise<ContractSubject> {
   if (!factory.sandbox) throw new Error(`${factory.platform} has no sandbox provider: the contract runs a platform against its simulator`);
-  const runtime = fakeRuntime({ tenantId });
+  const runtime = fakeRuntime({ platform: factory.platform, tenantId });
   let connector: PlatformConnector | undefined;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const query = Object.fromEntries(new URL(req.url ?? '/', 'http://receiver').searchParams);
-      receive(connector, runtime, { headers: req.headers, rawBody: Buffer.concat(chunks), query }).then(
+      receive(connector, runtime, { headers: req.headers, rawBody: Buffer.concat(chunks) }).then(
         (status) => res.writeHead(status, { 'Content-Type': 'application/json' }).end('{}'),
         () => res.writeHead(500).end(),
       );
@@ -40,7 +39,7 @@ export async function startSubject(factory: PlatformFactory<unknown>, role: Rout
   });
   const url = await listenOnLoopback(server);
   const sandbox = await factory.sandbox.start({ tenantId, role, webhookUrl: `${url}/webhooks/${tenantId}/${factory.platform}` });
-  connector = factory.create({ tenantId, config: sandbox.config, runtime });
+  connector = factory.create({ config: sandbox.config, runtime });
   const created = connector;
   return {
     factory,
@@ -66,7 +65,7 @@ async function receive(connector: PlatformConnector | undefined, runtime: FakeRu
   if (!connector?.verify || !connector.normalize) return 404;
   try {
     await connector.verify(raw);
-    const events = await connector.normalize(JSON.parse(raw.rawBody.toString('utf8')) as unknown, raw);
+    const events = await connector.normalize(JSON.parse(raw.rawBody.toString('utf8')) as unknown);
     await runtime.ingest(events);
     return 200;
   } catch (err) {

@@ -1,11 +1,10 @@
 import type { InboundEventInput } from '../../src/model/events.js';
 import type { InboundGap } from '../../src/observability/inbound-gaps.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
-import { Metrics } from '../../src/observability/metrics.js';
 import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
 import type { PlatformRuntime } from '../../src/platform/adapter.js';
 import type { DropKind, DropReason } from '../../src/platform/drop-reasons.js';
-import type { MappingStore } from '../../src/store/mapping-store.js';
+import { type MappingStore, platformKeys } from '../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { createVendorHttp } from '../../src/vendor-http/vendor-client.js';
 
@@ -35,6 +34,8 @@ export interface FakeRuntime<S extends MappingStore = MemoryMappingStore> extend
 }
 
 export interface FakeRuntimeOptions<S extends MappingStore> {
+  /** The platform whose state `key` names. */
+  platform: string;
   tenantId?: string;
   /** Defaults to a memory store of its own (a store shared by several runtimes is passed here). */
   store?: S;
@@ -46,17 +47,19 @@ export interface FakeRuntimeOptions<S extends MappingStore> {
  * The one fake of the core for adapter tests: `ingest` records and accepts everything, drops, unreadable
  * payloads, gaps and captures are recorded, and HTTP clients are plain ones (no connector health to drive).
  */
-export function fakeRuntime<S extends MappingStore = MemoryMappingStore>(options: FakeRuntimeOptions<S> = {}): FakeRuntime<S> {
+export function fakeRuntime<S extends MappingStore = MemoryMappingStore>(options: FakeRuntimeOptions<S>): FakeRuntime<S> {
   const ingested: InboundEventInput[] = [];
   const drops: Dropped[] = [];
   const unrecognizedSeen: Unrecognized[] = [];
   const gapsSeen: InboundGap[] = [];
   const receivedSeen: unknown[] = [];
+  const tenantId = options.tenantId ?? 'acme';
+  const store = options.store ?? (new MemoryMappingStore() as MappingStore as S);
   return {
-    tenantId: options.tenantId ?? 'acme',
-    store: options.store ?? (new MemoryMappingStore() as MappingStore as S),
+    tenantId,
+    store,
+    key: platformKeys(store, options.platform, tenantId),
     logger: options.logger ?? createLogger({ silent: true }),
-    metrics: new Metrics(),
     ingested,
     drops,
     unrecognizedSeen,

@@ -53,10 +53,7 @@ export function relayPlatform(name: string, roles: readonly RouteRole[]): Platfo
           const parsed = RelayBody.safeParse(body);
           if (!parsed.success) {
             runtime.unrecognized('envelope', 'not a relay payload', body);
-            throw new PayloadError(
-              'not a relay payload',
-              parsed.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.message })),
-            );
+            throw PayloadError.fromZod('not a relay payload', parsed.error);
           }
           return parsed.data.messages.map((m) => ({
             kind: 'message',

@@ -41,7 +41,7 @@ export function createTestPlatform(platform: string, roles: readonly RouteRole[]
     platform,
     roles,
     configSchema: TestPlatformConfig,
-    create: ({ tenantId }) => ({
+    create: ({ runtime: { tenantId } }) => ({
       platform,
       outbound: sendingEveryKind(async (event, ctx) => {
         sent.push({ tenantId, platform, conversationId: ctx.conversation.id, role: ctx.conversation.role, attempt: ctx.attempt, event });

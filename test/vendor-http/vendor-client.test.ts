@@ -1,6 +1,8 @@
 import nock from 'nock';
-import { AuthExpiredError, PermanentError, RetryableError } from '../../src/errors.js';
-import { createVendorHttp, parseRetryAfter, reportingOutcomes, vendorCall } from '../../src/vendor-http/vendor-client.js';
+import { z } from 'zod';
+import { AuthExpiredError, ConversationGoneError, PermanentError, RetryableError } from '../../src/errors.js';
+import { parseRetryAfter, type VendorFailure } from '../../src/vendor-http/classify.js';
+import { createVendorHttp, parseReply, reportingOutcomes, vendorCall } from '../../src/vendor-http/vendor-client.js';
 import { useNock } from '../support/nock.js';
 
 const call = { vendor: 'acme', operation: 'send', vendorCode: (b: unknown) => (b as { code?: string })?.code };
@@ -42,13 +44,37 @@ describe.each([
     expect(await vendorCall(http, { method: 'POST', url: '/y' }, auth).catch((e: unknown) => e)).toBeInstanceOf(PermanentError);
   });
 
-  it('when the vendor answers 429 with Retry-After, then the wait is honoured, never under 1 s', async () => {
+  it('when the vendor answers 429 with Retry-After, then the wait is honoured as asked', async () => {
     nock('https://vendor.test').post('/x').reply(429, {}, { 'Retry-After': '7' });
     nock('https://vendor.test').post('/y').reply(429, {}, { 'Retry-After': '0' });
     const a = (await vendorCall(http, { method: 'POST', url: '/x' }, call).catch((e: unknown) => e)) as RetryableError;
     const b = (await vendorCall(http, { method: 'POST', url: '/y' }, call).catch((e: unknown) => e)) as RetryableError;
+    expect(a).toBeInstanceOf(RetryableError);
     expect(a.retryAfterMs).toBe(7000);
-    expect(b.retryAfterMs).toBe(1000);
+    expect(b.retryAfterMs).toBe(0);
+  });
+
+  it("when the vendor's rules set a floor after a 429, then a shorter or missing Retry-After waits that floor", async () => {
+    nock('https://vendor.test').post('/x').reply(429, {}, { 'Retry-After': '0' });
+    nock('https://vendor.test').post('/y').reply(429, {});
+    nock('https://vendor.test').post('/z').reply(429, {}, { 'Retry-After': '3' });
+    const floored = { ...call, rateLimitFloorMs: 1000 };
+    const waits = [];
+    for (const url of ['/x', '/y', '/z']) {
+      waits.push(((await vendorCall(http, { method: 'POST', url }, floored).catch((e: unknown) => e)) as RetryableError).retryAfterMs);
+    }
+    expect(waits).toEqual([1000, 1000, 3000]);
+  });
+
+  it("when the vendor's verdict names a class for its code, then that class wins over the status", async () => {
+    nock('https://vendor.test').post('/x').reply(409, { code: 'GONE' });
+    nock('https://vendor.test').post('/y').reply(409, { code: 'OTHER' });
+    const ruled = { ...call, verdict: (f: VendorFailure) => (f.code === 'GONE' ? ConversationGoneError : undefined) };
+    const gone = await vendorCall(http, { method: 'POST', url: '/x' }, ruled).catch((e: unknown) => e);
+    const other = await vendorCall(http, { method: 'POST', url: '/y' }, ruled).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(ConversationGoneError);
+    expect((gone as ConversationGoneError).message).toBe('acme send answered 409 (GONE)');
+    expect(other).toBeInstanceOf(PermanentError);
   });
 
   it('when a 503 carries Retry-After, then the retryable error carries the wait', async () => {
@@ -94,6 +120,30 @@ describe.each([
   });
 });
 
+describe('parseReply', () => {
+  const Reply = z.object({ id: z.string() });
+  const ok = { status: 200, headers: {}, data: { id: 'a' } };
+  const odd = { status: 200, headers: {}, data: { id: 7 } };
+
+  it('when the reply matches its schema, then the parsed reply is returned', () => {
+    expect(parseReply(Reply, ok, call)).toEqual({ id: 'a' });
+  });
+
+  it("when the reply cannot be read, then the call fails permanently, or as the vendor's verdict says", () => {
+    const unread = (() => {
+      try {
+        return parseReply(Reply, odd, call);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(unread).toBeInstanceOf(PermanentError);
+    expect((unread as Error).message).toBe('acme send sent an unreadable reply');
+    const retried = { ...call, verdict: (f: VendorFailure) => (f.unreadable ? RetryableError : undefined) };
+    expect(() => parseReply(Reply, odd, retried)).toThrow(RetryableError);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('parses Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('3')).toBe(3000);
@@ -116,6 +166,7 @@ describe('vendorCall reports whether the vendor works', () => {
     [500, 'failed send: acme send answered 500'],
     [429, 'failed send: acme send answered 429'],
     [401, 'failed send: acme send answered 401'],
+    [408, 'failed send: acme send answered 408'],
   ])('when the vendor answers %i, then it reports %p', async (status, reported) => {
     nock('https://vendor.test').post('/x').reply(status, {});
     await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
@@ -126,6 +177,13 @@ describe('vendorCall reports whether the vendor works', () => {
     nock('https://vendor.test').post('/x').reply(400, { code: 'BAD' }).post('/x').reply(404, {});
     await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
     await vendorCall(http, { method: 'POST', url: '/x', data: {} }, call).catch(() => undefined);
+    expect(outcomes).toEqual([]);
+  });
+
+  it("when the vendor's rules turn a 409 into a gone conversation, then nothing is reported: it is still about one request", async () => {
+    nock('https://vendor.test').post('/x').reply(409, {});
+    const gone = { ...call, verdict: () => ConversationGoneError };
+    expect(await vendorCall(http, { method: 'POST', url: '/x', data: {} }, gone).catch((e: unknown) => e)).toBeInstanceOf(ConversationGoneError);
     expect(outcomes).toEqual([]);
   });
 

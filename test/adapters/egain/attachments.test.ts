@@ -1,8 +1,8 @@
-import { attachmentRefusalNotice, checkAttachment } from '../../../adapters/egain/index.js';
+import { attachmentRefusalNotice, checkAttachment } from '../../../adapters/egain/restrictions.js';
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { DirectionRestrictions } from '../../../adapters/egain/wire.js';
 import { RetryableError } from '../../../src/errors.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event, startFileServer } from './harness.js';
+import { CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, makeConnector, makeRuntime, startFileServer } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const png = Buffer.alloc(300, 7);
@@ -28,8 +28,9 @@ describe('eGain attachments through the Asset API and the channel attachment pol
 
   // eGain is the agent side: the customer's files go through the channel's inbound policy (block exe/bat, 1000 bytes).
   const setup = async (attrs: Record<string, string> = {}) => {
-    const { connector, runtime } = connectorFor(egainConfig(sim, { clientId: 'cust', clientSecret: 'cust-secret' }));
-    const ctx = await contextFor(runtime, 'agent', undefined, attrs);
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim, { clientId: 'cust', clientSecret: 'cust-secret' }), runtime);
+    const ctx = await deliveryContext(runtime, 'agent', undefined, attrs);
     return { connector, ctx };
   };
   const attachment = (name: string, path: string, size: number) => ({ name, contentType: 'image/png', size, url: `${files.url}${path}` });
@@ -94,10 +95,12 @@ describe('eGain attachments through the Asset API and the channel attachment pol
 
   it('when the channel takes no attachments at all, then the notice is the unsupported-content text, not the blocked-extension one', async () => {
     const noFiles = { ...CHANNEL.restrictions!.inbound!, attachmentPolicy: { enabled: false } };
-    const { connector, runtime } = connectorFor(
+    const runtime = makeRuntime();
+    const connector = makeConnector(
       egainConfig(sim, { clientId: 'cust', clientSecret: 'cust-secret', channel: { ...CHANNEL, restrictions: { inbound: noFiles } } }),
+      runtime,
     );
-    const ctx = await contextFor(runtime, 'agent', undefined, { 'egain.language': 'fr-FR' });
+    const ctx = await deliveryContext(runtime, 'agent', undefined, { 'egain.language': 'fr-FR' });
     const result = await sendEvent(connector.outbound, event({ kind: 'message', text: '', attachments: [attachment('photo.png', '/photo.png', png.length)] }), ctx);
     expect(result).toEqual({
       status: 'dropped',

@@ -2,10 +2,8 @@ import { Writable } from 'node:stream';
 import { type CallbackShape, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { PayloadError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import type { RawInbound } from '../../../src/platform/adapter.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, egainConfig, knownConversation, makeRuntime, TENANT } from './harness.js';
+import { CHANNEL, CHANNEL_TYPE, egainConfig, knownConversation, makeConnector, makeRuntime, TENANT } from './harness.js';
 
-const raw: RawInbound = { headers: {}, rawBody: Buffer.from('{}'), query: {} };
 const ZOE = { firstName: 'Zoë', lastName: 'Ångström', language: 'fr-FR', contacts: { contact: [{ type: 'email', address: 'zoe@example.com' }] } };
 
 /** A runtime whose log lines are kept, to see what an operator would see. */
@@ -35,9 +33,9 @@ describe.each(SHAPES)('eGain callbacks with the %s', (_name, shape) => {
   afterEach(() => sim.close());
 
   it('when the first customer message of a new conversation arrives, then conversation.started carries the customer, then the message', async () => {
-    const { connector } = connectorFor(egainConfig(sim));
+    const connector = makeConnector(egainConfig(sim));
     const chat = sim.openConversation(CHANNEL_TYPE, 'zoe', ZOE);
-    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { id: 'm1', text: 'Bonjour', senderType: 'customer' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { id: 'm1', text: 'Bonjour', senderType: 'customer' }));
     const name = shape.customerName === 'name' ? { displayName: 'Zoë Ångström' } : { firstName: 'Zoë', lastName: 'Ångström' };
     expect(events).toEqual([
       expect.objectContaining({
@@ -51,10 +49,11 @@ describe.each(SHAPES)('eGain callbacks with the %s', (_name, shape) => {
   });
 
   it('when the conversation is known already, then only the message comes, and the channel it is on is remembered', async () => {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     const chat = sim.openConversation(CHANNEL_TYPE, 'zoe', ZOE);
     await knownConversation(runtime, chat);
-    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { text: 'encore', senderType: 'customer' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload(chat, 'text', { text: 'encore', senderType: 'customer' }));
     expect(events.map((e) => e.kind)).toEqual(['message']);
     expect(await runtime.store.getStable(runtime.store.key('egain', 'channel', TENANT, chat))).toBe(CHANNEL_TYPE);
   });
@@ -69,10 +68,10 @@ describe('eGain callbacks the adapter cannot read', () => {
 
   it('when the body is in another shape, then it is a 400 saying what is missing, counted, and logged by shape without values', async () => {
     const { runtime, lines } = loggingRuntime();
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     const body = { message: { text: 'my card is 4111 1111', conversationId: 'c-1' } };
     const err = await Promise.resolve()
-      .then(() => connector.normalize!(body, raw))
+      .then(() => connector.normalize!(body))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PayloadError);
     expect((err as PayloadError).status).toBe(400);
@@ -84,12 +83,12 @@ describe('eGain callbacks the adapter cannot read', () => {
 
   it('when one message names no conversation anywhere, then the readable ones are still ingested and the callback is refused with the places looked at', async () => {
     const { runtime, lines } = loggingRuntime();
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     await knownConversation(runtime, 'conv-1');
     const good = sim.callbackPayload('conv-1', 'text', { id: 'ok', text: 'fine', senderType: 'customer' }).messages.message[0];
     const orphan = { id: 'lost', type: { value: 'text' }, content: { text: 'where am I' }, sender: { type: 'customer' } };
     const err = await Promise.resolve()
-      .then(() => connector.normalize!({ metadata: {}, messages: { message: [good, orphan] } }, raw))
+      .then(() => connector.normalize!({ metadata: {}, messages: { message: [good, orphan] } }))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PayloadError);
     expect((err as PayloadError).details).toEqual([
@@ -104,21 +103,22 @@ describe('eGain callbacks the adapter cannot read', () => {
 
   it('when a documented type the bridge does not carry arrives, then it stays quiet: dropped through the runtime, no warning, no 400', async () => {
     const { runtime, lines } = loggingRuntime();
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     await knownConversation(runtime, 'conv-1');
-    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'customer.active', { senderType: 'customer' }), raw)).toEqual([]);
+    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'customer.active', { senderType: 'customer' }))).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'not-carried', type: 'customer.active' }]);
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([]);
   });
 
   it('when a message type nobody documented arrives, then it is reported as unrecognised, not dropped quietly', async () => {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     await knownConversation(runtime, 'conv-1');
-    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'n1', senderType: 'customer' }), raw)).toHaveLength(1);
+    expect(await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'n1', senderType: 'customer' }))).toHaveLength(1);
     const odd = sim.callbackPayload('conv-1', 'text', { id: 'n2', senderType: 'customer' });
     odd.messages.message[0]!.type = { value: 'hologram.beam' };
-    expect(await connector.normalize!(odd, raw)).toEqual([]);
+    expect(await connector.normalize!(odd)).toEqual([]);
     expect(runtime.drops).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([{ what: 'type', detail: 'message type hologram.beam', payload: expect.objectContaining({ id: 'n2' }) }]);
   });
@@ -132,20 +132,22 @@ describe('eGain redeliveries and echoes', () => {
   afterEach(() => sim.close());
 
   it('when a message the core already ingested comes again, then it is passed on for the dedupe to count, not dropped as an echo', async () => {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     await knownConversation(runtime, 'conv-1');
     // What the core's ingestor writes for a message it accepted from eGain.
     await runtime.store.linkMessage(TENANT, 'egain:conv-1:m1', 'egain', 'm1');
-    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm1', text: 'again', senderType: 'customer' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm1', text: 'again', senderType: 'customer' }));
     expect(events.map((e) => e.id)).toEqual(['egain:conv-1:m1']);
     expect(runtime.drops).toEqual([]);
   });
 
   it('when the Hub echoes a message the bridge sent, then it is dropped as an echo', async () => {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     await knownConversation(runtime, 'conv-1');
     await runtime.store.linkMessage(TENANT, 'liveperson:lp-1:7', 'egain', 'm2');
-    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm2', text: 'ours', senderType: 'custom_agent' }), raw);
+    const events = await connector.normalize!(sim.callbackPayload('conv-1', 'text', { id: 'm2', text: 'ours', senderType: 'custom_agent' }));
     expect(events).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'echo', type: 'text' }]);
   });

@@ -1,5 +1,5 @@
 import { INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
-import { CHANNEL, connectorFor, contextFor, egainConfig, event, startFileServer } from './harness.js';
+import { CHANNEL, deliveryContext, egainConfig, event, makeConnector, makeRuntime, startFileServer } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const WEB_CHAT = {
@@ -25,10 +25,11 @@ describe("eGain outbound honours the conversation's channel", () => {
 
   /** A conversation eGain opened on web chat, made known to the bridge by a first customer callback. */
   const onWebChat = async () => {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     const conversationId = sim.openConversation('web_chat', 'visitor-1');
-    await connector.normalize!(sim.callbackPayload(conversationId, 'text', { text: 'hi', senderType: 'customer' }), { headers: {}, rawBody: Buffer.from(''), query: {} });
-    return { connector, ctx: await contextFor(runtime, 'customer', conversationId) };
+    await connector.normalize!(sim.callbackPayload(conversationId, 'text', { text: 'hi', senderType: 'customer' }));
+    return { connector, ctx: await deliveryContext(runtime, 'customer', conversationId) };
   };
 
   it("when a callback named the conversation's channel, then texts are split to that channel's limit", async () => {

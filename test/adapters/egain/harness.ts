@@ -6,10 +6,16 @@ import { egainPlatform } from '../../../adapters/egain/index.js';
 import type { EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { ConversationEvent } from '../../../src/model/events.js';
-import type { DeliveryContext, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
+import type { DeliveryContext, PlatformConnector, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 
+/**
+ * Test helpers for the eGain adapter. Every adapter's harness has the same names for the same jobs:
+ * TENANT, makeRuntime (the runtime the core would lend), egainConfig (the tenant's block pointing at the
+ * simulator), makeConnector, deliveryContext (what `send` is given) and event (a canonical event to send).
+ * eGain adds the tenant's custom channel (CHANNEL), callback credentials (BASIC), knownConversation, startFileServer.
+ */
 export const TENANT = 't1';
 export const CHANNEL_TYPE = 'custom_chatbridge';
 
@@ -64,7 +70,7 @@ export function egainConfig(sim: EgainSimulator, overrides: Partial<EgainConfigI
 export type TestRuntime = FakeRuntime;
 
 export function makeRuntime(): TestRuntime {
-  return fakeRuntime({ tenantId: TENANT });
+  return fakeRuntime({ platform: 'egain', tenantId: TENANT });
 }
 
 /** Makes the store know an eGain conversation, as the core does once it has ingested its first event. */
@@ -72,20 +78,13 @@ export async function knownConversation(runtime: TestRuntime, nativeId: string):
   await runtime.store.resolveConversation(TENANT, 'egain', nativeId, { attrs: { customer: 'egain', agent: 'liveperson' } });
 }
 
-/** The summed value of one of the runtime's counters, optionally for some labels only. */
-export async function counter(runtime: PlatformRuntime, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = runtime.metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  return values.filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want)).reduce((sum, v) => sum + v.value, 0);
-}
-
-export function connectorFor(config: EgainConfig, runtime = makeRuntime()) {
-  return { runtime, connector: egainPlatform.create({ tenantId: TENANT, config, runtime }) };
+/** The connector for one tenant, as the core creates it. */
+export function makeConnector(config: EgainConfig, runtime: PlatformRuntime = makeRuntime()): PlatformConnector {
+  return egainPlatform.create({ config, runtime });
 }
 
 /** A delivery context on a canonical conversation, linked to `nativeId` on eGain when given. */
-export async function contextFor(runtime: TestRuntime, role: RouteRole, nativeId?: string, attrs: Record<string, string> = {}): Promise<DeliveryContext> {
+export async function deliveryContext(runtime: TestRuntime, role: RouteRole, nativeId?: string, attrs: Record<string, string> = {}): Promise<DeliveryContext> {
   const record = { id: randomUUID(), tenant: TENANT, links: {} as Record<string, string>, attrs: { ...attrs } };
   await runtime.store.setConversationAttrs(TENANT, record.id, { seeded: '1', ...attrs });
   const conversation = new StoredConversation(runtime.store, record, 'egain', role);

@@ -2,16 +2,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
+import { withAuthRefresh } from '../../../src/auth/auth-refresh.js';
 import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
 import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
-import { BASIC, CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, counter, egainConfig, event, knownConversation, makeRuntime, TENANT } from './harness.js';
+import { BASIC, CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, knownConversation, makeConnector, makeRuntime, TENANT } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const raw = (authorization?: string, body = '{}'): RawInbound => ({
   headers: authorization ? { authorization } : {},
   rawBody: Buffer.from(body),
-  query: {},
 });
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 const SECRET = 'a-shared-hs256-secret-of-32-chars!!';
@@ -23,10 +23,10 @@ async function startIngress(connector: PlatformConnector) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const inbound = { headers: req.headers, rawBody: Buffer.concat(chunks), query: {} };
+      const inbound = { headers: req.headers, rawBody: Buffer.concat(chunks) };
       try {
         await connector.verify!(inbound);
-        received.push(...(await connector.normalize!(JSON.parse(inbound.rawBody.toString('utf8')), inbound)));
+        received.push(...(await connector.normalize!(JSON.parse(inbound.rawBody.toString('utf8')))));
         res.writeHead(200).end('{}');
       } catch (err) {
         res.writeHead(err instanceof AuthenticationError ? 401 : 500).end();
@@ -49,7 +49,7 @@ describe('eGain inbound: callback authentication', () => {
   afterEach(() => sim.close());
 
   it('when the Basic credentials match, then the callback passes; anything else is refused', async () => {
-    const { connector } = connectorFor(egainConfig(sim));
+    const connector = makeConnector(egainConfig(sim));
     await expect(connector.verify!(raw(basic(BASIC.username, BASIC.password)))).resolves.toBeUndefined();
     for (const header of [undefined, basic('hub', 'wrong-password'), basic('other', BASIC.password), 'Bearer abc', 'Basic !!!']) {
       await expect(connector.verify!(raw(header))).rejects.toBeInstanceOf(AuthenticationError);
@@ -57,7 +57,8 @@ describe('eGain inbound: callback authentication', () => {
   });
 
   it('when the Hub posts a callback as registered, then events arrive; with a wrong password it is answered 401 and nothing is ingested', async () => {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     const ingress = await startIngress(connector);
     try {
       const conversationId = sim.openConversation(CHANNEL_TYPE);
@@ -88,12 +89,12 @@ describe('eGain inbound: callback authentication', () => {
     const jwtAuth = { type: 'jwt' as const, issuer: 'https://auth.egain.test', audience: 'chatbridge', secret: SECRET };
 
     it('when the token is signed with the shared secret for our issuer and audience, then it passes', async () => {
-      const { connector } = connectorFor(egainConfig(sim, { callbackAuth: jwtAuth }));
+      const connector = makeConnector(egainConfig(sim, { callbackAuth: jwtAuth }));
       await expect(connector.verify!(raw(`Bearer ${await sign()}`))).resolves.toBeUndefined();
     });
 
     it('when the token is expired, foreign, for another audience or forged, then it is refused', async () => {
-      const { connector } = connectorFor(egainConfig(sim, { callbackAuth: jwtAuth }));
+      const connector = makeConnector(egainConfig(sim, { callbackAuth: jwtAuth }));
       const bad = [
         await sign({ exp: Math.floor(Date.now() / 1000) - 60 }),
         await sign({ iss: 'https://evil.test' }),
@@ -112,7 +113,7 @@ describe('eGain inbound: callback authentication', () => {
       await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
       try {
         const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-        const { connector } = connectorFor(
+        const connector = makeConnector(
           egainConfig(sim, { callbackAuth: { type: 'jwt', issuer: 'https://auth.egain.test', audience: 'chatbridge', jwksUrl } }),
         );
         const rs = (key: Parameters<SignJWT["sign"]>[0]) =>
@@ -137,9 +138,9 @@ describe('eGain inbound: normalize', () => {
   const normalize = async (type: string, o: Parameters<EgainSimulator['callbackPayload']>[2] = {}) => {
     const runtime = makeRuntime();
     await knownConversation(runtime, 'conv-1');
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     const payload = sim.callbackPayload('conv-1', type, { id: 'msg-1', ...o });
-    const events = await connector.normalize!(payload, raw());
+    const events = await connector.normalize!(payload);
     return { events, runtime };
   };
 
@@ -203,25 +204,27 @@ describe('eGain inbound: normalize', () => {
 
   it('when the connector resolves a file, then each call gives a fresh signed URL that works after the previous one expired', async () => {
     const id = sim.addAsset({ name: 'invoice.txt', contentType: 'text/plain', bytes: Buffer.from('due: 10 EUR') });
-    const { connector } = connectorFor(egainConfig(sim));
+    const connector = makeConnector(egainConfig(sim));
     const first = await connector.resolveFile!(id);
     expect(first).toMatchObject({ name: 'invoice.txt', contentType: 'text/plain', size: 11, expiresAt: expect.any(String) });
     expect(await (await fetch(first.url)).text()).toBe('due: 10 EUR');
     sim.advanceClock(Date.parse(first.expiresAt!) - Date.now() + 1000);
     expect((await fetch(first.url)).status).toBe(403);
-    const second = await connector.resolveFile!(id);
+    // The token aged with the Hub's clock too: the core asks with its one refresh (src/files/fresh-files.ts).
+    const second = await withAuthRefresh(connector, () => connector.resolveFile!(id));
     expect(second.url).not.toBe(first.url);
     expect(await (await fetch(second.url)).text()).toBe('due: 10 EUR');
   });
 
-  it('when one callback repeats a message id, then it yields one event and the repeat counts as a duplicate', async () => {
+  it('when one callback repeats a message id, then the repeat goes to the core as the same event, for its dedupe to drop and count', async () => {
     const runtime = makeRuntime();
     await knownConversation(runtime, 'conv-1');
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     const one = sim.callbackPayload('conv-1', 'text', { id: 'dup', text: 'a' }).messages.message[0];
-    const events = await connector.normalize!({ messages: { message: [one, one] } }, raw());
-    expect(events.map((e) => e.id)).toEqual(['egain:conv-1:dup']);
-    expect(await counter(runtime, 'chatbridge_duplicates_total')).toBe(1);
+    const events = await connector.normalize!({ messages: { message: [one, one] } });
+    expect(events.map((e) => e.id)).toEqual(['egain:conv-1:dup', 'egain:conv-1:dup']);
+    expect(events[1]).toBe(events[0]);
+    expect(runtime.drops).toEqual([]);
   });
 });
 
@@ -234,9 +237,9 @@ describe('eGain inbound: echoes of what the bridge sent', () => {
 
   it('when the Hub delivers back every part of a split text the bridge sent, then none becomes an event', async () => {
     const runtime = makeRuntime();
-    const { connector } = connectorFor(egainConfig(sim), runtime);
+    const connector = makeConnector(egainConfig(sim), runtime);
     const conversationId = sim.openConversation(CHANNEL_TYPE);
-    const ctx = await contextFor(runtime, 'customer', conversationId);
+    const ctx = await deliveryContext(runtime, 'customer', conversationId);
     const sent = event({ kind: 'message', text: 'a'.repeat(90) }, 'agent');
     const result = await sendEvent(connector.outbound, sent, ctx);
     // What the core does with the ids send returns: every part is linked.
@@ -244,7 +247,7 @@ describe('eGain inbound: echoes of what the bridge sent', () => {
     expect(sim.messages).toHaveLength(3);
     for (const m of sim.messages) {
       const payload = sim.callbackPayload(conversationId, 'text', { id: m.message.id, text: m.message.content?.text, senderType: 'custom_agent' });
-      expect(await connector.normalize!(payload, raw())).toEqual([]);
+      expect(await connector.normalize!(payload)).toEqual([]);
     }
     expect(runtime.drops.map((d) => d.reason)).toEqual(Array(3).fill('echo'));
   });

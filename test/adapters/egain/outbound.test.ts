@@ -1,5 +1,5 @@
 import { INTERACTION_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './harness.js';
+import { CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, makeConnector, makeRuntime } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('eGain outbound: canonical events -> POST /conversations/messages', () => {
@@ -18,9 +18,10 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
 
   describe('when eGain is the customer side (the bridge speaks as a custom_agent app)', () => {
     const setup = async () => {
-      const { connector, runtime } = connectorFor(egainConfig(sim));
+      const runtime = makeRuntime();
+      const connector = makeConnector(egainConfig(sim), runtime);
       const conversationId = sim.openConversation(CHANNEL_TYPE, 'cust@example.com');
-      const ctx = await contextFor(runtime, 'customer', conversationId);
+      const ctx = await deliveryContext(runtime, 'customer', conversationId);
       return { connector, ctx, conversationId };
     };
 
@@ -86,8 +87,9 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
     });
 
     it('when the bridge is a custom_bot app, then agent.join is dropped by the permission table and never reaches the Hub', async () => {
-      const { connector, runtime } = connectorFor(egainConfig(sim, { clientId: 'bot', clientSecret: 'bot-secret', agentClientType: 'custom_bot' }));
-      const ctx = await contextFor(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
+      const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim, { clientId: 'bot', clientSecret: 'bot-secret', agentClientType: 'custom_bot' }), runtime);
+      const ctx = await deliveryContext(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
       const joined = await sendEvent(connector.outbound, event({ kind: 'participant.joined', participant: { id: 'a1', role: 'agent' } }, 'agent'), ctx);
       const text = await sendEvent(connector.outbound, event({ kind: 'message', text: 'from the bot' }, 'bot'), ctx);
       expect(joined).toEqual({ status: 'dropped', reason: 'sender-not-permitted', detail: 'a custom_bot app may not send agent.join (eGain permission table)' });
@@ -97,8 +99,9 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
     });
 
     it('when there is no eGain conversation yet, then nothing is sent (it can only start on eGain)', async () => {
-      const { connector, runtime } = connectorFor(egainConfig(sim));
-      const ctx = await contextFor(runtime, 'customer');
+      const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
+      const ctx = await deliveryContext(runtime, 'customer');
       const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'hi' }, 'agent'), ctx);
       expect(result).toEqual({ status: 'dropped', reason: 'no-native-conversation', detail: 'it must start on eGain' });
       expect(sim.messages).toHaveLength(0);
@@ -107,8 +110,9 @@ describe('eGain outbound: canonical events -> POST /conversations/messages', () 
 
   describe('when eGain is the agent side (the bridge is the customer app of the custom channel)', () => {
     const setup = async () => {
-      const { connector, runtime } = connectorFor(egainConfig(sim, { clientId: 'cust', clientSecret: 'cust-secret' }));
-      return { connector, runtime, ctx: await contextFor(runtime, 'agent') };
+      const runtime = makeRuntime();
+      const connector = makeConnector(egainConfig(sim, { clientId: 'cust', clientSecret: 'cust-secret' }), runtime);
+      return { connector, runtime, ctx: await deliveryContext(runtime, 'agent') };
     };
 
     it('when the conversation starts, then the first message opens it on eGain with the customer, and the id is linked', async () => {

@@ -1,6 +1,7 @@
 import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
-import { PermanentError } from '../../../src/errors.js';
-import { CHANNEL, CHANNEL_TYPE, connectorFor, contextFor, egainConfig, event } from './harness.js';
+import { withAuthRefresh } from '../../../src/auth/auth-refresh.js';
+import { AuthExpiredError, PermanentError } from '../../../src/errors.js';
+import { CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, makeConnector, makeRuntime } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('eGain OAuth2 client-credentials token', () => {
@@ -12,8 +13,9 @@ describe('eGain OAuth2 client-credentials token', () => {
     afterEach(() => sim.close());
 
     const ready = async (overrides = {}) => {
-      const { connector, runtime } = connectorFor(egainConfig(sim, overrides));
-      const ctx = await contextFor(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
+      const runtime = makeRuntime();
+      const connector = makeConnector(egainConfig(sim, overrides), runtime);
+      const ctx = await deliveryContext(runtime, 'customer', sim.openConversation(CHANNEL_TYPE, 'c'));
       return { connector, ctx };
     };
 
@@ -36,15 +38,33 @@ describe('eGain OAuth2 client-credentials token', () => {
       expect(sim.rejections).toHaveLength(0);
     });
 
-    it('when the Hub answers 401 for an expired token, then the bridge refreshes once and the retry is accepted', async () => {
+    it('when the Hub answers 401 for an expired token, then the send fails AuthExpiredError without a retry of its own, and after refreshAuth it is accepted', async () => {
       const { connector, ctx } = await ready();
       await sendEvent(connector.outbound, event({ kind: 'message', text: 'before' }, 'agent'), ctx);
       sim.expireTokens();
-      const result = await sendEvent(connector.outbound, event({ kind: 'message', text: 'after' }, 'agent'), ctx);
-      expect(result.status).toBe('sent');
+      const after = event({ kind: 'message', text: 'after' }, 'agent');
+      const refused = await sendEvent(connector.outbound, after, ctx).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AuthExpiredError);
+      expect(sim.tokenRequests).toBe(1);
+      // As the core does: refresh once, send once more at once.
+      await connector.refreshAuth!();
+      expect((await sendEvent(connector.outbound, after, ctx)).status).toBe('sent');
       expect(sim.tokenRequests).toBe(2);
       expect(sim.rejections.map((r) => [r.status, r.code])).toEqual([[401, '401-104']]);
       expect(sim.messages.map((m) => m.message.content?.text)).toEqual(['before', 'after']);
+    });
+
+    it('when many sends meet the expired token at once, then each is retried once after its refresh, one new token serves them all and all arrive', async () => {
+      const { connector, ctx } = await ready();
+      await sendEvent(connector.outbound, event({ kind: 'message', text: 'before' }, 'agent'), ctx);
+      sim.expireTokens();
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => withAuthRefresh(connector, () => sendEvent(connector.outbound, event({ kind: 'message', text: `m${i}` }, 'agent'), ctx))),
+      );
+      expect(results.every((r) => r.status === 'sent')).toBe(true);
+      expect(sim.messages).toHaveLength(6);
+      expect(sim.tokenRequests).toBe(2);
+      expect(sim.rejections).toHaveLength(5);
     });
 
     it.each([

@@ -1,5 +1,5 @@
 import { AuthExpiredError } from '../../../src/errors.js';
-import { makeConnector, makeRuntime, newConversation, event, type Stack, startStack } from './harness.js';
+import { deliveryContext, event, makeConnector, makeRuntime, type Stack, startStack } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('LivePerson credentials and domains against the simulator', () => {
@@ -9,7 +9,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
   it('when many events are sent, then each domain is looked up once and one AppJWT is issued', async () => {
     stack = await startStack();
     for (let i = 0; i < 3; i += 1) {
-      const ctx = await stack.newConversation();
+      const ctx = await stack.deliveryContext();
       await stack.deliver(event(ctx, { kind: 'message', text: `m${i}` }), ctx);
       await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx);
     }
@@ -19,7 +19,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
 
   it('when 50 sends start together with no AppJWT yet, then sentinel is asked once', async () => {
     stack = await startStack();
-    const contexts = await Promise.all(Array.from({ length: 50 }, () => stack.newConversation()));
+    const contexts = await Promise.all(Array.from({ length: 50 }, () => stack.deliveryContext()));
     const results = await Promise.all(contexts.map((ctx) => stack.deliver(event(ctx, { kind: 'message', text: 'hi' }), ctx)));
     expect(results.every((r) => r.status === 'sent')).toBe(true);
     expect(stack.simulator.state.appTokensIssued).toBe(1);
@@ -28,7 +28,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
 
   it("when the AppJWT's exp is inside the refresh margin, then the next send fetches a new one", async () => {
     stack = await startStack({ appJwtTtlSeconds: 30 }, { appJwtRefreshMarginSeconds: 60 });
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'message', text: 'one' }), ctx);
     const afterFirst = stack.simulator.state.appTokensIssued;
     await stack.deliver(event(ctx, { kind: 'message', text: 'two' }), ctx);
@@ -43,7 +43,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
 
   it('when the AppJWT expired on the LivePerson side, then 40102 -> AuthExpiredError, and after refreshAuth the send succeeds', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'message', text: 'before' }), ctx);
     stack.simulator.expireTokens();
     const retry = event(ctx, { kind: 'message', text: 'after' });
@@ -57,7 +57,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
 
   it('when 50 sends are refused with 40102 at once, then their refreshAuth calls lead to a single new AppJWT', async () => {
     stack = await startStack();
-    const contexts = await Promise.all(Array.from({ length: 50 }, () => stack.newConversation()));
+    const contexts = await Promise.all(Array.from({ length: 50 }, () => stack.deliveryContext()));
     await Promise.all(contexts.map((ctx) => stack.deliver(event(ctx, { kind: 'conversation.started', customer: {} }), ctx)));
     stack.simulator.expireTokens();
     const attempt = (ctx: (typeof contexts)[number]) => stack.deliver(event(ctx, { kind: 'message', text: 'x' }), ctx);
@@ -76,7 +76,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
 
   it('when a conversation is delivered by a restarted instance, then its stored ConsumerJWS is reused', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'message', text: 'first' }), ctx);
     await stack.deliver(event(ctx, { kind: 'message', text: 'second' }), ctx);
     const restarted = makeConnector(
@@ -98,7 +98,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
 
   it('when two conversations are delivered, then each has its own stable consumer', async () => {
     stack = await startStack();
-    const [a, b] = [await stack.newConversation(), await stack.newConversation()];
+    const [a, b] = [await stack.deliveryContext(), await stack.deliveryContext()];
     await stack.deliver(event(a, { kind: 'message', text: 'a' }), a);
     await stack.deliver(event(b, { kind: 'message', text: 'b' }), b);
     const created = stack.simulator.state.consumersCreated;
@@ -113,7 +113,7 @@ describe('LivePerson credentials and domains against the simulator', () => {
       { accountId: stack.simulator.accountId, domainApiUrl: stack.simulator.url, clientId: stack.simulator.clientId, clientSecret: 'nope', scheme: 'http' },
       runtime,
     );
-    const ctx = await newConversation(runtime.store);
+    const ctx = await deliveryContext(runtime.store);
     const err = await sendEvent(wrong.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e);
     expect((err as Error).name).toBe('PermanentError');
     expect(String((err as Error).message)).not.toContain('nope');

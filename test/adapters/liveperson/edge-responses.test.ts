@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import nock from 'nock';
 import { AuthExpiredError, PermanentError, RetryableError } from '../../../src/errors.js';
-import { event, makeConnector, makeRuntime, newConversation } from './harness.js';
+import { deliveryContext, event, makeConnector, makeRuntime } from './harness.js';
 import { useNock } from '../../support/nock.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
@@ -44,7 +44,7 @@ async function setup(requestTimeoutMs = 2000) {
     .query({ v: '1.0' })
     .matchHeader('authorization', appJwt)
     .reply(201, { token: consumerJws });
-  const ctx = await newConversation(runtime.store);
+  const ctx = await deliveryContext(runtime.store);
   await ctx.conversation.link('conv-1');
   return { connector, ctx, appJwt, consumerJws };
 }
@@ -85,12 +85,24 @@ describe('LivePerson edge responses (nock)', () => {
     expect(err).not.toBeInstanceOf(type === PermanentError ? RetryableError : PermanentError);
   });
 
-  it('when SEND answers 429, then the error is retryable after at least one second', async () => {
+  it.each([
+    ['no Retry-After', {}, 1000],
+    ['Retry-After: 0', { 'Retry-After': '0' }, 1000],
+    ['Retry-After: 3', { 'Retry-After': '3' }, 3000],
+  ])("when SEND answers 429 with %s, then the error is retryable after LivePerson's second at least", async (_label, headers, wait) => {
     const { connector, ctx, appJwt, consumerJws } = await setup();
-    sendScope(appJwt, consumerJws).reply(429, {});
+    sendScope(appJwt, consumerJws).reply(429, {}, headers);
     const err = (await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
     expect(err).toBeInstanceOf(RetryableError);
-    expect(err.retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect(err.retryAfterMs).toBe(wait);
+  });
+
+  it("when a 200 reply carries code 429, then the error is retryable after LivePerson's second", async () => {
+    const { connector, ctx, appJwt, consumerJws } = await setup();
+    sendScope(appJwt, consumerJws).reply(200, { reqId: '1', code: 429, body: {} });
+    const err = (await sendEvent(connector.outbound, event(ctx, { kind: 'message', text: 'x' }), ctx).catch((e: unknown) => e)) as RetryableError;
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.retryAfterMs).toBe(1000);
   });
 
   it('when SEND does not answer in time, then the error is retryable', async () => {
@@ -112,7 +124,7 @@ describe('LivePerson edge responses (nock)', () => {
   it('when CONVERSATION replies out of order, then the conversationId is taken from the item matching our reqId', async () => {
     const runtime = makeRuntime();
     const { connector, appJwt, consumerJws } = await setup();
-    const ctx = await newConversation(runtime.store);
+    const ctx = await deliveryContext(runtime.store);
     let sent: { id: string; type: string }[] = [];
     nock(MSG)
       .post(CONV_PATH)
@@ -135,7 +147,7 @@ describe('LivePerson edge responses (nock)', () => {
   it('when CONVERSATION refuses the request item, then the error is permanent and nothing is linked', async () => {
     const runtime = makeRuntime();
     const { connector } = await setup();
-    const ctx = await newConversation(runtime.store);
+    const ctx = await deliveryContext(runtime.store);
     nock(MSG)
       .post(CONV_PATH)
       .query({ v: '3' })

@@ -18,20 +18,27 @@ import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
+/**
+ * Test helpers for the LivePerson adapter. Every adapter's harness has the same names for the same jobs:
+ * TENANT, makeRuntime (the runtime the core would lend), livepersonConfig (the tenant's block pointing at the
+ * simulator), makeConnector, deliveryContext (what `send` is given) and event (a canonical event to send).
+ * LivePerson adds deliver (as the core does), startReceiver and startStack (simulator, connector and webhook receiver together).
+ */
 export const TENANT = 'acme';
 const logger = createLogger({ silent: true });
 
 /** A runtime as the core lends it, with what the adapter reports recorded. */
 export function makeRuntime<S extends MappingStore = MemoryMappingStore>(store?: S): FakeRuntime<S> {
-  return fakeRuntime({ tenantId: TENANT, store });
+  return fakeRuntime({ platform: 'liveperson', tenantId: TENANT, store });
 }
 
+/** The connector for one tenant, as the core creates it from the tenant's `liveperson:` block. */
 export function makeConnector(config: Record<string, unknown>, runtime: PlatformRuntime): PlatformConnector {
-  return livepersonPlatform.create({ tenantId: TENANT, config: LivePersonConfig.parse(config), runtime });
+  return livepersonPlatform.create({ config: LivePersonConfig.parse(config), runtime });
 }
 
 /** A canonical conversation whose customer side lives elsewhere, as the LivePerson connector sees it. */
-export async function newConversation(store: MappingStore): Promise<DeliveryContext> {
+export async function deliveryContext(store: MappingStore): Promise<DeliveryContext> {
   const created = await store.resolveConversation(TENANT, 'egain', randomUUID(), { attrs: {} });
   const record = await store.getConversation(TENANT, created!.id);
   return { conversation: new StoredConversation(store, record!, 'liveperson', 'agent'), attempt: 1, logger };
@@ -68,10 +75,10 @@ export async function startReceiver(connector: PlatformConnector, store: Mapping
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const raw = { headers: req.headers, rawBody: Buffer.concat(chunks), query: {} };
+      const raw = { headers: req.headers, rawBody: Buffer.concat(chunks) };
       try {
         await connector.verify!(raw);
-        const normalized = await connector.normalize!(JSON.parse(raw.rawBody.toString('utf8')), raw);
+        const normalized = await connector.normalize!(JSON.parse(raw.rawBody.toString('utf8')));
         for (const e of normalized) {
           events.push(InboundEvent.parse(e));
           if (e.kind === 'message' && e.origin.messageId) await store.linkMessage(TENANT, e.id, 'liveperson', e.origin.messageId);
@@ -90,23 +97,25 @@ export async function startReceiver(connector: PlatformConnector, store: Mapping
   };
 }
 
+/** The tenant's `liveperson:` block, pointing at the simulator. */
+export function livepersonConfig(simulator: LivePersonSimulator, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    accountId: simulator.accountId,
+    domainApiUrl: simulator.url,
+    clientId: simulator.clientId,
+    clientSecret: simulator.clientSecret,
+    scheme: 'http',
+    // Generous: under a loaded CI machine a short timeout would turn into retries the assertions count.
+    requestTimeoutMs: 10_000,
+    ...overrides,
+  };
+}
+
 /** Simulator + connector + receiver wired together, configured as an operator would. */
 export async function startStack(sim: LivePersonSimulatorOptions = {}, config: Record<string, unknown> = {}) {
   const simulator: LivePersonSimulator = await startLivePersonSimulator(sim);
   const runtime = makeRuntime();
-  const connector = makeConnector(
-    {
-      accountId: simulator.accountId,
-      domainApiUrl: simulator.url,
-      clientId: simulator.clientId,
-      clientSecret: simulator.clientSecret,
-      scheme: 'http',
-      // Generous: under a loaded CI machine a short timeout would turn into retries the assertions count.
-      requestTimeoutMs: 10_000,
-      ...config,
-    },
-    runtime,
-  );
+  const connector = makeConnector(livepersonConfig(simulator, config), runtime);
   const receiver = await startReceiver(connector, runtime.store);
   simulator.setWebhookUrl(receiver.url);
   return {
@@ -115,7 +124,7 @@ export async function startStack(sim: LivePersonSimulatorOptions = {}, config: R
     store: runtime.store,
     connector,
     receiver,
-    newConversation: () => newConversation(runtime.store),
+    deliveryContext: () => deliveryContext(runtime.store),
     deliver: (ev: ConversationEvent, ctx: DeliveryContext) => deliver(connector, runtime.store, ev, ctx),
     async close() {
       await simulator.close();

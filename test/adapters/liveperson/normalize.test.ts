@@ -23,8 +23,6 @@ const change = (over: Record<string, unknown>) => ({
 });
 const messaging = (...changes: unknown[]) => ({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes } });
 
-const raw = { headers: {}, rawBody: Buffer.alloc(0), query: {} };
-
 describe('LivePerson messaging notifications', () => {
   it('when a notification holds several changes, then every one becomes an event in order', async () => {
     const { connector } = setup();
@@ -34,7 +32,6 @@ describe('LivePerson messaging notifications', () => {
         change({ sequence: 3, event: { type: 'ContentEvent', message: 'second', contentType: 'text/plain' } }),
         change({ sequence: undefined, serverTimestamp: undefined, event: { type: 'ChatStateEvent', chatState: 'COMPOSING' } }),
       ),
-      raw,
     );
     expect(events.map((e) => e.kind)).toEqual(['message', 'message', 'typing']);
     expect(events[0]).toEqual({
@@ -52,8 +49,8 @@ describe('LivePerson messaging notifications', () => {
   it('when the same notification is redelivered, then the events carry identical ids', async () => {
     const { connector } = setup();
     const body = messaging(change({}), change({ sequence: 5, event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [1] } }));
-    const first = await connector.normalize!(body, raw);
-    const again = await connector.normalize!(structuredClone(body), raw);
+    const first = await connector.normalize!(body);
+    const again = await connector.normalize!(structuredClone(body));
     expect(again.map((e) => e.id)).toEqual(first.map((e) => e.id));
     expect(first.length).toBeGreaterThan(0);
   });
@@ -61,7 +58,7 @@ describe('LivePerson messaging notifications', () => {
   it('when our own consumer message comes back (role CONSUMER), then it is dropped as an echo', async () => {
     const { connector, runtime } = setup();
     const echo = change({ originatorMetadata: { id: 'f'.repeat(64), role: 'CONSUMER' }, originatorId: 'f'.repeat(64) });
-    expect(await connector.normalize!(messaging(echo), raw)).toEqual([]);
+    expect(await connector.normalize!(messaging(echo))).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'echo', type: 'ContentEvent' }]);
   });
 
@@ -69,7 +66,6 @@ describe('LivePerson messaging notifications', () => {
     const { connector, runtime } = setup();
     const events = await connector.normalize!(
       messaging(change({ messageAudience: 'AGENTS_AND_MANAGERS' }), change({ sequence: 9, messageAudience: undefined }), change({ sequence: 10 })),
-      raw,
     );
     expect(events.map((e) => e.id)).toEqual([`liveperson:${CONV}:10`]);
     expect(runtime.drops.map((d) => d.reason)).toEqual(['private', 'private']);
@@ -83,7 +79,6 @@ describe('LivePerson messaging notifications', () => {
         change({ sequence: 4, originatorMetadata: { id: 'c', role: 'CONTROLLER' } }),
         change({ sequence: 5, originatorMetadata: { id: 'r', role: 'READER' } }),
       ),
-      raw,
     );
     expect(events.map((e) => [e.id, e.sender])).toEqual([[`liveperson:${CONV}:3`, { role: 'agent', id: 'm' }]]);
     expect(runtime.drops).toEqual([
@@ -98,7 +93,6 @@ describe('LivePerson messaging notifications', () => {
     await runtime.store.linkMessage(TENANT, 'egain:c:2', 'liveperson', `${CONV}:1`);
     const [receipt] = await connector.normalize!(
       messaging(change({ sequence: 4, event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [0, 1, 77] } })),
-      raw,
     );
     expect(receipt).toMatchObject({ id: `liveperson:${CONV}:4`, kind: 'receipt', status: 'read', messageIds: ['egain:c:1', 'egain:c:2'] });
   });
@@ -106,29 +100,29 @@ describe('LivePerson messaging notifications', () => {
   it('when an agent receipt refers to nothing we know, then it is dropped', async () => {
     const { connector, runtime } = setup();
     const body = messaging(change({ event: { type: 'AcceptStatusEvent', status: 'ACCEPT', sequenceList: [3] } }));
-    expect(await connector.normalize!(body, raw)).toEqual([]);
+    expect(await connector.normalize!(body)).toEqual([]);
     expect(runtime.drops[0]!.reason).toBe('unknown-messages');
   });
 
   it('when the agent stops typing, then typing stop is emitted with a stable id when a timestamp exists', async () => {
     const { connector } = setup();
     const body = messaging(change({ sequence: 0, event: { type: 'ChatStateEvent', chatState: 'ACTIVE' } }));
-    const [a] = await connector.normalize!(body, raw);
-    const [b] = await connector.normalize!(body, raw);
+    const [a] = await connector.normalize!(body);
+    const [b] = await connector.normalize!(body);
     expect(a).toMatchObject({ kind: 'typing', state: 'stop' });
     expect(a!.id).toBe(b!.id);
   });
 
   it('when the payload is not a notification, then PayloadError names the path', async () => {
     const { connector } = setup();
-    const err = (await Promise.resolve(connector.normalize!({ kind: 'notification', type: 'x', body: {} }, raw)).catch((e: unknown) => e)) as PayloadError;
+    const err = (await Promise.resolve(connector.normalize!({ kind: 'notification', type: 'x', body: {} })).catch((e: unknown) => e)) as PayloadError;
     expect(err).toBeInstanceOf(PayloadError);
     expect(err.details?.[0]?.path).toBe('body.body.changes');
   });
 
   it('when one change of a batch is malformed, then it alone is reported unrecognised and the others still count', async () => {
     const { connector, runtime } = setup();
-    const events = await connector.normalize!(messaging(change({ dialogId: undefined }), change({ sequence: 3 })), raw);
+    const events = await connector.normalize!(messaging(change({ dialogId: undefined }), change({ sequence: 3 })));
     expect(events.map((e) => e.id)).toEqual([`liveperson:${CONV}:3`]);
     expect(runtime.drops).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([
@@ -138,14 +132,14 @@ describe('LivePerson messaging notifications', () => {
 
   it('when an unknown notification type arrives, then it is reported unrecognised, not refused', async () => {
     const { connector, runtime } = setup();
-    expect(await connector.normalize!({ kind: 'notification', type: 'ms.Other', body: { changes: [{}, {}] } }, raw)).toEqual([]);
+    expect(await connector.normalize!({ kind: 'notification', type: 'ms.Other', body: { changes: [{}, {}] } })).toEqual([]);
     expect(runtime.drops).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([expect.objectContaining({ what: 'type', detail: 'notification type ms.Other' })]);
   });
 
   it('when the payload is not a notification, then it is reported as an unknown envelope besides the 400', async () => {
     const { connector, runtime } = setup();
-    await expect(Promise.resolve(connector.normalize!({ hello: 1 }, raw))).rejects.toBeInstanceOf(PayloadError);
+    await expect(Promise.resolve(connector.normalize!({ hello: 1 }))).rejects.toBeInstanceOf(PayloadError);
     expect(runtime.unrecognizedSeen).toEqual([expect.objectContaining({ what: 'envelope', payload: { hello: 1 } })]);
   });
 
@@ -160,7 +154,7 @@ describe('LivePerson messaging notifications', () => {
     ['an undocumented chat state', { event: { type: 'ChatStateEvent', chatState: 'THINKING' } }, 'enum', 'ChatStateEvent chatState THINKING'],
   ])('when a change carries %s, then it is reported unrecognised (not dropped quietly)', async (_case, over, what, detail) => {
     const { connector, runtime } = setup();
-    expect(await connector.normalize!(messaging(change(over)), raw)).toEqual([]);
+    expect(await connector.normalize!(messaging(change(over)))).toEqual([]);
     expect(runtime.drops).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([expect.objectContaining({ what, detail })]);
   });
@@ -175,7 +169,6 @@ describe('LivePerson messaging notifications', () => {
         change({ event: { type: 'AcceptStatusEvent', status: 'ACCESS', sequenceList: [1] } }),
         change({ event: { type: 'AcceptStatusEvent', status: 'NACK', sequenceList: [1] } }),
       ),
-      raw,
     );
     expect(events).toEqual([]);
     expect(runtime.unrecognizedSeen).toEqual([]);
@@ -211,9 +204,9 @@ const exconv = (ts: number, opts: { agent?: string; state?: 'OPEN' | 'CLOSE'; cl
 describe('LivePerson conversation change notifications', () => {
   it('when an agent is assigned, then transferred, then the conversation closes, then joined / left+joined / ended follow', async () => {
     const { connector } = setup();
-    const joined = await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
-    const transfer = await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
-    const closed = await connector.normalize!(exconv(300, { agent: 'a2', state: 'CLOSE', closeReason: 'AGENT' }), raw);
+    const joined = await connector.normalize!(exconv(100, { agent: 'a1' }));
+    const transfer = await connector.normalize!(exconv(200, { agent: 'a2' }));
+    const closed = await connector.normalize!(exconv(300, { agent: 'a2', state: 'CLOSE', closeReason: 'AGENT' }));
     expect(joined).toEqual([
       expect.objectContaining({ id: `liveperson:${CONV}:100:joined:a1`, kind: 'participant.joined', participant: { id: 'a1', role: 'agent' }, transfer: false }),
     ]);
@@ -226,35 +219,35 @@ describe('LivePerson conversation change notifications', () => {
 
   it('when an older notification arrives after a newer one, then it is dropped as stale', async () => {
     const { connector, runtime } = setup();
-    await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
-    await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
-    expect(await connector.normalize!(exconv(150, { agent: 'a1' }), raw)).toEqual([]);
+    await connector.normalize!(exconv(100, { agent: 'a1' }));
+    await connector.normalize!(exconv(200, { agent: 'a2' }));
+    expect(await connector.normalize!(exconv(150, { agent: 'a1' }))).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'stale', type: 'cqm.ExConversationChange' }]);
     // The stale one did not rewind the state: the next change still compares against a2.
-    const next = await connector.normalize!(exconv(250, { agent: 'a2', state: 'CLOSE', closeReason: 'CONSUMER' }), raw);
+    const next = await connector.normalize!(exconv(250, { agent: 'a2', state: 'CLOSE', closeReason: 'CONSUMER' }));
     expect(next).toEqual([expect.objectContaining({ kind: 'conversation.ended', endedBy: 'customer' })]);
   });
 
   it('when the latest notification is redelivered, then the same events come out with the same ids', async () => {
     const { connector } = setup();
-    await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
-    const first = await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
-    const again = await connector.normalize!(exconv(200, { agent: 'a2' }), raw);
+    await connector.normalize!(exconv(100, { agent: 'a1' }));
+    const first = await connector.normalize!(exconv(200, { agent: 'a2' }));
+    const again = await connector.normalize!(exconv(200, { agent: 'a2' }));
     expect(again).toEqual(first);
     expect(first).toHaveLength(2);
   });
 
   it('when the agent goes back to the queue, then participant.left is emitted', async () => {
     const { connector } = setup();
-    await connector.normalize!(exconv(100, { agent: 'a1' }), raw);
-    const left = await connector.normalize!(exconv(200, {}), raw);
+    await connector.normalize!(exconv(100, { agent: 'a1' }));
+    const left = await connector.normalize!(exconv(200, {}));
     expect(left).toEqual([expect.objectContaining({ kind: 'participant.left', reason: 'unassigned' })]);
   });
 
   it("when LivePerson's own close example arrives, then the customer ended it", async () => {
     const { connector } = setup();
     const body = JSON.parse(readFileSync(new URL('./fixtures/lp-demo-exconv-close.json', import.meta.url), 'utf8')) as unknown;
-    const events = await connector.normalize!(body, raw);
+    const events = await connector.normalize!(body);
     expect(events).toEqual([
       expect.objectContaining({
         id: 'liveperson:b8b83fe9-75f0-46f2-baaa-2930f7192cfb:1545399379370:closed',
@@ -267,7 +260,7 @@ describe('LivePerson conversation change notifications', () => {
 
   it('when a conversation is already closed, then later notifications emit nothing', async () => {
     const { connector } = setup();
-    await connector.normalize!(exconv(100, { state: 'CLOSE', closeReason: 'SYSTEM' }), raw);
-    expect(await connector.normalize!(exconv(200, { state: 'CLOSE', closeReason: 'SYSTEM' }), raw)).toEqual([]);
+    await connector.normalize!(exconv(100, { state: 'CLOSE', closeReason: 'SYSTEM' }));
+    expect(await connector.normalize!(exconv(200, { state: 'CLOSE', closeReason: 'SYSTEM' }))).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when a conversation starts, then SetUserProfile comes first with the SDEs and the conversation is linked', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     const started = event(ctx, {
       kind: 'conversation.started',
       customer: { id: 'cust-7', firstName: 'Zoë', lastName: 'Doe', email: 'z@example.com', displayName: 'Zoë D' },
@@ -35,7 +35,7 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when the first event is a message, then the conversation is created and the text sent with its sequence', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     const first = await stack.deliver(event(ctx, { kind: 'message', text: 'hello 👋' }), ctx);
     const second = await stack.deliver(event(ctx, { kind: 'message', text: 'anyone?' }), ctx);
 
@@ -52,7 +52,7 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when the tenant routes by campaign, then campaignInfo goes with the skill', async () => {
     stack = await startStack({}, { campaignId: '99999', engagementId: '888888', skillId: '42' });
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'conversation.started', customer: {} }), ctx);
     const conv = stack.simulator.conversations.get(ctx.conversation.nativeId()!)!;
     expect(conv.campaignInfo).toEqual({ campaignId: '99999', engagementId: '888888' });
@@ -61,7 +61,7 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when typing starts and stops, then COMPOSING then PAUSE are sent', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'conversation.started', customer: {} }), ctx);
     await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx);
     await stack.deliver(event(ctx, { kind: 'typing', state: 'stop' }), ctx);
@@ -71,7 +71,7 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when a message follows COMPOSING without a stop, then PAUSE is sent after it', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'conversation.started', customer: {} }), ctx);
     await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx);
     await stack.deliver(event(ctx, { kind: 'message', text: 'done typing' }), ctx);
@@ -82,14 +82,14 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when typing or a receipt arrives before any conversation, then it is dropped, not created', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     expect(await stack.deliver(event(ctx, { kind: 'typing', state: 'start' }), ctx)).toEqual({ status: 'dropped', reason: 'no-native-conversation' });
     expect(stack.simulator.conversations.size).toBe(0);
   });
 
   it('when the customer reads agent messages, then READ carries their LivePerson sequences', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'message', text: 'hi' }), ctx);
     const dialogId = ctx.conversation.nativeId()!;
     const said = await stack.simulator.agentSays(dialogId, ['first', 'second']);
@@ -112,7 +112,7 @@ describe('LivePerson outbound against the simulator', () => {
   it('when the conversation ends, then it is closed and a later SEND is refused permanently', async () => {
     // No webhooks: the adapter has not heard of the close, so only LivePerson's refusal stops the message.
     stack = await startStack({ echo: false });
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'message', text: 'bye' }), ctx);
     await stack.deliver(event(ctx, { kind: 'conversation.ended', endedBy: 'customer' }), ctx);
     expect(stack.simulator.conversations.get(ctx.conversation.nativeId()!)!.state).toBe('CLOSE');
@@ -121,7 +121,7 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when customer info changes, then SetUserProfile is sent through SEND', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'conversation.started', customer: {} }), ctx);
     await stack.deliver(event(ctx, { kind: 'customer.info', customer: { phone: '+331234' } }), ctx);
     const conv = stack.simulator.conversations.get(ctx.conversation.nativeId()!)!;
@@ -130,7 +130,7 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when customer info comes before any conversation, then it becomes the profile of the new conversation', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'customer.info', customer: { firstName: 'Ana' } }), ctx);
     const conv = stack.simulator.conversations.get(ctx.conversation.nativeId()!)!;
     expect(conv.profiles).toEqual([{ authenticatedData: { lp_sdes: [{ type: 'personal', personal: { firstname: 'Ana' } }] } }]);
@@ -138,14 +138,14 @@ describe('LivePerson outbound against the simulator', () => {
 
   it('when LivePerson replies with code 200 instead of "OK", then the reply is accepted', async () => {
     stack = await startStack({ replyCode: 200 });
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     const sent = await stack.deliver(event(ctx, { kind: 'message', text: 'numeric codes' }), ctx);
     expect(sent).toEqual({ status: 'sent', nativeMessageIds: [`${ctx.conversation.nativeId()}:0`] });
   });
 
   it('when the agent side is not expressible, then participant events are dropped', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     const joined = event(ctx, { kind: 'participant.joined', participant: { id: 'a', role: 'agent' } });
     expect(await stack.deliver(joined, ctx)).toEqual({ status: 'dropped', reason: 'unsupported-kind' });
   });
@@ -172,7 +172,7 @@ describe('LivePerson hosted files', () => {
 
   it('when file sharing is on, then an image is uploaded to swift and published as hosted/file', async () => {
     stack = await startStack({ fileSharing: true }, { fileSharing: true });
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, withImage('look')), ctx);
     const events = stack.simulator.conversations.get(ctx.conversation.nativeId()!)!.events.map((e) => e.event);
     expect(events[0]).toEqual({ type: 'ContentEvent', contentType: 'text/plain', message: 'look' });
@@ -184,7 +184,7 @@ describe('LivePerson hosted files', () => {
 
   it('when file sharing is off, then the image travels as a link under the text', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, withImage('look')), ctx);
     const events = stack.simulator.conversations.get(ctx.conversation.nativeId()!)!.events.map((e) => e.event);
     expect(events).toEqual([{ type: 'ContentEvent', contentType: 'text/plain', message: `look\ncat.png: ${fileUrl}` }]);

@@ -5,7 +5,6 @@ import { makeConnector, makeRuntime } from './harness.js';
 
 const CONV = 'conv-rich';
 const config = { accountId: '42257269', clientId: 'c', clientSecret: 's' };
-const raw = { headers: {}, rawBody: Buffer.alloc(0), query: {} };
 const agentChange = (sequence: number, event: Record<string, unknown>, audience = 'ALL') => ({
   sequence,
   originatorMetadata: { id: 'agent-1', role: 'ASSIGNED_AGENT' },
@@ -38,7 +37,7 @@ const CARD = {
 describe('LivePerson rich content -> canonical', () => {
   it('when an agent text carries quick replies, then the message carries them and their readable text', async () => {
     const connector = makeConnector(config, makeRuntime());
-    const [event] = await connector.normalize!(messaging(agentChange(4, { type: 'ContentEvent', contentType: 'text/plain', message: 'Did that help?', quickReplies: QUICK })), raw);
+    const [event] = await connector.normalize!(messaging(agentChange(4, { type: 'ContentEvent', contentType: 'text/plain', message: 'Did that help?', quickReplies: QUICK })));
     expect(InboundEvent.parse(event)).toMatchObject({
       kind: 'message',
       text: 'Did that help?\n1. Yes\n2. No',
@@ -48,7 +47,7 @@ describe('LivePerson rich content -> canonical', () => {
 
   it('when an agent sends a card as structured content, then it is a canonical card with its image and link', async () => {
     const connector = makeConnector(config, makeRuntime());
-    const [event] = await connector.normalize!(messaging(agentChange(5, { type: 'RichContentEvent', content: CARD })), raw);
+    const [event] = await connector.normalize!(messaging(agentChange(5, { type: 'RichContentEvent', content: CARD })));
     expect(InboundEvent.parse(event)).toMatchObject({
       id: `liveperson:${CONV}:5`,
       rich: { type: 'card', title: 'Blue shirt', subtitle: '29 EUR', imageUrl: 'https://shop.example/shirt.png', url: 'https://shop.example/buy' },
@@ -57,7 +56,7 @@ describe('LivePerson rich content -> canonical', () => {
 
   it('when structured content is a private note, then it never reaches the customer', async () => {
     const runtime = makeRuntime();
-    const events = await makeConnector(config, runtime).normalize!(messaging(agentChange(6, { type: 'RichContentEvent', content: CARD }, 'AGENTS_AND_MANAGERS')), raw);
+    const events = await makeConnector(config, runtime).normalize!(messaging(agentChange(6, { type: 'RichContentEvent', content: CARD }, 'AGENTS_AND_MANAGERS')));
     expect(events).toEqual([]);
     expect(runtime.drops).toEqual([{ kind: 'vendor', reason: 'private', type: 'RichContentEvent' }]);
   });
@@ -66,7 +65,7 @@ describe('LivePerson rich content -> canonical', () => {
     const runtime = makeRuntime();
     const unrecognizedSeen: { what: string }[] = [];
     runtime.unrecognized = (what) => void unrecognizedSeen.push({ what });
-    const events = await makeConnector(config, runtime).normalize!(messaging(agentChange(7, { type: 'RichContentEvent', content: { type: 'map', la: 1, lo: 2 } })), raw);
+    const events = await makeConnector(config, runtime).normalize!(messaging(agentChange(7, { type: 'RichContentEvent', content: { type: 'map', la: 1, lo: 2 } })));
     expect(events).toEqual([]);
     expect(unrecognizedSeen).toEqual([{ what: 'field' }]);
   });
@@ -77,7 +76,6 @@ describe('LivePerson rich content -> canonical', () => {
     runtime.unrecognized = (what, detail) => void unrecognizedSeen.push(`${what}: ${detail}`);
     const [event] = await makeConnector(config, runtime).normalize!(
       messaging(agentChange(8, { type: 'ContentEvent', contentType: 'text/plain', message: 'Pick', quickReplies: { options: ['a'] } })),
-      raw,
     );
     expect(event).toMatchObject({ kind: 'message', text: 'Pick' });
     expect(event).not.toHaveProperty('rich');

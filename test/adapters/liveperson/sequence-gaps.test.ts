@@ -1,7 +1,7 @@
 import { SequenceGaps } from '../../../adapters/liveperson/sequence-gaps.js';
 import type { InboundGap } from '../../../src/observability/inbound-gaps.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import type { MappingStore } from '../../../src/store/mapping-store.js';
+import { type MappingStore, platformKeys } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { RedisMappingStore } from '../../../src/store/redis-store.js';
 import { suiteRedis } from '../../support/redis.js';
@@ -22,7 +22,7 @@ describe.each(stores)('LivePerson sequence gaps (%s store)', (_kind, makeStore) 
   afterEach(() => running.splice(0).forEach((gaps) => gaps.stop()));
 
   function detector(store: MappingStore, reported: InboundGap[], enabled = true) {
-    const gaps = new SequenceGaps(store, 'acme', { enabled, waitMs: WAIT }, (gap) => void reported.push(gap), logger, now);
+    const gaps = new SequenceGaps(store, platformKeys(store, 'liveperson', 'acme'), 'acme', { enabled, waitMs: WAIT }, (gap) => void reported.push(gap), logger, now);
     running.push(gaps);
     return gaps;
   }

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
-import { livePersonSignature, verifyLivePersonWebhook } from '../../../adapters/liveperson/signature.js';
+import { livePersonSignature } from '../../../adapters/liveperson/wire.js';
 import { AuthenticationError } from '../../../src/errors.js';
+import type { RawInbound } from '../../../src/platform/adapter.js';
+import { makeConnector, makeRuntime } from './harness.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
 function inbound(rawBody: Buffer, headers: Record<string, string>) {
-  return { rawBody, headers, query: {} };
+  return { rawBody, headers };
+}
+
+/** The tenant's connector verifying one webhook, as the core's webhook route calls it. */
+function verifyLivePersonWebhook(req: RawInbound, secret: string, accountId: string): void {
+  void makeConnector({ accountId, clientId: 'c', clientSecret: secret }, makeRuntime()).verify!(req);
 }
 
 describe('LivePerson webhook signature', () => {

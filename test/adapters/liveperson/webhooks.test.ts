@@ -6,7 +6,7 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
   afterEach(async () => stack.close());
 
   async function openConversation() {
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     await stack.deliver(event(ctx, { kind: 'message', text: 'I need help 🙏' }), ctx);
     await stack.simulator.settle();
     return { ctx, dialogId: ctx.conversation.nativeId()! };
@@ -102,7 +102,7 @@ describe('LivePerson webhooks from the simulator to the connector', () => {
 
   it('when the agent reads our message, then a read receipt names the canonical message', async () => {
     stack = await startStack();
-    const ctx = await stack.newConversation();
+    const ctx = await stack.deliveryContext();
     const ours = event(ctx, { kind: 'message', text: 'did you see this?' });
     const sent = await stack.deliver(ours, ctx);
     const sequence = Number((sent as { nativeMessageIds: string[] }).nativeMessageIds[0]!.split(':').pop());

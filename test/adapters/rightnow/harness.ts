@@ -9,9 +9,15 @@ import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
 import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 
+/**
+ * Test helpers for the RightNow adapter. Every adapter's harness has the same names for the same jobs:
+ * TENANT, makeRuntime (the runtime the core would lend), rightnowConfig (the tenant's block pointing at the
+ * simulator), makeConnector, deliveryContext (what `send` is given) and event (a canonical event to send).
+ * RightNow adds acceptedEngagement (a chat the poll loop has taken), waitFor.
+ */
 export const TENANT = 'acme';
 
-export interface RecordingRuntime extends FakeRuntime<MappingStore> {
+export interface TestRuntime extends FakeRuntime<MappingStore> {
   /** The events accepted, each once (`ingested` keeps those of every successful call, redeliveries included). */
   events: InboundEventInput[];
   /** Event ids of every ingest call, failed ones included. */
@@ -24,17 +30,17 @@ export interface RecordingRuntime extends FakeRuntime<MappingStore> {
   failIngest(n: number): void;
 }
 
-export function recordingRuntime(store: MappingStore): RecordingRuntime {
+export function makeRuntime(store: MappingStore): TestRuntime {
   let failures = 0;
-  const logs: RecordingRuntime['logs'] = [];
+  const logs: TestRuntime['logs'] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logs.push(JSON.parse(chunk.toString()));
       done();
     },
   });
-  const base = fakeRuntime({ tenantId: TENANT, store, logger: createLogger({ level: 'info', stream }) });
-  const runtime: RecordingRuntime = {
+  const base = fakeRuntime({ platform: 'rightnow', tenantId: TENANT, store, logger: createLogger({ level: 'info', stream }) });
+  const runtime: TestRuntime = {
     ...base,
     logs,
     events: [],
@@ -60,7 +66,7 @@ export function recordingRuntime(store: MappingStore): RecordingRuntime {
   return runtime;
 }
 
-export function simConfig(sim: RightNowSimulator, overrides: Record<string, unknown> = {}): RightNowConfig {
+export function rightnowConfig(sim: RightNowSimulator, overrides: Record<string, unknown> = {}): RightNowConfig {
   return RightNowConfigSchema.parse({
     siteUrl: sim.url,
     username: 'api-user',
@@ -75,8 +81,9 @@ export function simConfig(sim: RightNowSimulator, overrides: Record<string, unkn
   });
 }
 
-export function connector(sim: RightNowSimulator, runtime: PlatformRuntime, overrides: Record<string, unknown> = {}): RightNowConnector {
-  return rightnowPlatform.create({ tenantId: TENANT, config: simConfig(sim, overrides), runtime }) as RightNowConnector;
+/** The connector for one tenant, as the core creates it. */
+export function makeConnector(config: RightNowConfig, runtime: PlatformRuntime): RightNowConnector {
+  return rightnowPlatform.create({ config, runtime }) as RightNowConnector;
 }
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
@@ -95,7 +102,7 @@ export function deliveryContext(store: MappingStore, engagementId: string | unde
 
 let counter = 0;
 /** A canonical event from the agent side, as the core would hand it to send(). */
-export function agentEvent(body: Record<string, unknown>, conversationId = 'conv-1'): ConversationEvent {
+export function event(body: Record<string, unknown>, conversationId = 'conv-1'): ConversationEvent {
   counter += 1;
   return ConversationEvent.parse({
     id: `egain:${conversationId}:m${counter}`,
@@ -109,7 +116,7 @@ export function agentEvent(body: Record<string, unknown>, conversationId = 'conv
 }
 
 /** Starts the loop and returns an engagement the bridge has accepted. */
-export async function acceptedEngagement(sim: RightNowSimulator, conn: RightNowConnector, runtime: RecordingRuntime): Promise<string> {
+export async function acceptedEngagement(sim: RightNowSimulator, conn: RightNowConnector, runtime: TestRuntime): Promise<string> {
   await conn.start();
   const engagementId = sim.customerStartsChat({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', subject: 'Billing' });
   await waitFor(() => sim.engagementState(engagementId) === 'active', 'the offer to be accepted');

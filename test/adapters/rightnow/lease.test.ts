@@ -2,21 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { RedisMappingStore } from '../../../src/store/redis-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
+import { deliveryContext, event, makeConnector, makeRuntime, rightnowConfig, type TestRuntime, waitFor } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('rightnow poll lease (Redis, two instances)', () => {
   const keyPrefix = `test:rightnow:${randomUUID()}:`;
   let sim: RightNowSimulator;
   let stores: RedisMappingStore[];
-  let runtimes: RecordingRuntime[];
+  let runtimes: TestRuntime[];
   let conns: RightNowConnector[];
 
   beforeEach(async () => {
     sim = await startRightNowSimulator({ pollHoldMs: 100 });
     stores = [RedisMappingStore.connect('redis://127.0.0.1:6379', { keyPrefix }), RedisMappingStore.connect('redis://127.0.0.1:6379', { keyPrefix })];
-    runtimes = stores.map((s) => recordingRuntime(s));
-    conns = runtimes.map((r) => connector(sim, r, { leaseMs: 300 }));
+    runtimes = stores.map((s) => makeRuntime(s));
+    conns = runtimes.map((r) => makeConnector(rightnowConfig(sim, { leaseMs: 300 }), r));
   });
 
   afterEach(async () => {
@@ -58,7 +58,7 @@ describe('rightnow poll lease (Redis, two instances)', () => {
     expect(runtimes[survivor]!.events.find((e) => e.kind === 'message')).toMatchObject({ id: `rightnow:${engagementId}:u-2` });
     // The survivor's sends continue the Redis counter on the adopted session, and the server accepts them.
     const used = Math.max(...sim.requests.map((r) => (r.body as { sequenceNumber?: number } | undefined)?.sequenceNumber ?? 0));
-    await sendEvent(conns[survivor]!.outbound, agentEvent({ kind: 'message', text: 'I am here' }), deliveryContext(stores[survivor]!, engagementId));
+    await sendEvent(conns[survivor]!.outbound, event({ kind: 'message', text: 'I am here' }), deliveryContext(stores[survivor]!, engagementId));
     expect(sim.postsFor(engagementId).map((p) => [p.body, p.sequenceNumber > used])).toEqual([['I am here', true]]);
     expect(runtimes[owner]!.events.some((e) => e.kind === 'message')).toBe(false);
     expect(sim.count('logoff')).toBe(0);

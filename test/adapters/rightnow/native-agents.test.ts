@@ -1,13 +1,13 @@
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
+import { deliveryContext, makeConnector, makeRuntime, rightnowConfig, type TestRuntime, waitFor } from './harness.js';
 
 /** The adapter's side of the native share: the core leaves an offer to RightNow's own agents during the ingest. */
 describe('rightnow handToNativeAgents', () => {
   let sim: RightNowSimulator;
   let store: MemoryMappingStore;
-  let runtime: RecordingRuntime;
+  let runtime: TestRuntime;
   let conn: RightNowConnector;
   /** Whether the stand-in core draws new conversations for the native share. */
   let drawNative: boolean;
@@ -16,7 +16,7 @@ describe('rightnow handToNativeAgents', () => {
     drawNative = true;
     sim = await startRightNowSimulator({ pollHoldMs: 200 });
     store = new MemoryMappingStore();
-    runtime = recordingRuntime(store);
+    runtime = makeRuntime(store);
     // As the core does for a conversation drawn for the native share: the port is called inside the ingest.
     const ingest = runtime.ingest.bind(runtime);
     runtime.ingest = async (events) => {
@@ -25,7 +25,7 @@ describe('rightnow handToNativeAgents', () => {
       }
       return ingest(events);
     };
-    conn = connector(sim, runtime, { minBackoffMs: 5, maxBackoffMs: 20 });
+    conn = makeConnector(rightnowConfig(sim, { minBackoffMs: 5, maxBackoffMs: 20 }), runtime);
   });
 
   afterEach(async () => {

@@ -1,20 +1,20 @@
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { acceptedEngagement, agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
+import { acceptedEngagement, deliveryContext, event, makeConnector, makeRuntime, rightnowConfig, type TestRuntime, waitFor } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 describe('rightnow long-poll loop', () => {
   let sim: RightNowSimulator;
   let store: MemoryMappingStore;
-  let runtime: RecordingRuntime;
+  let runtime: TestRuntime;
   let conn: RightNowConnector;
 
   beforeEach(async () => {
     sim = await startRightNowSimulator({ pollHoldMs: 200 });
     store = new MemoryMappingStore();
-    runtime = recordingRuntime(store);
-    conn = connector(sim, runtime);
+    runtime = makeRuntime(store);
+    conn = makeConnector(rightnowConfig(sim), runtime);
   });
 
   afterEach(async () => {
@@ -51,7 +51,7 @@ describe('rightnow long-poll loop', () => {
 
   it('when the bridge posts, then its own post coming back in getMessages is not ingested', async () => {
     const engagementId = await acceptedEngagement(sim, conn, runtime);
-    await sendEvent(conn.outbound, agentEvent({ kind: 'message', text: 'hi from the agent' }), deliveryContext(store, engagementId));
+    await sendEvent(conn.outbound, event({ kind: 'message', text: 'hi from the agent' }), deliveryContext(store, engagementId));
     sim.customerSays(engagementId, 'thanks', { messageId: 'u-9' });
     await waitFor(() => runtime.events.some((e) => e.kind === 'message'), 'the end user message');
     await new Promise((r) => setTimeout(r, 50));
@@ -85,7 +85,7 @@ describe('rightnow long-poll loop', () => {
   it('when stop() is called during a long poll, then it does not wait for the poll and logs the session off', async () => {
     await sim.close();
     sim = await startRightNowSimulator({ pollHoldMs: 60_000 });
-    conn = connector(sim, runtime);
+    conn = makeConnector(rightnowConfig(sim), runtime);
     await conn.start();
     await waitFor(() => sim.count('getMessages') >= 1, 'a long poll');
     let timer: NodeJS.Timeout | undefined;
@@ -105,7 +105,7 @@ describe('rightnow long-poll loop', () => {
     await conn.stop();
     await sim.close();
     sim = await startRightNowSimulator({ pollHoldMs: 200, envelope: 'portal' });
-    conn = connector(sim, runtime);
+    conn = makeConnector(rightnowConfig(sim), runtime);
     const engagementId = await acceptedEngagement(sim, conn, runtime);
     sim.customerSays(engagementId, 'hello', { messageId: 'u-1' });
     await waitFor(() => runtime.events.some((e) => e.kind === 'message'), 'the message');
@@ -116,7 +116,7 @@ describe('rightnow long-poll loop', () => {
     const engagementId = await acceptedEngagement(sim, conn, runtime);
     sim.movePool('298:2');
     await waitFor(() => sim.requests.some((r) => r.operation === 'getMessages' && r.query.pool === '298:2'), 'a poll on the new pool');
-    await sendEvent(conn.outbound, agentEvent({ kind: 'message', text: 'after the move' }), deliveryContext(store, engagementId));
+    await sendEvent(conn.outbound, event({ kind: 'message', text: 'after the move' }), deliveryContext(store, engagementId));
     expect(sim.postsFor(engagementId).map((p) => p.body)).toEqual(['after the move']);
     expect(await store.hashGetAll(store.key('rightnow', 'session', 'acme', '12'))).toMatchObject({ pool: '298:2' });
   });

@@ -2,7 +2,7 @@ import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { ConnectRestClient } from '../../../adapters/rightnow/api.js';
 import { RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
 import { type RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
-import { agentEvent, deliveryContext, recordingRuntime, TENANT } from './harness.js';
+import { deliveryContext, event, makeRuntime, TENANT } from './harness.js';
 import { startStub } from './stub-server.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
@@ -22,13 +22,13 @@ describe('rightnow session set-up (request shapes)', () => {
 
   function create(): RightNowConnector {
     const config = RightNowConfigSchema.parse({ siteUrl: stub.url, username: 'api', password: 'secret', agentAccountId: '12', applicationContext: 'bridge-test' });
-    return rightnowPlatform.create({ tenantId: TENANT, config, runtime: recordingRuntime(store) }) as RightNowConnector;
+    return rightnowPlatform.create({ config, runtime: makeRuntime(store) }) as RightNowConnector;
   }
   const seedSession = async () => {
-    await store.hashSet(store.key('rightnow', 'session', TENANT, '12'), { sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1' });
+    await store.hashSet(store.key('rightnow', TENANT, 'session', '12'), { sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1' });
     stub.reply('POST', TOKENS, 200, { sessionToken: JWT });
   };
-  const send = () => sendEvent(create().outbound, agentEvent({ kind: 'message', text: 'hi' }), deliveryContext(store, '27'));
+  const send = () => sendEvent(create().outbound, event({ kind: 'message', text: 'hi' }), deliveryContext(store, '27'));
 
   it('when the first send needs a session, then settings, token, session and post go out exactly as documented', async () => {
     stub.reply('GET', SETTINGS, 200, { domain: stub.url, pool: '297:1', port: 8084, siteName: 'acme_site', links: [] });
@@ -51,7 +51,7 @@ describe('rightnow session set-up (request shapes)', () => {
       headers: { 'x-aid': '12', 'x-jsessionid': 'node01abc', 'content-type': 'application/json; charset=utf-8' },
       body: { destinationId: 27, sequenceNumber: 2, body: 'hi' },
     });
-    const state = await store.hashGetAll(store.key('rightnow', 'session', TENANT, '12'));
+    const state = await store.hashGetAll(store.key('rightnow', TENANT, 'session', '12'));
     // The epoch is the sequence number the session was created with: no other session can have it.
     expect(state).toEqual({ sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1', epoch: '1' });
   });
@@ -83,7 +83,7 @@ describe('rightnow session set-up (request shapes)', () => {
   });
 
   it('when the conversation has no engagement linked, then the event is dropped without any request', async () => {
-    const result = await sendEvent(create().outbound, agentEvent({ kind: 'message', text: 'hi' }), deliveryContext(store, undefined));
+    const result = await sendEvent(create().outbound, event({ kind: 'message', text: 'hi' }), deliveryContext(store, undefined));
     expect(result).toEqual({ status: 'dropped', reason: 'no-native-conversation', detail: expect.stringContaining('no rightnow engagement') });
     expect(stub.requests).toEqual([]);
   });

@@ -1,21 +1,21 @@
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import type { RightNowConnector } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, type RightNowSimulatorOptions, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
-import { acceptedEngagement, agentEvent, connector, deliveryContext, type RecordingRuntime, recordingRuntime, waitFor } from './harness.js';
+import { acceptedEngagement, deliveryContext, event, makeConnector, makeRuntime, rightnowConfig, type TestRuntime, waitFor } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 /** What an independent reading of the RightNow docs demands beyond the happy path (issue 11). */
 describe('rightnow vendor fidelity', () => {
   let sim: RightNowSimulator;
   let store: MemoryMappingStore;
-  let runtime: RecordingRuntime;
+  let runtime: TestRuntime;
   let conns: RightNowConnector[];
 
   async function setup(shapes: RightNowSimulatorOptions = {}, overrides: Record<string, unknown> = {}): Promise<RightNowConnector> {
     sim = await startRightNowSimulator({ pollHoldMs: 200, ...shapes });
     store = new MemoryMappingStore();
-    runtime = recordingRuntime(store);
-    conns = [connector(sim, runtime, overrides)];
+    runtime = makeRuntime(store);
+    conns = [makeConnector(rightnowConfig(sim, overrides), runtime)];
     return conns[0]!;
   }
 
@@ -56,7 +56,7 @@ describe('rightnow vendor fidelity', () => {
     sim.customerSays(engagementId, 'before 2');
     await waitFor(() => texts().length === 2, 'the first posts');
     await conn.halt();
-    const restarted = connector(sim, runtime, { leaseMs: 100 });
+    const restarted = makeConnector(rightnowConfig(sim, { leaseMs: 100 }), runtime);
     conns.push(restarted);
     sim.expireSession();
     await restarted.start();
@@ -73,15 +73,15 @@ describe('rightnow vendor fidelity', () => {
     async (poolChange) => {
       const conn = await setup({ poolChange });
       const engagementId = await acceptedEngagement(sim, conn, runtime);
-      const other = connector(sim, recordingRuntime(store));
+      const other = makeConnector(rightnowConfig(sim), makeRuntime(store));
       conns.push(other);
-      await sendEvent(other.outbound, agentEvent({ kind: 'message', text: 'before the move' }), deliveryContext(store, engagementId));
+      await sendEvent(other.outbound, event({ kind: 'message', text: 'before the move' }), deliveryContext(store, engagementId));
       sim.movePool('298:2');
       await waitFor(() => sim.requests.some((r) => r.operation === 'getMessages' && r.query.pool === '298:2'), 'a poll on the new pool');
       expect(await store.hashGetAll(store.key('rightnow', 'session', 'acme', '12'))).toMatchObject({ pool: '298:2' });
       // The other instance still holds the old pool in memory: refused there, it takes the stored one.
-      await sendEvent(other.outbound, agentEvent({ kind: 'message', text: 'after the move' }), deliveryContext(store, engagementId));
-      await sendEvent(conn.outbound, agentEvent({ kind: 'message', text: 'from the poller' }), deliveryContext(store, engagementId));
+      await sendEvent(other.outbound, event({ kind: 'message', text: 'after the move' }), deliveryContext(store, engagementId));
+      await sendEvent(conn.outbound, event({ kind: 'message', text: 'from the poller' }), deliveryContext(store, engagementId));
       expect(sim.postsFor(engagementId).map((p) => p.body)).toEqual(['before the move', 'after the move', 'from the poller']);
       await conn.stop();
       expect(sim.requests.filter((r) => r.operation === 'logoff').map((r) => r.query.pool)).toEqual(['298:2']);
@@ -164,9 +164,9 @@ describe('rightnow vendor fidelity', () => {
   it('when the agent side ends, then the engagement is concluded and released exactly once, its echo included', async () => {
     const conn = await setup();
     const engagementId = await acceptedEngagement(sim, conn, runtime);
-    expect(await sendEvent(conn.outbound, agentEvent({ kind: 'conversation.ended', endedBy: 'agent' }), deliveryContext(store, engagementId))).toEqual({ status: 'sent' });
+    expect(await sendEvent(conn.outbound, event({ kind: 'conversation.ended', endedBy: 'agent' }), deliveryContext(store, engagementId))).toEqual({ status: 'sent' });
     await waitFor(() => runtime.drops.some((d) => d.reason === 'echo'), 'the conclusion echo');
-    const again = await sendEvent(conn.outbound, agentEvent({ kind: 'conversation.ended', endedBy: 'agent' }), deliveryContext(store, engagementId));
+    const again = await sendEvent(conn.outbound, event({ kind: 'conversation.ended', endedBy: 'agent' }), deliveryContext(store, engagementId));
     expect(again.status).toBe('dropped');
     expect(sim.concluded).toEqual([Number(engagementId)]);
     expect(sim.released).toEqual([Number(engagementId)]);

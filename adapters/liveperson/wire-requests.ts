@@ -1,8 +1,16 @@
 import type { CustomerProfile } from '../../src/model/events.js';
-import type { LpRequest } from './api.js';
 import type { LivePersonConfig } from './config.js';
 
-/** Builders of the Messaging Window requests chatbridge sends, field by field as documented. */
+/**
+ * The Messaging Window requests chatbridge sends through CONVERSATION and SEND, built field by field as
+ * LivePerson documents them (Connector API, Messaging Window API). What the adapter reads back is in wire.ts.
+ */
+
+/** One request of the Messaging Window protocol, as CONVERSATION and SEND carry it. */
+export interface LpRequest {
+  type: string;
+  body: Record<string, unknown>;
+}
 
 /** Customer info as the two SDE kinds LivePerson accepts here: `ctmrinfo` and `personal`. */
 export function setUserProfile(customer: CustomerProfile | undefined): LpRequest {

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Simulators that must be a second opinion: their own reading of the vendor docs, nothing borrowed from the adapter. */
-const SIMULATORS = ['adapters/rightnow/simulator', 'adapters/liveperson/simulator'];
+const SIMULATORS = ['adapters/egain/simulator', 'adapters/liveperson/simulator', 'adapters/rightnow/simulator'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -1,8 +1,8 @@
-import { readChoice, readRichMessage } from '../../../adapters/egain/rich-message.js';
+import { readChoice, readRichMessage } from '../../../adapters/egain/rich-content.js';
 import { INTERACTION_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { richMessageBody } from '../../../src/model/rich-text.js';
-import { CHANNEL, connectorFor, contextFor, egainConfig, event, TENANT } from './harness.js';
+import { CHANNEL, deliveryContext, egainConfig, event, makeConnector, makeRuntime, TENANT } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
 const QUICK = { type: 'quickReplies' as const, prompt: 'Did that help?', options: [{ title: 'Yes' }, { title: 'No', value: 'not really' }] };
@@ -56,11 +56,12 @@ describe('eGain outbound rich messages (the bridge speaks for agents to a custom
   afterEach(() => sim.close());
 
   async function send(channelType: string, rich: typeof QUICK | typeof LIST | typeof CARD) {
-    const { connector, runtime } = connectorFor(egainConfig(sim));
+    const runtime = makeRuntime();
+    const connector = makeConnector(egainConfig(sim), runtime);
     const conversationId = sim.openConversation(channelType, 'cust@example.com');
     // As a callback of that conversation would have told the adapter.
     await runtime.store.set(runtime.store.key('egain', 'channel', TENANT, conversationId), channelType);
-    const ctx = await contextFor(runtime, 'customer', conversationId);
+    const ctx = await deliveryContext(runtime, 'customer', conversationId);
     const result = await sendEvent(connector.outbound, event({ kind: 'message', ...richMessageBody(rich) }, 'agent'), ctx);
     return { result, sent: sim.messages.map((m) => m.message) };
   }
