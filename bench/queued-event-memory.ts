@@ -3,7 +3,7 @@ import { parseConfig } from '../src/config/load.js';
 import type { InboundEventInput } from '../src/model/events.js';
 import { createLogger } from '../src/observability/logger.js';
 import { Metrics } from '../src/observability/metrics.js';
-import { createRegistry } from '../src/platforms.js';
+import { createRegistry } from '../src/composition-root.js';
 
 /**
  * `node --expose-gc dist/bench/queued-event-memory.js [events] [conversations]`: what one event waiting

@@ -16,9 +16,9 @@ import { InboundGaps } from './observability/inbound-gaps.js';
 import { Metrics } from './observability/metrics.js';
 import { RefusalLog } from './observability/refusal-log.js';
 import { UnrecognizedInbound } from './observability/unrecognized.js';
-import type { IngestResult, PlatformConnector, PlatformRuntime } from './platform/adapter.js';
-import { ConnectorSet } from './platform/connector-set.js';
-import type { PlatformRegistry } from './platform/registry.js';
+import type { IngestResult, Connector, ConnectorRuntime } from './ports/adapter.js';
+import { ConnectorSet } from './ports/connector-set.js';
+import type { AdapterRegistry } from './ports/registry.js';
 import { Ingestor } from './routing/ingestor.js';
 import { RouteThroughput } from './observability/route-throughput.js';
 import { IntakeGate } from './routing/intake-gate.js';
@@ -80,7 +80,7 @@ export class Bridge {
   /** Back-pressure and the store's limits, in front of every ingest. */
   readonly intake: IntakeGate;
 
-  constructor(config: BridgeConfig, registry: PlatformRegistry, options: BridgeOptions = {}) {
+  constructor(config: BridgeConfig, registry: AdapterRegistry, options: BridgeOptions = {}) {
     this.current = config;
     this.logger = options.logger ?? createLogger({ level: config.logging.level });
     this.metrics = options.metrics ?? new Metrics({ defaultMetrics: true });
@@ -160,7 +160,7 @@ export class Bridge {
     );
   }
 
-  private runtime(tenantId: string, platform: string): PlatformRuntime {
+  private runtime(tenantId: string, platform: string): ConnectorRuntime {
     return {
       tenantId,
       store: this.store,
@@ -189,7 +189,7 @@ export class Bridge {
     return this.current;
   }
 
-  connector(tenantId: string, platform: string): PlatformConnector | undefined {
+  connector(tenantId: string, platform: string): Connector | undefined {
     return this.connectors.get(tenantId, platform);
   }
 

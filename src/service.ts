@@ -8,7 +8,7 @@ import type { BridgeConfig } from './config/schema.js';
 import { createApp } from './http/app.js';
 import { listen } from './http/listen.js';
 import type { InstanceViews } from './observability/instance-views.js';
-import type { PlatformRegistry } from './platform/registry.js';
+import type { AdapterRegistry } from './ports/registry.js';
 
 export interface ServiceOptions extends BridgeOptions {
   /** The YAML file or folder the configuration came from: `POST /admin/reload` and SIGHUP re-read it. */
@@ -28,7 +28,7 @@ export class ChatbridgeService {
 
   constructor(
     config: BridgeConfig,
-    private readonly registry: PlatformRegistry,
+    private readonly registry: AdapterRegistry,
     private readonly options: ServiceOptions = {},
   ) {
     this.bridge = new Bridge(config, registry, options);

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { withAuthRefresh } from '../../src/auth/auth-refresh.js';
 import { PermanentError } from '../../src/errors.js';
-import type { PlatformCommand } from '../../src/platform/adapter.js';
-import { runCheckSteps, vendorAdvice } from '../../src/platform/check-steps.js';
+import type { AdapterCommand } from '../../src/ports/adapter.js';
+import { runCheckSteps, vendorAdvice } from '../../src/ports/check-steps.js';
 import { EgainApi } from './api.js';
 import type { EgainConfig } from './config.js';
 import { channelBody } from './register-channel.js';
@@ -12,7 +12,7 @@ import { channelBody } from './register-channel.js';
  * needs, the tenant's channel as eGain holds it against the `egain.channel` block, and the callback URL and
  * authentication to register with the Hub. Prints no secret (never a token, the client secret or a password).
  */
-export const checkCommand: PlatformCommand<EgainConfig> = {
+export const checkCommand: AdapterCommand<EgainConfig> = {
   name: 'check',
   description: 'Check the eGain token and scopes, the channel against the channel block, and print the callback to register',
   async run({ tenantId, config, print }) {

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AuthenticationError, PayloadError } from '../../src/errors.js';
 import type { Attachment, InboundEventInput, SenderRole } from '../../src/model/events.js';
-import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
+import type { ConnectorRuntime, RawInbound } from '../../src/ports/adapter.js';
 import type { ChannelDirectory } from './channels.js';
 import type { CallbackAuthConfig } from './config.js';
 import { problemsDetail } from '../../src/observability/unrecognized.js';
@@ -53,7 +53,7 @@ export class EgainInbound {
   private readonly secret: Uint8Array | undefined;
 
   constructor(
-    private readonly runtime: PlatformRuntime,
+    private readonly runtime: ConnectorRuntime,
     private readonly auth: CallbackAuthConfig,
     private readonly channels: ChannelDirectory,
   ) {

@@ -2,12 +2,12 @@ import type {
   ConversationHandle,
   NativeHandOver,
   OutboundHandlers,
-  PlatformConnector,
-  PlatformFactory,
-  PlatformRuntime,
+  Connector,
+  Adapter,
+  ConnectorRuntime,
   RawInbound,
   ResolvedFile,
-} from '../../src/platform/adapter.js';
+} from '../../src/ports/adapter.js';
 import { EgainApi } from './api.js';
 import { checkCommand } from './check-command.js';
 import { ChannelDirectory } from './channels.js';
@@ -20,14 +20,14 @@ import { egainSandbox } from './sandbox.js';
 import { PLATFORM } from './wire.js';
 
 /** eGain Conversation Hub for one tenant: either side of a route (see outbound.ts for who the bridge speaks as). */
-export class EgainConnector implements PlatformConnector {
+export class EgainConnector implements Connector {
   readonly platform = PLATFORM;
   private readonly api: EgainApi;
   private readonly inbound: EgainInbound;
   readonly outbound: OutboundHandlers;
   private readonly native: EgainNativeAgents;
 
-  constructor(config: EgainConfig, runtime: PlatformRuntime) {
+  constructor(config: EgainConfig, runtime: ConnectorRuntime) {
     this.api = new EgainApi(config, runtime.vendorHttp);
     const channels = new ChannelDirectory(this.api, config, runtime.store, runtime.key, runtime.tenantId, runtime.logger);
     this.inbound = new EgainInbound(runtime, config.callbackAuth, channels);
@@ -59,7 +59,7 @@ export class EgainConnector implements PlatformConnector {
   }
 }
 
-export const egainPlatform: PlatformFactory<EgainConfig> = {
+export const egainAdapter: Adapter<EgainConfig> = {
   platform: PLATFORM,
   roles: ['customer', 'agent'],
   capabilities: ['handToNativeAgents'],

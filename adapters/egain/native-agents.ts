@@ -1,5 +1,5 @@
 import { PermanentError } from '../../src/errors.js';
-import type { ConversationHandle, NativeHandOver } from '../../src/platform/adapter.js';
+import type { ConversationHandle, NativeHandOver } from '../../src/ports/adapter.js';
 import type { EgainApi } from './api.js';
 import type { EgainConfig } from './config.js';
 import { maySend } from './permissions.js';

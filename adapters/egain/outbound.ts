@@ -1,8 +1,8 @@
 import { PermanentError, RetryableError } from '../../src/errors.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
 import type { Attachment, CustomerProfile, EventOfKind } from '../../src/model/events.js';
-import type { DeliveryContext, Drop, OutboundHandlers, SendResult } from '../../src/platform/adapter.js';
-import type { DropReason } from '../../src/platform/drop-reasons.js';
+import type { DeliveryContext, Drop, OutboundHandlers, SendResult } from '../../src/ports/adapter.js';
+import type { DropReason } from '../../src/ports/drop-reasons.js';
 import type { EgainApi } from './api.js';
 import type { ChannelDirectory, ChannelRules } from './channels.js';
 import type { EgainConfig } from './config.js';

@@ -1,5 +1,5 @@
 import { withAuthRefresh } from '../../src/auth/auth-refresh.js';
-import type { PlatformCommand } from '../../src/platform/adapter.js';
+import type { AdapterCommand } from '../../src/ports/adapter.js';
 import { EgainApi } from './api.js';
 import type { EgainConfig } from './config.js';
 import type { ChannelBody } from './wire.js';
@@ -32,7 +32,7 @@ export async function registerChannel(config: EgainConfig, api = new EgainApi(co
   return { id: await withAuthRefresh(api, () => api.createChannel(body)), created: true };
 }
 
-export const registerChannelCommand: PlatformCommand<EgainConfig> = {
+export const registerChannelCommand: AdapterCommand<EgainConfig> = {
   name: 'register-channel',
   description: "Create or update the tenant's eGain custom channel and print its id",
   async run({ tenantId, config, logger, print }) {

@@ -1,4 +1,4 @@
-import type { SandboxProvider } from '../../src/platform/adapter.js';
+import type { SandboxProvider } from '../../src/ports/adapter.js';
 import { EgainConfig } from './config.js';
 import { INTERACTION_SCOPE, MANAGE_SCOPE, READ_SCOPE, startEgainSimulator } from './simulator/index.js';
 

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { createVendorHttp } from '../../src/vendor-http/vendor-client.js';
-import type { PlatformCommand } from '../../src/platform/adapter.js';
-import { runCheckSteps, vendorAdvice } from '../../src/platform/check-steps.js';
+import type { AdapterCommand } from '../../src/ports/adapter.js';
+import { runCheckSteps, vendorAdvice } from '../../src/ports/check-steps.js';
 import { platformKeys } from '../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import type { LivePersonConfig } from './config.js';
@@ -14,7 +14,7 @@ import { livePersonSignature, LP_SERVICES, PLATFORM, SIGNATURE_EXAMPLE, WEBHOOK_
  * the webhook signing against LivePerson's published example, so a wrong account id, client secret or
  * webhook registration shows before traffic does. Prints no secret.
  */
-export const checkCommand: PlatformCommand<LivePersonConfig> = {
+export const checkCommand: AdapterCommand<LivePersonConfig> = {
   name: 'check',
   description: 'Resolve the LivePerson domains, obtain an AppJWT, check webhook signing and list the webhooks to register',
   async run({ tenantId, config, print }) {

@@ -1,5 +1,5 @@
 import type { InboundEventInput } from '../../src/model/events.js';
-import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import type { ConnectorRuntime } from '../../src/ports/adapter.js';
 import { type ConvState, type LivePersonConversationState, NO_STATE } from './conversation-state.js';
 import { ENDED_BY, type ExConversationChange, PLATFORM } from './wire.js';
 
@@ -12,7 +12,7 @@ import { ENDED_BY, type ExConversationChange, PLATFORM } from './wire.js';
  */
 export class ConversationChanges {
   constructor(
-    private readonly runtime: PlatformRuntime,
+    private readonly runtime: ConnectorRuntime,
     private readonly states: LivePersonConversationState,
   ) {}
 

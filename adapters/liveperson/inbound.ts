@@ -2,8 +2,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { AuthenticationError, BatchTooLargeError, PayloadError, zodDetails } from '../../src/errors.js';
 import type { InboundEventInput } from '../../src/model/events.js';
-import type { PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
-import type { DropReason } from '../../src/platform/drop-reasons.js';
+import type { ConnectorRuntime, RawInbound } from '../../src/ports/adapter.js';
+import type { DropReason } from '../../src/ports/drop-reasons.js';
 import { problemsDetail, type UnrecognizedWhat } from '../../src/observability/unrecognized.js';
 import { richMessageBody } from '../../src/model/rich-text.js';
 import type { LivePersonConfig } from './config.js';
@@ -46,7 +46,7 @@ export class LivePersonInbound {
   private readonly changes: ConversationChanges;
 
   constructor(
-    private readonly runtime: PlatformRuntime,
+    private readonly runtime: ConnectorRuntime,
     private readonly config: LivePersonConfig,
     states: LivePersonConversationState,
     private readonly gaps: SequenceGaps,

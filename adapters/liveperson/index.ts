@@ -1,4 +1,4 @@
-import type { OutboundHandlers, PlatformConnector, PlatformFactory, PlatformRuntime, RawInbound } from '../../src/platform/adapter.js';
+import type { OutboundHandlers, Connector, Adapter, ConnectorRuntime, RawInbound } from '../../src/ports/adapter.js';
 import { LivePersonApi } from './api.js';
 import { checkCommand } from './check-command.js';
 import { LivePersonConfig } from './config.js';
@@ -15,14 +15,14 @@ import { PLATFORM } from './wire.js';
  * LivePerson Conversational Cloud for one tenant, through the Connector API, consumer side: customers from
  * another platform appear to LivePerson agents as consumers; the agents' side comes back by webhook.
  */
-export class LivePersonConnector implements PlatformConnector {
+export class LivePersonConnector implements Connector {
   readonly platform = PLATFORM;
   private readonly credentials: LivePersonCredentials;
   private readonly gaps: SequenceGaps;
   private readonly inbound: LivePersonInbound;
   readonly outbound: OutboundHandlers;
 
-  constructor(config: LivePersonConfig, runtime: PlatformRuntime) {
+  constructor(config: LivePersonConfig, runtime: ConnectorRuntime) {
     const http = runtime.vendorHttp({ timeoutMs: config.requestTimeoutMs });
     const domains = new LivePersonDomains(http, config);
     this.credentials = new LivePersonCredentials(http, config, domains, runtime.store, runtime.key, runtime.tenantId);
@@ -50,7 +50,7 @@ export class LivePersonConnector implements PlatformConnector {
   }
 }
 
-export const livepersonPlatform: PlatformFactory<LivePersonConfig> = {
+export const livepersonAdapter: Adapter<LivePersonConfig> = {
   platform: PLATFORM,
   roles: ['agent'],
   configSchema: LivePersonConfig,

@@ -1,4 +1,4 @@
-import type { DeliveryContext, OutboundHandlers, PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
+import type { DeliveryContext, OutboundHandlers, ConnectorRuntime, SendResult } from '../../src/ports/adapter.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
 import type { CustomerProfile, EventOfKind } from '../../src/model/events.js';
 import { ConversationGoneError } from '../../src/errors.js';
@@ -28,7 +28,7 @@ export class LivePersonOutbound {
     private readonly config: LivePersonConfig,
     private readonly api: LivePersonApi,
     private readonly credentials: LivePersonCredentials,
-    private readonly runtime: PlatformRuntime,
+    private readonly runtime: ConnectorRuntime,
     private readonly states: LivePersonConversationState,
     private readonly gaps: SequenceGaps,
   ) {}

@@ -1,4 +1,4 @@
-import type { SandboxProvider } from '../../src/platform/adapter.js';
+import type { SandboxProvider } from '../../src/ports/adapter.js';
 import { LivePersonConfig } from './config.js';
 import { startLivePersonSimulator } from './simulator/index.js';
 

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { RetryableError } from '../../src/errors.js';
-import type { PlatformCommand } from '../../src/platform/adapter.js';
-import { runCheckSteps, vendorAdvice } from '../../src/platform/check-steps.js';
+import type { AdapterCommand } from '../../src/ports/adapter.js';
+import { runCheckSteps, vendorAdvice } from '../../src/ports/check-steps.js';
 import { AgentApi, type ChatTarget, ConnectRestClient } from './api.js';
 import type { RightNowConfig } from './config.js';
 import { CreateAgentSessionReply, unwrapGetMessages } from './wire.js';
@@ -15,7 +15,7 @@ const POLL_PROBE_MS = 5_000;
  * session is opened without `logonOverride`, so a bridge already running on the account keeps its
  * session and its chats. Prints no secret (never the JWT, the password or the session id).
  */
-export const checkCommand: PlatformCommand<RightNowConfig> = {
+export const checkCommand: AdapterCommand<RightNowConfig> = {
   name: 'check',
   description: 'Walk the RightNow agent session set-up: service settings, agent token, session, one poll, logoff',
   flags: [{ name: 'override', description: 'log on with logonOverride (first set-up only: it ends the account\'s other session and its chats)' }],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InboundEventInput, SenderRole } from '../../src/model/events.js';
 import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
-import type { DropReason } from '../../src/platform/drop-reasons.js';
+import type { DropReason } from '../../src/ports/drop-reasons.js';
 import {
   AGENT_CONCLUDED,
   type AgentMessage,

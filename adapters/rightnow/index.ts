@@ -2,10 +2,10 @@ import type {
   ConversationHandle,
   NativeHandOver,
   OutboundHandlers,
-  PlatformConnector,
-  PlatformFactory,
-  PlatformRuntime,
-} from '../../src/platform/adapter.js';
+  Connector,
+  Adapter,
+  ConnectorRuntime,
+} from '../../src/ports/adapter.js';
 import { AgentApi, ConnectRestClient } from './api.js';
 import { checkCommand } from './check-command.js';
 import { type RightNowConfig, RightNowConfigSchema } from './config.js';
@@ -24,7 +24,7 @@ import { PLATFORM } from './wire.js';
  * chatbridge as an automated agent in RightNow / B2C Service Chat: end users keep the RightNow chat
  * widget, a long-poll loop brings their engagements in, and the other platform's agents post into them.
  */
-export class RightNowConnector implements PlatformConnector {
+export class RightNowConnector implements Connector {
   readonly platform = PLATFORM;
   readonly session: AgentSession;
   readonly outbound: OutboundHandlers;
@@ -36,7 +36,7 @@ export class RightNowConnector implements PlatformConnector {
 
   constructor(
     config: RightNowConfig,
-    private readonly runtime: PlatformRuntime,
+    private readonly runtime: ConnectorRuntime,
   ) {
     const api = new AgentApi(config.agentAccountId, config.requestTimeoutMs, runtime.vendorHttp);
     this.session = new AgentSession({
@@ -128,7 +128,7 @@ export class RightNowConnector implements PlatformConnector {
   }
 }
 
-export const rightnowPlatform: PlatformFactory<RightNowConfig> = {
+export const rightnowAdapter: Adapter<RightNowConfig> = {
   platform: PLATFORM,
   roles: ['customer'],
   capabilities: ['handToNativeAgents'],

@@ -1,5 +1,5 @@
 import { ConversationGoneError, PermanentError } from '../../src/errors.js';
-import type { ConversationHandle, NativeHandOver } from '../../src/platform/adapter.js';
+import type { ConversationHandle, NativeHandOver } from '../../src/ports/adapter.js';
 import { messageIdFor, post } from './outbound.js';
 import type { EngagementDeps } from './engagement-release.js';
 import { MovedKey } from '../../src/store/moved-key.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PermanentError } from '../../src/errors.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
 import type { EventKind, EventOfKind } from '../../src/model/events.js';
-import type { OutboundHandler, OutboundHandlers, SendResult } from '../../src/platform/adapter.js';
+import type { OutboundHandler, OutboundHandlers, SendResult } from '../../src/ports/adapter.js';
 import type { RightNowConfig } from './config.js';
 import type { EngagementRelease } from './engagement-release.js';
 import type { AgentSession } from './session.js';

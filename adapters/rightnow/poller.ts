@@ -1,6 +1,6 @@
 import { backoffDelay } from '../../src/delivery/backoff.js';
 import { AuthExpiredError, ConversationGoneError, PermanentError } from '../../src/errors.js';
-import type { PlatformRuntime } from '../../src/platform/adapter.js';
+import type { ConnectorRuntime } from '../../src/ports/adapter.js';
 import { sleep } from '../../src/sleep.js';
 import type { AgentApi } from './api.js';
 import type { RightNowConfig } from './config.js';
@@ -41,7 +41,7 @@ export class PollLoop {
       session: AgentSession;
       api: AgentApi;
       lease: PollLease;
-      runtime: PlatformRuntime;
+      runtime: ConnectorRuntime;
       config: RightNowConfig;
       endUsers: EndUserClients;
       release: EngagementRelease;

@@ -1,4 +1,4 @@
-import type { SandboxProvider } from '../../src/platform/adapter.js';
+import type { SandboxProvider } from '../../src/ports/adapter.js';
 import { type RightNowConfig, RightNowConfigSchema } from './config.js';
 import { startRightNowSimulator } from './simulator/index.js';
 

@@ -9,7 +9,7 @@ import { workerCount } from '../cluster/worker-count.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { BridgeConfig } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
-import { createRegistry } from '../platforms.js';
+import { createRegistry } from '../composition-root.js';
 import { type Sandbox, startSandbox } from '../sandbox/sandbox.js';
 import { requestSay, SANDBOX_STATE_FILE, type SandboxControl, serveSandboxControl } from '../sandbox/control.js';
 import type { SayReport } from '../sandbox/say.js';

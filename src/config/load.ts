@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { hasCapability } from '../platform/capabilities.js';
-import type { PlatformRegistry } from '../platform/registry.js';
+import { hasCapability } from '../ports/capabilities.js';
+import type { AdapterRegistry } from '../ports/registry.js';
 import { closestKey, knownKeysAt } from './known-keys.js';
 import { type BridgeConfig, CoreConfig, DEFAULT_MAX_QUEUE_DEPTH, DEFAULT_REDIS_URL, type TenantConfig, TenantCore } from './schema.js';
 
@@ -156,7 +156,7 @@ function parseYamlFile(file: string, problems: ConfigProblem[]): unknown {
  */
 export function parseConfig(
   raw: unknown,
-  registry: PlatformRegistry,
+  registry: AdapterRegistry,
   env: NodeJS.ProcessEnv = process.env,
 ): BridgeConfig {
   const problems: ConfigProblem[] = [];
@@ -199,7 +199,7 @@ export function parseConfig(
 function checkTenant(
   tenant: z.infer<typeof TenantCore>,
   i: number,
-  registry: PlatformRegistry,
+  registry: AdapterRegistry,
   seen: Set<string>,
   problems: ConfigProblem[],
 ): TenantConfig {
@@ -241,7 +241,7 @@ function checkTenant(
 }
 
 function checkRole(
-  registry: PlatformRegistry,
+  registry: AdapterRegistry,
   { tenant, platforms, index }: { tenant: Record<string, unknown>; platforms: Record<string, unknown>; index: number },
   platform: string,
   role: 'customer' | 'agent',
@@ -270,7 +270,7 @@ function checkRole(
  * The route's customer platform named among its own agents: that share of new conversations is left to
  * the vendor's own agents (the bridge steps out), which its adapter must be able to do.
  */
-function checkNativeShare(registry: PlatformRegistry, platform: string, at: string, problems: ConfigProblem[]): void {
+function checkNativeShare(registry: AdapterRegistry, platform: string, at: string, problems: ConfigProblem[]): void {
   const factory = registry.get(platform);
   if (!factory || hasCapability(factory, 'handToNativeAgents')) return;
   problems.push({
@@ -287,7 +287,7 @@ function applyEnvOverrides(doc: Record<string, unknown>, env: NodeJS.ProcessEnv)
   if (env.REDIS_URL) doc.store = { ...(doc.store as object | undefined), url: env.REDIS_URL };
 }
 
-export function loadConfig(source: string, registry: PlatformRegistry, env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+export function loadConfig(source: string, registry: AdapterRegistry, env: NodeJS.ProcessEnv = process.env): BridgeConfig {
   let read: ReadConfig;
   try {
     read = readConfigFiles(source);

@@ -5,7 +5,7 @@ import { withFreshFiles } from '../files/fresh-files.js';
 import type { ConversationEvent, InboundEventInput } from '../model/events.js';
 import { eventLogger, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { DeliveryContext, Drop, PlatformConnector, SendResult } from '../platform/adapter.js';
+import type { DeliveryContext, Drop, Connector, SendResult } from '../ports/adapter.js';
 import { StoredConversation } from '../routing/conversation-handle.js';
 import { isNative } from '../routing/native-share.js';
 import type { RouteLedger } from '../routing/route-ledger.js';
@@ -23,7 +23,7 @@ export interface OutboundDeliveryDeps {
   fileLinks: FileLinks;
   ledger: Pick<RouteLedger, 'delivering' | 'delivered' | 'deadLettered'>;
   /** A tenant's connector for a platform, as configured now (a reload swaps connectors). */
-  connector(tenant: string, platform: string): PlatformConnector | undefined;
+  connector(tenant: string, platform: string): Connector | undefined;
   /** Ingests events as if a platform had sent them (the end of a conversation the target says is gone). */
   ingest(tenant: string, platform: string, events: InboundEventInput[]): Promise<unknown>;
   /** Queues an event the bridge itself says towards a platform (a notice for a sender). */
@@ -78,7 +78,7 @@ export class OutboundDelivery implements DeliveryHooks {
   }
 
   /** One send, and once more at once with a fresh credential when the target refused the one it had. */
-  private send(connector: PlatformConnector, event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
+  private send(connector: Connector, event: ConversationEvent, ctx: DeliveryContext): Promise<SendResult> {
     const { refreshAuth } = connector;
     const refresher = {
       refreshAuth: refreshAuth && (() => {

@@ -1,5 +1,5 @@
 import type { ConversationEvent, EventKind } from '../model/events.js';
-import type { DeliveryContext, OutboundHandler, OutboundHandlers, SendResult } from '../platform/adapter.js';
+import type { DeliveryContext, OutboundHandler, OutboundHandlers, SendResult } from '../ports/adapter.js';
 
 /**
  * One event through the target's handler for its kind. A kind the target declares no handler for is

@@ -2,7 +2,7 @@ import { withAuthRefresh } from '../auth/auth-refresh.js';
 import { PermanentError } from '../errors.js';
 import type { Attachment, ConversationEvent } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
-import type { PlatformConnector } from '../platform/adapter.js';
+import type { Connector } from '../ports/adapter.js';
 import type { FileLinks } from './file-links.js';
 
 /**
@@ -14,7 +14,7 @@ import type { FileLinks } from './file-links.js';
  */
 export async function withFreshFiles(
   event: ConversationEvent,
-  origin: PlatformConnector | undefined,
+  origin: Connector | undefined,
   links: FileLinks,
   logger: Logger,
 ): Promise<ConversationEvent> {

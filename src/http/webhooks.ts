@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { AuthenticationError, InboundError, PayloadError } from '../errors.js';
 import type { Bridge } from '../bridge.js';
-import type { PlatformConnector, RawInbound } from '../platform/adapter.js';
+import type { Connector, RawInbound } from '../ports/adapter.js';
 import { readBody } from './body-reader.js';
 import { sendError } from './errors.js';
 
@@ -32,7 +32,7 @@ export function webhookRouter(bridge: WebhookIntake, bodyLimit: string): Router 
     async (req, res, next) => {
       const platform = String(req.params.platform);
       const tenantId = String(req.params.tenant);
-      const connector = res.locals.connector as PlatformConnector;
+      const connector = res.locals.connector as Connector;
       const raw: RawInbound = {
         headers: req.headers,
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),

@@ -57,7 +57,7 @@ export class Metrics {
   });
   readonly dropped = new client.Counter({
     name: 'chatbridge_events_dropped_total',
-    help: 'Events dropped on purpose; kind is the canonical event kind, or vendor for a vendor item that never became an event; reason is a code of the catalogue in src/platform/drop-reasons.ts',
+    help: 'Events dropped on purpose; kind is the canonical event kind, or vendor for a vendor item that never became an event; reason is a code of the catalogue in src/ports/drop-reasons.ts',
     labelNames: ['tenant', 'platform', 'kind', 'reason'] as const,
     registers: [this.registry],
   });

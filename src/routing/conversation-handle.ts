@@ -1,4 +1,4 @@
-import type { ConversationHandle, RouteRole } from '../platform/adapter.js';
+import type { ConversationHandle, RouteRole } from '../ports/adapter.js';
 import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 
 /** A conversation as one platform sees it during a delivery, backed by the MappingStore. */

@@ -1,5 +1,5 @@
 import { withAuthRefresh } from '../auth/auth-refresh.js';
-import type { NativeHandOver, PlatformConnector } from '../platform/adapter.js';
+import type { NativeHandOver, Connector } from '../ports/adapter.js';
 import type { ConversationRecord, MappingStore } from '../store/mapping-store.js';
 import { StoredConversation } from './conversation-handle.js';
 import type { RouteLedger } from './route-ledger.js';
@@ -20,7 +20,7 @@ export function isNative(record: Pick<ConversationRecord, 'attrs'>): boolean {
 export interface NativeShareDeps {
   store: MappingStore;
   ledger: RouteLedger;
-  connector(tenant: string, platform: string): PlatformConnector | undefined;
+  connector(tenant: string, platform: string): Connector | undefined;
 }
 
 /**

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, readConfigSource } from '../config/load.js';
 import type { BridgeConfig } from '../config/schema.js';
-import type { RouteRole, SandboxPlatform } from '../platform/adapter.js';
-import type { PlatformRegistry } from '../platform/registry.js';
+import type { RouteRole, SandboxSimulator } from '../ports/adapter.js';
+import type { AdapterRegistry } from '../ports/registry.js';
 
 export interface Sandbox {
   config: BridgeConfig;
   platforms: { platform: string; role: RouteRole; url: string }[];
   /** The running simulator of a platform, for `chatbridge sandbox say`. */
-  simulator(platform: string): SandboxPlatform | undefined;
+  simulator(platform: string): SandboxSimulator | undefined;
   close(): Promise<void>;
 }
 
@@ -38,12 +38,12 @@ interface TenantDraft {
  * that platform's simulator on loopback (its block filled in here), the memory store, no credentials.
  */
 export async function startSandbox(
-  registry: PlatformRegistry,
+  registry: AdapterRegistry,
   server: { port: number },
   file: string = bundledSandboxConfig(),
 ): Promise<Sandbox> {
   const raw = readConfigSource(file) as { server?: object; tenants: TenantDraft[] };
-  const started: { tenant: string; platform: string; role: RouteRole; sandbox: SandboxPlatform }[] = [];
+  const started: { tenant: string; platform: string; role: RouteRole; sandbox: SandboxSimulator }[] = [];
   const close = async () => {
     await Promise.allSettled(started.map((s) => s.sandbox.close()));
   };

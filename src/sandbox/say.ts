@@ -1,5 +1,5 @@
 import type { Bridge } from '../bridge.js';
-import type { RouteRole } from '../platform/adapter.js';
+import type { RouteRole } from '../ports/adapter.js';
 import { LiveConversations } from '../routing/live-conversations.js';
 import { sleep } from '../sleep.js';
 import type { Sandbox } from './sandbox.js';

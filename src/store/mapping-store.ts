@@ -167,7 +167,7 @@ export abstract class MappingStore {
   }
 }
 
-/** Builds the key of one piece of a platform's own state (PlatformRuntime.key). */
+/** Builds the key of one piece of a platform's own state (ConnectorRuntime.key). */
 export type PlatformKey = (kind: string, ...parts: string[]) => string;
 
 /**

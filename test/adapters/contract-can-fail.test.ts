@@ -1,7 +1,7 @@
 import { AuthenticationError, PayloadError } from '../../src/errors.js';
-import type { OutboundHandlers, PlatformConnector, PlatformFactory, PlatformRuntime, SandboxProvider } from '../../src/platform/adapter.js';
-import type { PlatformCapability } from '../../src/platform/capabilities.js';
-import type { DropReason } from '../../src/platform/drop-reasons.js';
+import type { OutboundHandlers, Connector, Adapter, ConnectorRuntime, SandboxProvider } from '../../src/ports/adapter.js';
+import type { AdapterCapability } from '../../src/ports/capabilities.js';
+import type { DropReason } from '../../src/ports/drop-reasons.js';
 import {
   checkDeclaration,
   checkLifecycle,
@@ -34,13 +34,13 @@ const relaySandbox: SandboxProvider<RelayConfig> = {
 };
 
 interface Change {
-  factory?: Partial<PlatformFactory<RelayConfig>>;
-  connector?: (relay: PlatformConnector, runtime: PlatformRuntime) => Partial<PlatformConnector>;
+  factory?: Partial<Adapter<RelayConfig>>;
+  connector?: (relay: Connector, runtime: ConnectorRuntime) => Partial<Connector>;
 }
 
-function relayVariant(change: Change = {}): PlatformFactory<unknown> {
+function relayVariant(change: Change = {}): Adapter<unknown> {
   const relay = relayPlatform('relay', ['agent']);
-  const factory: PlatformFactory<RelayConfig> = {
+  const factory: Adapter<RelayConfig> = {
     ...relay,
     sandbox: relaySandbox,
     ...change.factory,
@@ -49,14 +49,14 @@ function relayVariant(change: Change = {}): PlatformFactory<unknown> {
       return { ...connector, ...change.connector?.(connector, args.runtime) };
     },
   };
-  return factory as PlatformFactory<unknown>;
+  return factory as Adapter<unknown>;
 }
 
 /** The relay's handlers with one of them replaced. */
-const withHandlers = (handlers: OutboundHandlers) => (relay: PlatformConnector) => ({ outbound: { ...relay.outbound, ...handlers } });
+const withHandlers = (handlers: OutboundHandlers) => (relay: Connector) => ({ outbound: { ...relay.outbound, ...handlers } });
 
 /** A lifecycle that refuses to repeat one step: a second start while running, or a second stop. */
-function fussyLifecycle(refused: 'start' | 'stop'): Partial<PlatformConnector> {
+function fussyLifecycle(refused: 'start' | 'stop'): Partial<Connector> {
   let state: 'new' | 'running' | 'stopped' = 'new';
   return {
     async start() {
@@ -189,7 +189,7 @@ const broken: [string, Change, Check, RegExp][] = [
   ['no role', { factory: { roles: [] } }, checkDeclaration, /declares no role/],
   [
     'a capability outside the catalogue',
-    { factory: { capabilities: ['teleport' as PlatformCapability] } },
+    { factory: { capabilities: ['teleport' as AdapterCapability] } },
     checkDeclaration,
     /teleport, which is not in the capability catalogue/,
   ],

@@ -1,4 +1,4 @@
-import { createRegistry } from '../../src/platforms.js';
+import { createRegistry } from '../../src/composition-root.js';
 import {
   checkDeclaration,
   checkLifecycle,

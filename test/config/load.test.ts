@@ -282,7 +282,7 @@ describe('the design contract example', () => {
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
     const { loadConfig } = await import('../../src/config/load.js');
-    const { createRegistry } = await import('../../src/platforms.js');
+    const { createRegistry } = await import('../../src/composition-root.js');
     const dir = mkdtempSync(path.join(tmpdir(), 'cb-contract-'));
     const file = path.join(dir, 'contract.yaml');
     writeFileSync(
@@ -326,7 +326,7 @@ describe('the design contract example', () => {
 describe('side-specific requirements', () => {
   it('when eGain is an agent side without an account block, then the loader names the missing key', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
-    const { createRegistry } = await import('../../src/platforms.js');
+    const { createRegistry } = await import('../../src/composition-root.js');
     const egain = {
       apiBaseUrl: 'https://egain.example/v3',
       tokenUrl: 'https://egain.example/token',
@@ -355,7 +355,7 @@ describe('the native share (a route\'s customer platform among its agents)', () 
 
   it('when RightNow or eGain names itself among its route\'s agents, then the split is accepted with its weights', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
-    const { createRegistry } = await import('../../src/platforms.js');
+    const { createRegistry } = await import('../../src/composition-root.js');
     const agents = [{ platform: 'rightnow', weight: 95 }, { platform: 'liveperson', weight: 5 }];
     const config = parseConfig({ tenants: [{ id: 'acme', routes: [{ customer: 'rightnow', agents }], rightnow, liveperson }] }, createRegistry(), {});
     expect(config.tenants[0]!.routes[0]!.agents).toEqual(agents);
@@ -365,7 +365,7 @@ describe('the native share (a route\'s customer platform among its agents)', () 
 
   it('when a customer-only platform is named among another platform\'s agents, then the refusal says where it may be named', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
-    const { createRegistry } = await import('../../src/platforms.js');
+    const { createRegistry } = await import('../../src/composition-root.js');
     const raw = { tenants: [{ id: 'acme', routes: [{ customer: 'egain', agents: [{ platform: 'rightnow' }] }], egain, rightnow }] };
     expect(() => parseConfig(raw, createRegistry(), {})).toThrow(
       'tenants[0].routes[0].agents[0].platform: rightnow cannot play the agent side (it supports: customer); it may be named among the agents of its own route only, as its native share',

@@ -5,7 +5,7 @@ import { FileLinks } from '../../src/files/file-links.js';
 import type { ConversationEvent, InboundEventInput } from '../../src/model/events.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import type { OutboundHandlers, PlatformConnector } from '../../src/platform/adapter.js';
+import type { OutboundHandlers, Connector } from '../../src/ports/adapter.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { eventually } from '../support/eventually.js';
 
@@ -16,14 +16,14 @@ import { eventually } from '../support/eventually.js';
 
 const TENANT = 'acme';
 
-async function setup(outbound: OutboundHandlers, extra: Partial<PlatformConnector> = {}) {
+async function setup(outbound: OutboundHandlers, extra: Partial<Connector> = {}) {
   const store = new MemoryMappingStore();
   const metrics = new Metrics();
   const created = await store.resolveConversation(TENANT, 'alpha', 'a-1', { attrs: { customer: 'alpha', agent: 'beta' } });
   await store.linkConversation(TENANT, created!.id, 'beta', 'b-1');
   const ingested: { platform: string; events: InboundEventInput[] }[] = [];
   const injected: { event: ConversationEvent; target: string }[] = [];
-  const beta: PlatformConnector = { platform: 'beta', outbound, ...extra };
+  const beta: Connector = { platform: 'beta', outbound, ...extra };
   const delivery = new OutboundDelivery({
     store,
     metrics,

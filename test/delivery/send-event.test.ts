@@ -1,6 +1,6 @@
 import { sendEvent } from '../../src/delivery/send-event.js';
 import type { ConversationEvent } from '../../src/model/events.js';
-import type { DeliveryContext, OutboundHandlers } from '../../src/platform/adapter.js';
+import type { DeliveryContext, OutboundHandlers } from '../../src/ports/adapter.js';
 
 const ctx = {} as DeliveryContext;
 const event = (body: Record<string, unknown>) =>

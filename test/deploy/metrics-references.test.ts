@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { createLogger } from '../../src/observability/logger.js';
-import { createRegistry } from '../../src/platforms.js';
+import { createRegistry } from '../../src/composition-root.js';
 import { startSandbox } from '../../src/sandbox/sandbox.js';
 import { ChatbridgeService } from '../../src/service.js';
 import { readRepoFile } from '../support/deploy-files.js';

@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../../src/config/load.js';
 import { AgentTarget, CoreConfig, Route, TenantCore } from '../../src/config/schema.js';
-import { createRegistry } from '../../src/platforms.js';
+import { createRegistry } from '../../src/composition-root.js';
 
 /**
  * The README and docs/configuration.md are what operators copy from: the example must load with the real

@@ -8,7 +8,7 @@ import { type RightNowSimulator, type ShapeSwitches, startRightNowSimulator } fr
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { createRegistry } from '../../src/platforms.js';
+import { createRegistry } from '../../src/composition-root.js';
 import { ChatbridgeService } from '../../src/service.js';
 import { deletePrefix, redisAvailable, TEST_REDIS_URL, uniqueTestPrefix } from '../support/redis.js';
 

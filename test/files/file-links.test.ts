@@ -3,7 +3,7 @@ import { FileLinks } from '../../src/files/file-links.js';
 import { withFreshFiles } from '../../src/files/fresh-files.js';
 import type { ConversationEvent } from '../../src/model/events.js';
 import { createLogger } from '../../src/observability/logger.js';
-import type { PlatformConnector, ResolvedFile } from '../../src/platform/adapter.js';
+import type { Connector, ResolvedFile } from '../../src/ports/adapter.js';
 
 const SECRET = 'unit-file-link-secret-0123456789abcdef';
 const REF = { platform: 'egain', nativeId: 'asset-7' };
@@ -80,7 +80,7 @@ describe('withFreshFiles (delivery-time resolution)', () => {
       richText: false,
       attachments,
     }) as ConversationEvent;
-  const origin = (resolve: (id: string) => Promise<ResolvedFile>): PlatformConnector => ({
+  const origin = (resolve: (id: string) => Promise<ResolvedFile>): Connector => ({
     platform: 'egain',
     outbound: {},
     resolveFile: resolve,

@@ -2,9 +2,9 @@ import { planReload } from '../../src/config/reload-plan.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
-import type { PlatformFactory } from '../../src/platform/adapter.js';
-import { ConnectorSet } from '../../src/platform/connector-set.js';
-import { PlatformRegistry } from '../../src/platform/registry.js';
+import type { Adapter } from '../../src/ports/adapter.js';
+import { ConnectorSet } from '../../src/ports/connector-set.js';
+import { AdapterRegistry } from '../../src/ports/registry.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { TestPlatformConfig } from '../support/test-platform.js';
 import { fakeRuntime } from '../support/fake-runtime.js';
@@ -18,7 +18,7 @@ function lifecyclePlatform(
   roles: ('customer' | 'agent')[],
   log: string[],
   handOverDone: () => Promise<void> = async () => undefined,
-): PlatformFactory<TestPlatformConfig> {
+): Adapter<TestPlatformConfig> {
   return {
     platform,
     roles,
@@ -39,7 +39,7 @@ describe('connectors across a reload', () => {
   const log: string[] = [];
   let finishHandOver: () => void = () => undefined;
   const handOverDone = () => new Promise<void>((resolve) => (finishHandOver = resolve));
-  const registry = new PlatformRegistry()
+  const registry = new AdapterRegistry()
     .register(lifecyclePlatform('alpha', ['customer'], log))
     .register(lifecyclePlatform('beta', ['agent'], log, handOverDone));
   const store = new MemoryMappingStore();

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { PlatformRegistry } from '../../src/platform/registry.js';
+import { AdapterRegistry } from '../../src/ports/registry.js';
 import { ChatbridgeService } from '../../src/service.js';
 import { TOKEN_A, postWebhook, relayPayload } from '../support/bridge-fixture.js';
 import { relayPlatform } from '../support/relay-platform.js';
@@ -14,8 +14,8 @@ import type { TargetServer } from '../support/target-server.js';
 export const ADMIN_TOKEN = 'admin-token-0123456789';
 
 /** Customers on relay-a; agents on relay-b or relay-c (the platform a migration moves to). */
-export function migrationRegistry(): PlatformRegistry {
-  return new PlatformRegistry()
+export function migrationRegistry(): AdapterRegistry {
+  return new AdapterRegistry()
     .register(relayPlatform('relay-a', ['customer']))
     .register(relayPlatform('relay-b', ['agent']))
     .register(relayPlatform('relay-c', ['agent']));

@@ -1,4 +1,4 @@
-import { rightnowPlatform } from '../../adapters/rightnow/index.js';
+import { rightnowAdapter } from '../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../adapters/rightnow/simulator/index.js';
 import type { ChatbridgeService } from '../../src/service.js';
 import { TOKEN_B, eventually, postWebhook, relayPayload } from '../support/bridge-fixture.js';
@@ -40,7 +40,7 @@ describe('reloading a RightNow block while engagements are live', () => {
     sim = await startRightNowSimulator({ pollHoldMs: 200 });
     const targetUrl = await target.start();
     file.write(doc(sim, targetUrl, 5000));
-    service = await startFromFile(file, migrationRegistry().register(rightnowPlatform));
+    service = await startFromFile(file, migrationRegistry().register(rightnowAdapter));
     const engagement = sim.customerStartsChat({ firstName: 'Ada' });
     sim.customerSays(engagement, 'before the reload', { messageId: 'u-1' });
     await eventually(() => expect(target.accepted.map((r) => r.key)).toContain(`rightnow:${engagement}:u-1`));

@@ -2,7 +2,7 @@ import { MemoryQueueBackend } from '../../src/delivery/memory-queue.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import type { ConversationHandle, NativeHandOver, PlatformConnector } from '../../src/platform/adapter.js';
+import type { ConversationHandle, NativeHandOver, Connector } from '../../src/ports/adapter.js';
 import { Ingestor } from '../../src/routing/ingestor.js';
 import { NativeShare } from '../../src/routing/native-share.js';
 import { RouteLedger } from '../../src/routing/route-ledger.js';
@@ -29,7 +29,7 @@ function setup(draw: number) {
   const ledger = new RouteLedger(store, metrics, logger, 60_000);
   const handedOver: { nativeId: string | undefined; handOver: NativeHandOver }[] = [];
   let failures = 0;
-  const connector: PlatformConnector = {
+  const connector: Connector = {
     platform: 'cust',
     outbound: {},
     async handToNativeAgents(conversation: ConversationHandle, handOver: NativeHandOver) {

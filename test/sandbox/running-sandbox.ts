@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { createRegistry } from '../../src/platforms.js';
+import { createRegistry } from '../../src/composition-root.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import { type SandboxControl, serveSandboxControl } from '../../src/sandbox/control.js';
 import { ChatbridgeService } from '../../src/service.js';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { rightnowPlatform } from '../../adapters/rightnow/index.js';
+import { rightnowAdapter } from '../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../adapters/rightnow/simulator/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { TOKEN_B, eventually, postWebhook, relayConfig, relayPayload, relayRegistry } from '../support/bridge-fixture.js';
@@ -119,7 +119,7 @@ const CONCURRENCY = 4;
           },
         ],
       },
-      relayRegistry().register(rightnowPlatform),
+      relayRegistry().register(rightnowAdapter),
       {},
     );
 

@@ -4,9 +4,9 @@ import { SignJWT } from 'jose';
 import { sendEvent } from '../../src/delivery/send-event.js';
 import { AuthenticationError, DeliveryError, PayloadError } from '../../src/errors.js';
 import { type ConversationEvent, EVENT_KINDS, type EventKind } from '../../src/model/events.js';
-import type { DeliveryContext, PlatformConnector, RawInbound, SendResult } from '../../src/platform/adapter.js';
-import { CAPABILITIES, type PlatformCapability } from '../../src/platform/capabilities.js';
-import { DROP_REASONS, type DropReason } from '../../src/platform/drop-reasons.js';
+import type { DeliveryContext, Connector, RawInbound, SendResult } from '../../src/ports/adapter.js';
+import { CAPABILITIES, type AdapterCapability } from '../../src/ports/capabilities.js';
+import { DROP_REASONS, type DropReason } from '../../src/ports/drop-reasons.js';
 import { StoredConversation } from '../../src/routing/conversation-handle.js';
 import type { ContractSubject } from './contract-subject.js';
 import { eventually } from './eventually.js';
@@ -20,7 +20,7 @@ import { SAMPLE_ORIGIN, sampleEvents } from './sample-events.js';
  */
 
 /** The method that implements each capability: a capability added to the catalogue needs its entry here. */
-const CAPABILITY_METHODS: Record<PlatformCapability, keyof PlatformConnector> = {
+const CAPABILITY_METHODS: Record<AdapterCapability, keyof Connector> = {
   handToNativeAgents: 'handToNativeAgents',
 };
 
@@ -80,7 +80,7 @@ async function strangerRequests(platform: string): Promise<{ what: string; req: 
 }
 
 /** What `verify` threw for `req`, or undefined when it let it through. Called as a method: connectors may be classes. */
-async function refusal(connector: PlatformConnector, req: RawInbound): Promise<unknown> {
+async function refusal(connector: Connector, req: RawInbound): Promise<unknown> {
   try {
     await connector.verify?.(req);
     return undefined;
@@ -147,7 +147,7 @@ export async function checkLifecycle({ factory, tenantId, config }: ContractSubj
 }
 
 /** The kinds the connector sends are canonical ones, each with a handler. */
-function checkHandlerMap(platform: string, connector: PlatformConnector): void {
+function checkHandlerMap(platform: string, connector: Connector): void {
   for (const [kind, handler] of Object.entries(connector.outbound)) {
     assert.ok((EVENT_KINDS as readonly string[]).includes(kind), `${platform} has a handler for ${kind}, which is no canonical kind`);
     assert.equal(typeof handler, 'function', `${platform}'s handler for ${kind} is not a function`);

@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { BridgeConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { PlatformRegistry } from '../../src/platform/registry.js';
+import { AdapterRegistry } from '../../src/ports/registry.js';
 import { ChatbridgeService } from '../../src/service.js';
 import { relayPlatform } from './relay-platform.js';
 
@@ -12,8 +12,8 @@ export { eventually } from './eventually.js';
 export const TOKEN_A = 'token-for-relay-a';
 export const TOKEN_B = 'token-for-relay-b';
 
-export function relayRegistry(): PlatformRegistry {
-  return new PlatformRegistry().register(relayPlatform('relay-a', ['customer'])).register(relayPlatform('relay-b', ['agent']));
+export function relayRegistry(): AdapterRegistry {
+  return new AdapterRegistry().register(relayPlatform('relay-a', ['customer'])).register(relayPlatform('relay-b', ['agent']));
 }
 
 export interface FixtureOptions {

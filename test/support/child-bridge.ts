@@ -3,7 +3,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { ChatbridgeService } from '../../src/service.js';
 import type { BridgeConfig } from '../../src/config/schema.js';
-import { rightnowPlatform } from '../../adapters/rightnow/index.js';
+import { rightnowAdapter } from '../../adapters/rightnow/index.js';
 import { relayRegistry } from './bridge-fixture.js';
 
 /**
@@ -11,7 +11,7 @@ import { relayRegistry } from './bridge-fixture.js';
  * stdout. The relay platforms, plus RightNow for the poll-failover test (pointed at its simulator).
  */
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as BridgeConfig;
-const service = new ChatbridgeService(config, relayRegistry().register(rightnowPlatform), {
+const service = new ChatbridgeService(config, relayRegistry().register(rightnowAdapter), {
   logger: createLogger({ level: 'error' }),
   metrics: new Metrics(),
   worker: { pollMs: 50 },

@@ -1,19 +1,19 @@
 import http from 'node:http';
 import { InboundError } from '../../src/errors.js';
-import type { PlatformConnector, PlatformFactory, RawInbound, RouteRole, SandboxPlatform } from '../../src/platform/adapter.js';
+import type { Connector, Adapter, RawInbound, RouteRole, SandboxSimulator } from '../../src/ports/adapter.js';
 import { type FakeRuntime, fakeRuntime } from './fake-runtime.js';
 import { closeNow, listenOnLoopback } from './loopback-server.js';
 
 /** One platform playing one role against its own simulator, as the adapter contract drives it. */
 export interface ContractSubject {
-  readonly factory: PlatformFactory<unknown>;
+  readonly factory: Adapter<unknown>;
   readonly role: RouteRole;
   readonly tenantId: string;
   /** The tenant's configuration from the platform's sandbox provider, pointing at the simulator. */
   readonly config: unknown;
   readonly runtime: FakeRuntime;
-  readonly connector: PlatformConnector;
-  readonly sandbox: SandboxPlatform<unknown>;
+  readonly connector: Connector;
+  readonly sandbox: SandboxSimulator<unknown>;
   /** Stops the connector, closes the simulator and the webhook receiver. */
   close(): Promise<void>;
 }
@@ -23,10 +23,10 @@ export interface ContractSubject {
  * on it with a fake runtime. The simulator's webhooks reach the connector through a receiver that walks the
  * core's webhook path in miniature (verify over the raw bytes, parse, normalize, ingest).
  */
-export async function startSubject(factory: PlatformFactory<unknown>, role: RouteRole, tenantId = 'contract'): Promise<ContractSubject> {
+export async function startSubject(factory: Adapter<unknown>, role: RouteRole, tenantId = 'contract'): Promise<ContractSubject> {
   if (!factory.sandbox) throw new Error(`${factory.platform} has no sandbox provider: the contract runs a platform against its simulator`);
   const runtime = fakeRuntime({ platform: factory.platform, tenantId });
-  let connector: PlatformConnector | undefined;
+  let connector: Connector | undefined;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -61,7 +61,7 @@ export async function startSubject(factory: PlatformFactory<unknown>, role: Rout
 }
 
 /** The HTTP status the core would answer a webhook with. */
-async function receive(connector: PlatformConnector | undefined, runtime: FakeRuntime, raw: RawInbound): Promise<number> {
+async function receive(connector: Connector | undefined, runtime: FakeRuntime, raw: RawInbound): Promise<number> {
   if (!connector?.verify || !connector.normalize) return 404;
   try {
     await connector.verify(raw);

@@ -2,8 +2,8 @@ import type { InboundEventInput } from '../../src/model/events.js';
 import type { InboundGap } from '../../src/observability/inbound-gaps.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import type { UnrecognizedWhat } from '../../src/observability/unrecognized.js';
-import type { PlatformRuntime } from '../../src/platform/adapter.js';
-import type { DropKind, DropReason } from '../../src/platform/drop-reasons.js';
+import type { ConnectorRuntime } from '../../src/ports/adapter.js';
+import type { DropKind, DropReason } from '../../src/ports/drop-reasons.js';
 import { type MappingStore, platformKeys } from '../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { createVendorHttp } from '../../src/vendor-http/vendor-client.js';
@@ -22,7 +22,7 @@ export interface Dropped {
 }
 
 /** A runtime as the core lends it, recording what the adapter reports instead of acting on it. */
-export interface FakeRuntime<S extends MappingStore = MemoryMappingStore> extends PlatformRuntime {
+export interface FakeRuntime<S extends MappingStore = MemoryMappingStore> extends ConnectorRuntime {
   store: S;
   /** Every event handed to `ingest`, in order. */
   ingested: InboundEventInput[];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuthenticationError, PayloadError } from '../../src/errors.js';
 import { vendorCall } from '../../src/vendor-http/vendor-client.js';
 import type { InboundEventInput } from '../../src/model/events.js';
-import type { PlatformFactory, RouteRole } from '../../src/platform/adapter.js';
+import type { Adapter, RouteRole } from '../../src/ports/adapter.js';
 import { sendingEveryKind } from './test-platform.js';
 
 /**
@@ -31,7 +31,7 @@ const RelayPing = z.strictObject({ ping: z.literal(true) });
 /** How often the core asked each relay platform to refresh its credential (after a 401). */
 export const authRefreshes = new Map<string, number>();
 
-export function relayPlatform(name: string, roles: readonly RouteRole[]): PlatformFactory<RelayConfig> {
+export function relayPlatform(name: string, roles: readonly RouteRole[]): Adapter<RelayConfig> {
   return {
     platform: name,
     roles,

@@ -1,5 +1,5 @@
 import { ConversationEvent, type EventKind } from '../../src/model/events.js';
-import type { RouteRole } from '../../src/platform/adapter.js';
+import type { RouteRole } from '../../src/ports/adapter.js';
 
 /** The platform the samples come from: none of the registered ones, as for any target. */
 export const SAMPLE_ORIGIN = 'elsewhere';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ConversationEvent, EVENT_KINDS } from '../../src/model/events.js';
-import type { DeliveryContext, OutboundHandlers, PlatformFactory, RouteRole, SendResult } from '../../src/platform/adapter.js';
-import { PlatformRegistry } from '../../src/platform/registry.js';
+import type { DeliveryContext, OutboundHandlers, Adapter, RouteRole, SendResult } from '../../src/ports/adapter.js';
+import { AdapterRegistry } from '../../src/ports/registry.js';
 
 /**
  * Tiny vendor-free platforms for core tests (config loader, routing, delivery): they validate a
@@ -25,7 +25,7 @@ export interface SentEvent {
 }
 
 export interface TestPlatform {
-  factory: PlatformFactory<TestPlatformConfig>;
+  factory: Adapter<TestPlatformConfig>;
   /** Every call to `send`, in call order, across all tenants. */
   sent: SentEvent[];
 }
@@ -37,7 +37,7 @@ export function sendingEveryKind(send: (event: ConversationEvent, ctx: DeliveryC
 
 export function createTestPlatform(platform: string, roles: readonly RouteRole[]): TestPlatform {
   const sent: SentEvent[] = [];
-  const factory: PlatformFactory<TestPlatformConfig> = {
+  const factory: Adapter<TestPlatformConfig> = {
     platform,
     roles,
     configSchema: TestPlatformConfig,
@@ -53,8 +53,8 @@ export function createTestPlatform(platform: string, roles: readonly RouteRole[]
 }
 
 /** `alpha` plays the customer side only, `beta` the agent side only. */
-export function createTestRegistry(): { registry: PlatformRegistry; alpha: TestPlatform; beta: TestPlatform } {
+export function createTestRegistry(): { registry: AdapterRegistry; alpha: TestPlatform; beta: TestPlatform } {
   const alpha = createTestPlatform('alpha', ['customer']);
   const beta = createTestPlatform('beta', ['agent']);
-  return { registry: new PlatformRegistry().register(alpha.factory).register(beta.factory), alpha, beta };
+  return { registry: new AdapterRegistry().register(alpha.factory).register(beta.factory), alpha, beta };
 }

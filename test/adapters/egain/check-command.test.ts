@@ -1,4 +1,4 @@
-import { egainPlatform } from '../../../adapters/egain/index.js';
+import { egainAdapter } from '../../../adapters/egain/index.js';
 import { registerChannel } from '../../../adapters/egain/register-channel.js';
 import { INTERACTION_SCOPE, MANAGE_SCOPE, READ_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -10,7 +10,7 @@ describe('chatbridge egain check', () => {
 
   const check = async (config: ReturnType<typeof egainConfig>) => {
     const lines: string[] = [];
-    const command = egainPlatform.commands!.find((c) => c.name === 'check')!;
+    const command = egainAdapter.commands!.find((c) => c.name === 'check')!;
     const passed = await command.run({ tenantId: 'acme', config, logger: createLogger({ silent: true }), print: (l) => lines.push(l) });
     return { passed, lines, text: lines.join('\n') };
   };

@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { egainPlatform } from '../../../adapters/egain/index.js';
+import { egainAdapter } from '../../../adapters/egain/index.js';
 
 const contract = YAML.parse(`
 apiBaseUrl: https://api.egain.cloud/conversation/conversationmgr/v3
@@ -11,7 +11,7 @@ callbackAuth: { type: basic, username: hub, password: pw }
 
 describe('eGain config block', () => {
   it('when only the public contract keys are given, then it validates with sensible defaults', () => {
-    const parsed = egainPlatform.configSchema.parse(contract);
+    const parsed = egainAdapter.configSchema.parse(contract);
     expect(parsed).toMatchObject({
       scope: 'app.conversation.conversationmgr.interaction.manage',
       agentClientType: 'custom_agent',
@@ -22,16 +22,16 @@ describe('eGain config block', () => {
 
   it('when callbackAuth is a JWT, then exactly one of jwksUrl or secret is required', () => {
     const jwt = { type: 'jwt', issuer: 'https://auth.egain.test', audience: 'chatbridge' };
-    expect(egainPlatform.configSchema.safeParse({ ...contract, callbackAuth: { ...jwt, jwksUrl: 'https://auth.egain.test/jwks' } }).success).toBe(true);
-    expect(egainPlatform.configSchema.safeParse({ ...contract, callbackAuth: jwt }).success).toBe(false);
+    expect(egainAdapter.configSchema.safeParse({ ...contract, callbackAuth: { ...jwt, jwksUrl: 'https://auth.egain.test/jwks' } }).success).toBe(true);
+    expect(egainAdapter.configSchema.safeParse({ ...contract, callbackAuth: jwt }).success).toBe(false);
     expect(
-      egainPlatform.configSchema.safeParse({ ...contract, callbackAuth: { ...jwt, jwksUrl: 'https://a.test/j', secret: 'x'.repeat(32) } }).success,
+      egainAdapter.configSchema.safeParse({ ...contract, callbackAuth: { ...jwt, jwksUrl: 'https://a.test/j', secret: 'x'.repeat(32) } }).success,
     ).toBe(false);
   });
 
   it('when a key is misspelled or the agent client type is not a custom one, then validation names the path', () => {
-    const typo = egainPlatform.configSchema.safeParse({ ...contract, clientSecert: 'x' });
-    const type = egainPlatform.configSchema.safeParse({ ...contract, agentClientType: 'egain_agent' });
+    const typo = egainAdapter.configSchema.safeParse({ ...contract, clientSecert: 'x' });
+    const type = egainAdapter.configSchema.safeParse({ ...contract, agentClientType: 'egain_agent' });
     expect(typo.success || type.success).toBe(false);
     expect(type.error!.issues[0]!.path).toEqual(['agentClientType']);
   });

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EgainConfig, type EgainConfigInput } from '../../../adapters/egain/config.js';
-import { egainPlatform } from '../../../adapters/egain/index.js';
+import { egainAdapter } from '../../../adapters/egain/index.js';
 import type { EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import type { ChannelBody } from '../../../adapters/egain/wire.js';
 import { ConversationEvent } from '../../../src/model/events.js';
-import type { DeliveryContext, PlatformConnector, PlatformRuntime, RouteRole } from '../../../src/platform/adapter.js';
+import type { DeliveryContext, Connector, ConnectorRuntime, RouteRole } from '../../../src/ports/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 
@@ -79,8 +79,8 @@ export async function knownConversation(runtime: TestRuntime, nativeId: string):
 }
 
 /** The connector for one tenant, as the core creates it. */
-export function makeConnector(config: EgainConfig, runtime: PlatformRuntime = makeRuntime()): PlatformConnector {
-  return egainPlatform.create({ config, runtime });
+export function makeConnector(config: EgainConfig, runtime: ConnectorRuntime = makeRuntime()): Connector {
+  return egainAdapter.create({ config, runtime });
 }
 
 /** A delivery context on a canonical conversation, linked to `nativeId` on eGain when given. */

@@ -5,7 +5,7 @@ import { startEgainSimulator, type EgainSimulator } from '../../../adapters/egai
 import { withAuthRefresh } from '../../../src/auth/auth-refresh.js';
 import { AuthenticationError } from '../../../src/errors.js';
 import type { InboundEventInput } from '../../../src/model/events.js';
-import type { PlatformConnector, RawInbound } from '../../../src/platform/adapter.js';
+import type { Connector, RawInbound } from '../../../src/ports/adapter.js';
 import { BASIC, CHANNEL, CHANNEL_TYPE, deliveryContext, egainConfig, event, knownConversation, makeConnector, makeRuntime, TENANT } from './harness.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
 
@@ -17,7 +17,7 @@ const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pa
 const SECRET = 'a-shared-hs256-secret-of-32-chars!!';
 
 /** Plays the core's webhook ingress for one connector: verify, parse, normalize; 401 on AuthenticationError. */
-async function startIngress(connector: PlatformConnector) {
+async function startIngress(connector: Connector) {
   const received: InboundEventInput[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { egainPlatform } from '../../../adapters/egain/index.js';
+import { egainAdapter } from '../../../adapters/egain/index.js';
 import { registerChannel } from '../../../adapters/egain/register-channel.js';
 import { INTERACTION_SCOPE, startEgainSimulator, type EgainSimulator } from '../../../adapters/egain/simulator/index.js';
 import { PermanentError } from '../../../src/errors.js';
@@ -14,7 +14,7 @@ describe('chatbridge egain register-channel', () => {
 
   const run = async (config: ReturnType<typeof egainConfig>) => {
     const lines: string[] = [];
-    const command = egainPlatform.commands!.find((c) => c.name === 'register-channel')!;
+    const command = egainAdapter.commands!.find((c) => c.name === 'register-channel')!;
     await command.run({ tenantId: 't1', config, logger: createLogger({ silent: true }), print: (l) => lines.push(l) });
     return lines;
   };

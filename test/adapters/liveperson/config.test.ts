@@ -1,4 +1,4 @@
-import { livepersonPlatform } from '../../../adapters/liveperson/index.js';
+import { livepersonAdapter } from '../../../adapters/liveperson/index.js';
 import { startLivePersonSimulator } from '../../../adapters/liveperson/simulator/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
 
@@ -6,25 +6,25 @@ describe('LivePerson config block', () => {
   const contract = { accountId: '12345678', clientId: 'id', clientSecret: 'secret' };
 
   it('when only the contract keys are given, then the documented defaults apply', () => {
-    expect(livepersonPlatform.configSchema.parse(contract)).toMatchObject({
+    expect(livepersonAdapter.configSchema.parse(contract)).toMatchObject({
       ...contract,
       domainApiUrl: 'https://api.liveperson.net',
       skillId: '-1',
       fileSharing: false,
       scheme: 'https',
     });
-    expect(livepersonPlatform.roles).toEqual(['agent']);
+    expect(livepersonAdapter.roles).toEqual(['agent']);
   });
 
   it('when campaignId comes without engagementId, then the error names campaignId', () => {
-    const parsed = livepersonPlatform.configSchema.safeParse({ ...contract, campaignId: '1' });
+    const parsed = livepersonAdapter.configSchema.safeParse({ ...contract, campaignId: '1' });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]!.path).toEqual(['campaignId']);
   });
 
   it('when a key is misspelt or the account id is not a site id, then the block is refused', () => {
-    expect(livepersonPlatform.configSchema.safeParse({ ...contract, skillID: '1' }).success).toBe(false);
-    expect(livepersonPlatform.configSchema.safeParse({ ...contract, accountId: 'acme' }).success).toBe(false);
+    expect(livepersonAdapter.configSchema.safeParse({ ...contract, skillID: '1' }).success).toBe(false);
+    expect(livepersonAdapter.configSchema.safeParse({ ...contract, accountId: 'acme' }).success).toBe(false);
   });
 });
 
@@ -33,14 +33,14 @@ describe('LivePerson check command', () => {
     const sim = await startLivePersonSimulator();
     try {
       const lines: string[] = [];
-      const config = livepersonPlatform.configSchema.parse({
+      const config = livepersonAdapter.configSchema.parse({
         accountId: sim.accountId,
         domainApiUrl: sim.url,
         clientId: sim.clientId,
         clientSecret: sim.clientSecret,
         scheme: 'http',
       });
-      const check = livepersonPlatform.commands!.find((c) => c.name === 'check')!;
+      const check = livepersonAdapter.commands!.find((c) => c.name === 'check')!;
       const passed = await check.run({ tenantId: 'acme', config, logger: createLogger({ silent: true }), print: (l) => lines.push(l) });
       expect(passed).toBe(true);
       expect(lines[0]).toBe(`OK    domains: ${['asyncMessagingEnt', 'sentinel', 'idp', 'swift'].map((s) => `${s} ${sim.url}`).join(', ')}`);
@@ -59,14 +59,14 @@ describe('LivePerson check command', () => {
     const sim = await startLivePersonSimulator();
     try {
       const lines: string[] = [];
-      const config = livepersonPlatform.configSchema.parse({
+      const config = livepersonAdapter.configSchema.parse({
         accountId: sim.accountId,
         domainApiUrl: sim.url,
         clientId: sim.clientId,
         clientSecret: 'not-the-secret-0000',
         scheme: 'http',
       });
-      const check = livepersonPlatform.commands!.find((c) => c.name === 'check')!;
+      const check = livepersonAdapter.commands!.find((c) => c.name === 'check')!;
       expect(await check.run({ tenantId: 'acme', config, logger: createLogger({ silent: true }), print: (l) => lines.push(l) })).toBe(false);
       expect(lines[0]).toMatch(/^OK {4}domains/);
       expect(lines[1]).toMatch(/^FAIL {2}AppJWT: /);

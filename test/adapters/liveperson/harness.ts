@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { livepersonPlatform } from '../../../adapters/liveperson/index.js';
+import { livepersonAdapter } from '../../../adapters/liveperson/index.js';
 import { LivePersonConfig } from '../../../adapters/liveperson/config.js';
 import {
   type LivePersonSimulator,
@@ -11,7 +11,7 @@ import {
 import { InboundError } from '../../../src/errors.js';
 import { ConversationEvent, InboundEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import type { DeliveryContext, PlatformConnector, PlatformRuntime } from '../../../src/platform/adapter.js';
+import type { DeliveryContext, Connector, ConnectorRuntime } from '../../../src/ports/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
@@ -33,8 +33,8 @@ export function makeRuntime<S extends MappingStore = MemoryMappingStore>(store?:
 }
 
 /** The connector for one tenant, as the core creates it from the tenant's `liveperson:` block. */
-export function makeConnector(config: Record<string, unknown>, runtime: PlatformRuntime): PlatformConnector {
-  return livepersonPlatform.create({ config: LivePersonConfig.parse(config), runtime });
+export function makeConnector(config: Record<string, unknown>, runtime: ConnectorRuntime): Connector {
+  return livepersonAdapter.create({ config: LivePersonConfig.parse(config), runtime });
 }
 
 /** A canonical conversation whose customer side lives elsewhere, as the LivePerson connector sees it. */
@@ -59,7 +59,7 @@ export function event(ctx: DeliveryContext, body: Record<string, unknown>): Conv
 }
 
 /** Delivers like the core: each returned native message id is linked to the canonical event. */
-export async function deliver(connector: PlatformConnector, store: MappingStore, ev: ConversationEvent, ctx: DeliveryContext) {
+export async function deliver(connector: Connector, store: MappingStore, ev: ConversationEvent, ctx: DeliveryContext) {
   const result = await sendEvent(connector.outbound, ev, ctx);
   if (result.status === 'sent') for (const id of result.nativeMessageIds ?? []) await store.linkMessage(TENANT, ev.id, 'liveperson', id);
   return result;
@@ -69,7 +69,7 @@ export async function deliver(connector: PlatformConnector, store: MappingStore,
  * The core's webhook path in miniature: verify over the raw bytes, parse, normalize, record; links
  * inbound messages' origin.messageId as the core does. Answers 401/400 on InboundError.
  */
-export async function startReceiver(connector: PlatformConnector, store: MappingStore) {
+export async function startReceiver(connector: Connector, store: MappingStore) {
   const events: InboundEventInput[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { livePersonSignature } from '../../../adapters/liveperson/wire.js';
 import { AuthenticationError } from '../../../src/errors.js';
-import type { RawInbound } from '../../../src/platform/adapter.js';
+import type { RawInbound } from '../../../src/ports/adapter.js';
 import { makeConnector, makeRuntime } from './harness.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));

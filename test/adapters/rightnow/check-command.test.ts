@@ -1,5 +1,5 @@
 import { RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
-import { rightnowPlatform } from '../../../adapters/rightnow/index.js';
+import { rightnowAdapter } from '../../../adapters/rightnow/index.js';
 import { type RightNowSimulator, startRightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
 
@@ -15,7 +15,7 @@ describe('chatbridge rightnow check', () => {
   const check = async (overrides: Record<string, unknown> = {}, flags: Record<string, boolean> = {}) => {
     const lines: string[] = [];
     const config = RightNowConfigSchema.parse({ siteUrl: sim.url, ...USER, agentAccountId: 12, requestTimeoutMs: 2000, ...overrides });
-    const command = rightnowPlatform.commands!.find((c) => c.name === 'check')!;
+    const command = rightnowAdapter.commands!.find((c) => c.name === 'check')!;
     const passed = await command.run({ tenantId: 'acme', config, flags, logger: createLogger({ silent: true }), print: (l) => lines.push(l) });
     return { passed, lines, text: lines.join('\n') };
   };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../../../src/config/load.js';
-import { PlatformRegistry } from '../../../src/platform/registry.js';
+import { AdapterRegistry } from '../../../src/ports/registry.js';
 import { RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
-import { rightnowPlatform } from '../../../adapters/rightnow/index.js';
+import { rightnowAdapter } from '../../../adapters/rightnow/index.js';
 
 describe('rightnow config block', () => {
   const base = { siteUrl: 'https://acme.custhelp.com', username: 'u', password: 'p' };
@@ -23,7 +23,7 @@ describe('rightnow config block', () => {
 
 describe('rightnow in the tenant configuration', () => {
   const agentSide = { platform: 'egain', roles: ['agent'] as const, configSchema: z.object({}), create: () => ({ platform: 'egain', outbound: {} }) };
-  const registry = new PlatformRegistry().register(rightnowPlatform).register(agentSide);
+  const registry = new AdapterRegistry().register(rightnowAdapter).register(agentSide);
   const tenant = (rightnow: Record<string, unknown>, customer = 'rightnow', agent = 'egain') => ({
     tenants: [{ id: 'acme', routes: [{ customer, agents: [{ platform: agent }] }], egain: {}, rightnow }],
   });

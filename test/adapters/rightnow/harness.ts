@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { ConversationEvent, type InboundEventInput } from '../../../src/model/events.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import type { DeliveryContext, PlatformRuntime } from '../../../src/platform/adapter.js';
+import type { DeliveryContext, ConnectorRuntime } from '../../../src/ports/adapter.js';
 import { StoredConversation } from '../../../src/routing/conversation-handle.js';
 import type { MappingStore } from '../../../src/store/mapping-store.js';
 import { type RightNowConfig, RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
-import { RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
+import { RightNowConnector, rightnowAdapter } from '../../../adapters/rightnow/index.js';
 import type { RightNowSimulator } from '../../../adapters/rightnow/simulator/index.js';
 import { type FakeRuntime, fakeRuntime } from '../../support/fake-runtime.js';
 
@@ -82,8 +82,8 @@ export function rightnowConfig(sim: RightNowSimulator, overrides: Record<string,
 }
 
 /** The connector for one tenant, as the core creates it. */
-export function makeConnector(config: RightNowConfig, runtime: PlatformRuntime): RightNowConnector {
-  return rightnowPlatform.create({ config, runtime }) as RightNowConnector;
+export function makeConnector(config: RightNowConfig, runtime: ConnectorRuntime): RightNowConnector {
+  return rightnowAdapter.create({ config, runtime }) as RightNowConnector;
 }
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {

@@ -1,7 +1,7 @@
 import { MemoryMappingStore } from '../../../src/store/memory-store.js';
 import { ConnectRestClient } from '../../../adapters/rightnow/api.js';
 import { RightNowConfigSchema } from '../../../adapters/rightnow/config.js';
-import { type RightNowConnector, rightnowPlatform } from '../../../adapters/rightnow/index.js';
+import { type RightNowConnector, rightnowAdapter } from '../../../adapters/rightnow/index.js';
 import { deliveryContext, event, makeRuntime, TENANT } from './harness.js';
 import { startStub } from './stub-server.js';
 import { sendEvent } from '../../../src/delivery/send-event.js';
@@ -22,7 +22,7 @@ describe('rightnow session set-up (request shapes)', () => {
 
   function create(): RightNowConnector {
     const config = RightNowConfigSchema.parse({ siteUrl: stub.url, username: 'api', password: 'secret', agentAccountId: '12', applicationContext: 'bridge-test' });
-    return rightnowPlatform.create({ config, runtime: makeRuntime(store) }) as RightNowConnector;
+    return rightnowAdapter.create({ config, runtime: makeRuntime(store) }) as RightNowConnector;
   }
   const seedSession = async () => {
     await store.hashSet(store.key('rightnow', TENANT, 'session', '12'), { sessionId: 'node01abc', clientId: '47', chatServer: stub.url, siteName: 'acme_site', pool: '297:1' });

@@ -1,8 +1,8 @@
 import { type ConnectorKey, connectorId, type ReloadPlan } from '../config/reload-plan.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { PlatformConnector, PlatformRuntime } from './adapter.js';
-import type { PlatformRegistry } from './registry.js';
+import type { Connector, ConnectorRuntime } from './adapter.js';
+import type { AdapterRegistry } from './registry.js';
 
 /**
  * One connector per tenant and platform, swappable while running. A reload replaces the connectors
@@ -12,18 +12,18 @@ import type { PlatformRegistry } from './registry.js';
  * Connectors whose block went away get a full stop (log off).
  */
 export class ConnectorSet {
-  private readonly connectors = new Map<string, PlatformConnector>();
+  private readonly connectors = new Map<string, Connector>();
   /** Replaced connectors still finishing their hand-over. */
-  private readonly handingOver = new Set<PlatformConnector>();
+  private readonly handingOver = new Set<Connector>();
   private running = false;
 
   constructor(
-    private readonly registry: PlatformRegistry,
-    private readonly runtime: (tenantId: string, platform: string) => PlatformRuntime,
+    private readonly registry: AdapterRegistry,
+    private readonly runtime: (tenantId: string, platform: string) => ConnectorRuntime,
     private readonly logger: Logger,
   ) {}
 
-  get(tenantId: string, platform: string): PlatformConnector | undefined {
+  get(tenantId: string, platform: string): Connector | undefined {
     return this.connectors.get(connectorId({ tenant: tenantId, platform }));
   }
 
@@ -56,7 +56,7 @@ export class ConnectorSet {
       });
     const replaced = take(plan.changed);
     const removed = take(plan.removed);
-    const fresh: [string, PlatformConnector][] = [];
+    const fresh: [string, Connector][] = [];
     for (const key of [...plan.added, ...plan.changed]) {
       const connector = this.create(byId.get(key.tenant)!, key.platform);
       if (connector) fresh.push([connectorId(key), connector]);
@@ -73,7 +73,7 @@ export class ConnectorSet {
     return { started: ids(plan.added), restarted: ids(plan.changed), stopped: ids(plan.removed) };
   }
 
-  private handOver(connector: PlatformConnector): void {
+  private handOver(connector: Connector): void {
     if (!connector.stop) return;
     this.handingOver.add(connector);
     connector
@@ -82,7 +82,7 @@ export class ConnectorSet {
       .finally(() => this.handingOver.delete(connector));
   }
 
-  private create(tenant: TenantConfig, platform: string): PlatformConnector | undefined {
+  private create(tenant: TenantConfig, platform: string): Connector | undefined {
     const factory = this.registry.get(platform);
     if (!factory) return undefined;
     const connector = factory.create({ config: tenant.platforms[platform], runtime: this.runtime(tenant.id, platform) });

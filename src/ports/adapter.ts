@@ -6,12 +6,12 @@ import type { Logger } from '../observability/logger.js';
 import type { InboundGap } from '../observability/inbound-gaps.js';
 import type { UnrecognizedWhat } from '../observability/unrecognized.js';
 import type { MappingStore, PlatformKey } from '../store/mapping-store.js';
-import type { PlatformCapability } from './capabilities.js';
+import type { AdapterCapability } from './capabilities.js';
 import type { DropKind, DropReason } from './drop-reasons.js';
 
 /**
  * The ports every vendor adapter implements. An adapter is one folder under `adapters/` exporting a
- * `PlatformFactory`; the composition root (src/platforms.ts) registers it in one line. The core never
+ * `Adapter`; the composition root (src/composition-root.ts) registers it in one line. The core never
  * imports an adapter.
  */
 
@@ -30,7 +30,7 @@ export interface IngestResult {
 }
 
 /** What the core lends an adapter instance. */
-export interface PlatformRuntime {
+export interface ConnectorRuntime {
   tenantId: string;
   store: MappingStore;
   /** The store key of a piece of this platform's own state for this tenant: `<platform>:<tenant>:<kind>:...`. */
@@ -85,7 +85,7 @@ export interface DeliveryContext {
 }
 
 /**
- * Why (part of) an event was not sent. `reason` is a code from the catalogue (src/platform/drop-reasons.ts),
+ * Why (part of) an event was not sent. `reason` is a code from the catalogue (src/ports/drop-reasons.ts),
  * the metric label; `detail` is free text for the log, never a label. `notice`, when given, is text for
  * the sender, in their language (why a file was refused): the core sends it back to the platform the
  * event came from as a `system` message.
@@ -147,7 +147,7 @@ export interface NativeHandOver {
 }
 
 /** One platform for one tenant. */
-export interface PlatformConnector {
+export interface Connector {
   readonly platform: string;
   /** Authenticate a webhook against this tenant's credentials; throw AuthenticationError. */
   verify?(req: RawInbound): Promise<void> | void;
@@ -165,7 +165,7 @@ export interface PlatformConnector {
    */
   resolveFile?(nativeId: string): Promise<ResolvedFile>;
   /**
-   * Capability `handToNativeAgents` (src/platform/capabilities.ts): the conversation goes to this
+   * Capability `handToNativeAgents` (src/ports/capabilities.ts): the conversation goes to this
    * vendor's own agents by the vendor's own routing, and the bridge steps out of it (the core drops its
    * later events and delivers nothing more into it). Resolve once the vendor took it (or, for a fresh
    * offer the adapter still has to answer, once that answer is decided durably); throw a DeliveryError
@@ -186,7 +186,7 @@ export interface PlatformConnector {
 }
 
 /** An operator command of a platform, run as `chatbridge <platform> <name> --tenant T`. */
-export interface PlatformCommand<C = unknown> {
+export interface AdapterCommand<C = unknown> {
   readonly name: string;
   readonly description: string;
   /** On/off switches of this command (`--<name>`). */
@@ -196,7 +196,7 @@ export interface PlatformCommand<C = unknown> {
 }
 
 /** The platform's simulator, started for the sandbox (`npm start` with no configuration). */
-export interface SandboxPlatform<C = unknown> {
+export interface SandboxSimulator<C = unknown> {
   /** The tenant's `<platform>:` block, pointing the adapter at the simulator. */
   readonly config: C;
   /** Where the simulator listens, for the start-up banner. */
@@ -212,22 +212,22 @@ export interface SandboxPlatform<C = unknown> {
 }
 
 export interface SandboxProvider<C = unknown> {
-  start(args: { tenantId: string; role: RouteRole; webhookUrl: string }): Promise<SandboxPlatform<C>>;
+  start(args: { tenantId: string; role: RouteRole; webhookUrl: string }): Promise<SandboxSimulator<C>>;
 }
 
-export interface PlatformFactory<C = unknown> {
+export interface Adapter<C = unknown> {
   readonly platform: string;
   /** Which sides of a route this platform can play. */
   readonly roles: readonly RouteRole[];
-  /** Optional capabilities it implements (src/platform/capabilities.ts). */
-  readonly capabilities?: readonly PlatformCapability[];
+  /** Optional capabilities it implements (src/ports/capabilities.ts). */
+  readonly capabilities?: readonly AdapterCapability[];
   /** Validates the tenant's `<platform>:` block; errors are reported with their YAML path. */
   readonly configSchema: z.ZodType<C>;
   /** Keys a side needs that the schema alone cannot require (it does not know the routes). */
   requirementsFor?(role: RouteRole, config: C): { path: PropertyKey[]; problem: string }[];
-  create(args: { config: C; runtime: PlatformRuntime }): PlatformConnector;
+  create(args: { config: C; runtime: ConnectorRuntime }): Connector;
   /** Operator commands (eGain's register-channel); the CLI lists them without knowing the platform. */
-  readonly commands?: readonly PlatformCommand<C>[];
+  readonly commands?: readonly AdapterCommand<C>[];
   /** Lets the sandbox run this platform with no vendor account (its simulator on loopback). */
   readonly sandbox?: SandboxProvider<C>;
 }

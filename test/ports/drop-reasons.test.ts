@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { PlatformRuntime, SendResult } from '../../src/platform/adapter.js';
-import { DROP_REASONS } from '../../src/platform/drop-reasons.js';
+import type { ConnectorRuntime, SendResult } from '../../src/ports/adapter.js';
+import { DROP_REASONS } from '../../src/ports/drop-reasons.js';
 
 /**
  * Drop reasons are metric labels: a fixed catalogue. The types make a free-text reason impossible in
@@ -13,7 +13,7 @@ const sentence: SendResult = { status: 'dropped', reason: 'rightnow has no agent
 // @ts-expect-error nor is a vendor's own code, even for a partial refusal
 const vendorCode: SendResult = { status: 'sent', refused: { reason: 'msg_hub_blocked_file_extension' } };
 // @ts-expect-error the kind label is a canonical kind or `vendor`, never a vendor type
-const vendorType: Parameters<PlatformRuntime['drop']> = ['cqm.ExConversationChange', 'stale'];
+const vendorType: Parameters<ConnectorRuntime['drop']> = ['cqm.ExConversationChange', 'stale'];
 
 describe('drop reasons', () => {
   it('when the catalogue is read, then every reason is a short code with a one-line why', () => {
