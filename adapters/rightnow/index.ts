@@ -55,25 +55,17 @@ export class RightNowConnector implements Connector {
       runtime.store.key(PLATFORM, 'lease', runtime.tenantId, config.agentAccountId),
     );
     this.lease = new PollLease(leaseKey, config.leaseMs);
-    this.release = new EngagementRelease({
+    const engagementDeps = {
       session: this.session,
       store: runtime.store,
       key: runtime.key,
       tenantId: runtime.tenantId,
       agentAccountId: config.agentAccountId,
       logger: runtime.logger,
-      onReleased: () => this.loop.wantAssignment(),
-    });
+    };
+    this.release = new EngagementRelease({ ...engagementDeps, onReleased: () => this.loop.wantAssignment() });
     this.outbound = new RightNowOutbound({ session: this.session, config, release: this.release }).handlers;
-    this.native = new NativeAgents({
-      session: this.session,
-      store: runtime.store,
-      key: runtime.key,
-      tenantId: runtime.tenantId,
-      agentAccountId: config.agentAccountId,
-      logger: runtime.logger,
-      onRerouted: () => this.loop.wantAssignment(),
-    });
+    this.native = new NativeAgents({ ...engagementDeps, onRerouted: () => this.loop.wantAssignment() });
     const endUsers = new EndUserClients(runtime.store, runtime.key, runtime.tenantId, config.agentAccountId);
     this.loop = new PollLoop({ session: this.session, api, lease: this.lease, runtime, config, endUsers, release: this.release, native: this.native });
   }
