@@ -6,7 +6,7 @@ import {
   RetryableError,
 } from '../../src/errors.js';
 import { classifyFailure, type VendorErrorRules, type VendorFailure } from '../../src/vendor-http/classify.js';
-import { type ChatSystemError, SEQUENCE_FIELD } from './wire.js';
+import { type ChatSystemError, ErrorBody, SEQUENCE_FIELD } from './wire.js';
 
 /**
  * RightNow's hook into the one classification (src/vendor-http/classify.ts): its exception codes (the
@@ -30,9 +30,9 @@ export const SEQUENCE_CODE = `INVALID_FIELD/${SEQUENCE_FIELD}`;
 
 /** Pulls `exceptionCode` out of an error body, marking a sequence-number refusal. */
 export function exceptionCodeOf(body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const { exceptionCode, message, detail } = body as Record<string, unknown>;
-  if (typeof exceptionCode !== 'string') return undefined;
+  const parsed = ErrorBody.safeParse(body);
+  if (!parsed.success || parsed.data.exceptionCode === undefined) return undefined;
+  const { exceptionCode, message, detail } = parsed.data;
   return isSequenceComplaint(exceptionCode, [message, detail]) ? SEQUENCE_CODE : exceptionCode;
 }
 

@@ -26,18 +26,6 @@ export const EXCEPTION_CODES = [
 ] as const;
 export type ExceptionCode = (typeof EXCEPTION_CODES)[number];
 
-/** HTTP status the chat server answers with for each code. UNKNOWN beyond the seed's 400/403/404/500. */
-export const EXCEPTION_STATUS: Record<ExceptionCode, number> = {
-  ACCESS_DENIED: 403,
-  UNKNOWN_EXCEPTION: 500,
-  CONFLICT: 409,
-  UNDEFINED_CONDITION: 500,
-  INVALID_FIELD: 400,
-  BAD_REQUEST: 400,
-  INTERNAL_SERVER_ERROR: 500,
-  DEPENDENCY_APPLICATION_TIMEOUT: 504,
-};
-
 /** Error body of a non-2xx reply ("Error bodies carry exceptionCode and message/detail"). */
 export const ErrorBody = z.looseObject({
   exceptionCode: z.string().optional(),

@@ -5,7 +5,7 @@ import { type CallDescription, classifyFailure, classifyResponse, classifyTransp
 import { createNodeVendorHttp } from './node-vendor-http.js';
 import type { CallOutcomes, VendorHttp, VendorRequest, VendorResponse } from './vendor-http.js';
 
-export type { CallDescription, VendorErrorRules } from './classify.js';
+export type { CallDescription } from './classify.js';
 export type { CallOutcomes, VendorHttp, VendorRequest, VendorResponse } from './vendor-http.js';
 
 /**
