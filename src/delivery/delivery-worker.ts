@@ -1,3 +1,4 @@
+import { sleep } from '../sleep.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DeliveryError } from '../errors.js';
@@ -87,7 +88,7 @@ export class DeliveryWorker {
     if (options.drain) {
       this.draining = true;
       while (Date.now() < deadline && ((await this.backend.depth().catch(() => 0)) > 0 || this.active.size > 0)) {
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
       }
     }
     this.running = false;
