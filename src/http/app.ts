@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import type { Bridge } from '../bridge.js';
 import { BridgeAdmin } from '../bridge-admin.js';
 import type { ReloadOutcome } from '../config/reload-plan.js';
@@ -10,12 +11,16 @@ import { type InstanceViews, processViews } from '../observability/instance-view
 import { requestIdFrom, withRequestId } from '../observability/request-context.js';
 import { errorHandler, sendError } from './errors.js';
 import { filesRouter } from './files.js';
-import { webhookRouter } from './webhooks.js';
+import { webhookHandler } from './webhooks.js';
 
 const READY_TIMEOUT_MS = 2000;
 
-/** `views`: what `/metrics` and the admin views read (by default this process; a cluster worker's read every worker's). */
-export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome>; views?: InstanceViews } = {}): Express {
+/**
+ * The ingress: webhooks on bare node:http (src/http/webhooks.ts), everything else through express. Every
+ * request gets its X-Request-Id first. `views`: what `/metrics` and the admin views read (by default this
+ * process; a cluster worker's read every worker's).
+ */
+export function createApp(bridge: Bridge, options: { reload?: () => Promise<ReloadOutcome>; views?: InstanceViews } = {}): RequestListener {
   const views = options.views ?? processViews(bridge);
   const admin = new BridgeAdmin(bridge, views);
   const app = express();
@@ -23,12 +28,6 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   // Answers are small JSON no client caches: hashing each one for an ETag is wasted work per webhook.
   app.set('etag', false);
   app.set('trust proxy', false);
-  app.use((req, res, next) => {
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', requestId);
-    withRequestId(requestId, next);
-  });
-
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -43,7 +42,6 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
     res.type(bridge.metrics.registry.contentType).send(await views.metrics());
   });
 
-  app.use(webhookRouter(bridge, bridge.config.server.bodyLimit));
   app.use(filesRouter(bridge));
   app.use(adminPageRouter(admin));
   app.use(adminReloadRouter(admin, options.reload));
@@ -51,5 +49,10 @@ export function createApp(bridge: Bridge, options: { reload?: () => Promise<Relo
   app.use(adminConversationsRouter(admin));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such endpoint'));
   app.use(errorHandler(bridge.logger));
-  return app;
+  const webhooks = webhookHandler(bridge, bridge.config.server.bodyLimit, bridge.logger);
+  return (req, res) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', requestId);
+    withRequestId(requestId, () => webhooks(req, res) || app(req, res));
+  };
 }

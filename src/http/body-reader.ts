@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InboundError } from '../errors.js';
 import { sendError } from './errors.js';
 
@@ -21,7 +21,7 @@ export function parseByteSize(size: string): number {
 const LINGER = { ms: 1000, bytes: 1024 * 1024 };
 
 /** 413 with `Connection: close`; the body is not read further. */
-function refuse(req: Request, res: Response, limit: string): void {
+function refuse(req: IncomingMessage, res: ServerResponse, limit: string): void {
   res.setHeader('Connection', 'close');
   const { socket } = req;
   // Node closes a `Connection: close` answer's socket with destroySoon once the answer is flushed.
@@ -41,20 +41,24 @@ function refuse(req: Request, res: Response, limit: string): void {
 }
 
 /**
- * Reads the raw body into `req.body` (a Buffer), refusing it before it is read when it is too big:
- * a declared `Content-Length` over the limit is answered 413 before one byte of body is read, and a
- * chunked body is answered 413 the moment it crosses the limit. (express.raw answers the same 413
- * only after reading the whole body off the wire, however big, or after the request timeout.)
+ * Reads the raw body and hands it to `done`, refusing it before it is read when it is too big: a
+ * declared `Content-Length` over the limit is answered 413 before one byte of body is read, and a
+ * chunked body is answered 413 the moment it crosses the limit (`tooLarge` is told, `done` is not
+ * called). (express.raw answers the same 413 only after reading the whole body off the wire, however
+ * big, or after the request timeout.)
  */
-export function readBody(limit: string, tooLarge: (req: Request) => void): RequestHandler {
+export function readBody(
+  limit: string,
+  tooLarge: () => void,
+): (req: IncomingMessage, res: ServerResponse, done: (err: InboundError | undefined, body: Buffer) => void) => void {
   const max = parseByteSize(limit);
   return (req, res, proceed) => {
     // Stream events run in the socket's async context: bound here, the rest of the request keeps its own
     // (its request id on every log line).
-    const next = AsyncResource.bind(proceed);
+    const done = AsyncResource.bind(proceed);
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > max) {
-      tooLarge(req);
+      tooLarge();
       return refuse(req, res, limit);
     }
     const chunks: Buffer[] = [];
@@ -63,18 +67,17 @@ export function readBody(limit: string, tooLarge: (req: Request) => void): Reque
       size += chunk.length;
       if (size <= max) return void chunks.push(chunk);
       stop();
-      tooLarge(req);
+      tooLarge();
       refuse(req, res, limit);
     };
     const onEnd = () => {
       stop();
-      req.body = Buffer.concat(chunks, size);
-      next();
+      done(undefined, Buffer.concat(chunks, size));
     };
     // The client went away: nobody is left to answer.
     const onAborted = () => {
       stop();
-      next(new InboundError(400, 'aborted', 'the request was aborted'));
+      done(new InboundError(400, 'aborted', 'the request was aborted'), Buffer.alloc(0));
     };
     const stop = () => {
       req.off('data', onData).off('end', onEnd).off('error', onAborted).off('aborted', onAborted);

@@ -26,8 +26,22 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** What `npm start` with no configuration runs, in-process: simulators, the bridge and the control endpoint. */
+/**
+ * What `npm start` with no configuration runs, in-process: simulators, the bridge and the control endpoint.
+ * The bridge's port is chosen before the simulators start (their webhook URLs name it), so one of them, or
+ * another test process, may take it first: that start is tried again on a new port.
+ */
 export async function runSandbox(): Promise<RunningSandbox> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRunningSandbox();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw err;
+    }
+  }
+}
+
+async function startRunningSandbox(): Promise<RunningSandbox> {
   const registry = createRegistry();
   const sandbox = await startSandbox(registry, { port: await freePort() });
   const service = new ChatbridgeService(sandbox.config, registry, {
