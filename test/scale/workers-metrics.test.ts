@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { eventually, relayConfig, relayPayload } from '../support/bridge-fixture.js';
+import type { ChildProcess } from 'node:child_process';
+import { eventually, relayPayload } from '../support/bridge-fixture.js';
 import { compileProject, killHard } from '../support/child-process.js';
-import { Cluster, postOnNewConnection, requestOnNewConnection, writeConfig } from '../support/cluster-process.js';
-import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
-import { TargetServer } from '../support/target-server.js';
+import { postOnNewConnection, requestOnNewConnection, startRelayWorkers } from '../support/cluster-process.js';
+import { redisAvailable } from '../support/redis.js';
 
 const redisUp = await redisAvailable();
 const CONVERSATIONS = 8;
@@ -51,27 +49,7 @@ describe('chatbridge start --workers: /metrics and the admin views answer for ev
   (redisUp ? it : it.skip)(
     'when two workers delivered the events, then one scrape counts them all, a gauge read from Redis once, a stopped worker is stood in for and a killed one keeps its counts',
     async () => {
-      const target = new TargetServer();
-      closers.push(() => target.close());
-      const targetUrl = await target.start();
-      // Slow enough that one worker cannot take every lane before the other claims some.
-      target.delayMs = 10;
-      const config = relayConfig({
-        store: 'redis',
-        redisUrl: TEST_REDIS_URL,
-        targetA: targetUrl,
-        targetB: targetUrl,
-        delivery: { maxQueueDepth: MAX_QUEUE_DEPTH, concurrency: 4, leaseMs: 1000 },
-        logging: { level: 'debug' },
-      });
-      closers.push(() => deletePrefix(TEST_REDIS_URL, config.store.keyPrefix));
-      const child = spawn(process.execPath, [path.join(outDir, 'test/support/child-bridge-workers.js'), writeConfig(config), '2'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      running.push(child);
-      const cluster = new Cluster(child);
-      const url = await cluster.url;
-      const workers = [...cluster.pidsOf('chatbridge worker listening', 'worker')];
+      const { cluster, url, workers, target } = await startRelayWorkers(outDir, { maxQueueDepth: MAX_QUEUE_DEPTH, concurrency: 4 }, { running, closers });
       expect(workers).toHaveLength(2);
 
       await Promise.all(
@@ -132,7 +110,7 @@ describe('chatbridge start --workers: /metrics and the admin views answer for ev
         expect(total(exposition, 'chatbridge_route_conversations_live')).toBe(CONVERSATIONS);
       }, 10_000);
 
-      child.kill('SIGTERM');
+      cluster.process.kill('SIGTERM');
       expect(await cluster.exited).toBe(0);
     },
     120_000,

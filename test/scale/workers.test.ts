@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { eventually, relayConfig, relayPayload } from '../support/bridge-fixture.js';
+import { eventually, relayPayload } from '../support/bridge-fixture.js';
 import { compileProject, killHard } from '../support/child-process.js';
-import { Cluster, postOnNewConnection, writeConfig } from '../support/cluster-process.js';
-import { TEST_REDIS_URL, deletePrefix, redisAvailable } from '../support/redis.js';
-import { TargetServer } from '../support/target-server.js';
+import { postOnNewConnection, startRelayWorkers, writeConfig } from '../support/cluster-process.js';
+import { redisAvailable } from '../support/redis.js';
 
 const redisUp = await redisAvailable();
 const CONVERSATIONS = 8;
@@ -62,26 +61,7 @@ describe('chatbridge start --workers', () => {
   (redisUp ? it : it.skip)(
     'when two workers share Redis and one is killed mid-stream, then both served, it is replaced, every acknowledged event arrives once in order, and SIGTERM stops all with 0',
     async () => {
-      const target = new TargetServer();
-      closers.push(() => target.close());
-      const targetUrl = await target.start();
-      target.delayMs = 10;
-      const config = relayConfig({
-        store: 'redis',
-        redisUrl: TEST_REDIS_URL,
-        targetA: targetUrl,
-        targetB: targetUrl,
-        delivery: { concurrency: CONCURRENCY, leaseMs: 1000 },
-        logging: { level: 'debug' },
-      });
-      closers.push(() => deletePrefix(TEST_REDIS_URL, config.store.keyPrefix));
-      const child = spawn(process.execPath, [path.join(outDir, 'test/support/child-bridge-workers.js'), writeConfig(config), '2'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      running.push(child);
-      const primary = new Cluster(child);
-      const url = await primary.url;
-      const firstWorkers = [...primary.pidsOf('chatbridge worker listening', 'worker')];
+      const { cluster: primary, url, workers: firstWorkers, target } = await startRelayWorkers(outDir, { concurrency: CONCURRENCY }, { running, closers });
       expect(firstWorkers).toHaveLength(2);
       const victim = firstWorkers[1]!;
 
@@ -122,9 +102,9 @@ describe('chatbridge start --workers', () => {
 
       const workers = [...primary.pidsOf('chatbridge worker listening', 'worker')].filter((pid) => pid !== victim);
       // SIGHUP reaches every worker (these have no configuration file to re-read, and say so).
-      child.kill('SIGHUP');
+      primary.process.kill('SIGHUP');
       await eventually(() => expect([...primary.pidsOf('SIGHUP ignored: the service was started without a configuration file', 'pid')].sort()).toEqual([...workers].sort()));
-      child.kill('SIGTERM');
+      primary.process.kill('SIGTERM');
       expect(await primary.exited).toBe(0);
       for (const pid of workers) expect(alive(pid)).toBe(false);
       for (const pid of workers) expect(primary.lines.some((l) => l.message === 'stopping' && l.pid === pid)).toBe(true);

@@ -1,9 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TOKEN_A } from './bridge-fixture.js';
+import { relayConfig, TOKEN_A } from './bridge-fixture.js';
+import { TEST_REDIS_URL, deletePrefix } from './redis.js';
+import { TargetServer } from './target-server.js';
 
 export interface LogLine {
   message?: string;
@@ -43,6 +45,38 @@ export class Cluster {
   pidsOf(message: string, field: 'pid' | 'worker'): Set<number> {
     return new Set(this.lines.filter((l) => l.message === message).map((l) => l[field]!));
   }
+}
+
+/**
+ * The compiled relay bridge with `--workers 2` on the test Redis, both routes delivering to one loopback
+ * target slow enough (10 ms) that one worker cannot take every lane before the other claims some. What it
+ * starts is registered with `running` and `closers` for the suite's afterAll.
+ */
+export async function startRelayWorkers(
+  outDir: string,
+  delivery: Record<string, unknown>,
+  track: { running: ChildProcess[]; closers: (() => Promise<void>)[] },
+): Promise<{ cluster: Cluster; url: string; workers: number[]; target: TargetServer }> {
+  const target = new TargetServer();
+  track.closers.push(() => target.close());
+  const targetUrl = await target.start();
+  target.delayMs = 10;
+  const config = relayConfig({
+    store: 'redis',
+    redisUrl: TEST_REDIS_URL,
+    targetA: targetUrl,
+    targetB: targetUrl,
+    delivery: { leaseMs: 1000, ...delivery },
+    logging: { level: 'debug' },
+  });
+  track.closers.push(() => deletePrefix(TEST_REDIS_URL, config.store.keyPrefix));
+  const child = spawn(process.execPath, [path.join(outDir, 'test/support/child-bridge-workers.js'), writeConfig(config), '2'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  track.running.push(child);
+  const cluster = new Cluster(child);
+  const url = await cluster.url;
+  return { cluster, url, workers: [...cluster.pidsOf('chatbridge worker listening', 'worker')], target };
 }
 
 export function writeConfig(config: unknown): string {
