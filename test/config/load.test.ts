@@ -323,35 +323,29 @@ describe('the design contract example', () => {
   });
 });
 
+/** Minimal valid platform blocks for the route-level checks below. */
+const rightnow = { siteUrl: 'https://acme.custhelp.com', username: 'u', password: 'p', agentAccountId: 1 };
+const liveperson = { accountId: '1', clientId: 'c', clientSecret: 's' };
+const egain = {
+  apiBaseUrl: 'https://egain.example/v3',
+  tokenUrl: 'https://egain.example/token',
+  clientId: 'id',
+  clientSecret: 'secret',
+  callbackAuth: { type: 'basic', username: 'u', password: 'p' },
+};
+
 describe('side-specific requirements', () => {
   it('when eGain is an agent side without an account block, then the loader names the missing key', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
     const { createRegistry } = await import('../../src/composition-root.js');
-    const egain = {
-      apiBaseUrl: 'https://egain.example/v3',
-      tokenUrl: 'https://egain.example/token',
-      clientId: 'id',
-      clientSecret: 'secret',
-      callbackAuth: { type: 'basic', username: 'u', password: 'p' },
-    };
-    const rightnow = { siteUrl: 'https://acme.custhelp.com', username: 'u', password: 'p', agentAccountId: 1 };
     const raw = { tenants: [{ id: 'acme', routes: [{ customer: 'rightnow', agents: [{ platform: 'egain', weight: 1 }] }], egain, rightnow }] };
     expect(() => parseConfig(raw, createRegistry(), {})).toThrow('tenants[0].egain.account: required (needed as the agent side, tenants[0].routes[0].agents[0].platform)');
-    const asCustomer = { tenants: [{ id: 'acme', routes: [{ customer: 'egain', agents: [{ platform: 'liveperson', weight: 1 }] }], egain, liveperson: { accountId: '1', clientId: 'c', clientSecret: 's' } }] };
+    const asCustomer = { tenants: [{ id: 'acme', routes: [{ customer: 'egain', agents: [{ platform: 'liveperson', weight: 1 }] }], egain, liveperson }] };
     expect(() => parseConfig(asCustomer, createRegistry(), {})).not.toThrow();
   });
 });
 
 describe('the native share (a route\'s customer platform among its agents)', () => {
-  const rightnow = { siteUrl: 'https://acme.custhelp.com', username: 'u', password: 'p', agentAccountId: 1 };
-  const liveperson = { accountId: '1', clientId: 'c', clientSecret: 's' };
-  const egain = {
-    apiBaseUrl: 'https://egain.example/v3',
-    tokenUrl: 'https://egain.example/token',
-    clientId: 'id',
-    clientSecret: 'secret',
-    callbackAuth: { type: 'basic', username: 'u', password: 'p' },
-  };
 
   it('when RightNow or eGain names itself among its route\'s agents, then the split is accepted with its weights', async () => {
     const { parseConfig } = await import('../../src/config/load.js');
