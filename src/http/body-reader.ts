@@ -49,10 +49,9 @@ function refuse(req: IncomingMessage, res: ServerResponse, limit: string): void 
  */
 export function readBody(
   limit: string,
-  tooLarge: () => void,
-): (req: IncomingMessage, res: ServerResponse, done: (err: InboundError | undefined, body: Buffer) => void) => void {
+): (req: IncomingMessage, res: ServerResponse, tooLarge: () => void, done: (err: InboundError | undefined, body: Buffer) => void) => void {
   const max = parseByteSize(limit);
-  return (req, res, proceed) => {
+  return (req, res, tooLarge, proceed) => {
     // Stream events run in the socket's async context: bound here, the rest of the request keeps its own
     // (its request id on every log line).
     const done = AsyncResource.bind(proceed);

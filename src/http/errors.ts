@@ -28,13 +28,16 @@ export function sendInboundError(res: ServerResponse, err: InboundError): void {
  * log line). body-parser errors carry `type` and `status`.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
-    if (err instanceof InboundError) return sendInboundError(res, err);
-    const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'the request body is over the configured limit');
-    if (e.type === 'request.aborted') return sendError(res, 400, 'aborted', 'the request was aborted');
-    if (e.type && e.status && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad_request', 'the request body could not be read');
-    logger.error('request failed', { method: req.method, path: req.path, error: err });
-    return sendError(res, 500, 'internal', 'internal error');
-  };
+  return (err: unknown, req, res, _next) => sendFailure(res, err, logger, { method: req.method, path: req.path });
+}
+
+/** Any failure as its JSON answer, on the express routes and the bare webhook route alike. */
+export function sendFailure(res: ServerResponse, err: unknown, logger: Logger, request: { method?: string; path?: string }): void {
+  if (err instanceof InboundError) return sendInboundError(res, err);
+  const e = err as { type?: string; status?: number };
+  if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'the request body is over the configured limit');
+  if (e.type === 'request.aborted') return sendError(res, 400, 'aborted', 'the request was aborted');
+  if (e.type && e.status && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad_request', 'the request body could not be read');
+  logger.error('request failed', { ...request, error: err });
+  sendError(res, 500, 'internal', 'internal error');
 }

@@ -4,7 +4,7 @@ import type { Bridge } from '../bridge.js';
 import type { Logger } from '../observability/logger.js';
 import type { Connector, RawInbound } from '../ports/adapter.js';
 import { readBody } from './body-reader.js';
-import { sendError, sendInboundError, sendJson } from './errors.js';
+import { sendError, sendFailure, sendInboundError, sendJson } from './errors.js';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 /** `/webhooks/:tenant/:platform`, matched as express matched it: any case, an optional trailing slash, a query. */
@@ -23,6 +23,7 @@ type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
  * of the bridge's inbound work (bench/README). Answers false for any other request.
  */
 export function webhookHandler(bridge: WebhookIntake, bodyLimit: string, logger: Logger): WebhookHandler {
+  const read = readBody(bodyLimit);
   return (req, res) => {
     if (req.method !== 'POST') return false;
     const match = WEBHOOK_PATH.exec(req.url ?? '');
@@ -43,8 +44,8 @@ export function webhookHandler(bridge: WebhookIntake, bodyLimit: string, logger:
       sendError(res, 404, 'not_found', 'no such tenant or platform');
       return true;
     }
-    const read = readBody(bodyLimit, () => bridge.refusals.refused(tenantId, platform, 413, 'payload_too_large'));
-    read(req, res, (aborted, rawBody) => {
+    const tooLarge = () => bridge.refusals.refused(tenantId, platform, 413, 'payload_too_large');
+    read(req, res, tooLarge, (aborted, rawBody) => {
       if (aborted) return sendInboundError(res, aborted);
       void accept(bridge, connector, tenantId, platform, { headers: req.headers, rawBody }, req).then(
         (result) => sendJson(res, 200, result),
@@ -54,10 +55,8 @@ export function webhookHandler(bridge: WebhookIntake, bodyLimit: string, logger:
             // credential): it is the why an operator needs, and a bounded set, so it can key the aggregation.
             const why = err instanceof AuthenticationError ? `${err.code}: ${err.message}` : err.code;
             bridge.refusals.refused(tenantId, platform, err.status, why);
-            return sendInboundError(res, err);
           }
-          logger.error('request failed', { method: req.method, path: req.url, error: err });
-          sendError(res, 500, 'internal', 'internal error');
+          sendFailure(res, err, logger, { method: req.method, path: req.url });
         },
       );
     });
