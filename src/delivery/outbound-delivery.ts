@@ -49,7 +49,7 @@ export class OutboundDelivery implements DeliveryHooks {
     if (!record) throw new PermanentError('the conversation mapping is gone (expired or never stored)');
     // Left to the customer platform's own agents: nothing more is said there (the agent side may still get its end).
     if (isNative(record) && target === record.attrs.customer) {
-      this.deps.metrics.dropped.inc({ tenant, platform: target, kind: delivery.event.kind, reason: 'native-agents' });
+      this.countDrop(delivery.event, target, { reason: 'native-agents' });
       return;
     }
     this.deps.ledger.delivering(delivery, record);
