@@ -17,7 +17,8 @@ import type { SimsReady } from './sims.js';
  * vendor simulators on loopback, in memory mode and in Redis mode with 1 and 2 workers, next to a minimal pass-through relay measured
  * in the same run with the same load. Every part runs in its own process; everything started here is
  * stopped here. Environment: BENCH_SECONDS (length of each load run), BENCH_CPU_PROF (a folder: the
- * bridge writes V8 CPU profiles there), BENCH_STORES (`memory`, `redis` or both, the default; a partial
+ * bridge writes V8 CPU profiles there), BENCH_STORES (`memory`, `redis` or both, the default), BENCH_WORKERS (`1`, `2` or both, the
+ * default: the Redis scenarios' worker counts; a partial
  * run is for profiling: it prints its table but neither measures mappings nor touches the README), REDIS_URL.
  */
 
@@ -26,6 +27,8 @@ const settings: Settings = { conversations: 200, rate: 500, rateSeconds: Math.ma
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const allStores = ['memory', 'redis'] as const;
 const stores = allStores.filter((s) => (process.env.BENCH_STORES ?? allStores.join(',')).split(',').includes(s));
+/** Worker counts of the Redis scenarios: both by default; `BENCH_WORKERS=1` for a quicker partial run. */
+const redisWorkers = [1, 2].filter((n) => (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number).includes(n));
 const started: Child[] = [];
 
 function log(line: string): void {
@@ -94,9 +97,9 @@ async function main(): Promise<void> {
   const scenarios: Scenario[] = [base.scenario];
   for (const store of stores) {
     // Redis mode twice: one process, then two workers (one per core here, where the load generator competes for them).
-    for (const workers of store === 'redis' ? [1, 2] : [1]) scenarios.push(...(await bridge(h, store, workers, sims, generator, base.system)));
+    for (const workers of store === 'redis' ? redisWorkers : [1]) scenarios.push(...(await bridge(h, store, workers, sims, generator, base.system)));
   }
-  if (stores.length < allStores.length) {
+  if (stores.length < allStores.length || redisWorkers.length < 2) {
     writePartialReport(settings, scenarios);
     return;
   }
