@@ -118,7 +118,8 @@ export class Bridge {
       native: this.native,
       random: options.random,
       store: this.store,
-      queue: this.queue,
+      // The worker is built below; events reach it only once the bridge runs.
+      queue: { enqueue: (lane, deliveries, ttl) => this.worker.enqueue(lane, deliveries, ttl) },
       metrics: this.metrics,
       logger: this.logger,
       dedupeTtlMs: config.delivery.dedupeTtlSeconds * 1000,

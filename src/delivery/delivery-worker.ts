@@ -57,6 +57,10 @@ export class DeliveryWorker {
   private draining = false;
   private loop: Promise<void> | undefined;
   private lastSweep = 0;
+  /** Slots promised to enqueues that may come back with a lane claimed for this worker. */
+  private reserved = 0;
+  /** The dispatcher waits for a slot (not for work): a lane that ends must wake it. */
+  private slotWanted = false;
 
   constructor(
     private readonly backend: QueueBackend,
@@ -75,6 +79,33 @@ export class DeliveryWorker {
 
   get inFlight(): number {
     return this.active.size;
+  }
+
+  /**
+   * Enqueues for the ingestor. While a slot is free, a lane that was idle is claimed in the same step
+   * and delivered from here: the first event of a conversation's burst (in steady traffic, most events)
+   * then costs no claim of its own, and no announcement wakes the other workers. Resolves to the
+   * accepted flags.
+   */
+  async enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
+    const take = this.running && !this.draining && this.free() > 0;
+    if (take) this.reserved += 1;
+    try {
+      const claim = take ? { token: this.token, leaseMs: this.options.leaseMs } : undefined;
+      const { accepted, claimed } = await this.backend.enqueue(lane, deliveries, dedupeTtlMs, claim);
+      if (claimed) {
+        // Stopped meanwhile: the lane goes back at once for whoever runs next.
+        if (this.running) this.run(lane, claimed);
+        else await this.backend.release(lane, this.token);
+      }
+      return accepted;
+    } finally {
+      if (take) this.reserved -= 1;
+    }
+  }
+
+  private free(): number {
+    return this.options.concurrency - this.active.size - this.reserved;
   }
 
   /**
@@ -102,7 +133,7 @@ export class DeliveryWorker {
 
   private async dispatch(): Promise<void> {
     while (this.running) {
-      const free = this.options.concurrency - this.active.size;
+      const free = this.free();
       let claimed: ClaimedLane[] = [];
       if (free > 0) {
         try {
@@ -114,16 +145,20 @@ export class DeliveryWorker {
           this.hooks.fault?.(err);
         }
       }
-      for (const { lane, head } of claimed) {
-        const task = this.processLane(lane, head).catch((err: unknown) => this.hooks.fault?.(err));
-        this.active.add(task);
-        void task.finally(() => {
-          this.active.delete(task);
-          this.notify();
-        });
-      }
-      if (claimed.length === 0 || this.active.size >= this.options.concurrency) await this.idle();
+      for (const { lane, head } of claimed) this.run(lane, head);
+      this.slotWanted = this.free() <= 0;
+      if (claimed.length === 0 || this.slotWanted) await this.idle();
     }
+  }
+
+  private run(lane: string, head: QueuedHead | undefined): void {
+    const task = this.processLane(lane, head).catch((err: unknown) => this.hooks.fault?.(err));
+    this.active.add(task);
+    void task.finally(() => {
+      this.active.delete(task);
+      // Otherwise nothing waits on this slot: new work announces itself, or comes claimed with its enqueue.
+      if (this.slotWanted) this.notify();
+    });
   }
 
   /** Waits for a signal or the poll interval. A signal that came while we were busy is not lost. */

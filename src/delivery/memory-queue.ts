@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { type DeadLetter, type Delivery, type ParkedLane, type QueuedHead, laneOf } from './delivery.js';
-import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
+import type { ClaimedLane, Completion, Enqueued, GivenUp, LaneClaim, QueueBackend } from './queue-backend.js';
 
 interface Lane {
   items: string[];
@@ -38,7 +38,9 @@ export class MemoryQueueBackend implements QueueBackend {
     return lane && lane.owner === token ? lane : undefined;
   }
 
-  async enqueue(name: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
+  async enqueue(name: string, deliveries: Delivery[], dedupeTtlMs: number, claim?: LaneClaim): Promise<Enqueued> {
+    const before = this.lanes.get(name);
+    const idle = !before || (before.items.length === 0 && !before.owner);
     const accepted = deliveries.map((d) => {
       const key = `${d.event.tenant}\u0000${d.event.id}`;
       if (this.seen.has(key)) return false;
@@ -46,8 +48,14 @@ export class MemoryQueueBackend implements QueueBackend {
       this.push(name, JSON.stringify(d));
       return true;
     });
-    if (accepted.includes(true)) this.notify();
-    return accepted;
+    if (!accepted.includes(true)) return { accepted };
+    const lane = this.lanes.get(name)!;
+    if (claim && idle) {
+      lane.owner = claim.token;
+      return { accepted, claimed: headOf(lane) };
+    }
+    this.notify();
+    return { accepted };
   }
 
   async requeue(name: string, delivery: Delivery): Promise<void> {

@@ -22,6 +22,21 @@ export interface ClaimedLane {
   head: QueuedHead | undefined;
 }
 
+/** The claim a worker asks for when it enqueues: its token and lease, as for `claim`. */
+export interface LaneClaim {
+  token: string;
+  leaseMs: number;
+}
+
+/**
+ * What `enqueue` did: one accepted flag per delivery, and `claimed`, the lane's head, when the lane was
+ * idle (nothing queued, nobody holding it) and was claimed for the caller in the same step.
+ */
+export interface Enqueued {
+  accepted: boolean[];
+  claimed?: QueuedHead;
+}
+
 /**
  * Storage for the per-lane queues. The engine (DeliveryWorker) is written once against this;
  * MemoryQueueBackend and RedisQueueBackend keep the same contract (one suite tests both).
@@ -31,8 +46,12 @@ export interface ClaimedLane {
  */
 export interface QueueBackend {
   readonly kind: 'memory' | 'redis';
-  /** Appends deliveries to their lane, dropping any whose event id was seen within `dedupeTtlMs`. Returns accepted flags. */
-  enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]>;
+  /**
+   * Appends deliveries to their lane, dropping any whose event id was seen within `dedupeTtlMs`. With
+   * `claim`, a lane that was idle is claimed for the caller at once instead of announced: the event
+   * that starts a conversation's burst costs no claim of its own and wakes no other worker.
+   */
+  enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number, claim?: LaneClaim): Promise<Enqueued>;
   /** Puts a delivery back at the end of its lane, bypassing dedupe (dead-letter replay). */
   requeue(lane: string, delivery: Delivery): Promise<void>;
   /**

@@ -5,31 +5,39 @@
  */
 
 /**
- * KEYS: ready, lane, depth, seen...; ARGV: lane, now, ttlMs, channel, message, raw... Returns one
- * accepted flag per raw, then 1 when the lane entered the schedule. Only then is there new work to
- * announce on `channel` (a lane already there is claimed, due and announced, or parked until due);
- * publishing here saves the client a command per event.
+ * KEYS: ready, lane, depth, claims, seen...; ARGV: lane, now, ttlMs, channel, message, token, leaseMs,
+ * raw... Returns one accepted flag per raw, then 2 when the lane was idle (it held nothing before and
+ * nobody held it) and is now claimed for `token` (given, '' for none) until now + leaseMs, else 1 when
+ * the lane entered the schedule, else 0. Only a lane that entered the schedule is new work to announce
+ * on `channel` (a lane already there is claimed, due and announced, or parked until due; a lane claimed
+ * here is the caller's); publishing here saves the client a command per event.
  */
 export const ENQUEUE = `
-local n = #KEYS - 3
+local n = #KEYS - 4
 local res = {}
 local added = 0
 for i = 1, n do
-  if redis.call('SET', KEYS[3 + i], '1', 'PX', ARGV[3], 'NX') then
-    redis.call('RPUSH', KEYS[2], ARGV[5 + i])
+  if redis.call('SET', KEYS[4 + i], '1', 'PX', ARGV[3], 'NX') then
+    redis.call('RPUSH', KEYS[2], ARGV[7 + i])
     added = added + 1
     res[i] = 1
   else
     res[i] = 0
   end
 end
-if added > 0 then
-  redis.call('INCRBY', KEYS[3], added)
-  res[n + 1] = redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
-  if res[n + 1] == 1 then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
-else
+if added == 0 then
   res[n + 1] = 0
+  return res
 end
+redis.call('INCRBY', KEYS[3], added)
+if ARGV[6] ~= '' and redis.call('LLEN', KEYS[2]) == added and redis.call('HEXISTS', KEYS[4], ARGV[1]) == 0 then
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[7]), ARGV[1])
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
+  res[n + 1] = 2
+  return res
+end
+res[n + 1] = redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+if res[n + 1] == 1 then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return res`;
 
 /** KEYS: ready, lane, depth; ARGV: lane, now, raw, channel, message */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DeadLetter, type Delivery, type ParkedLane, type QueuedHead, laneOf } from './delivery.js';
-import type { ClaimedLane, Completion, GivenUp, QueueBackend } from './queue-backend.js';
+import type { ClaimedLane, Completion, Enqueued, GivenUp, LaneClaim, QueueBackend } from './queue-backend.js';
 import { completion, head, parkedValue, partitionOfId, type QueueKeys, queueKeys, readParked } from './redis-queue-keys.js';
 import * as scripts from './redis-queue-scripts.js';
 import { duplicateRedis, type RedisClient } from '../store/redis-connection.js';
@@ -56,17 +56,22 @@ export class RedisQueueBackend implements QueueBackend {
     return queueKeys(this.options.keyPrefix, p);
   }
 
-  async enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]> {
+  async enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number, claim?: LaneClaim): Promise<Enqueued> {
     const p = this.partitionOf(lane);
     const k = this.keys(p);
+    const raws = deliveries.map((d) => JSON.stringify(d));
     const res = (await this.run(
       'ENQUEUE',
-      [k.ready, k.lane(lane), k.depth, ...deliveries.map(k.seen)],
-      [lane, this.now(), Math.ceil(dedupeTtlMs), this.channel, this.announcement(p), ...deliveries.map((d) => JSON.stringify(d))],
+      [k.ready, k.lane(lane), k.depth, k.claims, ...deliveries.map(k.seen)],
+      [lane, this.now(), Math.ceil(dedupeTtlMs), this.channel, this.announcement(p), claim?.token ?? '', claim?.leaseMs ?? 0, ...raws],
     )) as number[];
+    const scheduled = res.pop();
+    const accepted = res.map((r) => r === 1);
+    // Claimed: the lane held only what was just added, so its head is the first of those.
+    if (scheduled === 2) return { accepted, claimed: head(raws[accepted.indexOf(true)]!, '0') };
     // The script announced it to the other instances; this one's worker is told here.
-    if (res.pop() === 1) this.announce(p);
-    return res.map((r) => r === 1);
+    if (scheduled === 1) this.announce(p);
+    return { accepted };
   }
 
   async requeue(lane: string, delivery: Delivery): Promise<void> {

@@ -3,7 +3,6 @@ import { currentRequestId } from '../observability/request-context.js';
 import type { TenantConfig } from '../config/schema.js';
 import type { Delivery } from '../delivery/delivery.js';
 import { laneOf } from '../delivery/delivery.js';
-import type { QueueBackend } from '../delivery/queue-backend.js';
 import { type ConversationEvent, InboundEvent, type InboundEventInput } from '../model/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -18,9 +17,15 @@ import { isNative, type NativeShare } from './native-share.js';
 import { type RouteLedger, routeLabel } from './route-ledger.js';
 import { pickWeighted } from './weighted-pick.js';
 
+/** Where accepted events go: the delivery worker, which may take an idle lane on at once. */
+export interface LaneIntake {
+  /** One accepted flag per delivery (false: seen before, dropped by the dedupe). */
+  enqueue(lane: string, deliveries: Delivery[], dedupeTtlMs: number): Promise<boolean[]>;
+}
+
 export interface IngestorDeps {
   store: MappingStore;
-  queue: QueueBackend;
+  queue: LaneIntake;
   metrics: Metrics;
   logger: Logger;
   dedupeTtlMs: number;

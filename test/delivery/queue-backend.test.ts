@@ -60,6 +60,42 @@ describe.each(stores)('queue backend (%s)', (store) => {
     expect(again.map((c) => [c.lane, c.head?.delivery.event.id, c.head?.attempts])).toEqual([[lane, 'e1', 3]]);
   });
 
+  it('when an idle lane is enqueued with a claim, then it comes back claimed with its head, for that worker alone', async () => {
+    const lane = laneOf(delivery('k1', 'x'));
+    const { accepted, claimed } = await queue.enqueue(lane, [delivery('k1', 'k1-e1'), delivery('k1', 'k1-e2')], 60_000, { token: 'w1', leaseMs: 30_000 });
+    expect(accepted).toEqual([true, true]);
+    expect(claimed).toEqual({ raw: JSON.stringify(delivery('k1', 'k1-e1')), delivery: delivery('k1', 'k1-e1'), attempts: 0 });
+    // Nobody else finds it, swept or announced.
+    expect((await queue.claim(100, 'w2', 30_000)).map((c) => c.lane)).not.toContain(lane);
+    const next = await queue.complete(lane, 'w1', claimed!.raw);
+    expect(next.popped && next.next?.delivery.event.id).toBe('k1-e2');
+    expect(await queue.complete(lane, 'w1', (next as { next: QueuedHead }).next.raw)).toEqual({ popped: true, next: undefined });
+  });
+
+  it('when the lane holds events or is held, or nothing new was accepted, then enqueue with a claim only appends', async () => {
+    const lane = laneOf(delivery('k2', 'x'));
+    await queue.enqueue(lane, [delivery('k2', 'k2-e1')], 60_000);
+    // Not idle: queued, unclaimed. The new event goes behind; the claim comes from a claim.
+    expect(await queue.enqueue(lane, [delivery('k2', 'k2-e2')], 60_000, { token: 'w1', leaseMs: 30_000 })).toEqual({ accepted: [true] });
+    const [held] = (await queue.claim(100, 'w2', 30_000)).filter((c) => c.lane === lane);
+    expect(held?.head?.delivery.event.id).toBe('k2-e1');
+    // Held by w2: w3 cannot take it, and w2 gets the new event after the others.
+    expect(await queue.enqueue(lane, [delivery('k2', 'k2-e3')], 60_000, { token: 'w3', leaseMs: 30_000 })).toEqual({ accepted: [true] });
+    let head = held!.head!;
+    const order = [head.delivery.event.id];
+    for (;;) {
+      const done = await queue.complete(lane, 'w2', head.raw);
+      if (!done.popped || !done.next) break;
+      head = done.next;
+      order.push(head.delivery.event.id);
+    }
+    expect(order).toEqual(['k2-e1', 'k2-e2', 'k2-e3']);
+    // Idle again, but a duplicate adds nothing: nothing to claim.
+    const depth = await queue.depth();
+    expect(await queue.enqueue(lane, [delivery('k2', 'k2-e3')], 60_000, { token: 'w1', leaseMs: 30_000 })).toEqual({ accepted: [false] });
+    expect(await queue.depth()).toBe(depth);
+  });
+
   it('when the last event is dead-lettered, then the claim is given up with it and the lane leaves the schedule', async () => {
     const lane = laneOf(delivery('c4', 'x'));
     await queue.enqueue(lane, [delivery('c4', 'e1'), delivery('c4', 'e2')], 60_000);

@@ -112,6 +112,18 @@ describeEachTarget('Redis queue backend on $name', (target) => {
     expect(await lanes(true, 'w1', 30_000)).toContain(lane);
   });
 
+  it('when a lane claimed at enqueue is not completed within its lease (a crash), then another worker claims it', async () => {
+    const queue = backend();
+    const lane = laneOf(delivery('k3', 'x'));
+    const { claimed } = await queue.enqueue(lane, [delivery('k3', 'k3-e1')], 60_000, { token: 'w-crashed', leaseMs: 1 });
+    expect(claimed?.delivery.event.id).toBe('k3-e1');
+    await new Promise((r) => setTimeout(r, 5));
+    const again = (await queue.claim(100, 'w1', 30_000)).filter((c) => c.lane === lane);
+    expect(again.map((c) => c.head?.delivery.event.id)).toEqual(['k3-e1']);
+    expect(await queue.complete(lane, 'w-crashed', claimed!.raw)).toEqual({ popped: false });
+    expect(await queue.complete(lane, 'w1', again[0]!.head!.raw)).toEqual({ popped: true, next: undefined });
+  });
+
   it('when a lane is claimed empty, then it comes without a head and a release takes it out of the schedule', async () => {
     const queue = backend();
     const lane = laneOf(delivery('c3', 'x'));

@@ -7,6 +7,7 @@ import { Ingestor } from '../../src/routing/ingestor.js';
 import { NativeShare } from '../../src/routing/native-share.js';
 import { RouteLedger } from '../../src/routing/route-ledger.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
+import { intakeOf } from '../support/ingestor.js';
 
 /** The core's side of the native share, with a stand-in customer connector whose vendor can fail. */
 
@@ -42,7 +43,7 @@ function setup(draw: number) {
   };
   const native = new NativeShare({ store, ledger, connector: (_t, platform) => (platform === 'cust' ? connector : undefined) });
   const ingestor = new Ingestor({
-    store, queue, metrics, logger, ledger, native,
+    store, queue: intakeOf(queue), metrics, logger, ledger, native,
     dedupeTtlMs: 60_000,
     tenant: (id) => (id === TENANT.id ? TENANT : undefined),
     random: () => draw,

@@ -1,5 +1,4 @@
 import type { Delivery } from '../../src/delivery/delivery.js';
-import type { QueueBackend } from '../../src/delivery/queue-backend.js';
 import type { InboundEventInput } from '../../src/model/events.js';
 import { MemoryMappingStore } from '../../src/store/memory-store.js';
 import { Transcripts } from '../../src/transcripts/transcripts.js';
@@ -13,7 +12,7 @@ function setup(transcripts?: (store: MemoryMappingStore) => Transcripts) {
       queued.push(...deliveries);
       return deliveries.map(() => true);
     },
-  } as unknown as QueueBackend;
+  };
   const ingestor = testIngestor(store, queue, transcripts?.(store));
   return { store, queued, ingestor };
 }
