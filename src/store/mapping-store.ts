@@ -86,10 +86,10 @@ export abstract class MappingStore {
   private nativeKey(tenant: string, platform: string, nativeId: string): string {
     return this.key('native', tenant, platform, nativeId);
   }
-  private messageKey(tenant: string, eventId: string): string {
+  protected messageKey(tenant: string, eventId: string): string {
     return this.key('msg', tenant, eventId);
   }
-  private nativeMessageKey(tenant: string, platform: string, nativeId: string): string {
+  protected nativeMessageKey(tenant: string, platform: string, nativeId: string): string {
     return this.key('nmsg', tenant, platform, nativeId);
   }
 

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { MappingStore, type StoreOptions } from './mapping-store.js';
 import { connectRedis, describeRedis, type RedisClient, type RedisEndpoint } from './redis-connection.js';
@@ -17,6 +18,12 @@ const LIST_APPEND = `
 redis.call('RPUSH', KEYS[1], ARGV[3])
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 if ARGV[1] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end`;
+
+/** KEYS: the event's links, the native id's event; ARGV: ttlMs, platform, native id, event id. */
+const LINK_MESSAGE = `
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[1])`;
 
 type ScriptCall = (key: string, ...args: (string | number)[]) => Promise<unknown>;
 
@@ -46,10 +53,22 @@ export class RedisMappingStore extends MappingStore {
     for (const [name, lua] of Object.entries({ cbHashSet: HASH_SET, cbListAppend: LIST_APPEND })) {
       if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys: 1 });
     }
+    if (!('cbLinkMessage' in redis)) redis.defineCommand('cbLinkMessage', { lua: LINK_MESSAGE, numberOfKeys: 2 });
   }
 
-  private script(name: 'cbHashSet' | 'cbListAppend'): ScriptCall {
+  private script(name: 'cbHashSet' | 'cbListAppend' | 'cbLinkMessage'): ScriptCall {
     return (this.redis as unknown as Record<string, ScriptCall>)[name]!.bind(this.redis);
+  }
+
+  /**
+   * One command for both keys on one Redis (two on a Cluster, where they may live on different nodes):
+   * every delivered message writes its links, so this is on the hot path.
+   */
+  override async linkMessage(tenant: string, eventId: string, platform: string, nativeId: string): Promise<void> {
+    if (this.redis instanceof Cluster) return super.linkMessage(tenant, eventId, platform, nativeId);
+    const native = this.nativeMessageKey(tenant, platform, nativeId);
+    this.stable.delete(native);
+    await this.script('cbLinkMessage')(this.messageKey(tenant, eventId), native, Math.ceil(this.mappingTtlMs), platform, nativeId, eventId);
   }
 
   /** ioredis queues commands while it reconnects; 'ready' is the only state in which they run. */

@@ -321,6 +321,16 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
       expect(await store.findMessage('acme', 'beta', 'm-b')).toBe('ev-1');
     });
 
+    it('when the mapping TTL passes, then both sides of a message link are gone', async () => {
+      const brief = open({ mappingTtlMs: SHORT_TTL_MS });
+      await brief.linkMessage('acme', 'ev-9', 'alpha', 'm-9');
+      expect(await brief.findMessage('acme', 'alpha', 'm-9')).toBe('ev-9');
+      await eventually(async () => {
+        expect(await brief.findMessage('acme', 'alpha', 'm-9')).toBeUndefined();
+        expect(await brief.messageLinks('acme', 'ev-9')).toEqual({});
+      });
+    });
+
     it('when nothing was linked, or another tenant asks, then nothing is found', async () => {
       await store.linkMessage('acme', 'ev-1', 'alpha', 'm-a');
       expect(await store.findMessage('globex', 'alpha', 'm-a')).toBeUndefined();
