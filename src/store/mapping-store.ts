@@ -66,6 +66,13 @@ export abstract class MappingStore {
   abstract increment(key: string, by?: number): Promise<number>;
   abstract hashGetAll(key: string): Promise<Record<string, string>>;
   abstract hashSet(key: string, fields: Record<string, string>, ttlMs?: number): Promise<void>;
+  /**
+   * The same fields written to each key, as one command where the store can (the keys of a moved
+   * key on one Redis), else one per key. Not atomic across keys.
+   */
+  async hashSetEach(keys: string[], fields: Record<string, string>, ttlMs?: number): Promise<void> {
+    await Promise.all(keys.map((key) => this.hashSet(key, fields, ttlMs)));
+  }
   /** Deletes the key only while it still holds `value` (releasing a lease we own). */
   abstract deleteIfEquals(key: string, value: string): Promise<boolean>;
   /** Extends the key's TTL only while it still holds `value` (renewing a lease we own). */

@@ -13,6 +13,12 @@ const EXPIRE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return r
 const HASH_SET = `
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 if ARGV[1] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end`;
+/** HASH_SET on every key given. */
+const HASH_SET_EACH = `
+for i = 1, #KEYS do
+  redis.call('HSET', KEYS[i], unpack(ARGV, 2))
+  if ARGV[1] ~= '0' then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+end`;
 /** ARGV: ttlMs (0: none), maxLength, value */
 const LIST_APPEND = `
 redis.call('RPUSH', KEYS[1], ARGV[3])
@@ -54,9 +60,11 @@ export class RedisMappingStore extends MappingStore {
       if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys: 1 });
     }
     if (!('cbLinkMessage' in redis)) redis.defineCommand('cbLinkMessage', { lua: LINK_MESSAGE, numberOfKeys: 2 });
+    // Without a fixed key count: the keys come first, their number before them.
+    if (!('cbHashSetEach' in redis)) redis.defineCommand('cbHashSetEach', { lua: HASH_SET_EACH });
   }
 
-  private script(name: 'cbHashSet' | 'cbListAppend' | 'cbLinkMessage'): ScriptCall {
+  private script(name: 'cbHashSet' | 'cbListAppend' | 'cbLinkMessage' | 'cbHashSetEach'): ScriptCall {
     return (this.redis as unknown as Record<string, ScriptCall>)[name]!.bind(this.redis);
   }
 
@@ -130,6 +138,14 @@ export class RedisMappingStore extends MappingStore {
     const pairs = Object.entries(fields).flat();
     if (pairs.length === 0) return;
     await this.script('cbHashSet')(key, Math.ceil(ttlMs ?? 0), ...pairs);
+  }
+
+  /** One command on one Redis; on a Cluster one per key (they may live on different nodes). */
+  override async hashSetEach(keys: string[], fields: Record<string, string>, ttlMs?: number): Promise<void> {
+    const pairs = Object.entries(fields).flat();
+    if (pairs.length === 0 || keys.length === 0) return;
+    if (this.redis instanceof Cluster) return super.hashSetEach(keys, fields, ttlMs);
+    await this.script('cbHashSetEach')(String(keys.length), ...keys, Math.ceil(ttlMs ?? 0), ...pairs);
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {

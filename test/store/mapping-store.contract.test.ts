@@ -144,6 +144,15 @@ describe.each(implementations)('MappingStore contract: $name', (impl) => {
       await eventually(async () => expect(await store.hashGetAll(k)).toEqual({}));
     });
 
+    it('when fields are written to several keys at once, then each merges them and expires with the TTL', async () => {
+      const [k1, k2] = [store.key('each', '1'), store.key('each', '2')];
+      await store.hashSet(k1, { a: '1' });
+      await store.hashSetEach([k1, k2], { b: '2' }, SHORT_TTL_MS);
+      expect(await store.hashGetAll(k1)).toEqual({ a: '1', b: '2' });
+      expect(await store.hashGetAll(k2)).toEqual({ b: '2' });
+      await eventually(async () => expect([await store.hashGetAll(k1), await store.hashGetAll(k2)]).toEqual([{}, {}]));
+    });
+
     it('when no fields are given, then nothing is written and the key stays claimable', async () => {
       const k = store.key('h-empty');
       await store.hashSet(k, {});
