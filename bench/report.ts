@@ -28,6 +28,25 @@ const TARGETS = {
   bytesPerMapping: 1024,
 };
 
+/** The Node the container image runs (the Dockerfile's NODE_IMAGE), which is what a measurement should run on. */
+export function imageNodeVersion(): string | undefined {
+  try {
+    const dockerfile = readFileSync(path.join(benchDir, '..', 'Dockerfile'), 'utf8');
+    return /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)/m.exec(dockerfile)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A warning line when the run's Node is not the image's: what ships was not what was measured. */
+export function nodeWarning(): string[] {
+  const image = imageNodeVersion();
+  if (!image || process.version === `v${image}`) return [];
+  return [
+    `**Measured on Node ${process.version}, not the image's Node v${image}:** run the benchmark on the Node that ships (bench/README, "Which Node").`,
+  ];
+}
+
 function commit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: benchDir, encoding: 'utf8' }).trim();
@@ -114,6 +133,7 @@ export function markdown(report: Report, date: string): string {
   return [
     `Run of ${date} on ${availableParallelism()} cores (${cpu}), Node ${process.version}, commit ${commit()}; ${report.elapsedS} s in all; ` +
       `load average ${report.loadAverage.map((l) => l.toFixed(1)).join(' -> ')} (start -> end; above ${availableParallelism()} means other work shared the cores).`,
+    ...nodeWarning(),
     ...(Math.max(...report.loadAverage) > availableParallelism()
       ? ['**The machine was shared with other work during this run:** events/s and latencies include waiting for a core; CPU µs/event is the steadier comparison.']
       : []),
@@ -133,7 +153,7 @@ export function markdown(report: Report, date: string): string {
 /** A run over part of the scenarios (BENCH_STORES): the table on stdout and the JSON, nothing else. */
 export function writePartialReport(settings: Settings, scenarios: Scenario[]): void {
   const date = new Date().toISOString();
-  process.stdout.write(`${table(settings, scenarios).join('\n')}\n`);
+  process.stdout.write(`${[...nodeWarning(), ...table(settings, scenarios)].join('\n')}\n`);
   const file = writeJson(date, { settings, scenarios, partial: true });
   process.stdout.write(`\nwritten: ${path.relative(process.cwd(), file)}\n`);
 }
