@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { sameSecret } from '../../src/auth/same-secret.js';
 import { AuthenticationError, PayloadError } from '../../src/errors.js';
 import type { Attachment, InboundEventInput, SenderRole } from '../../src/model/events.js';
 import type { ConnectorRuntime, RawInbound } from '../../src/ports/adapter.js';
@@ -10,15 +10,6 @@ import { type Problem, type ReadMessage, readEnvelope, readMessage } from './cal
 import { type CallbackMessage, type ClientType, PLATFORM } from './wire.js';
 import { readChoice, readRichMessage } from './rich-content.js';
 import type { RichContentInput } from '../../src/model/rich.js';
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-/** Equal-length digests, so neither length nor content leaks through timing. */
-function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
 
 function roleOf(type: ClientType): SenderRole {
   if (type === 'customer') return 'customer';
@@ -73,7 +64,7 @@ export class EgainInbound {
     if (auth.type === 'basic') {
       if (scheme?.toLowerCase() !== 'basic') throw new AuthenticationError('Basic authentication expected');
       const decoded = Buffer.from(credential, 'base64').toString('utf8');
-      const ok = safeEqual(decoded, `${auth.username}:${auth.password}`);
+      const ok = sameSecret(decoded, `${auth.username}:${auth.password}`);
       if (!ok) throw new AuthenticationError('invalid credentials');
       return;
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { TokenCache } from '../../src/auth/token-cache.js';
 import { tokenExpiresAt } from '../../src/auth/token-expiry.js';
@@ -62,7 +62,7 @@ export class LivePersonCredentials {
 
   /** A stable consumer per canonical conversation: LivePerson allows one open conversation per consumer. */
   extConsumerId(conversationId: string): string {
-    const digest = createHash('sha256').update(`${this.tenantId}\n${conversationId}`).digest('hex');
+    const digest = hash('sha256', `${this.tenantId}\n${conversationId}`, 'hex');
     return EXT_CONSUMER_ID_PREFIX + digest.slice(0, 40);
   }
 

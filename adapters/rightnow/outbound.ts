@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { PermanentError } from '../../src/errors.js';
 import { attachmentLine } from '../../src/model/attachment-text.js';
 import type { EventKind, EventOfKind } from '../../src/model/events.js';
@@ -98,5 +98,5 @@ export function messageText(event: EventOfKind<'message'>): string | undefined {
 /** The canonical event id when it fits RightNow's messageId, else a stable digest of it. */
 export function messageIdFor(eventId: string): string {
   if (eventId.length <= MESSAGE_ID_MAX && /^[\w.:-]+$/.test(eventId)) return eventId;
-  return `cb-${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}`;
+  return `cb-${hash('sha256', eventId, 'hex').slice(0, 40)}`;
 }

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AdminFacade } from '../bridge-admin.js';
-import { bearerOf, sameSecret } from './admin.js';
+import { sameSecret } from '../auth/same-secret.js';
+import { bearerOf } from './admin.js';
 import { ADMIN_PAGE_CSP, NOTICES, renderSignInPage, renderStatusPage } from './admin-page-html.js';
 import { handBackAnswer } from './admin-conversations.js';
 import { endSession, formFromSession, type PageSession, sessionOf, startSession } from './admin-session.js';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { sameSecret } from './admin.js';
+import { sameSecret } from '../auth/same-secret.js';
 
 const COOKIE = 'chatbridge_admin';
 const SESSION_SECONDS = 8 * 3600;

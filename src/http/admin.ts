@@ -1,14 +1,7 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { AdminFacade } from '../bridge-admin.js';
+import { sameSecret } from '../auth/same-secret.js';
 import { sendError } from './errors.js';
-
-/** Compares digests so neither the token's length nor its content leaks through timing. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /** The bearer token a request carries, if any. */
 export function bearerOf(req: Request): string | undefined {
