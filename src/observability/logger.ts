@@ -51,7 +51,7 @@ const requestIdFormat = winston.format((info) => {
 export function createLogger(
   options: { level?: string; silent?: boolean; stream?: Writable; stderr?: boolean; fields?: Record<string, unknown> } = {},
 ): Logger {
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: process.env.LOG_LEVEL || options.level || 'info',
     silent: options.silent ?? false,
     format: winston.format.combine(winston.format.timestamp(), requestIdFormat(), redactFormat(), winston.format.json()),
@@ -64,6 +64,30 @@ export function createLogger(
           }),
     ],
   });
+  return skipDisabledLevels(logger);
+}
+
+/**
+ * winston builds a line, runs its formats' stream and only then lets the transport drop it for its
+ * level: a debug line per delivered event at level info cost about 3 % of the bridge's CPU. Each level
+ * method asks first whether its level is on (the level can change at runtime, on a reload). Set on
+ * the instance, so child loggers, which inherit from it, skip too.
+ */
+function skipDisabledLevels(logger: Logger): Logger {
+  const methods = Object.getPrototypeOf(logger) as Record<string, unknown>;
+  for (const level of Object.keys(logger.levels)) {
+    const write = methods[level];
+    if (typeof write !== 'function') continue;
+    Object.defineProperty(logger, level, {
+      writable: true,
+      configurable: true,
+      value: function (this: Logger | undefined, ...args: unknown[]) {
+        const self = this ?? logger;
+        return self.isLevelEnabled(level) ? write.apply(self, args) : self;
+      },
+    });
+  }
+  return logger;
 }
 
 /**
