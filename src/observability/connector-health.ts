@@ -15,22 +15,33 @@ export interface ConnectorHealthView {
   lastError?: { at: string; operation: string; message: string };
 }
 
+interface Entry {
+  view: ConnectorHealthView;
+  /** The whole second of the success the gauges show. */
+  successSecond?: number;
+}
+
 export class ConnectorHealth {
-  private readonly connectors = new Map<string, ConnectorHealthView>();
+  private readonly connectors = new Map<string, Entry>();
 
   constructor(private readonly metrics: Metrics) {}
 
   succeeded(tenant: string, platform: string, now = Date.now()): void {
-    const view = this.view(tenant, platform);
-    view.up = true;
-    view.lastSuccessAt = new Date(now).toISOString();
+    const entry = this.entry(tenant, platform);
+    const second = Math.floor(now / 1000);
+    // A busy connector succeeds hundreds of times a second; the gauge counts whole seconds, so the
+    // view and the gauges move once a second (at once after a failure).
+    if (entry.view.up === true && entry.successSecond === second) return;
+    entry.successSecond = second;
+    entry.view.up = true;
+    entry.view.lastSuccessAt = new Date(now).toISOString();
     this.metrics.connectorUp.set({ tenant, platform }, 1);
-    this.metrics.connectorLastSuccess.set({ tenant, platform }, Math.floor(now / 1000));
+    this.metrics.connectorLastSuccess.set({ tenant, platform }, second);
   }
 
   /** `message` is what the error catalogue says (vendor, operation, status): never a body or a secret. */
   failed(tenant: string, platform: string, operation: string, message: string): void {
-    const view = this.view(tenant, platform);
+    const { view } = this.entry(tenant, platform);
     view.up = false;
     view.lastError = { at: new Date().toISOString(), operation, message };
     this.metrics.connectorUp.set({ tenant, platform }, 0);
@@ -38,20 +49,20 @@ export class ConnectorHealth {
 
   /** Registers a connector before its first call, so the status page lists it as unknown. */
   known(tenant: string, platform: string): void {
-    this.view(tenant, platform);
+    this.entry(tenant, platform);
   }
 
   list(): ConnectorHealthView[] {
-    return [...this.connectors.values()].map((v) => ({ ...v }));
+    return [...this.connectors.values()].map((e) => ({ ...e.view }));
   }
 
-  private view(tenant: string, platform: string): ConnectorHealthView {
+  private entry(tenant: string, platform: string): Entry {
     const key = `${tenant}\u0000${platform}`;
-    let view = this.connectors.get(key);
-    if (!view) {
-      view = { tenant, platform, up: null };
-      this.connectors.set(key, view);
+    let entry = this.connectors.get(key);
+    if (!entry) {
+      entry = { view: { tenant, platform, up: null } };
+      this.connectors.set(key, entry);
     }
-    return view;
+    return entry;
   }
 }
