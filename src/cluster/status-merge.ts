@@ -3,6 +3,7 @@ import type { ConnectorHealthView } from '../observability/connector-health.js';
 import { INBOUND_GAPS_KEPT } from '../observability/inbound-gaps.js';
 import type { InstanceStatus } from '../observability/instance-views.js';
 import type { RouteSeries } from '../observability/route-throughput.js';
+import { UNRECOGNIZED_KEPT_PER_CONNECTOR } from '../observability/unrecognized.js';
 
 const keyOf = (v: { tenant: string }, other: string) => `${v.tenant}\u0000${other}`;
 const newestFirst = <T extends { at: string }>(items: T[]) => items.sort((a, b) => b.at.localeCompare(a.at));
@@ -41,16 +42,22 @@ function summedSeries(series: RouteSeries[]): RouteSeries {
   return { tenant, route, perMinute: perMinute.map((_n, i) => series.reduce((sum, s) => sum + (s.perMinute[i] ?? 0), 0)) };
 }
 
-/** Every worker's in-memory admin views as one instance's. */
+/**
+ * Every worker's in-memory admin views as one instance's, each list capped as one process caps it: N
+ * workers must not show N times the samples (or N times the payloads `logging.captureInbound.max` allows).
+ */
 export function mergeStatus(reports: InstanceStatus[]): InstanceStatus {
   return {
     connectors: grouped(reports.flatMap((r) => r.connectors), (c) => keyOf(c, c.platform)).map(latestHealth),
     breakers: grouped(reports.flatMap((r) => r.breakers), (b) => keyOf(b, b.platform)).map(worstBreaker),
-    unrecognized: newestFirst(reports.flatMap((r) => r.unrecognized)),
+    unrecognized: grouped(newestFirst(reports.flatMap((r) => r.unrecognized)), (u) => keyOf(u, u.platform))
+      .flatMap((samples) => samples.slice(0, UNRECOGNIZED_KEPT_PER_CONNECTOR))
+      .sort((a, b) => b.at.localeCompare(a.at)),
     throughput: grouped(reports.flatMap((r) => r.throughput), (s) => keyOf(s, s.route))
       .map(summedSeries)
       .sort((a, b) => `${a.tenant}/${a.route}`.localeCompare(`${b.tenant}/${b.route}`)),
     inboundGaps: newestFirst(reports.flatMap((r) => r.inboundGaps)).slice(0, INBOUND_GAPS_KEPT),
-    captured: newestFirst(reports.flatMap((r) => r.captured)),
+    // Each worker keeps the newest `max` it saw: the merge keeps the newest that many of all of them.
+    captured: newestFirst(reports.flatMap((r) => r.captured)).slice(0, Math.max(0, ...reports.map((r) => r.captured.length))),
   };
 }

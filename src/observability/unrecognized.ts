@@ -30,7 +30,8 @@ export interface UnrecognizedSample {
   payload: unknown;
 }
 
-const SAMPLES_PER_CONNECTOR = 20;
+/** Samples kept per connector (tenant + platform), newest; a merge of several workers' keeps as many. */
+export const UNRECOGNIZED_KEPT_PER_CONNECTOR = 20;
 
 export class UnrecognizedInbound {
   private readonly samples = new Map<string, UnrecognizedSample[]>();
@@ -47,7 +48,7 @@ export class UnrecognizedInbound {
     const key = `${tenant}\u0000${platform}`;
     const kept = this.samples.get(key) ?? [];
     kept.push({ at: new Date().toISOString(), tenant, platform, what, detail, shape, payload: maskedCopy(payload) });
-    if (kept.length > SAMPLES_PER_CONNECTOR) kept.shift();
+    if (kept.length > UNRECOGNIZED_KEPT_PER_CONNECTOR) kept.shift();
     this.samples.set(key, kept);
   }
 

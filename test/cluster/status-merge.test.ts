@@ -41,6 +41,22 @@ describe("merging the workers' admin views", () => {
     expect(merged.throughput).toEqual([{ tenant: 'acme', route: 'rightnow->egain', perMinute: [1, 7, 4] }]);
     expect(merged.unrecognized.map((s) => s.detail)).toEqual(['new', 'old']);
   });
+
+  it('when every worker kept its full share of samples and captured payloads, then the merge keeps the newest of one share, not N of them', () => {
+    const at = (worker: number, i: number) => `2025-01-01T10:${String(i).padStart(2, '0')}:0${worker}.000Z`;
+    const report = (worker: number): InstanceStatus => ({
+      ...empty,
+      unrecognized: Array.from({ length: 20 }, (_, i) => ({ at: at(worker, i), tenant: 'acme', platform: 'egain', what: 'type' as const, detail: `w${worker}-${i}`, shape: {}, payload: {} })),
+      captured: Array.from({ length: 5 }, (_, i) => ({ at: at(worker, i), tenant: 'acme', platform: 'egain', payload: { n: `w${worker}-${i}` } })),
+    });
+    const other = { ...empty, unrecognized: [{ at: at(1, 0), tenant: 'acme', platform: 'liveperson', what: 'field' as const, detail: 'lp', shape: {}, payload: {} }] };
+    const merged = mergeStatus([report(1), report(2), other]);
+    expect(merged.unrecognized.filter((s) => s.platform === 'egain')).toHaveLength(20);
+    expect(merged.unrecognized.filter((s) => s.platform === 'egain')[0]!.detail).toBe('w2-19');
+    expect(merged.unrecognized.filter((s) => s.platform === 'egain').at(-1)!.detail).toBe('w1-10');
+    expect(merged.unrecognized.filter((s) => s.platform === 'liveperson')).toHaveLength(1);
+    expect(merged.captured.map((c) => (c.payload as { n: string }).n)).toEqual(['w2-4', 'w1-4', 'w2-3', 'w1-3', 'w2-2']);
+  });
 });
 
 describe('summing metric reports', () => {
