@@ -18,7 +18,7 @@ import type { SimsReady } from './sims.js';
  * in the same run with the same load. Every part runs in its own process; everything started here is
  * stopped here. Environment: BENCH_SECONDS (length of each load run), BENCH_CPU_PROF (a folder: the
  * bridge writes V8 CPU profiles there), BENCH_STORES (`memory`, `redis` or both, the default), BENCH_WORKERS (`1`, `2` or both, the
- * default: the Redis scenarios' worker counts; a partial
+ * default: the Redis scenarios' worker counts), BENCH_ROUTES (`egain`, `rightnow` or both, the default; a partial
  * run is for profiling: it prints its table but neither measures mappings nor touches the README), REDIS_URL.
  */
 
@@ -29,6 +29,8 @@ const allStores = ['memory', 'redis'] as const;
 const stores = allStores.filter((s) => (process.env.BENCH_STORES ?? allStores.join(',')).split(',').includes(s));
 /** Worker counts of the Redis scenarios: both by default; `BENCH_WORKERS=1` for a quicker partial run. */
 const redisWorkers = [1, 2].filter((n) => (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number).includes(n));
+/** Routes measured: both by default; `BENCH_ROUTES=egain` (or `rightnow`) profiles one alone. */
+const routes = ['egain', 'rightnow'].filter((r) => (process.env.BENCH_ROUTES ?? 'egain,rightnow').split(',').includes(r));
 const started: Child[] = [];
 
 function log(line: string): void {
@@ -60,18 +62,21 @@ async function bridge(h: Harness, store: 'memory' | 'redis', workers: number, si
   );
   const mode = workers > 1 ? `${store}-w${workers}` : store;
   try {
-    const egain = { kind: 'egain' as const, url: `${service.url}/webhooks/${TENANT}/egain` };
-    await warmUpEgain(h, service.pid, egain, `egain-${mode}`);
-    log(`bridge (${store}, ${workers} worker(s)) egain -> liveperson: fixed rate, then maximum rate`);
-    const egainRuns = await rateAndMax(h, { pid: service.pid, target: egain }, `egain-${mode}`, base);
-    await warmUpRightNow(h, `rightnow-${mode}`);
-    log(`bridge (${store}, ${workers} worker(s)) rightnow -> liveperson: fixed rate, then maximum rate`);
-    const rightnowRuns = await rateAndMax(h, { pid: service.pid, target: { kind: 'end-users', url: sims.endUsersUrl } }, `rightnow-${mode}`, base);
-    const memory = service.memory();
-    return [
-      { route: 'egain -> liveperson', store, workers, ...egainRuns, memory },
-      { route: 'rightnow -> liveperson', store, workers, ...rightnowRuns, memory },
-    ];
+    const scenarios: Scenario[] = [];
+    if (routes.includes('egain')) {
+      const egain = { kind: 'egain' as const, url: `${service.url}/webhooks/${TENANT}/egain` };
+      await warmUpEgain(h, service.pid, egain, `egain-${mode}`);
+      log(`bridge (${store}, ${workers} worker(s)) egain -> liveperson: fixed rate, then maximum rate`);
+      const runs = await rateAndMax(h, { pid: service.pid, target: egain }, `egain-${mode}`, base);
+      scenarios.push({ route: 'egain -> liveperson', store, workers, ...runs, memory: service.memory() });
+    }
+    if (routes.includes('rightnow')) {
+      await warmUpRightNow(h, `rightnow-${mode}`);
+      log(`bridge (${store}, ${workers} worker(s)) rightnow -> liveperson: fixed rate, then maximum rate`);
+      const runs = await rateAndMax(h, { pid: service.pid, target: { kind: 'end-users', url: sims.endUsersUrl } }, `rightnow-${mode}`, base);
+      scenarios.push({ route: 'rightnow -> liveperson', store, workers, ...runs, memory: service.memory() });
+    }
+    return scenarios;
   } finally {
     await service.stop();
     if (store === 'redis') await removeRedisKeys(keyPrefix);
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
     // Redis mode twice: one process, then two workers (one per core here, where the load generator competes for them).
     for (const workers of store === 'redis' ? redisWorkers : [1]) scenarios.push(...(await bridge(h, store, workers, sims, generator, base.system)));
   }
-  if (stores.length < allStores.length || redisWorkers.length < 2) {
+  if (stores.length < allStores.length || redisWorkers.length < 2 || routes.length < 2) {
     writePartialReport(settings, scenarios);
     return;
   }
