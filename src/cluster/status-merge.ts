@@ -50,9 +50,11 @@ export function mergeStatus(reports: InstanceStatus[]): InstanceStatus {
   return {
     connectors: grouped(reports.flatMap((r) => r.connectors), (c) => keyOf(c, c.platform)).map(latestHealth),
     breakers: grouped(reports.flatMap((r) => r.breakers), (b) => keyOf(b, b.platform)).map(worstBreaker),
-    unrecognized: grouped(newestFirst(reports.flatMap((r) => r.unrecognized)), (u) => keyOf(u, u.platform))
-      .flatMap((samples) => samples.slice(0, UNRECOGNIZED_KEPT_PER_CONNECTOR))
-      .sort((a, b) => b.at.localeCompare(a.at)),
+    unrecognized: newestFirst(
+      grouped(reports.flatMap((r) => r.unrecognized), (u) => keyOf(u, u.platform)).flatMap((samples) =>
+        newestFirst(samples).slice(0, UNRECOGNIZED_KEPT_PER_CONNECTOR),
+      ),
+    ),
     throughput: grouped(reports.flatMap((r) => r.throughput), (s) => keyOf(s, s.route))
       .map(summedSeries)
       .sort((a, b) => `${a.tenant}/${a.route}`.localeCompare(`${b.tenant}/${b.route}`)),
