@@ -57,7 +57,7 @@ export class DeliveryWorker {
   private draining = false;
   private loop: Promise<void> | undefined;
   private lastSweep = 0;
-  /** Slots promised to enqueues that may come back with a lane claimed for this worker. */
+  /** Slots promised to claims on their way: an enqueue's (it may come back with a lane claimed) or the dispatcher's. */
   private reserved = 0;
   /** The dispatcher waits for a slot (not for work): a lane that ends must wake it. */
   private slotWanted = false;
@@ -136,6 +136,8 @@ export class DeliveryWorker {
       const free = this.free();
       let claimed: ClaimedLane[] = [];
       if (free > 0) {
+        // The claim may fill every free slot: an enqueue meanwhile must not take one of them too.
+        this.reserved += free;
         try {
           // Between polls, look only where work was announced; each poll interval, sweep everything.
           const sweep = Date.now() - this.lastSweep >= this.options.pollMs;
@@ -143,6 +145,8 @@ export class DeliveryWorker {
           claimed = await this.backend.claim(free, this.token, this.options.leaseMs, sweep);
         } catch (err) {
           this.hooks.fault?.(err);
+        } finally {
+          this.reserved -= free;
         }
       }
       for (const { lane, head } of claimed) this.run(lane, head);

@@ -9,12 +9,18 @@ import { eventually } from '../support/eventually.js';
 /** Counts what the worker asks of its backend, and can hold an enqueue until the test lets it go. */
 class WatchedQueue extends MemoryQueueBackend {
   claims = 0;
+  /** Claims answered: the dispatcher is past its claim (and idle, when nothing came back). */
+  claimsDone = 0;
   readonly claimsAsked: (LaneClaim | undefined)[] = [];
   hold: Promise<void> | undefined;
+  claimHold: Promise<void> | undefined;
 
   override async claim(max: number, token: string): Promise<Awaited<ReturnType<MemoryQueueBackend['claim']>>> {
     this.claims += 1;
-    return super.claim(max, token);
+    await this.claimHold;
+    const claimed = await super.claim(max, token);
+    this.claimsDone += 1;
+    return claimed;
   }
 
   override async enqueue(lane: string, deliveries: Delivery[], ttl: number, claim?: LaneClaim) {
@@ -66,7 +72,7 @@ describe('DeliveryWorker: a lane taken on at enqueue', () => {
     const queue = new WatchedQueue();
     const { worker: w, delivered } = worker(queue, async () => undefined);
     run(w);
-    await eventually(() => expect(queue.claims).toBe(1));
+    await eventually(() => expect(queue.claimsDone).toBe(1));
     const lane = laneOf(delivery('c1', 'x'));
     expect(await w.enqueue(lane, [delivery('c1', 'e1'), delivery('c1', 'e2')], 60_000)).toEqual([true, true]);
     await eventually(() => expect(delivered).toEqual(['e1', 'e2']));
@@ -88,6 +94,32 @@ describe('DeliveryWorker: a lane taken on at enqueue', () => {
     expect(delivered).toEqual([]);
     open();
     await eventually(() => expect(delivered).toEqual(['a1', 'b1']));
+  });
+
+  it('when an enqueue comes while the dispatcher claims, then it takes no slot the claim may fill: never more lanes than slots', async () => {
+    const queue = new WatchedQueue();
+    let releaseClaim!: () => void;
+    queue.claimHold = new Promise<void>((resolve) => (releaseClaim = resolve));
+    let inFlight = 0;
+    let most = 0;
+    const { worker: w, delivered } = worker(
+      queue,
+      async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 10));
+        inFlight -= 1;
+      },
+      { concurrency: 1 },
+    );
+    await queue.enqueue(laneOf(delivery('a', 'x')), [delivery('a', 'a1')], 60_000);
+    run(w);
+    await eventually(() => expect(queue.claims).toBe(1));
+    await w.enqueue(laneOf(delivery('b', 'x')), [delivery('b', 'b1')], 60_000);
+    expect(queue.claimsAsked.at(-1)).toBeUndefined();
+    releaseClaim();
+    queue.claimHold = undefined;
+    await eventually(() => expect([...delivered].sort()).toEqual(['a1', 'b1']));
+    expect(most).toBe(1);
   });
 
   it('when the worker stops while an enqueue is on its way, then the lane it claimed goes back for the next worker', async () => {
